@@ -1,0 +1,59 @@
+"""Inputs and results of activities. Pure pydantic: workflows import these safely."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict
+
+from domain.events import CycleEvent, Notice
+from domain.model import CarriedFinding, Roster, VoteRule
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class LoadCouncilInput(_Model):
+    """Which council's set-up to read from the store."""
+
+    council_id: str
+
+
+class CouncilSetup(_Model):
+    """What a cycle needs to know about its council: roster (ids and roles only, never
+    names) and the municipality's vote rule."""
+
+    council_id: str
+    municipality_id: str
+    roster: Roster
+    vote_rule: VoteRule
+
+
+class RecordCycleOpenedInput(_Model):
+    """A cycle has opened: create its row (idempotent by council and year)."""
+
+    council_id: str
+    fiscal_year: int
+    opened_at: datetime
+    workflow_id: str
+    run_id: str
+    carried_over: tuple[CarriedFinding, ...] = ()
+
+
+class RecordEventInput(_Model):
+    """An accepted command to record (idempotent by the event's business key)."""
+
+    event: CycleEvent
+    workflow_id: str
+    run_id: str
+
+
+class NotifyInput(_Model):
+    """Deliver one notice of one event. Idempotent by (event key, template, recipient)."""
+
+    council_id: str
+    fiscal_year: int
+    event_seq: int
+    step: str
+    notice: Notice

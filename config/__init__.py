@@ -1,0 +1,33 @@
+"""Settings for every process (worker, CLI, embedded server), read from the environment."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Environment-driven settings. Unset values fall back to the embedded defaults."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    temporal_address: str = "127.0.0.1:7233"
+    temporal_namespace: str = "default"
+    task_queue: str = "council-cycle"
+    data_dir: Path = Path(".data")
+    # Optional: defaults to a SQLite file in ``data_dir``. A secret because a PostgreSQL
+    # URL may carry a password.
+    database_url: SecretStr | None = Field(default=None)
+
+    def resolved_database_url(self) -> str:
+        """The SQLAlchemy URL to use: ``DATABASE_URL`` or ``sqlite:///<data_dir>/cycle.db``."""
+        if self.database_url is not None:
+            return self.database_url.get_secret_value()
+        return f"sqlite:///{self.data_dir / 'cycle.db'}"
+
+
+def get_settings() -> Settings:
+    """Read settings from the environment now (not cached: tests change the environment)."""
+    return Settings()

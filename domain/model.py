@@ -1,0 +1,268 @@
+"""The vocabulary of the yearly council cycle: steps, roles, rosters, vote rules and state.
+
+Pure data: no Temporal, no I/O, no clock. Every time value is passed in by the caller
+(the workflow passes ``workflow.now()``), so the same inputs always give the same state.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Step(StrEnum):
+    """The six steps of the Okayama cycle, plus the terminal ``closed`` marker."""
+
+    DISCUSS = "discuss"  # 話し合い
+    APPROVE = "approve"  # 承認等
+    PLAN = "plan"  # 提案等
+    COORDINATE = "coordinate"  # 連絡調整
+    ACT = "act"  # 活動
+    EVALUATE = "evaluate"  # 評価
+    CLOSED = "closed"
+
+
+#: The only order in which a cycle may move. ``closed`` follows ``evaluate``.
+STEP_ORDER: tuple[Step, ...] = (
+    Step.DISCUSS,
+    Step.APPROVE,
+    Step.PLAN,
+    Step.COORDINATE,
+    Step.ACT,
+    Step.EVALUATE,
+    Step.CLOSED,
+)
+
+
+def next_step(step: Step) -> Step:
+    """Return the step that follows ``step``; ``closed`` has no successor."""
+    index = STEP_ORDER.index(step)
+    if index + 1 >= len(STEP_ORDER):
+        raise ValueError(f"step {step} has no successor")
+    return STEP_ORDER[index + 1]
+
+
+class Role(StrEnum):
+    """What a person may do for a council. One person may hold several roles."""
+
+    CHAIR = "chair"  # 会長
+    MEMBER = "member"  # 委員
+    PRINCIPAL = "principal"  # 校長
+    COORDINATOR = "coordinator"  # 地域コーディネーター
+    CHIEF_COORDINATOR = "chief_coordinator"  # 統括コーディネーター
+    BOARD_ADMIN = "board_admin"  # 教育委員会
+
+
+#: Roles that hold a vote on the council. The principal submits the policy and does not
+#: vote on it; coordinators liaise and do not vote unless they also sit as a member.
+VOTING_ROLES: frozenset[Role] = frozenset({Role.CHAIR, Role.MEMBER})
+
+
+class Frozen(BaseModel):
+    """Base for value objects: immutable and strict about unknown fields."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class RosterEntry(Frozen):
+    """One person's roles on one council. Only an opaque id: names stay in the store."""
+
+    member_id: str = Field(min_length=1, max_length=64)
+    roles: tuple[Role, ...] = Field(min_length=1)
+
+
+class Roster(Frozen):
+    """Who may act on a council, by opaque id."""
+
+    entries: tuple[RosterEntry, ...] = ()
+
+    def roles_of(self, member_id: str) -> frozenset[Role]:
+        """Every role ``member_id`` holds here; empty when they are not on the roster."""
+        return frozenset(r for e in self.entries if e.member_id == member_id for r in e.roles)
+
+    def holders_of(self, *roles: Role) -> tuple[str, ...]:
+        """Ids of everyone holding any of ``roles``, in roster order, without repeats."""
+        wanted = set(roles)
+        seen: dict[str, None] = {}
+        for entry in self.entries:
+            if wanted.intersection(entry.roles):
+                seen.setdefault(entry.member_id, None)
+        return tuple(seen)
+
+    def voters(self) -> tuple[str, ...]:
+        """Ids of everyone with a vote."""
+        return self.holders_of(*VOTING_ROLES)
+
+    def everyone(self) -> tuple[str, ...]:
+        """Every id on the roster."""
+        return tuple(dict.fromkeys(e.member_id for e in self.entries))
+
+
+class Threshold(Frozen):
+    """A fraction that a count must exceed (or reach, when ``inclusive``)."""
+
+    numerator: int = Field(ge=0)
+    denominator: int = Field(gt=0)
+    inclusive: bool = False
+
+    def met(self, part: int, whole: int) -> bool:
+        """Whether ``part`` out of ``whole`` clears the threshold; integer maths, no floats."""
+        if whole <= 0:
+            return False
+        lhs, rhs = part * self.denominator, self.numerator * whole
+        return lhs >= rhs if self.inclusive else lhs > rhs
+
+
+MORE_THAN_HALF = Threshold(numerator=1, denominator=2)
+
+
+class VoteRule(Frozen):
+    """When a council vote counts and when it passes; configurable per municipality.
+
+    Default: quorum when more than half of the voting members vote; passes with more than
+    half of the votes cast.
+    """
+
+    quorum: Threshold = MORE_THAN_HALF
+    majority: Threshold = MORE_THAN_HALF
+
+
+class Ballot(StrEnum):
+    """A member's vote on a policy version."""
+
+    APPROVE = "approve"  # 賛成
+    REJECT = "reject"  # 反対
+
+
+class PolicyStatus(StrEnum):
+    """Where a submitted basic school-management policy stands."""
+
+    VOTING = "voting"
+    REJECTED = "rejected"
+    APPROVED = "approved"
+
+
+class Tally(Frozen):
+    """The count of a closed (or closing) vote."""
+
+    eligible: int
+    cast: int
+    approve: int
+    reject: int
+    quorum_met: bool
+    passed: bool
+
+
+class PolicyVersion(BaseModel):
+    """One submission of the basic school-management policy (学校運営の基本方針)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    version: int
+    text: str
+    submitted_by: str
+    submitted_at: datetime
+    status: PolicyStatus = PolicyStatus.VOTING
+    ballots: dict[str, Ballot] = Field(default_factory=dict)
+    tally: Tally | None = None
+    closed_at: datetime | None = None
+
+
+class Meeting(Frozen):
+    """A council meeting as recorded: date, who attended, minutes, the vision draft."""
+
+    number: int
+    step: Step
+    held_on: date
+    attendance: tuple[str, ...]
+    minutes_public: str
+    minutes_closed: str = ""
+    vision_draft: str | None = None
+
+
+class Aim(Frozen):
+    """One aim (ねらい) of a planned activity; evaluated at the end of the cycle."""
+
+    aim_id: str = Field(min_length=1, max_length=64)
+    text: str = Field(min_length=1)
+
+
+class RoleAssignment(Frozen):
+    """Who does what for an activity: a party (school, HQ, a group) and its part."""
+
+    party: str = Field(min_length=1)
+    duty: str = Field(min_length=1)
+
+
+class PlannedActivity(Frozen):
+    """An activity in the plan, with its aims, date and roles."""
+
+    activity_id: str = Field(min_length=1, max_length=64)
+    title: str = Field(min_length=1)
+    kind: str = "general"
+    planned_on: date
+    aims: tuple[Aim, ...] = Field(min_length=1)
+    roles: tuple[RoleAssignment, ...] = ()
+
+
+class AimRating(StrEnum):
+    """How far an aim was met."""
+
+    MET = "met"  # 達成
+    PARTLY = "partly"  # 一部達成
+    NOT_MET = "not_met"  # 未達成
+
+
+class AimEvaluation(Frozen):
+    """The council's judgement of one aim."""
+
+    aim_id: str
+    rating: AimRating
+    comment: str = ""
+    by: str
+    at: datetime
+
+
+class CarriedFinding(Frozen):
+    """A finding of last year's evaluation, opened in this year's discussion."""
+
+    from_year: int
+    activity_title: str
+    aim_id: str
+    aim_text: str
+    rating: AimRating
+    comment: str
+
+
+class CycleState(BaseModel):
+    """Everything a council's cycle for one fiscal year knows. Returned by the query."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    council_id: str
+    fiscal_year: int
+    step: Step = Step.DISCUSS
+    started_at: datetime
+    step_opened_at: datetime
+    roster: Roster
+    vote_rule: VoteRule = VoteRule()
+    meetings: list[Meeting] = Field(default_factory=list)
+    vision: str | None = None
+    policies: list[PolicyVersion] = Field(default_factory=list)
+    plan: list[PlannedActivity] = Field(default_factory=list)
+    steps_completed_by: dict[Step, str] = Field(default_factory=dict)
+    evaluations: dict[str, AimEvaluation] = Field(default_factory=dict)
+    carried_over: list[CarriedFinding] = Field(default_factory=list)
+    accepted_commands: int = 0
+    closed_at: datetime | None = None
+
+    @property
+    def current_policy(self) -> PolicyVersion | None:
+        """The latest policy submission, if any."""
+        return self.policies[-1] if self.policies else None
+
+    def aims(self) -> dict[str, tuple[PlannedActivity, Aim]]:
+        """Every aim in the plan by id, with the activity it belongs to."""
+        return {aim.aim_id: (act, aim) for act in self.plan for aim in act.aims}

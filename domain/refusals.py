@@ -1,0 +1,142 @@
+"""Why a command was refused, in Japanese first and English as a fallback.
+
+A refusal is a code plus parameters; the text is rendered from the tables below so that a
+client can show either language from the same failure.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+Lang = Literal["ja", "en"]
+
+_MESSAGES: dict[str, tuple[str, str]] = {
+    "not_on_roster": (
+        "{actor} はこの協議会の名簿にありません",
+        "{actor} is not on this council's roster",
+    ),
+    "role_required": (
+        "{actor} には「{action}」の権限がありません（必要な役割: {roles}）",
+        "{actor} may not {action} (needs role: {roles})",
+    ),
+    "wrong_step": (
+        "現在のステップは「{current}」です。「{action}」は「{expected}」で行えます",
+        "the cycle is at '{current}'; {action} is done at '{expected}'",
+    ),
+    "cycle_closed": (
+        "{year}年度のサイクルは終了しています",
+        "the {year} cycle is closed",
+    ),
+    "unknown_attendee": (
+        "出席者 {who} はこの協議会の名簿にありません",
+        "attendee {who} is not on this council's roster",
+    ),
+    "vision_outside_discuss": (
+        "目指す子ども像の案は「話し合い」ステップでのみ記録できます",
+        "a vision draft can only be recorded in the discuss step",
+    ),
+    "no_meeting": (
+        "話し合いを終えるには、会議を1回以上記録してください",
+        "record at least one meeting before closing the discussion",
+    ),
+    "no_vision": (
+        "話し合いを終えるには、目指す子ども像を記録してください",
+        "record the vision (目指す子ども像) before closing the discussion",
+    ),
+    "vote_in_progress": (
+        "第{version}版の基本方針は採決中です。採決を締め切ってから再提出してください",
+        "policy version {version} is under vote; close the vote before resubmitting",
+    ),
+    "no_open_vote": (
+        "採決中の基本方針がありません",
+        "there is no policy under vote",
+    ),
+    "no_quorum": (
+        "定足数に達していません（投票 {cast} / 委員 {eligible}）",
+        "quorum not reached ({cast} of {eligible} members voted)",
+    ),
+    "empty_plan": (
+        "計画には活動を1件以上含めてください",
+        "the plan needs at least one activity",
+    ),
+    "duplicate_id": (
+        "ID {id} が重複しています",
+        "id {id} is used twice",
+    ),
+    "unknown_aim": (
+        "ねらい {aim_id} は計画にありません",
+        "aim {aim_id} is not in the plan",
+    ),
+    "aims_not_evaluated": (
+        "未評価のねらいがあります: {aims}",
+        "aims not yet evaluated: {aims}",
+    ),
+    "step_not_manual": (
+        "「{step}」は手動で完了できるステップではありません",
+        "step '{step}' cannot be completed by hand",
+    ),
+}
+
+STEP_NAMES_JA: dict[str, str] = {
+    "discuss": "話し合い",
+    "approve": "承認",
+    "plan": "計画",
+    "coordinate": "連絡調整",
+    "act": "活動",
+    "evaluate": "評価",
+    "closed": "終了",
+}
+
+ACTION_NAMES_JA: dict[str, str] = {
+    "record_meeting": "会議の記録",
+    "close_discussion": "話し合いの終了",
+    "submit_policy": "基本方針の提出",
+    "cast_vote": "投票",
+    "close_vote": "採決の締切",
+    "submit_plan": "計画の提出",
+    "complete_step": "ステップの完了",
+    "evaluate_aim": "ねらいの評価",
+    "close_cycle": "サイクルの終了",
+}
+
+ROLE_NAMES_JA: dict[str, str] = {
+    "chair": "会長",
+    "member": "委員",
+    "principal": "校長",
+    "coordinator": "コーディネーター",
+    "chief_coordinator": "統括コーディネーター",
+    "board_admin": "教育委員会",
+}
+
+
+def render(code: str, params: dict[str, str], lang: Lang = "ja") -> str:
+    """Render a refusal in ``lang``; step, action and role names are localised for ja."""
+    ja, en = _MESSAGES[code]
+    shown = dict(params)
+    if lang == "ja":
+        for key in ("current", "expected", "step"):
+            if key in shown:
+                shown[key] = STEP_NAMES_JA.get(shown[key], shown[key])
+        if "action" in shown:
+            shown["action"] = ACTION_NAMES_JA.get(shown["action"], shown["action"])
+        if "roles" in shown:
+            shown["roles"] = "・".join(
+                ROLE_NAMES_JA.get(r, r) for r in shown["roles"].split(",")
+            )
+    return (ja if lang == "ja" else en).format(**shown)
+
+
+class Refusal(Exception):
+    """A command that the rules do not allow now. The state it was checked against is
+    unchanged."""
+
+    def __init__(self, code: str, **params: str) -> None:
+        if code not in _MESSAGES:
+            raise KeyError(f"unknown refusal code {code!r}")
+        self.code = code
+        self.params = params
+        super().__init__(render(code, params, "ja"))
+
+    def message(self, lang: Lang = "ja") -> str:
+        """The one-line reason in ``lang``."""
+        return render(self.code, self.params, lang)

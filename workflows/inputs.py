@@ -1,0 +1,29 @@
+"""Inputs and names of the council cycle workflow, importable without Temporal.
+
+The CLI, the worker and tests share these so that an update is always called by the same
+name with the same model.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from domain.model import CarriedFinding
+
+WORKFLOW_NAME = "CouncilCycleWorkflow"
+STATE_QUERY = "state"
+
+
+def cycle_workflow_id(council_id: str, fiscal_year: int) -> str:
+    """The business key of a council's cycle for one fiscal year. No personal data."""
+    return f"council-cycle/{council_id}/{fiscal_year}"
+
+
+class CycleInput(BaseModel):
+    """Start a council's cycle for one fiscal year (April to March)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    council_id: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.-]+$")
+    fiscal_year: int = Field(ge=2000, le=2200)
+    carried_over: tuple[CarriedFinding, ...] = ()
