@@ -11,6 +11,10 @@ from typing import Literal
 Lang = Literal["ja", "en"]
 
 _MESSAGES: dict[str, tuple[str, str]] = {
+    "cycle_opening": (
+        "サイクルを開始しています。少し待ってからもう一度お試しください",
+        "the cycle is still opening; try again in a moment",
+    ),
     "not_on_roster": (
         "{actor} はこの協議会の名簿にありません",
         "{actor} is not on this council's roster",
@@ -120,9 +124,7 @@ def render(code: str, params: dict[str, str], lang: Lang = "ja") -> str:
         if "action" in shown:
             shown["action"] = ACTION_NAMES_JA.get(shown["action"], shown["action"])
         if "roles" in shown:
-            shown["roles"] = "・".join(
-                ROLE_NAMES_JA.get(r, r) for r in shown["roles"].split(",")
-            )
+            shown["roles"] = "・".join(ROLE_NAMES_JA.get(r, r) for r in shown["roles"].split(","))
     return (ja if lang == "ja" else en).format(**shown)
 
 
