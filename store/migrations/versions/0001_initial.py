@@ -251,7 +251,9 @@ def upgrade() -> None:
             name=op.f("uq_audit_events_council_id_fiscal_year_seq"),
         ),
     )
-    op.create_index("ix_audit_events_council_id_at", "audit_events", ["council_id", "at"], unique=False)
+    op.create_index(
+        "ix_audit_events_council_id_at", "audit_events", ["council_id", "at"], unique=False
+    )
     op.create_index(op.f("ix_audit_events_cycle_id"), "audit_events", ["cycle_id"], unique=False)
 
     op.create_table(
