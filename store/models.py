@@ -43,7 +43,6 @@ class Base(DeclarativeBase):
     """The one declarative base of the store."""
 
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
-    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
 
 
 # --- system of record: who and where ------------------------------------------------
