@@ -15,6 +15,11 @@ PEOPLE = "people: [{id: p1, name: 山田 太郎}]\n"
 SCHOOLS = "schools: [{id: s1, name: 小学校}]\n"
 
 
+def _council(school: str, person: str, role: str) -> str:
+    members = f"[{{person: {person}, roles: [{role}]}}]"
+    return f"councils: [{{id: c1, name: 協議会, schools: [{school}], members: {members}}}]\n"
+
+
 @pytest.mark.parametrize("name", ["kushiro", "okayama", "asahikawa"])
 def test_examples_are_valid(name: str) -> None:
     data = read_municipality_file(EXAMPLES / f"{name}.yaml")
@@ -24,7 +29,8 @@ def test_examples_are_valid(name: str) -> None:
 
 def test_kushiro_example_matches_the_seed() -> None:
     data = read_municipality_file(EXAMPLES / "kushiro.yaml")
-    assert {s.name for s in data.schools} == {"中央小学校", "共栄小学校", "鳥取小学校", "釧路小学校"}
+    names = {s.name for s in data.schools}
+    assert names == {"中央小学校", "共栄小学校", "鳥取小学校", "釧路小学校"}
     assert len(data.councils) == 4
     coordinators = {m.person for c in data.councils for m in c.members if "coordinator" in m.roles}
     assert len(coordinators) == 8
@@ -41,20 +47,20 @@ def test_okayama_example_has_a_joint_council() -> None:
     ("body", "expected"),
     [
         ("municipality: {id: town, name: 町}\n", "municipality.prefecture: required field"),
-        (GOOD_HEAD + "schools: [{id: s1, name: 小, district: nowhere}]\n", "unknown district 'nowhere'"),
         (
-            GOOD_HEAD + PEOPLE + SCHOOLS
-            + "councils: [{id: c1, name: 協議会, schools: [s9], members: [{person: p1, roles: [chair]}]}]\n",
+            GOOD_HEAD + "schools: [{id: s1, name: 小, district: nowhere}]\n",
+            "unknown district 'nowhere'",
+        ),
+        (
+            GOOD_HEAD + PEOPLE + SCHOOLS + _council("s9", "p1", "chair"),
             "councils[0].schools[0]: unknown school 's9'",
         ),
         (
-            GOOD_HEAD + PEOPLE + SCHOOLS
-            + "councils: [{id: c1, name: 協議会, schools: [s1], members: [{person: ghost, roles: [chair]}]}]\n",
+            GOOD_HEAD + PEOPLE + SCHOOLS + _council("s1", "ghost", "chair"),
             "councils[0].members[0].person: unknown person 'ghost'",
         ),
         (
-            GOOD_HEAD + PEOPLE + SCHOOLS
-            + "councils: [{id: c1, name: 協議会, schools: [s1], members: [{person: p1, roles: [king]}]}]\n",
+            GOOD_HEAD + PEOPLE + SCHOOLS + _council("s1", "p1", "king"),
             "councils[0].members[0].roles[0]",
         ),
         (GOOD_HEAD + "staff: [{person: ghost, role: board_admin}]\n", "unknown person 'ghost'"),
@@ -86,5 +92,5 @@ def test_bad_file_gives_one_line_naming_the_problem(
 
 
 def test_missing_file_is_named(tmp_path: Path) -> None:
-    with pytest.raises(InvalidMunicipalityFile, match="missing.yaml: cannot read"):
+    with pytest.raises(InvalidMunicipalityFile, match=r"missing\.yaml: cannot read"):
         read_municipality_file(tmp_path / "missing.yaml")
