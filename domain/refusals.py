@@ -120,9 +120,7 @@ def render(code: str, params: dict[str, str], lang: Lang = "ja") -> str:
         if "action" in shown:
             shown["action"] = ACTION_NAMES_JA.get(shown["action"], shown["action"])
         if "roles" in shown:
-            shown["roles"] = "・".join(
-                ROLE_NAMES_JA.get(r, r) for r in shown["roles"].split(",")
-            )
+            shown["roles"] = "・".join(ROLE_NAMES_JA.get(r, r) for r in shown["roles"].split(","))
     return (ja if lang == "ja" else en).format(**shown)
 
 

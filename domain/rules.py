@@ -195,9 +195,7 @@ def _check_actor_and_step(state: CycleState, command: Command) -> None:
         )
     expected = COMMAND_STEP[command.kind]
     if expected is not None and state.step is not expected:
-        raise Refusal(
-            "wrong_step", current=state.step, expected=expected, action=command.kind
-        )
+        raise Refusal("wrong_step", current=state.step, expected=expected, action=command.kind)
 
 
 def _step_opened_notices(state: CycleState) -> tuple[Notice, ...]:

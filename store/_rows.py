@@ -1,9 +1,8 @@
-"""Helpers shared by the repository modules: idempotent inserts and time zones."""
+"""Helpers shared by the repository modules."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -27,15 +26,3 @@ def insert_once(session: Session, row: Base, already_there: Callable[[], bool]) 
             return False
         raise
     return True
-
-
-def as_utc(moment: datetime) -> datetime:
-    """``moment`` in UTC. SQLite hands back naive values, which the store wrote as UTC."""
-    if moment.tzinfo is None:
-        return moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC)
-
-
-def maybe_utc(moment: datetime | None) -> datetime | None:
-    """``as_utc`` for optional values."""
-    return None if moment is None else as_utc(moment)

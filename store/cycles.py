@@ -25,7 +25,7 @@ from domain.commands import (
 )
 from domain.events import Change, CycleEvent
 from domain.model import Step
-from store._rows import as_utc, insert_once, maybe_utc
+from store._rows import insert_once
 from store.errors import NotFound
 from store.models import (
     AimRow,
@@ -84,8 +84,8 @@ def record_cycle_opened(session: Session, data: RecordCycleOpenedInput) -> bool:
         council_id=data.council_id,
         fiscal_year=data.fiscal_year,
         step=Step.DISCUSS.value,
-        step_opened_at=as_utc(data.opened_at),
-        started_at=as_utc(data.opened_at),
+        step_opened_at=data.opened_at,
+        started_at=data.opened_at,
         closed_at=None,
         workflow_id=data.workflow_id,
         run_id=data.run_id,
@@ -122,7 +122,7 @@ def record_event(session: Session, data: RecordEventInput) -> bool:
         cycle_id=cycle.id,
         action=event.action,
         actor=event.actor,
-        at=as_utc(event.at),
+        at=event.at,
         step_before=event.step_before.value,
         step_after=event.step_after.value,
         changes=[c.model_dump(mode="json") for c in event.changes],
@@ -159,7 +159,7 @@ def _audit_exists(session: Session, event: CycleEvent) -> bool:
 
 
 def _project(session: Session, cycle: Cycle, event: CycleEvent, is_latest: bool) -> None:
-    at = as_utc(event.at)
+    at = event.at
     command = event.command
     if isinstance(command, RecordMeetingInput):
         _project_meeting(session, cycle, event, command)
@@ -231,7 +231,7 @@ def _project_vote(
     session: Session, cycle: Cycle, event: CycleEvent, command: CastVoteInput
 ) -> None:
     version = _ballot_version(event)
-    at = as_utc(event.at)
+    at = event.at
     row = session.scalar(
         select(VoteRow).where(
             VoteRow.cycle_id == cycle.id,
@@ -250,7 +250,7 @@ def _project_vote(
                 cast_at=at,
             )
         )
-    elif as_utc(row.cast_at) <= at:
+    elif row.cast_at <= at:
         # A vote recorded late (retried activity) must not overwrite a newer one.
         row.ballot = command.ballot.value
         row.comment = command.comment
@@ -280,7 +280,7 @@ def _project_close_vote(session: Session, cycle: Cycle, event: CycleEvent) -> No
     )
     if row is None:
         raise NotFound(f"event {event.business_key}: policy version {version} was never recorded")
-    at = as_utc(event.at)
+    at = event.at
     row.status = status
     row.approve = int(params["approve"])
     row.reject = int(params["reject"])
@@ -318,7 +318,7 @@ def _project_plan(session: Session, cycle: Cycle, command: SubmitPlanInput) -> N
 def _project_evaluation(
     session: Session, cycle: Cycle, event: CycleEvent, command: EvaluateAimInput
 ) -> None:
-    at = as_utc(event.at)
+    at = event.at
     row = session.scalar(
         select(EvaluationRow).where(
             EvaluationRow.cycle_id == cycle.id, EvaluationRow.aim_id == command.aim_id
@@ -335,7 +335,7 @@ def _project_evaluation(
                 evaluated_at=at,
             )
         )
-    elif as_utc(row.evaluated_at) <= at:
+    elif row.evaluated_at <= at:
         row.rating = command.rating.value
         row.comment = command.comment
         row.evaluated_by = command.actor
@@ -358,7 +358,7 @@ def history(session: Session, council_id: str, fiscal_year: int | None = None) -
         HistoryRow(
             fiscal_year=row.fiscal_year,
             seq=row.seq,
-            at=as_utc(row.at),
+            at=row.at,
             step_before=Step(row.step_before),
             step_after=Step(row.step_after),
             action=row.action,
@@ -388,9 +388,9 @@ def list_cycles(
             council_name=name,
             fiscal_year=cycle.fiscal_year,
             step=Step(cycle.step),
-            started_at=as_utc(cycle.started_at),
-            step_opened_at=as_utc(cycle.step_opened_at),
-            closed_at=maybe_utc(cycle.closed_at),
+            started_at=cycle.started_at,
+            step_opened_at=cycle.step_opened_at,
+            closed_at=cycle.closed_at,
             workflow_id=cycle.workflow_id,
         )
         for cycle, name in rows

@@ -8,7 +8,7 @@ contacts) lives only in ``people``: every other table refers to people by id.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -21,14 +21,41 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
+    TypeDecorator,
     UniqueConstraint,
 )
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timezone-aware timestamp, stored and returned in UTC on every database.
+
+    PostgreSQL keeps the zone (timestamptz); SQLite drops it, so values are converted to
+    UTC before writing and marked as UTC when read back. Naive values are refused: a time
+    without a zone is a bug upstream.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value.isoformat()} given; pass an aware one")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
 
 ID = String(64)
 SHORT = String(32)
 NAME = String(200)
-TZ_DATETIME = DateTime(timezone=True)
+TZ_DATETIME = UTCDateTime()
 
 # Named constraints keep migrations reproducible across SQLite and PostgreSQL.
 NAMING_CONVENTION = {

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from activities.inputs import NotifyInput
-from store._rows import as_utc, insert_once, maybe_utc
+from store._rows import insert_once
 from store.errors import NotFound
 from store.models import Council, Notification, Person
 
@@ -88,8 +88,8 @@ def inbox(session: Session, person_id: str, unread_only: bool = False) -> list[I
             template=row.template,
             subject=row.subject,
             body=row.body,
-            created_at=as_utc(row.created_at),
-            read_at=maybe_utc(row.read_at),
+            created_at=row.created_at,
+            read_at=row.read_at,
         )
         for row in rows
     ]
