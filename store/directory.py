@@ -6,7 +6,9 @@ needs (ids and roles, never names) and give rendering the names it needs.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict
@@ -151,9 +153,7 @@ def load_municipality(session: Session, data: MunicipalityFile) -> LoadSummary:
             existing,
             wanted,
             counter,
-            lambda person, role, pos, cid=council.id: CouncilMember(
-                council_id=cid, person_id=person, role=role, position=pos
-            ),
+            partial(_new_member, council.id),
         )
     staff = _positions([(s.person, (s.role,)) for s in data.staff])
     existing_staff = session.scalars(
@@ -164,9 +164,7 @@ def load_municipality(session: Session, data: MunicipalityFile) -> LoadSummary:
         existing_staff,
         staff,
         counter,
-        lambda person, role, pos: MunicipalityStaff(
-            municipality_id=muni_id, person_id=person, role=role, position=pos
-        ),
+        partial(_new_staff, muni_id),
     )
     session.flush()
     return LoadSummary(
@@ -184,19 +182,17 @@ def load_municipality(session: Session, data: MunicipalityFile) -> LoadSummary:
 
 def _set(
     session: Session, model: type[Base], key: str, values: dict[str, Any], counter: _Counter
-) -> Any:
+) -> None:
     row = session.get(model, key)
     if row is None:
-        row = model(id=key, **values)
-        session.add(row)
+        session.add(model(id=key, **values))
         counter.inserted += 1
-        return row
+        return
     differing = {k: v for k, v in values.items() if getattr(row, k) != v}
     for name, value in differing.items():
         setattr(row, name, value)
     if differing:
         counter.updated += 1
-    return row
 
 
 def _set_owned(
@@ -230,10 +226,10 @@ def _positions(entries: list[tuple[str, tuple[str, ...]]]) -> dict[tuple[str, st
 
 def _sync_roles(
     session: Session,
-    existing: Any,
+    existing: Sequence[CouncilMember] | Sequence[MunicipalityStaff],
     wanted: dict[tuple[str, str], int],
     counter: _Counter,
-    make: Any,
+    make: Callable[[str, str, int], CouncilMember | MunicipalityStaff],
 ) -> None:
     kept: set[tuple[str, str]] = set()
     for row in existing:
@@ -246,12 +242,20 @@ def _sync_roles(
         if row.position != wanted[key]:
             row.position = wanted[key]
             counter.updated += 1
-    # Deletions go first: a role removed and re-added must not collide with itself.
-    session.flush()
     for (person, role), position in wanted.items():
         if (person, role) not in kept:
             session.add(make(person, role, position))
             counter.inserted += 1
+
+
+def _new_member(council_id: str, person_id: str, role: str, position: int) -> CouncilMember:
+    return CouncilMember(council_id=council_id, person_id=person_id, role=role, position=position)
+
+
+def _new_staff(municipality_id: str, person_id: str, role: str, position: int) -> MunicipalityStaff:
+    return MunicipalityStaff(
+        municipality_id=municipality_id, person_id=person_id, role=role, position=position
+    )
 
 
 def _sync_council_schools(
