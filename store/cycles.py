@@ -84,7 +84,10 @@ def record_event(session: Session, data: RecordEventInput) -> bool:
     tables. Return False, changing nothing, when its key was already recorded (also when
     a concurrent call recorded it first). ``NotFound`` if the cycle was never opened."""
     event = data.event
-    cycle = _find_cycle(session, event.council_id, event.fiscal_year)
+    # Locking the cycle row (PostgreSQL; SQLite's BEGIN IMMEDIATE already serialises
+    # writers) orders concurrent events of one cycle, so "is this the latest event?"
+    # below cannot be answered wrongly by two transactions at once.
+    cycle = _find_cycle(session, event.council_id, event.fiscal_year, lock=True)
     if cycle is None:
         raise NotFound(
             f"協議会 '{event.council_id}' の{event.fiscal_year}年度のサイクルは記録されていません"
@@ -117,10 +120,11 @@ def record_event(session: Session, data: RecordEventInput) -> bool:
     return True
 
 
-def _find_cycle(session: Session, council_id: str, fiscal_year: int) -> Cycle | None:
-    return session.scalar(
-        select(Cycle).where(Cycle.council_id == council_id, Cycle.fiscal_year == fiscal_year)
-    )
+def _find_cycle(
+    session: Session, council_id: str, fiscal_year: int, lock: bool = False
+) -> Cycle | None:
+    query = select(Cycle).where(Cycle.council_id == council_id, Cycle.fiscal_year == fiscal_year)
+    return session.scalar(query.with_for_update() if lock else query)
 
 
 def _audit_exists(session: Session, event: CycleEvent) -> bool:

@@ -322,6 +322,14 @@ def council_ids(session: Session, municipality_id: str) -> list[str]:
     )
 
 
+def council_name(session: Session, council_id: str) -> str:
+    """The council's name, for messages. ``NotFound`` if unknown."""
+    council = session.get(Council, council_id)
+    if council is None:
+        raise NotFound(f"協議会 '{council_id}' は登録されていません")
+    return council.name
+
+
 def person_names(session: Session, ids: list[str]) -> dict[str, str]:
     """Names of the given people by id; unknown ids are left out."""
     if not ids:

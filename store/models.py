@@ -243,6 +243,8 @@ class VoteRow(Base):
     ballot: Mapped[str] = mapped_column(SHORT)
     comment: Mapped[str] = mapped_column(Text)
     cast_at: Mapped[datetime] = mapped_column(TZ_DATETIME)
+    # The event that cast it: a late-recorded older vote must not replace a newer one.
+    event_seq: Mapped[int] = mapped_column(Integer)
 
 
 class PlanActivityRow(Base):
@@ -288,6 +290,7 @@ class EvaluationRow(Base):
     # ``by`` and ``at`` are SQL keywords; the columns say what they hold instead.
     evaluated_by: Mapped[str] = mapped_column(ID)
     evaluated_at: Mapped[datetime] = mapped_column(TZ_DATETIME)
+    event_seq: Mapped[int] = mapped_column(Integer)
 
 
 class AuditEvent(Base):

@@ -129,13 +129,16 @@ def _project_vote(
                 ballot=command.ballot.value,
                 comment=command.comment,
                 cast_at=at,
+                event_seq=event.seq,
             )
         )
-    elif row.cast_at <= at:
-        # A vote recorded late (retried activity) must not overwrite a newer one.
+    elif row.event_seq < event.seq:
+        # Events may be recorded out of order (concurrent updates, retries): the vote of
+        # the later event wins, whichever arrives last.
         row.ballot = command.ballot.value
         row.comment = command.comment
         row.cast_at = at
+        row.event_seq = event.seq
 
 
 def _ballot_version(event: CycleEvent) -> int:
@@ -214,10 +217,12 @@ def _project_evaluation(
                 comment=command.comment,
                 evaluated_by=command.actor,
                 evaluated_at=at,
+                event_seq=event.seq,
             )
         )
-    elif row.evaluated_at <= at:
+    elif row.event_seq < event.seq:
         row.rating = command.rating.value
         row.comment = command.comment
         row.evaluated_by = command.actor
         row.evaluated_at = at
+        row.event_seq = event.seq

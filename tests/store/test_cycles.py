@@ -289,3 +289,23 @@ def test_unknown_council_or_unopened_cycle_is_named(clean_engine: Engine) -> Non
     assert row_counts(clean_engine)["audit_events"] == 0
     with session_scope(clean_engine) as session:
         assert session.scalars(select(AuditEvent)).all() == []
+
+
+def test_a_late_recorded_older_vote_does_not_replace_a_newer_one(clean_engine: Engine) -> None:
+    setup, _ = _open(clean_engine)
+    state = new_cycle(COUNCIL, 2026, setup.roster, START, setup.vote_rule)
+    commands: list[Command] = [*_commands()[:3]]
+    same_moment = START + timedelta(days=1)  # two updates accepted in one activation
+    for command in commands:
+        state, _ = execute(state, command, START)
+    state, reject = execute(
+        state, CastVoteInput(actor=VOTERS[1], ballot=Ballot.REJECT), same_moment
+    )
+    state, approve = execute(
+        state, CastVoteInput(actor=VOTERS[1], ballot=Ballot.APPROVE), same_moment
+    )
+    _record(clean_engine, approve)
+    _record(clean_engine, reject)
+    with session_scope(clean_engine) as session:
+        vote = session.scalars(select(VoteRow)).one()
+        assert (vote.ballot, vote.event_seq) == ("approve", approve.seq)

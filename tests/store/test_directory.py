@@ -10,6 +10,7 @@ from store import (
     ConflictingId,
     NotFound,
     council_ids,
+    council_name,
     council_setup,
     load_municipality,
     person_contacts,
@@ -112,6 +113,10 @@ def test_joint_council_serves_two_schools(clean_engine: Engine) -> None:
     assert sorted(schools) == ["okayama-higashiyama-es", "okayama-higashiyama-jhs"]
     assert ids == ["okayama-higashiyama-joint", "okayama-minamihama", "okayama-nishikawa"]
     assert len(setup.roster.holders_of(Role.PRINCIPAL)) == 2
+    with session_scope(clean_engine) as session:
+        assert (
+            council_name(session, "okayama-higashiyama-joint") == "東山中学校区合同学校運営協議会"
+        )
 
 
 def test_unknown_council_and_municipality_are_named(clean_engine: Engine) -> None:
@@ -120,6 +125,8 @@ def test_unknown_council_and_municipality_are_named(clean_engine: Engine) -> Non
             council_setup(session, "nowhere")
         with pytest.raises(NotFound, match="'atlantis'"):
             council_ids(session, "atlantis")
+        with pytest.raises(NotFound, match="'nowhere'"):
+            council_name(session, "nowhere")
 
 
 def test_an_id_of_another_municipality_is_refused(clean_engine: Engine) -> None:

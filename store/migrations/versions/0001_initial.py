@@ -281,6 +281,7 @@ def upgrade() -> None:
         sa.Column("comment", sa.Text(), nullable=False),
         sa.Column("evaluated_by", sa.String(length=64), nullable=False),
         sa.Column("evaluated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("event_seq", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
             ["cycle_id"], ["cycles.id"], name=op.f("fk_evaluations_cycle_id_cycles")
         ),
@@ -354,6 +355,7 @@ def upgrade() -> None:
         sa.Column("ballot", sa.String(length=32), nullable=False),
         sa.Column("comment", sa.Text(), nullable=False),
         sa.Column("cast_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("event_seq", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(["cycle_id"], ["cycles.id"], name=op.f("fk_votes_cycle_id_cycles")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_votes")),
         sa.UniqueConstraint(
