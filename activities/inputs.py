@@ -57,3 +57,11 @@ class NotifyInput(_Model):
     event_seq: int
     step: str
     notice: Notice
+
+
+# Activity names, so that workflows can call them without importing the store (and with
+# it SQLAlchemy) into the workflow sandbox.
+LOAD_COUNCIL = "load_council"
+RECORD_CYCLE_OPENED = "record_cycle_opened"
+RECORD_EVENT = "record_event"
+NOTIFY = "notify"

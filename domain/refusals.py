@@ -11,6 +11,10 @@ from typing import Literal
 Lang = Literal["ja", "en"]
 
 _MESSAGES: dict[str, tuple[str, str]] = {
+    "cycle_opening": (
+        "サイクルを開始しています。少し待ってからもう一度お試しください",
+        "the cycle is still opening; try again in a moment",
+    ),
     "not_on_roster": (
         "{actor} はこの協議会の名簿にありません",
         "{actor} is not on this council's roster",

@@ -1,0 +1,79 @@
+"""Activities of the council cycle: every side effect the workflow asks for.
+
+They are synchronous (SQLAlchemy is synchronous here) and run on the worker's thread
+pool. Each is idempotent by a business key, so a retry, a replay or a worker killed
+between the write and the completion never leaves a second row or sends twice.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine
+from store.errors import NotFound
+from temporalio import activity
+from temporalio.exceptions import ApplicationError
+
+import store
+from activities.inputs import (
+    LOAD_COUNCIL,
+    NOTIFY,
+    RECORD_CYCLE_OPENED,
+    RECORD_EVENT,
+    CouncilSetup,
+    LoadCouncilInput,
+    NotifyInput,
+    RecordCycleOpenedInput,
+    RecordEventInput,
+)
+from activities.templates import render_notice
+
+
+def notification_key(data: NotifyInput, recipient_id: str) -> str:
+    """The business key of one notice to one person: council, year, event, template, who."""
+    return (
+        f"{data.council_id}/{data.fiscal_year}/{data.event_seq}/"
+        f"{data.notice.template}/{recipient_id}"
+    )
+
+
+class CycleActivities:
+    """The cycle's activities, bound to one database engine."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    @activity.defn(name=LOAD_COUNCIL)
+    def load_council(self, data: LoadCouncilInput) -> CouncilSetup:
+        """Read the council's roster (ids and roles) and vote rule."""
+        try:
+            with store.session_scope(self._engine) as session:
+                return store.council_setup(session, data.council_id)
+        except NotFound as missing:
+            # Retrying cannot make an unknown council appear: fail the cycle clearly.
+            raise ApplicationError(str(missing), type="NotFound", non_retryable=True) from None
+
+    @activity.defn(name=RECORD_CYCLE_OPENED)
+    def record_cycle_opened(self, data: RecordCycleOpenedInput) -> bool:
+        """Create the cycle's row; ``False`` when it already existed."""
+        with store.session_scope(self._engine) as session:
+            return store.record_cycle_opened(session, data)
+
+    @activity.defn(name=RECORD_EVENT)
+    def record_event(self, data: RecordEventInput) -> bool:
+        """Record an accepted command; ``False`` when it was recorded before."""
+        with store.session_scope(self._engine) as session:
+            return store.record_event(session, data)
+
+    @activity.defn(name=NOTIFY)
+    def notify(self, data: NotifyInput) -> int:
+        """Put the notice in each recipient's inbox; returns how many were new."""
+        delivered = 0
+        with store.session_scope(self._engine) as session:
+            council = store.council_name(session, data.council_id)
+            message = render_notice(data.notice.template, data.notice.params, council)
+            for recipient in data.notice.recipients:
+                key = notification_key(data, recipient)
+                if store.deliver_inbox(
+                    session, key, data, recipient, message.subject, message.body
+                ):
+                    delivered += 1
+        return delivered

@@ -1,0 +1,98 @@
+"""Small builders shared by the domain tests: a roster, a clock and a walk to a step."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+from domain.commands import (
+    CastVoteInput,
+    CloseDiscussionInput,
+    CloseVoteInput,
+    Command,
+    CompleteStepInput,
+    RecordMeetingInput,
+    SubmitPlanInput,
+    SubmitPolicyInput,
+)
+from domain.model import (
+    Aim,
+    Ballot,
+    CycleState,
+    PlannedActivity,
+    Role,
+    Roster,
+    RosterEntry,
+    Step,
+)
+from domain.rules import execute, new_cycle
+
+T0 = datetime(2026, 4, 1, 9, 0, tzinfo=UTC)
+
+ROSTER = Roster(
+    entries=(
+        RosterEntry(member_id="chair", roles=(Role.CHAIR,)),
+        RosterEntry(member_id="m1", roles=(Role.MEMBER,)),
+        RosterEntry(member_id="m2", roles=(Role.MEMBER,)),
+        RosterEntry(member_id="m3", roles=(Role.MEMBER,)),
+        RosterEntry(member_id="m4", roles=(Role.MEMBER,)),
+        RosterEntry(member_id="principal", roles=(Role.PRINCIPAL,)),
+        RosterEntry(member_id="coord", roles=(Role.COORDINATOR,)),
+        RosterEntry(member_id="coord-member", roles=(Role.COORDINATOR, Role.MEMBER)),
+        RosterEntry(member_id="chief", roles=(Role.CHIEF_COORDINATOR,)),
+        RosterEntry(member_id="board", roles=(Role.BOARD_ADMIN,)),
+    )
+)
+VOTERS = ("chair", "m1", "m2", "m3", "m4", "coord-member")
+
+PLAN = (
+    PlannedActivity(
+        activity_id="read",
+        title="読み聞かせ",
+        kind="reading",
+        planned_on=date(2026, 6, 10),
+        aims=(Aim(aim_id="read-1", text="本に親しむ"), Aim(aim_id="read-2", text="地域の人を知る")),
+    ),
+    PlannedActivity(
+        activity_id="watch",
+        title="登下校見守り",
+        planned_on=date(2026, 5, 1),
+        aims=(Aim(aim_id="watch-1", text="安全に登下校する"),),
+    ),
+)
+
+
+def at(minutes: int) -> datetime:
+    """A time ``minutes`` after the cycle opened."""
+    return T0 + timedelta(minutes=minutes)
+
+
+def fresh() -> CycleState:
+    """A cycle at discuss."""
+    return new_cycle("council-a", 2026, ROSTER, T0)
+
+
+def walk_to(step: Step) -> CycleState:
+    """A cycle moved by valid commands until it stands at ``step``."""
+    state = fresh()
+    script: list[Command] = [
+        RecordMeetingInput(
+            actor="chair",
+            held_on=date(2026, 4, 20),
+            attendance=("chair", "m1", "m2"),
+            minutes_public="熟議",
+            vision_draft="ふるさとを誇れる子ども",
+        ),
+        CloseDiscussionInput(actor="chair"),
+        SubmitPolicyInput(actor="principal", text="基本方針"),
+        *[CastVoteInput(actor=v, ballot=Ballot.APPROVE) for v in VOTERS],
+        CloseVoteInput(actor="chair"),
+        SubmitPlanInput(actor="coord", activities=PLAN),
+        CompleteStepInput(actor="coord", step=Step.COORDINATE),
+        CompleteStepInput(actor="coord", step=Step.ACT),
+    ]
+    for minute, command in enumerate(script):
+        if state.step is step:
+            return state
+        state = execute(state, command, at(minute)).state
+    assert state.step is step
+    return state

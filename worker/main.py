@@ -1,0 +1,59 @@
+"""The worker process: hosts the cycle workflow and its activities on one task queue."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from concurrent.futures import ThreadPoolExecutor
+
+from store.db import make_engine, migrate
+from temporalio.client import Client
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.worker import Worker
+
+from activities.cycle_activities import CycleActivities
+from config import Settings
+from workflows.council_cycle import CouncilCycleWorkflow
+
+log = logging.getLogger(__name__)
+
+#: Threads for the synchronous store activities; SQLite serialises writes anyway and
+#: PostgreSQL's pool is sized to match.
+ACTIVITY_THREADS = 16
+
+
+async def connect(settings: Settings) -> Client:
+    """A client for ``settings``' server, always with the pydantic data converter."""
+    return await Client.connect(
+        settings.temporal_address,
+        namespace=settings.temporal_namespace,
+        data_converter=pydantic_data_converter,
+    )
+
+
+def create_worker(client: Client, settings: Settings, executor: ThreadPoolExecutor) -> Worker:
+    """A worker for the cycle workflow and its activities against ``settings``' store."""
+    engine = make_engine(settings.resolved_database_url())
+    acts = CycleActivities(engine)
+    return Worker(
+        client,
+        task_queue=settings.task_queue,
+        workflows=[CouncilCycleWorkflow],
+        activities=[acts.load_council, acts.record_cycle_opened, acts.record_event, acts.notify],
+        activity_executor=executor,
+        max_concurrent_activities=ACTIVITY_THREADS,
+    )
+
+
+async def run_worker(settings: Settings, stop: asyncio.Event) -> None:
+    """Migrate the store, then run the worker until ``stop`` is set; shut down cleanly."""
+    migrate(settings.resolved_database_url())
+    client = await connect(settings)
+    with ThreadPoolExecutor(max_workers=ACTIVITY_THREADS) as executor:
+        worker = create_worker(client, settings, executor)
+        async with worker:
+            log.info(
+                "worker running: server=%s queue=%s", settings.temporal_address, settings.task_queue
+            )
+            await stop.wait()
+            log.info("worker stopping")

@@ -1,0 +1,322 @@
+"""The council's yearly cycle as a durable workflow: one per council per fiscal year.
+
+The workflow is a thin shell around ``domain.rules``: every command is an update whose
+validator asks the rules (on a copy) and whose handler applies the rules' decision, records
+the resulting event in the store and hands the notices to the notification activity.
+
+Next year: closing evaluate starts ``council-cycle/<council>/<year+1>`` as a child workflow
+with an abandon close policy, carrying the evaluation's findings. A chained workflow (not
+continue-as-new) because each fiscal year has its own business-key workflow ID, its own
+history, and must stay queryable after the next year has begun.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+from temporalio import workflow
+from temporalio.common import RetryPolicy
+from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
+
+with workflow.unsafe.imports_passed_through():
+    from pydantic import BaseModel
+
+    from activities.inputs import (
+        LOAD_COUNCIL,
+        NOTIFY,
+        RECORD_CYCLE_OPENED,
+        RECORD_EVENT,
+        CouncilSetup,
+        LoadCouncilInput,
+        NotifyInput,
+        RecordCycleOpenedInput,
+        RecordEventInput,
+    )
+    from domain.commands import (
+        CastVoteInput,
+        CloseCycleInput,
+        CloseDiscussionInput,
+        CloseVoteInput,
+        Command,
+        CompleteStepInput,
+        EvaluateAimInput,
+        RecordMeetingInput,
+        SubmitPlanInput,
+        SubmitPolicyInput,
+    )
+    from domain.events import CycleEvent, Notice
+    from domain.model import CycleState, Step
+    from domain.refusals import Refusal
+    from domain.rules import execute, findings_for_next_year, new_cycle
+    from workflows.inputs import STATE_QUERY, WORKFLOW_NAME, CycleInput, cycle_workflow_id
+
+
+class CycleResult(BaseModel):
+    """How a year's cycle ended, and where the next one lives."""
+
+    council_id: str
+    fiscal_year: int
+    next_workflow_id: str
+    next_started_here: bool
+
+
+# The store is the system of record: recording retries until it succeeds (the activity
+# is idempotent), with a ceiling on the backoff so a recovered database is used quickly.
+_RECORD_RETRY = RetryPolicy(
+    initial_interval=timedelta(seconds=1), maximum_interval=timedelta(seconds=30)
+)
+_STORE_TIMEOUT = timedelta(seconds=30)
+# Notifications must never hold up the cycle: they run in the background with their own
+# retries and a long schedule-to-close window.
+_NOTIFY_RETRY = RetryPolicy(
+    initial_interval=timedelta(seconds=5),
+    backoff_coefficient=2.0,
+    maximum_interval=timedelta(minutes=30),
+)
+
+
+def _refused(refusal: Refusal) -> ApplicationError:
+    """A refusal as the failure a client sees: Japanese message, code and params in details."""
+    return ApplicationError(
+        str(refusal),
+        {"code": refusal.code, "params": refusal.params},
+        type="Refusal",
+        non_retryable=True,
+    )
+
+
+@workflow.defn(name=WORKFLOW_NAME)
+class CouncilCycleWorkflow:
+    """One council's cycle for one fiscal year, from discuss to the close of evaluate."""
+
+    def __init__(self) -> None:
+        self._state: CycleState | None = None
+        self._notifications: list[asyncio.Future[None]] = []
+
+    @workflow.run
+    async def run(self, data: CycleInput) -> CycleResult:
+        """Open the cycle, serve commands until evaluate closes, then open next year."""
+        setup: CouncilSetup = await workflow.execute_activity(
+            LOAD_COUNCIL,
+            LoadCouncilInput(council_id=data.council_id),
+            result_type=CouncilSetup,
+            start_to_close_timeout=_STORE_TIMEOUT,
+            retry_policy=_RECORD_RETRY,
+        )
+        opened_at = workflow.now()
+        state = new_cycle(
+            data.council_id,
+            data.fiscal_year,
+            setup.roster,
+            opened_at,
+            vote_rule=setup.vote_rule,
+            carried_over=list(data.carried_over),
+        )
+        info = workflow.info()
+        await workflow.execute_activity(
+            RECORD_CYCLE_OPENED,
+            RecordCycleOpenedInput(
+                council_id=data.council_id,
+                fiscal_year=data.fiscal_year,
+                opened_at=opened_at,
+                workflow_id=info.workflow_id,
+                run_id=info.run_id,
+                carried_over=data.carried_over,
+            ),
+            result_type=bool,
+            start_to_close_timeout=_STORE_TIMEOUT,
+            retry_policy=_RECORD_RETRY,
+        )
+        self._state = state
+        self._send(
+            0,
+            Notice(
+                template="step_opened",
+                recipients=state.roster.everyone(),
+                params={"step": Step.DISCUSS.value},
+            ),
+        )
+
+        await workflow.wait_condition(lambda: self._current.step is Step.CLOSED)
+        # Let every accepted command finish recording before this run completes.
+        await workflow.wait_condition(workflow.all_handlers_finished)
+        if self._notifications:
+            await asyncio.gather(*self._notifications)
+        return await self._open_next_year()
+
+    @workflow.query(name=STATE_QUERY)
+    def state(self) -> CycleState | None:
+        """The whole state of the cycle; ``None`` for the moment while it opens."""
+        return self._state
+
+    # --- commands: one update each; validators ask the rules on a copy -------------
+
+    @workflow.update(name="record_meeting")
+    async def record_meeting(self, cmd: RecordMeetingInput) -> CycleState:
+        """Record a meeting (date, attendance, minutes, vision draft)."""
+        return await self._accept(cmd)
+
+    @record_meeting.validator
+    def _check_record_meeting(self, cmd: RecordMeetingInput) -> None:
+        self._validate(cmd)
+
+    @workflow.update(name="close_discussion")
+    async def close_discussion(self, cmd: CloseDiscussionInput) -> CycleState:
+        """Close discuss and open approve."""
+        return await self._accept(cmd)
+
+    @close_discussion.validator
+    def _check_close_discussion(self, cmd: CloseDiscussionInput) -> None:
+        self._validate(cmd)
+
+    @workflow.update(name="submit_policy")
+    async def submit_policy(self, cmd: SubmitPolicyInput) -> CycleState:
+        """Submit (or resubmit) the basic school-management policy for a vote."""
+        return await self._accept(cmd)
+
+    @submit_policy.validator
+    def _check_submit_policy(self, cmd: SubmitPolicyInput) -> None:
+        self._validate(cmd)
+
+    @workflow.update(name="cast_vote")
+    async def cast_vote(self, cmd: CastVoteInput) -> CycleState:
+        """Cast or change a vote on the policy under vote."""
+        return await self._accept(cmd)
+
+    @cast_vote.validator
+    def _check_cast_vote(self, cmd: CastVoteInput) -> None:
+        self._validate(cmd)
+
+    @workflow.update(name="close_vote")
+    async def close_vote(self, cmd: CloseVoteInput) -> CycleState:
+        """Close the vote: passed opens plan, rejected waits for a revision."""
+        return await self._accept(cmd)
+
+    @close_vote.validator
+    def _check_close_vote(self, cmd: CloseVoteInput) -> None:
+        self._validate(cmd)
+
+    @workflow.update(name="submit_plan")
+    async def submit_plan(self, cmd: SubmitPlanInput) -> CycleState:
+        """Submit the plan of activities and open coordinate."""
+        return await self._accept(cmd)
+
+    @submit_plan.validator
+    def _check_submit_plan(self, cmd: SubmitPlanInput) -> None:
+        self._validate(cmd)
+
+    @workflow.update(name="complete_step")
+    async def complete_step(self, cmd: CompleteStepInput) -> CycleState:
+        """Mark coordinate or act done."""
+        return await self._accept(cmd)
+
+    @complete_step.validator
+    def _check_complete_step(self, cmd: CompleteStepInput) -> None:
+        self._validate(cmd)
+
+    @workflow.update(name="evaluate_aim")
+    async def evaluate_aim(self, cmd: EvaluateAimInput) -> CycleState:
+        """Record how far one aim was met."""
+        return await self._accept(cmd)
+
+    @evaluate_aim.validator
+    def _check_evaluate_aim(self, cmd: EvaluateAimInput) -> None:
+        self._validate(cmd)
+
+    @workflow.update(name="close_cycle")
+    async def close_cycle(self, cmd: CloseCycleInput) -> CycleState:
+        """Close evaluate and with it the year; next year's cycle opens."""
+        return await self._accept(cmd)
+
+    @close_cycle.validator
+    def _check_close_cycle(self, cmd: CloseCycleInput) -> None:
+        self._validate(cmd)
+
+    # --- the shell around the rules -------------------------------------------------
+
+    @property
+    def _current(self) -> CycleState:
+        assert self._state is not None, "state is read only after the cycle opened"
+        return self._state
+
+    def _validate(self, cmd: Command) -> None:
+        if self._state is None:
+            raise _refused(Refusal("cycle_opening"))
+        try:
+            execute(self._state, cmd, workflow.now())
+        except Refusal as refusal:
+            raise _refused(refusal) from None
+
+    async def _accept(self, cmd: Command) -> CycleState:
+        # Validated already, but another update accepted in the same activation may have
+        # changed the state since; the rules decide again on the state as it is now.
+        try:
+            decision = execute(self._current, cmd, workflow.now())
+        except Refusal as refusal:
+            raise _refused(refusal) from None
+        self._state = decision.state
+        await self._record(decision.event)
+        for notice in decision.event.notices:
+            self._send(decision.event.seq, notice)
+        return decision.state
+
+    async def _record(self, event: CycleEvent) -> None:
+        info = workflow.info()
+        await workflow.execute_activity(
+            RECORD_EVENT,
+            RecordEventInput(event=event, workflow_id=info.workflow_id, run_id=info.run_id),
+            result_type=bool,
+            start_to_close_timeout=_STORE_TIMEOUT,
+            retry_policy=_RECORD_RETRY,
+        )
+
+    def _send(self, seq: int, notice: Notice) -> None:
+        if not notice.recipients:
+            return
+        state = self._current
+        handle = workflow.start_activity(
+            NOTIFY,
+            NotifyInput(
+                council_id=state.council_id,
+                fiscal_year=state.fiscal_year,
+                event_seq=seq,
+                step=state.step.value,
+                notice=notice,
+            ),
+            start_to_close_timeout=timedelta(minutes=2),
+            schedule_to_close_timeout=timedelta(days=3),
+            retry_policy=_NOTIFY_RETRY,
+        )
+        self._notifications.append(handle)
+
+    async def _open_next_year(self) -> CycleResult:
+        state = self._current
+        next_input = CycleInput(
+            council_id=state.council_id,
+            fiscal_year=state.fiscal_year + 1,
+            carried_over=tuple(findings_for_next_year(state)),
+        )
+        next_id = cycle_workflow_id(next_input.council_id, next_input.fiscal_year)
+        started_here = True
+        try:
+            await workflow.start_child_workflow(
+                CouncilCycleWorkflow.run,
+                next_input,
+                id=next_id,
+                parent_close_policy=workflow.ParentClosePolicy.ABANDON,
+            )
+        except WorkflowAlreadyStartedError:
+            # Someone opened next year by hand already; its findings come from its input.
+            started_here = False
+            workflow.logger.warning("next year's cycle %s already exists", next_id)
+        return CycleResult(
+            council_id=state.council_id,
+            fiscal_year=state.fiscal_year,
+            next_workflow_id=next_id,
+            next_started_here=started_here,
+        )
+
+
+if __name__ == "__main__":  # pragma: no cover - the sandbox re-imports workflow modules
+    raise SystemExit("this module defines a workflow; run `python -m worker` instead")
