@@ -134,18 +134,23 @@ def next_alert(
 ) -> Alert | None:
     """The next alert to send for the open step, or ``None`` when there is none.
 
-    A reminder meant for before the step opened is moot and skipped. A late alert
-    (overdue, escalation) that fell before the step opened still goes, at the moment the
-    step opened: a step that opens already late must say so.
+    Alerts meant for before the step opened are moot, except the most severe late one
+    (overdue or escalation), which goes at the moment the step opened: a step that opens
+    already late must say so, once.
     """
     if due is None or step is Step.CLOSED:
         return None
-    for alert in alerts_for(step, due, rules):
-        if alert.key in sent:
+    alerts = alerts_for(step, due, rules)
+    # Of the late alerts that fell before the step opened, only the most severe still
+    # matters: a step that opens three weeks late gets one notice, not three.
+    late_before_open = [
+        a for a in alerts if a.at < step_opened_at and a.kind is not AlertKind.REMINDER
+    ]
+    moot = {a.key for a in alerts if a.at < step_opened_at} - {a.key for a in late_before_open[-1:]}
+    for alert in alerts:
+        if alert.key in sent or alert.key in moot:
             continue
         if alert.at < step_opened_at:
-            if alert.kind is AlertKind.REMINDER:
-                continue
             return alert.model_copy(update={"at": step_opened_at})
         return alert
     return None

@@ -130,7 +130,7 @@ def _decide(state: CycleState, command: Command, at: datetime) -> Decision:
     if draft.step != step_before:
         draft.step_opened_at = at
         changes = (Change(field="step", before=step_before, after=draft.step), *changes)
-        notices = (*notices, *_step_opened_notices(draft))
+        notices = (*notices, *step_opened_notices(draft))
     draft.accepted_commands += 1
     event = CycleEvent(
         council_id=draft.council_id,
@@ -215,7 +215,8 @@ def _check_actor_and_step(state: CycleState, command: Command) -> None:
         raise Refusal("wrong_step", current=state.step, expected=expected, action=command.kind)
 
 
-def _step_opened_notices(state: CycleState) -> tuple[Notice, ...]:
+def step_opened_notices(state: CycleState) -> tuple[Notice, ...]:
+    """Who to tell that the current step has opened (or that the cycle closed)."""
     if state.step is Step.CLOSED:
         return (
             Notice(

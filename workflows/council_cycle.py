@@ -54,7 +54,14 @@ with workflow.unsafe.imports_passed_through():
     from domain.model import CycleState, Step
     from domain.oversight import pending_alert
     from domain.refusals import Refusal
-    from domain.rules import Decision, execute, findings_for_next_year, fire_alert, new_cycle
+    from domain.rules import (
+        Decision,
+        execute,
+        findings_for_next_year,
+        fire_alert,
+        new_cycle,
+        step_opened_notices,
+    )
     from workflows.inputs import STATE_QUERY, WORKFLOW_NAME, CycleInput, cycle_workflow_id
 
 
@@ -138,14 +145,8 @@ class CouncilCycleWorkflow:
             retry_policy=_RECORD_RETRY,
         )
         self._state = state
-        self._send(
-            0,
-            Notice(
-                template="step_opened",
-                recipients=state.roster.everyone(),
-                params={"step": Step.DISCUSS.value},
-            ),
-        )
+        for notice in step_opened_notices(state):
+            self._send(0, notice)
 
         await self._serve_until_closed()
         # Let every accepted command finish recording before this run completes.
