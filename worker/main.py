@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
@@ -31,17 +33,35 @@ async def connect(settings: Settings) -> Client:
     )
 
 
+def tuned_worker(
+    client: Client,
+    task_queue: str,
+    workflows: Sequence[type],
+    activities: Sequence[Callable[..., Any]],
+    executor: ThreadPoolExecutor,
+) -> Worker:
+    """A worker with this project's settings (slots, sandbox, thread pool). The benchmark's
+    baseline worker is built here too, so both are measured with the same settings."""
+    return Worker(
+        client,
+        task_queue=task_queue,
+        workflows=workflows,
+        activities=activities,
+        activity_executor=executor,
+        max_concurrent_activities=ACTIVITY_THREADS,
+    )
+
+
 def create_worker(client: Client, settings: Settings, executor: ThreadPoolExecutor) -> Worker:
     """A worker for the cycle workflow and its activities against ``settings``' store."""
     engine = make_engine(settings.resolved_database_url())
     acts = CycleActivities(engine)
-    return Worker(
+    return tuned_worker(
         client,
-        task_queue=settings.task_queue,
-        workflows=[CouncilCycleWorkflow],
-        activities=[acts.load_council, acts.record_cycle_opened, acts.record_event, acts.notify],
-        activity_executor=executor,
-        max_concurrent_activities=ACTIVITY_THREADS,
+        settings.task_queue,
+        [CouncilCycleWorkflow],
+        [acts.load_council, acts.record_cycle_opened, acts.record_event, acts.notify],
+        executor,
     )
 
 

@@ -1,0 +1,1 @@
+"""The engine's benchmark against a bare Temporal workflow: ``python -m bench.run``."""

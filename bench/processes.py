@@ -1,0 +1,66 @@
+"""Worker processes of the benchmark: started apart so their memory can be measured."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+READY_TIMEOUT_SECONDS = 60.0
+
+
+def memory_kib(pid: int) -> dict[str, int]:
+    """``VmRSS`` (now) and ``VmHWM`` (peak) of ``pid`` in KiB, from ``/proc``."""
+    found: dict[str, int] = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        key, _, value = line.partition(":")
+        if key in ("VmRSS", "VmHWM"):
+            found[key] = int(value.split()[0])
+    return found
+
+
+@asynccontextmanager
+async def worker_process(
+    module: str, address: str, database_url: str, task_queue: str, log_path: Path
+) -> AsyncIterator[asyncio.subprocess.Process]:
+    """Run ``python -m <module>`` against ``address``; yield it once it polls ``task_queue``,
+    stop it (SIGTERM, then SIGKILL) when the block ends."""
+    env = {
+        **os.environ,
+        "TEMPORAL_ADDRESS": address,
+        "DATABASE_URL": database_url,
+        "TASK_QUEUE": task_queue,
+    }
+    with log_path.open("ab") as log:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", module, env=env, stdout=log, stderr=asyncio.subprocess.STDOUT
+        )
+    try:
+        await _wait_running(process, log_path)
+        yield process
+    finally:
+        if process.returncode is None:
+            with contextlib.suppress(ProcessLookupError):
+                process.terminate()
+            try:
+                await asyncio.wait_for(process.wait(), 15)
+            except TimeoutError:
+                process.kill()
+                await process.wait()
+
+
+async def _wait_running(process: asyncio.subprocess.Process, log_path: Path) -> None:
+    """Wait for the worker's "running" log line: it is polling from then on."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + READY_TIMEOUT_SECONDS
+    while loop.time() < deadline:
+        if process.returncode is not None:
+            raise RuntimeError(f"worker exited with code {process.returncode} (log: {log_path})")
+        if "worker running" in await asyncio.to_thread(log_path.read_text, errors="replace"):
+            return
+        await asyncio.sleep(0.1)
+    raise RuntimeError(f"worker not running after {READY_TIMEOUT_SECONDS:.0f} s (log: {log_path})")
