@@ -7,8 +7,10 @@ schema is always created by the Alembic migrations shipped inside this package, 
 
 from __future__ import annotations
 
+import threading
+import weakref
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -63,6 +65,26 @@ def _begin_immediate(connection: Any) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+# One lock per SQLite engine: its transactions queue here instead of in SQLite's busy
+# handler, which polls with sleeps of up to 100 ms. With a dozen activity threads writing at
+# once that polling left the database idle most of the time (7 events/s instead of hundreds;
+# see bench/README.md). Other processes still wait on the busy timeout as before.
+_SQLITE_WRITE_LOCKS: weakref.WeakKeyDictionary[Engine, threading.RLock] = (
+    weakref.WeakKeyDictionary()
+)
+_LOCKS_GUARD = threading.Lock()
+
+
+def _write_lock(engine: Engine) -> threading.RLock | nullcontext[None]:
+    if engine.dialect.name != "sqlite":
+        return nullcontext()
+    with _LOCKS_GUARD:
+        lock = _SQLITE_WRITE_LOCKS.get(engine)
+        if lock is None:
+            lock = _SQLITE_WRITE_LOCKS[engine] = threading.RLock()
+        return lock
+
+
 def session_factory(engine: Engine) -> sessionmaker[Session]:
     """A session factory bound to ``engine``; objects stay readable after commit."""
     return sessionmaker(bind=engine, expire_on_commit=False)
@@ -70,8 +92,11 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
 
 @contextmanager
 def session_scope(engine: Engine) -> Iterator[Session]:
-    """A session that commits when the block ends normally and rolls back otherwise."""
-    with session_factory(engine)() as session:
+    """A session that commits when the block ends normally and rolls back otherwise.
+
+    On SQLite the whole block holds the engine's write lock: every transaction there is a
+    write transaction (``BEGIN IMMEDIATE``), so they run one at a time anyway."""
+    with _write_lock(engine), session_factory(engine)() as session:
         try:
             yield session
             session.commit()
