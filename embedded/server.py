@@ -151,6 +151,9 @@ async def _spawn(command: ServerCommand, log_path: Path) -> asyncio.subprocess.P
             stdin=asyncio.subprocess.DEVNULL,
             stdout=log,
             stderr=asyncio.subprocess.STDOUT,
+            # Own session: Ctrl+C in a terminal reaches only the launcher, which stops the
+            # worker before the server, instead of killing both at once.
+            start_new_session=True,
             preexec_fn=_die_with_parent if sys.platform == "linux" else None,
         )
 
