@@ -47,5 +47,5 @@ test: lint
 		echo "REQUIRE_POSTGRES=1: PostgreSQL での実行は必須です / the PostgreSQL run is required: FAILED"; \
 		exit 1; \
 	else \
-		echo "PostgreSQL での pytest を省略しました / SKIPPED the pytest run on PostgreSQL (no server at 127.0.0.1:5432; REQUIRE_POSTGRES=1 makes this an error)"; \
+		echo "PostgreSQL での pytest を省略しました / SKIPPED the pytest run on PostgreSQL (it did not answer; REQUIRE_POSTGRES=1 makes this an error)"; \
 	fi
