@@ -173,3 +173,21 @@ async def test_with_temporal_address_it_starts_no_server(
 
         launcher.send_signal(signal.SIGINT)
         assert await asyncio.wait_for(launcher.wait(), EXIT_TIMEOUT_SECONDS) == 0
+
+
+async def test_sigint_during_start_up_exits_zero_and_frees_the_port(
+    tmp_path: Path, launcher_cleanup: list[asyncio.subprocess.Process]
+) -> None:
+    port = free_port()
+    launcher = await _start_launcher(_launcher_environment(tmp_path / "data", port), tmp_path)
+    launcher_cleanup.append(launcher)
+    assert launcher.stdout is not None
+    first_line = await asyncio.wait_for(launcher.stdout.readline(), READY_TIMEOUT_SECONDS)
+    assert f"starting Temporal on port {port}" in first_line.decode()
+
+    launcher.send_signal(signal.SIGINT)
+    rest, _ = await asyncio.wait_for(launcher.communicate(), EXIT_TIMEOUT_SECONDS)
+
+    assert launcher.returncode == 0
+    assert "aborted" in rest.decode() or "stopped" in rest.decode()
+    assert port_is_free(port)
