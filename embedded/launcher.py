@@ -62,12 +62,13 @@ def _announce_server(server: RunningServer) -> None:
 
 
 def _announce_usage(settings: Settings, started_here: bool) -> None:
+    # The CLI in another terminal must see the same server and data directory.
+    defaults = Settings.model_fields
     prefix = ""
-    if (
-        not started_here
-        or settings.temporal_address != Settings.model_fields["temporal_address"].default
-    ):
-        prefix = f"TEMPORAL_ADDRESS={settings.temporal_address} "
+    if not started_here or settings.temporal_address != defaults["temporal_address"].default:
+        prefix += f"TEMPORAL_ADDRESS={settings.temporal_address} "
+    if settings.data_dir != defaults["data_dir"].default:
+        prefix += f"DATA_DIR={settings.data_dir} "
     cli = f"{prefix}.venv/bin/python -m starter"
     if settings.database_url is None:
         database = f"SQLite {settings.resolved_database_url().removeprefix('sqlite:///')}"
