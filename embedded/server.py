@@ -36,6 +36,9 @@ UI_PORT_OFFSET = 1000
 _CONNECT_ATTEMPT_SECONDS = 5.0
 _RETRY_PAUSE_SECONDS = 0.2
 _PR_SET_PDEATHSIG = 1
+# Loaded here, not in the forked child: dlopen between fork and exec can deadlock when other
+# threads (the Temporal runtime's) exist.
+_LIBC = ctypes.CDLL(None) if sys.platform == "linux" else None
 
 
 class ServerKind(StrEnum):
@@ -140,8 +143,8 @@ def _die_with_parent() -> None:
 
     This covers the launcher being killed with SIGKILL, where no Python cleanup can run.
     """
-    libc = ctypes.CDLL(None, use_errno=True)
-    libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+    assert _LIBC is not None  # only installed on Linux, where it is loaded
+    _LIBC.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 async def _spawn(command: ServerCommand, log_path: Path) -> asyncio.subprocess.Process:
