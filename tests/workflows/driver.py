@@ -6,7 +6,9 @@ recorded history is exactly what the tests exercise.
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date
+from typing import Any
 
 from temporalio.client import WorkflowHandle
 
@@ -23,6 +25,7 @@ from domain.commands import (
     SubmitPolicyInput,
 )
 from domain.model import Aim, AimRating, Ballot, CycleState, PlannedActivity, RoleAssignment, Step
+from workflows.inputs import STATE_QUERY
 
 COUNCIL = "testcity-c1"
 VOTERS = ("t-chair", "t-m1", "t-m2", "t-m3")
@@ -46,9 +49,23 @@ PLAN = (
 )
 
 
-async def send(handle: WorkflowHandle[object, object], command: Command) -> CycleState:
+async def send(handle: WorkflowHandle[Any, Any], command: Command) -> CycleState:
     """Execute ``command`` as the update of the same name."""
-    return await handle.execute_update(command.kind, command, result_type=CycleState)
+    state: CycleState = await handle.execute_update(command.kind, command, result_type=CycleState)
+    return state
+
+
+async def wait_open(handle: WorkflowHandle[Any, Any]) -> CycleState:
+    """Wait until the cycle has read its roster and answers with a state."""
+    for _ in range(200):
+        state: CycleState | None = await handle.query(
+            STATE_QUERY,
+            result_type=CycleState | None,  # type: ignore[arg-type]
+        )
+        if state is not None:
+            return state
+        await asyncio.sleep(0.05)
+    raise AssertionError("cycle did not open")
 
 
 def to_plan() -> list[Command]:

@@ -13,17 +13,17 @@ import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from store.db import make_engine, migrate
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
 import store
 from activities.cycle_activities import CycleActivities
+from store.db import make_engine, migrate
 from tests.workflows.conftest import FIXTURES, test_server_path
-from tests.workflows.driver import COUNCIL, send, to_close, to_plan
+from tests.workflows.driver import COUNCIL, send, to_close, to_plan, wait_open
 from workflows.council_cycle import CouncilCycleWorkflow
-from workflows.inputs import STATE_QUERY, CycleInput, cycle_workflow_id
+from workflows.inputs import CycleInput, cycle_workflow_id
 
 HISTORY = Path(__file__).parent.parent / "histories" / "full_cycle.json"
 
@@ -63,8 +63,7 @@ async def record() -> None:
                     id=cycle_workflow_id(COUNCIL, 2026),
                     task_queue="record",
                 )
-                while await handle.query(STATE_QUERY) is None:
-                    await asyncio.sleep(0.05)
+                await wait_open(handle)
                 for command in [*to_plan(), *to_close()]:
                     await send(handle, command)
                 await handle.result()
