@@ -62,6 +62,13 @@ COUNTED_EVENTS = (
     "EVENT_TYPE_WORKFLOW_TASK_COMPLETED",
 )
 
+#: What the baseline must do exactly as often as the engine (timers are the engine's own).
+SAME_IN_BOTH = (
+    "activity_task_scheduled",
+    "workflow_execution_update_accepted",
+    "start_child_workflow_execution_initiated",
+)
+
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
     """The command line (see the module docstring)."""
@@ -80,6 +87,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         "--postgres-url", default=os.environ.get("BENCH_POSTGRES_URL", DEFAULT_POSTGRES_URL)
     )
     parser.add_argument("--no-postgres", action="store_true", help="skip the PostgreSQL overview")
+    parser.add_argument("--workdir", type=Path, help="keep the store and logs here (default: temp)")
     args = parser.parse_args(argv)
     if args.councils < 1 or args.concurrency < 1 or args.rounds < 1:
         parser.error("--councils, --concurrency and --rounds must be at least 1")
@@ -229,9 +237,16 @@ async def benchmark(args: argparse.Namespace, workdir: Path, console: Console) -
             )
         }
         if baseline_worker is not None:
-            result["history_check"]["baseline"] = await event_counts(
+            checked = result["history_check"]
+            checked["baseline"] = await event_counts(
                 client, baseline_run(0, fiscal_year, cycle).workflow_id
             )
+            for kind in SAME_IN_BOTH:
+                if checked["engine"][kind] != checked["baseline"][kind]:
+                    raise RuntimeError(
+                        f"baseline does not match the engine: {kind} "
+                        f"{checked['baseline'][kind]} != {checked['engine'][kind]}"
+                    )
     result["engine"] = phase_figures(engine_times)
     result["memory_mib"] = {
         "engine_worker_peak": _mib(engine_mem["VmHWM"]),
@@ -291,8 +306,12 @@ def main(argv: list[str]) -> int:
     """Run, print the table (and the profile's top costs), write the JSON."""
     args = parse_args(argv)
     console = Console()
-    with tempfile.TemporaryDirectory(prefix="cs-bench-") as workdir:
-        result = asyncio.run(benchmark(args, Path(workdir), console))
+    if args.workdir:
+        args.workdir.mkdir(parents=True, exist_ok=False)
+        result = asyncio.run(benchmark(args, args.workdir.resolve(), console))
+    else:
+        with tempfile.TemporaryDirectory(prefix="cs-bench-") as workdir:
+            result = asyncio.run(benchmark(args, Path(workdir), console))
     print_table(result, console)
     for cost in result.get("profile", {}).get("top", []):
         console.print(f"{cost['inclusive']:6.1%} {cost['self']:6.1%}  {cost['function']}")
@@ -306,6 +325,8 @@ if __name__ == "__main__":
     try:
         code = main(sys.argv[1:])
     except Exception as exc:  # one line on stderr, non-zero exit
+        while isinstance(exc, ExceptionGroup):  # a failed lane: show the first cause
+            exc = exc.exceptions[0]
         print(f"bench: {type(exc).__name__}: {exc}", file=sys.stderr)
     sys.stdout.flush()
     sys.stderr.flush()
