@@ -61,8 +61,18 @@ def _frame_name(frame: str) -> str:
     return f"{name} ({path})"
 
 
+#: Frames every sample passes through (threads, the event loop): they say nothing about
+#: where the time goes, so the summary leaves them out.
+_PLUMBING = (
+    "Thread.", "_worker (", "_WorkItem.run", "<module> (worker/", "_run_code",
+    "_run_module_as_main", "Runner.run", "run (asyncio/", "BaseEventLoop.", "Handle._run",
+    "_StateChange.", "EpollSelector.select", "BaseSelectorEventLoop.",
+)  # fmt: skip
+
+
 def top_costs(raw_path: Path, limit: int = 15) -> tuple[int, list[Cost]]:
-    """Total samples and the ``limit`` costliest functions by inclusive share."""
+    """Total samples and the ``limit`` costliest functions by inclusive share, leaving out
+    the thread and event-loop plumbing every sample passes through."""
     inclusive: Counter[str] = Counter()
     own: Counter[str] = Counter()
     total = 0
@@ -78,15 +88,9 @@ def top_costs(raw_path: Path, limit: int = 15) -> tuple[int, list[Cost]]:
         for name in set(frames):
             inclusive[name] += count
         own[frames[-1]] += count
-    costs = (
-        [
-            Cost(name, inclusive[name] / total, own[name] / total)
-            for name, _ in inclusive.most_common(limit * 3)
-        ]
-        if total
-        else []
-    )
-    # Drop the frames every sample passes through (thread entry, event loop) so the list
-    # shows where the time actually goes.
-    costs = [c for c in costs if c.inclusive < 0.97]
-    return total, costs[:limit]
+    if not total:
+        return 0, []
+    ranked = [n for n, _ in inclusive.most_common() if not n.startswith(_PLUMBING)]
+    return total, [
+        Cost(name, inclusive[name] / total, own[name] / total) for name in ranked[:limit]
+    ]
