@@ -234,6 +234,8 @@ async def send(
     except TimeoutError as exc:
         raise WorkerTimeout(council_id, fiscal_year, answer_within, update=True) from exc
     except RPCError as exc:
+        if exc.status == RPCStatusCode.DEADLINE_EXCEEDED:
+            raise WorkerTimeout(council_id, fiscal_year, answer_within, update=True) from exc
         if exc.status != RPCStatusCode.NOT_FOUND:
             raise
         # An update to a finished workflow is also NOT_FOUND; a finished cycle is a
@@ -269,6 +271,9 @@ async def state(
         except RPCError as exc:
             if exc.status == RPCStatusCode.NOT_FOUND:
                 raise CycleNotStarted(council_id, fiscal_year) from exc
+            if exc.status == RPCStatusCode.DEADLINE_EXCEEDED:
+                # The server gave up waiting for a worker to answer the query.
+                raise WorkerTimeout(council_id, fiscal_year, answer_within, update=False) from exc
             raise
         if isinstance(current, CycleState):
             return current

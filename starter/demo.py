@@ -1,17 +1,17 @@
 """``starter demo``: one council's whole year, end to end, with the real workflow and store.
 
-Loads ``examples/kushiro.yaml`` if the council is unknown, runs a worker in this process
-(so only a Temporal server is needed), and walks the six steps: a meeting with the vision,
-a policy that is rejected, revised and passed, a vote by a coordinator that the rules
-refuse, the plan from ``examples/plan-kushiro.yaml``, coordination and activities, the
-evaluation of every aim, and the close. It ends by printing the history and next year's
+Loads ``examples/kushiro.yaml`` if the council is unknown, then walks the six steps
+through the running worker (like every command, it needs a Temporal server and a worker,
+e.g. ``python -m embedded``): a meeting with the vision, a policy that is rejected, revised
+and passed, a vote by a coordinator that the rules refuse, the plan from
+``examples/plan-kushiro.yaml``, coordination and activities, the evaluation of every aim,
+and the close. It ends by printing the history and next year's
 cycle, which opens at discuss with the findings carried over.
 """
 
 from __future__ import annotations
 
 import asyncio
-from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from itertools import cycle
 from pathlib import Path
@@ -39,7 +39,6 @@ from starter.cycles import CommandRefused, StartOutcome
 from starter.plans import read_plan_file
 from starter.render import accepted_line, history_table, state_table
 from starter.texts import role_name, step_name, text
-from worker.main import ACTIVITY_THREADS, create_worker
 
 EXAMPLES_DIR = Path(__file__).resolve().parent.parent / "examples"
 MUNICIPALITY_FILE = EXAMPLES_DIR / "kushiro.yaml"
@@ -78,9 +77,7 @@ async def _run(
     config: Settings, council: str, year: int, lang: Lang, plan: tuple[PlannedActivity, ...]
 ) -> None:
     client = await cycles.connect(config)
-    with ThreadPoolExecutor(max_workers=ACTIVITY_THREADS) as executor:
-        async with create_worker(client, config, executor):
-            await _walk(_Demo(client, council, year, lang), config, plan)
+    await _walk(_Demo(client, council, year, lang), config, plan)
 
 
 class _Demo:

@@ -1,0 +1,163 @@
+"""A real environment for CLI tests: a real-time Temporal test server on a free port, the
+real worker in this process, a fresh store (SQLite file, or PostgreSQL when
+``TEST_DATABASE_URL`` is set), and the CLI run as ``python -m starter`` subprocesses.
+
+The CLI runs as a child process so that each invocation has its own event loop and exits
+through ``os._exit`` exactly as a user's would; it is awaited with asyncio so the worker in
+this process keeps serving while the CLI waits for it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import socket
+import sys
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import SecretStr
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+from temporalio.client import Client
+
+from config import Settings
+from worker.main import run_worker
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+TEST_SERVER = Path(sys.executable).parent / "temporal-test-server"
+CLI_TIMEOUT_SECONDS = 120.0
+
+
+@dataclass(frozen=True)
+class CliResult:
+    """What one CLI run printed and returned."""
+
+    args: tuple[str, ...]
+    code: int
+    stdout: str
+    stderr: str
+
+    def json(self) -> Any:
+        """The parsed stdout of a ``--json`` run."""
+        return json.loads(self.stdout)
+
+    def error_lines(self) -> list[str]:
+        """The lines on stderr (a failure must print exactly one)."""
+        return self.stderr.splitlines()
+
+
+class Cli:
+    """Runs ``python -m starter`` against the test environment."""
+
+    def __init__(self, env: dict[str, str], work_dir: Path) -> None:
+        self.env = env
+        self.work_dir = work_dir
+
+    async def __call__(self, *args: str) -> CliResult:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "starter",
+            *args,
+            cwd=REPO_ROOT,
+            env=self.env,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        out, err = await asyncio.wait_for(process.communicate(), CLI_TIMEOUT_SECONDS)
+        assert process.returncode is not None
+        return CliResult(args, process.returncode, out.decode(), err.decode())
+
+    async def ok(self, *args: str) -> CliResult:
+        """Run and require success (exit 0, nothing on stderr)."""
+        result = await self(*args)
+        assert result.code == 0, f"{args}: exit {result.code}: {result.stderr}"
+        assert result.stderr == "", result.stderr
+        return result
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def _fresh_postgres(url: str, suffix: str) -> str:
+    """A database of its own next to ``url`` (``<name>_<suffix>``), emptied, so the CLI
+    tests never share rows with other suites."""
+    parsed = make_url(url)
+    name = f"{parsed.database}_{suffix}"
+    admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        admin.dispose()
+    return parsed.set(database=name).render_as_string(hide_password=False)
+
+
+@contextlib.asynccontextmanager
+async def _temporal_server(log_path: Path) -> AsyncIterator[str]:
+    port = _free_port()
+    with log_path.open("wb") as log:
+        process = await asyncio.create_subprocess_exec(
+            str(TEST_SERVER), str(port), stdout=log, stderr=log
+        )
+    address = f"127.0.0.1:{port}"
+    try:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + 30
+        while True:
+            try:
+                await Client.connect(address)
+                break
+            except RuntimeError:
+                if loop.time() > deadline:
+                    raise
+                await asyncio.sleep(0.1)
+        yield address
+    finally:
+        process.terminate()
+        await process.wait()
+
+
+@contextlib.asynccontextmanager
+async def cli_environment(tmp: Path, name: str) -> AsyncIterator[Cli]:
+    """Server, worker and store for one test module; the Kushiro example is loaded."""
+    base_url = os.environ.get("TEST_DATABASE_URL")
+    database_url = (
+        _fresh_postgres(base_url, f"cli_{name}") if base_url else f"sqlite:///{tmp / 'cli.db'}"
+    )
+    async with _temporal_server(tmp / "temporal.log") as address:
+        settings = Settings(
+            temporal_address=address,
+            temporal_namespace="default",
+            task_queue="council-cycle",
+            data_dir=tmp / "data",
+            database_url=SecretStr(database_url),
+        )
+        env = {
+            **os.environ,
+            "TEMPORAL_ADDRESS": address,
+            "TEMPORAL_NAMESPACE": "default",
+            "TASK_QUEUE": settings.task_queue,
+            "DATA_DIR": str(settings.data_dir),
+            "DATABASE_URL": database_url,
+        }
+        stop = asyncio.Event()
+        worker = asyncio.create_task(run_worker(settings, stop))
+        try:
+            cli = Cli(env, tmp)
+            loaded = await cli("load", "examples/kushiro.yaml")
+            assert loaded.code == 0, loaded.stderr
+            yield cli
+        finally:
+            stop.set()
+            await worker
