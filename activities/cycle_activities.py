@@ -8,7 +8,6 @@ between the write and the completion never leaves a second row or sends twice.
 from __future__ import annotations
 
 from sqlalchemy import Engine
-from store.errors import NotFound
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
@@ -25,6 +24,7 @@ from activities.inputs import (
     RecordEventInput,
 )
 from activities.templates import render_notice
+from store.errors import NotFound
 
 
 def notification_key(data: NotifyInput, recipient_id: str) -> str:

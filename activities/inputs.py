@@ -6,6 +6,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict
 
+from domain.deadlines import DeadlineRules
 from domain.events import CycleEvent, Notice
 from domain.model import CarriedFinding, Roster, VoteRule
 
@@ -28,6 +29,7 @@ class CouncilSetup(_Model):
     municipality_id: str
     roster: Roster
     vote_rule: VoteRule
+    deadline_rules: DeadlineRules = DeadlineRules()
 
 
 class RecordCycleOpenedInput(_Model):

@@ -1,6 +1,8 @@
 """Notification texts: Japanese first, English as a fallback. Pure functions.
 
 Every message names the council (and so the school), the step, and what to do next.
+Templates are format strings over the notice's params plus a few derived values
+(``council``, ``step_ja``, ``next_ja`` / ``next_en``, ``result_ja``, ``follow_ja``).
 """
 
 from __future__ import annotations
@@ -17,25 +19,106 @@ class Message(NamedTuple):
     body: str
 
 
-_NEXT_ACTION_JA: dict[str, str] = {
-    "discuss": "協議会で熟議し、会議録と目指す子ども像を記録してください。",
-    "approve": "校長は学校運営の基本方針を提出し、委員は投票してください。",
-    "plan": "コーディネーターは活動・ねらい・役割分担・日程の計画を提出してください。",
-    "coordinate": "コーディネーターは関係者・団体との連絡調整を進めてください。",
-    "act": "活動を実施し、参加状況を記録してください。",
-    "evaluate": "会長はねらいごとの達成度を評価し、評価を締めくくってください。",
+_NEXT_ACTION: dict[str, tuple[str, str]] = {
+    "discuss": (
+        "協議会で熟議し、会議録と目指す子ども像を記録してください。",
+        "Deliberate, then record the minutes and the vision.",
+    ),
+    "approve": (
+        "校長は学校運営の基本方針を提出し、委員は投票してください。",
+        "The principal submits the basic policy; members vote.",
+    ),
+    "plan": (
+        "コーディネーターは活動・ねらい・役割分担・日程の計画を提出してください。",
+        "The coordinator submits the plan: activities, aims, roles and dates.",
+    ),
+    "coordinate": (
+        "コーディネーターは関係者・団体との連絡調整を進めてください。",
+        "The coordinator contacts the people and groups involved.",
+    ),
+    "act": (
+        "活動を実施し、参加状況を記録してください。",
+        "Hold the activities and record who took part.",
+    ),
+    "evaluate": (
+        "会長はねらいごとの達成度を評価し、評価を締めくくってください。",
+        "The chair rates each aim and closes the evaluation.",
+    ),
 }
-_NEXT_ACTION_EN: dict[str, str] = {
-    "discuss": "Deliberate, then record the minutes and the vision.",
-    "approve": "The principal submits the basic policy; members vote.",
-    "plan": "The coordinator submits the plan: activities, aims, roles and dates.",
-    "coordinate": "The coordinator contacts the people and groups involved.",
-    "act": "Hold the activities and record who took part.",
-    "evaluate": "The chair rates each aim and closes the evaluation.",
-}
-_RESULT_JA = {"approved": "承認", "rejected": "否決"}
 
-TEMPLATES = frozenset({"step_opened", "vote_needed", "vote_result", "cycle_closed"})
+# template -> (subject ja, body ja, subject en, body en)
+_TEMPLATES: dict[str, tuple[str, str, str, str]] = {
+    "step_opened": (
+        "【{council}】「{step_ja}」ステップが始まりました",
+        "{council}の学校運営協議会は「{step_ja}」ステップに入りました（期限: {due}）。\n"
+        "次にすること: {next_ja}",
+        "[{council}] Step '{step}' has opened",
+        "The council of {council} is now at '{step}' (due {due}).\nNext: {next_en}",
+    ),
+    "vote_needed": (
+        "【{council}】基本方針（第{version}版）への投票をお願いします",
+        "{council}の学校運営の基本方針（第{version}版）が提出されました。\n"
+        "次にすること: 内容を確認し、賛成または反対の投票をしてください。",
+        "[{council}] Please vote on the basic policy (version {version})",
+        "The basic school-management policy was submitted.\nNext: read it and vote.",
+    ),
+    "vote_result": (
+        "【{council}】基本方針（第{version}版）は{result_ja}されました",
+        "採決結果: 賛成 {approve}、反対 {reject}（委員 {eligible} 名）。\n"
+        "次にすること: {follow_ja}",
+        "[{council}] Policy version {version}: {result}",
+        "Approve {approve}, reject {reject} of {eligible} members.",
+    ),
+    "reminder": (
+        "【{council}】「{step_ja}」の期限まであと{days}日です（{due}）",
+        "{council}の「{step_ja}」の期限は{due}です。\n次にすること: {next_ja}",
+        "[{council}] '{step}' is due in {days} days ({due})",
+        "'{step}' is due on {due}.\nNext: {next_en}",
+    ),
+    "overdue": (
+        "【{council}】「{step_ja}」が期限（{due}）を過ぎています",
+        "{council}の「{step_ja}」は期限の{due}を過ぎました。\n次にすること: {next_ja}",
+        "[{council}] '{step}' is overdue (due {due})",
+        "'{step}' was due on {due}.\nNext: {next_en}",
+    ),
+    "escalation_chief": (
+        "【{council}】「{step_ja}」の遅れについて統括コーディネーターへ連絡します",
+        "{council}の「{step_ja}」は期限の{due}から遅れています。\n"
+        "次にすること: 統括コーディネーターは担当コーディネーターと状況を確認してください。",
+        "[{council}] '{step}' is late: escalated to the chief coordinator",
+        "'{step}' was due on {due}.\nNext: the chief coordinator checks in with the council.",
+    ),
+    "escalation_board": (
+        "【{council}】「{step_ja}」の遅れについて教育委員会へ報告します",
+        "{council}の「{step_ja}」は期限の{due}から大きく遅れています。\n"
+        "次にすること: 教育委員会は協議会に支援を申し出てください。",
+        "[{council}] '{step}' is late: escalated to the board of education",
+        "'{step}' was due on {due}.\nNext: the board offers the council support.",
+    ),
+    "paused": (
+        "【{council}】サイクルが一時停止されました",
+        "教育委員会が{council}のサイクルを一時停止しました（理由: {reason}）。\n"
+        "次にすること: 再開の連絡をお待ちください。期限は停止期間の分だけ延びます。",
+        "[{council}] The cycle is paused",
+        "The board paused the cycle (reason: {reason}). Deadlines move by the time paused.",
+    ),
+    "resumed": (
+        "【{council}】サイクルが再開されました",
+        "{council}のサイクルが「{step_ja}」から再開されました（期限: {due}）。\n"
+        "次にすること: {next_ja}",
+        "[{council}] The cycle has resumed",
+        "The cycle resumed at '{step}' (due {due}).\nNext: {next_en}",
+    ),
+    "cycle_closed": (
+        "【{council}】{year}年度のサイクルが終了しました",
+        "{council}の{year}年度の評価が締めくくられました。\n"
+        "次にすること: 評価の結果を次年度の話し合いに引き継いでください。",
+        "[{council}] The {year} cycle has closed",
+        "The evaluation is closed. Next: carry its findings into next year's discussion.",
+    ),
+}
+
+TEMPLATES = frozenset(_TEMPLATES)
 
 
 def render_notice(
@@ -43,64 +126,26 @@ def render_notice(
 ) -> Message:
     """Render ``template`` for the council named ``council``.
 
-    Raises ``KeyError`` naming the template when it is unknown, so a typo fails loudly
-    instead of sending an empty message.
+    Raises ``KeyError`` naming the template or the missing value, so a typo fails loudly
+    instead of sending a half-empty message.
     """
-    if template not in TEMPLATES:
+    if template not in _TEMPLATES:
         raise KeyError(f"unknown notification template {template!r}")
     step = params.get("step", "")
+    next_ja, next_en = _NEXT_ACTION.get(step, ("", ""))
+    approved = params.get("result") == "approved"
+    values = {
+        **params,
+        "council": council,
+        "step_ja": STEP_NAMES_JA.get(step, step),
+        "next_ja": next_ja,
+        "next_en": next_en,
+        "result_ja": "承認" if approved else "否決",
+        "follow_ja": "計画づくりに進みます。"
+        if approved
+        else "校長は方針を見直して再提出してください。",
+    }
+    subject_ja, body_ja, subject_en, body_en = _TEMPLATES[template]
     if lang == "en":
-        return _render_en(template, params, council, step)
-    step_ja = STEP_NAMES_JA.get(step, step)
-    if template == "step_opened":
-        return Message(
-            f"【{council}】「{step_ja}」ステップが始まりました",
-            f"{council}の学校運営協議会は「{step_ja}」ステップに入りました。\n"
-            f"次にすること: {_NEXT_ACTION_JA.get(step, '')}",
-        )
-    if template == "vote_needed":
-        return Message(
-            f"【{council}】基本方針（第{params['version']}版）への投票をお願いします",
-            f"{council}の学校運営の基本方針（第{params['version']}版）が提出されました。\n"
-            "次にすること: 内容を確認し、賛成または反対の投票をしてください。",
-        )
-    if template == "vote_result":
-        result = _RESULT_JA.get(params["result"], params["result"])
-        follow = (
-            "計画づくりに進みます。"
-            if params["result"] == "approved"
-            else "校長は方針を見直して再提出してください。"
-        )
-        return Message(
-            f"【{council}】基本方針（第{params['version']}版）は{result}されました",
-            f"採決結果: 賛成 {params['approve']}、反対 {params['reject']}"
-            f"（委員 {params['eligible']} 名）。\n次にすること: {follow}",
-        )
-    return Message(
-        f"【{council}】{params['year']}年度のサイクルが終了しました",
-        f"{council}の{params['year']}年度の評価が締めくくられました。\n"
-        "次にすること: 評価の結果を次年度の話し合いに引き継いでください。",
-    )
-
-
-def _render_en(template: str, params: dict[str, str], council: str, step: str) -> Message:
-    if template == "step_opened":
-        return Message(
-            f"[{council}] Step '{step}' has opened",
-            f"The council of {council} is now at '{step}'.\nNext: {_NEXT_ACTION_EN.get(step, '')}",
-        )
-    if template == "vote_needed":
-        return Message(
-            f"[{council}] Please vote on the basic policy (version {params['version']})",
-            "The basic school-management policy was submitted.\nNext: read it and vote.",
-        )
-    if template == "vote_result":
-        return Message(
-            f"[{council}] Policy version {params['version']}: {params['result']}",
-            f"Approve {params['approve']}, reject {params['reject']} "
-            f"of {params['eligible']} members.",
-        )
-    return Message(
-        f"[{council}] The {params['year']} cycle has closed",
-        "The evaluation is closed. Next: carry its findings into next year's discussion.",
-    )
+        return Message(subject_en.format(**values), body_en.format(**values))
+    return Message(subject_ja.format(**values), body_ja.format(**values))

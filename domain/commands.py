@@ -91,6 +91,38 @@ class CloseCycleInput(_Command):
     kind: Literal["close_cycle"] = "close_cycle"
 
 
+class SetDeadlineInput(_Command):
+    """A board admin moves a step's due date; reminders follow the new date."""
+
+    kind: Literal["set_deadline"] = "set_deadline"
+    step: Step
+    due: date
+
+
+class PauseCycleInput(_Command):
+    """A board admin pauses the cycle (disaster, school closure); the reason is shown to
+    everyone whose command is refused meanwhile."""
+
+    kind: Literal["pause_cycle"] = "pause_cycle"
+    reason: str = Field(min_length=1)
+
+
+class ResumeCycleInput(_Command):
+    """A board admin resumes a paused cycle; pending deadlines move by the time paused."""
+
+    kind: Literal["resume_cycle"] = "resume_cycle"
+
+
+class AlertInput(_Command):
+    """Not sent by people: the record of a deadline alert the cycle itself raised."""
+
+    kind: Literal["alert"] = "alert"
+    alert_kind: str
+    step: Step
+    due: date
+    days: int
+
+
 Command = Annotated[
     RecordMeetingInput
     | CloseDiscussionInput
@@ -100,6 +132,10 @@ Command = Annotated[
     | SubmitPlanInput
     | CompleteStepInput
     | EvaluateAimInput
-    | CloseCycleInput,
+    | CloseCycleInput
+    | SetDeadlineInput
+    | PauseCycleInput
+    | ResumeCycleInput
+    | AlertInput,
     Field(discriminator="kind"),
 ]

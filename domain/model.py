@@ -11,59 +11,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
-
-class Step(StrEnum):
-    """The six steps of the Okayama cycle, plus the terminal ``closed`` marker."""
-
-    DISCUSS = "discuss"  # 話し合い
-    APPROVE = "approve"  # 承認等
-    PLAN = "plan"  # 提案等
-    COORDINATE = "coordinate"  # 連絡調整
-    ACT = "act"  # 活動
-    EVALUATE = "evaluate"  # 評価
-    CLOSED = "closed"
-
-
-#: The only order in which a cycle may move. ``closed`` follows ``evaluate``.
-STEP_ORDER: tuple[Step, ...] = (
-    Step.DISCUSS,
-    Step.APPROVE,
-    Step.PLAN,
-    Step.COORDINATE,
-    Step.ACT,
-    Step.EVALUATE,
-    Step.CLOSED,
-)
-
-
-def next_step(step: Step) -> Step:
-    """Return the step that follows ``step``; ``closed`` has no successor."""
-    index = STEP_ORDER.index(step)
-    if index + 1 >= len(STEP_ORDER):
-        raise ValueError(f"step {step} has no successor")
-    return STEP_ORDER[index + 1]
-
-
-class Role(StrEnum):
-    """What a person may do for a council. One person may hold several roles."""
-
-    CHAIR = "chair"  # 会長
-    MEMBER = "member"  # 委員
-    PRINCIPAL = "principal"  # 校長
-    COORDINATOR = "coordinator"  # 地域コーディネーター
-    CHIEF_COORDINATOR = "chief_coordinator"  # 統括コーディネーター
-    BOARD_ADMIN = "board_admin"  # 教育委員会
-
-
-#: Roles that hold a vote on the council. The principal submits the policy and does not
-#: vote on it; coordinators liaise and do not vote unless they also sit as a member.
-VOTING_ROLES: frozenset[Role] = frozenset({Role.CHAIR, Role.MEMBER})
-
-
-class Frozen(BaseModel):
-    """Base for value objects: immutable and strict about unknown fields."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
+from domain.base import STEP_ORDER, VOTING_ROLES, Frozen, Role, Step, next_step
+from domain.deadlines import DeadlineRules
 
 
 class RosterEntry(Frozen):
@@ -236,6 +185,14 @@ class CarriedFinding(Frozen):
     comment: str
 
 
+class Pause(Frozen):
+    """A board admin has paused the cycle (disaster, school closure)."""
+
+    since: datetime
+    reason: str
+    by: str
+
+
 class CycleState(BaseModel):
     """Everything a council's cycle for one fiscal year knows. Returned by the query."""
 
@@ -257,6 +214,10 @@ class CycleState(BaseModel):
     carried_over: list[CarriedFinding] = Field(default_factory=list)
     accepted_commands: int = 0
     closed_at: datetime | None = None
+    deadline_rules: DeadlineRules = DeadlineRules()
+    due_dates: dict[Step, date] = Field(default_factory=dict)
+    alerts_sent: list[str] = Field(default_factory=list)
+    paused: Pause | None = None
 
     @property
     def current_policy(self) -> PolicyVersion | None:
@@ -266,3 +227,13 @@ class CycleState(BaseModel):
     def aims(self) -> dict[str, tuple[PlannedActivity, Aim]]:
         """Every aim in the plan by id, with the activity it belongs to."""
         return {aim.aim_id: (act, aim) for act in self.plan for aim in act.aims}
+
+
+__all__ = [
+    "STEP_ORDER",
+    "VOTING_ROLES",
+    "Frozen",
+    "Role",
+    "Step",
+    "next_step",
+]

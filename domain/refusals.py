@@ -75,6 +75,26 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "未評価のねらいがあります: {aims}",
         "aims not yet evaluated: {aims}",
     ),
+    "paused": (
+        "このサイクルは教育委員会により一時停止中です（理由: {reason}）",
+        "this cycle is paused by the board of education (reason: {reason})",
+    ),
+    "already_paused": (
+        "このサイクルはすでに一時停止中です",
+        "this cycle is already paused",
+    ),
+    "not_paused": (
+        "このサイクルは一時停止していません",
+        "this cycle is not paused",
+    ),
+    "deadline_past_step": (
+        "「{step}」はすでに終わったステップです。期限を変更できません",
+        "step '{step}' is already over; its deadline cannot be moved",
+    ),
+    "system_only": (
+        "「{action}」はシステムだけが行えます",
+        "{action} is done by the system only",
+    ),
     "step_not_manual": (
         "「{step}」は手動で完了できるステップではありません",
         "step '{step}' cannot be completed by hand",
@@ -101,6 +121,10 @@ ACTION_NAMES_JA: dict[str, str] = {
     "complete_step": "ステップの完了",
     "evaluate_aim": "ねらいの評価",
     "close_cycle": "サイクルの終了",
+    "set_deadline": "期限の変更",
+    "pause_cycle": "一時停止",
+    "resume_cycle": "再開",
+    "alert": "期限の通知",
 }
 
 ROLE_NAMES_JA: dict[str, str] = {

@@ -12,7 +12,9 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import NamedTuple
 
+from domain.base import STEP_OWNERS, SYSTEM_ACTOR
 from domain.commands import (
+    AlertInput,
     CastVoteInput,
     Command,
     CompleteStepInput,
@@ -21,6 +23,7 @@ from domain.commands import (
     SubmitPlanInput,
     SubmitPolicyInput,
 )
+from domain.deadlines import Alert, DeadlineRules
 from domain.events import Change, CycleEvent, Notice
 from domain.model import (
     AimEvaluation,
@@ -37,6 +40,7 @@ from domain.model import (
     VoteRule,
     next_step,
 )
+from domain.oversight import OVERSIGHT_HANDLERS, OVERSIGHT_PERMISSIONS, UNPAUSABLE
 from domain.refusals import Refusal
 
 
@@ -54,9 +58,14 @@ def new_cycle(
     at: datetime,
     vote_rule: VoteRule | None = None,
     carried_over: list[CarriedFinding] | None = None,
+    deadline_rules: DeadlineRules | None = None,
 ) -> CycleState:
-    """A cycle opening at discuss, with last year's findings (if any) carried over."""
+    """A cycle opening at discuss, with last year's findings (if any) carried over and
+    every step's due date set from the deadline rules."""
+    rules = deadline_rules or DeadlineRules()
     return CycleState(
+        deadline_rules=rules,
+        due_dates=rules.due_dates(fiscal_year),
         council_id=council_id,
         fiscal_year=fiscal_year,
         started_at=at,
@@ -79,6 +88,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "complete_step": frozenset({Role.COORDINATOR, Role.CHIEF_COORDINATOR}),
     "evaluate_aim": frozenset({Role.CHAIR}),
     "close_cycle": frozenset({Role.CHAIR}),
+    **OVERSIGHT_PERMISSIONS,
 }
 
 # The step each command belongs to; ``None`` means any open step.
@@ -92,32 +102,35 @@ COMMAND_STEP: dict[str, Step | None] = {
     "complete_step": None,  # checked against the step the command names
     "evaluate_aim": Step.EVALUATE,
     "close_cycle": Step.EVALUATE,
+    **dict.fromkeys(OVERSIGHT_PERMISSIONS),
 }
 
 #: Steps that, for now, a coordinator closes by hand.
 MANUAL_STEPS: frozenset[Step] = frozenset({Step.COORDINATE, Step.ACT})
 
-#: Who is told that a step has opened and is now theirs to move.
-STEP_OWNERS: dict[Step, tuple[Role, ...]] = {
-    Step.DISCUSS: (Role.CHAIR, Role.MEMBER, Role.PRINCIPAL, Role.COORDINATOR),
-    Step.APPROVE: (Role.PRINCIPAL, Role.CHAIR),
-    Step.PLAN: (Role.COORDINATOR, Role.CHIEF_COORDINATOR),
-    Step.COORDINATE: (Role.COORDINATOR,),
-    Step.ACT: (Role.COORDINATOR,),
-    Step.EVALUATE: (Role.CHAIR, Role.MEMBER),
-}
-
 
 def execute(state: CycleState, command: Command, at: datetime) -> Decision:
     """Apply ``command`` to a copy of ``state``; raise ``Refusal`` if the rules forbid it."""
     _check_actor_and_step(state, command)
+    return _decide(state, command, at)
+
+
+def fire_alert(state: CycleState, alert: Alert, at: datetime) -> Decision:
+    """Record that the cycle raised a deadline alert, and whom to tell."""
+    command = AlertInput(
+        actor=SYSTEM_ACTOR, alert_kind=alert.kind, step=alert.step, due=alert.due, days=alert.days
+    )
+    return _decide(state, command, at)
+
+
+def _decide(state: CycleState, command: Command, at: datetime) -> Decision:
     draft = state.model_copy(deep=True)
     step_before = draft.step
     changes, notices = _HANDLERS[command.kind](draft, command, at)
     if draft.step != step_before:
         draft.step_opened_at = at
         changes = (Change(field="step", before=step_before, after=draft.step), *changes)
-        notices = (*notices, *_step_opened_notices(draft))
+        notices = (*notices, *step_opened_notices(draft))
     draft.accepted_commands += 1
     event = CycleEvent(
         council_id=draft.council_id,
@@ -180,11 +193,15 @@ def findings_for_next_year(state: CycleState) -> list[CarriedFinding]:
 
 
 def _check_actor_and_step(state: CycleState, command: Command) -> None:
+    if command.kind == "alert":
+        raise Refusal("system_only", action=command.kind)
     if state.step is Step.CLOSED:
         raise Refusal("cycle_closed", year=str(state.fiscal_year))
     roles = state.roster.roles_of(command.actor)
     if not roles:
         raise Refusal("not_on_roster", actor=command.actor)
+    if state.paused is not None and command.kind not in UNPAUSABLE:
+        raise Refusal("paused", reason=state.paused.reason)
     allowed = PERMISSIONS[command.kind]
     if not roles & allowed:
         raise Refusal(
@@ -198,7 +215,8 @@ def _check_actor_and_step(state: CycleState, command: Command) -> None:
         raise Refusal("wrong_step", current=state.step, expected=expected, action=command.kind)
 
 
-def _step_opened_notices(state: CycleState) -> tuple[Notice, ...]:
+def step_opened_notices(state: CycleState) -> tuple[Notice, ...]:
+    """Who to tell that the current step has opened (or that the cycle closed)."""
     if state.step is Step.CLOSED:
         return (
             Notice(
@@ -207,11 +225,12 @@ def _step_opened_notices(state: CycleState) -> tuple[Notice, ...]:
                 params={"year": str(state.fiscal_year)},
             ),
         )
+    due = state.due_dates.get(state.step)
     return (
         Notice(
             template="step_opened",
             recipients=state.roster.holders_of(*STEP_OWNERS[state.step]),
-            params={"step": state.step.value},
+            params={"step": state.step.value, "due": "" if due is None else due.isoformat()},
         ),
     )
 
@@ -392,6 +411,7 @@ _HANDLERS: dict[str, Callable[[CycleState, Command, datetime], Effects]] = {
     "complete_step": _complete_step,
     "evaluate_aim": _evaluate_aim,
     "close_cycle": _close_cycle,
+    **OVERSIGHT_HANDLERS,
 }
 
 # Keep the three tables in step with each other: a command missing from one is a bug.

@@ -1,0 +1,58 @@
+"""The SQL store: system of record (municipalities, councils, people) and read model
+(cycles, audit trail, projections, inbox). Everything is synchronous SQLAlchemy; every
+function takes a ``Session`` first and leaves committing to the caller (``session_scope``).
+"""
+
+from store.cycles import (
+    CycleRow,
+    HistoryRow,
+    history,
+    list_cycles,
+    record_cycle_opened,
+    record_event,
+)
+from store.db import make_engine, migrate, session_factory, session_scope
+from store.directory import (
+    LoadSummary,
+    PersonContact,
+    council_ids,
+    council_name,
+    council_setup,
+    load_municipality,
+    person_contacts,
+    person_names,
+)
+from store.errors import ConflictingId, InvalidMunicipalityFile, NotFound, StoreError
+from store.municipality_file import MunicipalityFile, read_municipality_file
+from store.notifications import InboxRow, deliver_inbox, inbox, mark_read
+
+__all__ = [
+    "ConflictingId",
+    "CycleRow",
+    "HistoryRow",
+    "InboxRow",
+    "InvalidMunicipalityFile",
+    "LoadSummary",
+    "MunicipalityFile",
+    "NotFound",
+    "PersonContact",
+    "StoreError",
+    "council_ids",
+    "council_name",
+    "council_setup",
+    "deliver_inbox",
+    "history",
+    "inbox",
+    "list_cycles",
+    "load_municipality",
+    "make_engine",
+    "mark_read",
+    "migrate",
+    "person_contacts",
+    "person_names",
+    "read_municipality_file",
+    "record_cycle_opened",
+    "record_event",
+    "session_factory",
+    "session_scope",
+]

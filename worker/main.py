@@ -6,13 +6,13 @@ import asyncio
 import logging
 from concurrent.futures import ThreadPoolExecutor
 
-from store.db import make_engine, migrate
 from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Worker
 
 from activities.cycle_activities import CycleActivities
 from config import Settings
+from store.db import make_engine, migrate
 from workflows.council_cycle import CouncilCycleWorkflow
 
 log = logging.getLogger(__name__)

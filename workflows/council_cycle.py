@@ -13,6 +13,8 @@ history, and must stay queryable after the next year has begun.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+from collections.abc import Callable
 from datetime import timedelta
 
 from temporalio import workflow
@@ -41,14 +43,25 @@ with workflow.unsafe.imports_passed_through():
         Command,
         CompleteStepInput,
         EvaluateAimInput,
+        PauseCycleInput,
         RecordMeetingInput,
+        ResumeCycleInput,
+        SetDeadlineInput,
         SubmitPlanInput,
         SubmitPolicyInput,
     )
     from domain.events import CycleEvent, Notice
     from domain.model import CycleState, Step
+    from domain.oversight import pending_alert
     from domain.refusals import Refusal
-    from domain.rules import execute, findings_for_next_year, new_cycle
+    from domain.rules import (
+        Decision,
+        execute,
+        findings_for_next_year,
+        fire_alert,
+        new_cycle,
+        step_opened_notices,
+    )
     from workflows.inputs import STATE_QUERY, WORKFLOW_NAME, CycleInput, cycle_workflow_id
 
 
@@ -93,6 +106,8 @@ class CouncilCycleWorkflow:
     def __init__(self) -> None:
         self._state: CycleState | None = None
         self._notifications: list[asyncio.Future[None]] = []
+        # Bumped on every accepted command so the deadline loop re-plans its timer.
+        self._changes = 0
 
     @workflow.run
     async def run(self, data: CycleInput) -> CycleResult:
@@ -112,6 +127,7 @@ class CouncilCycleWorkflow:
             opened_at,
             vote_rule=setup.vote_rule,
             carried_over=list(data.carried_over),
+            deadline_rules=setup.deadline_rules,
         )
         info = workflow.info()
         await workflow.execute_activity(
@@ -129,16 +145,10 @@ class CouncilCycleWorkflow:
             retry_policy=_RECORD_RETRY,
         )
         self._state = state
-        self._send(
-            0,
-            Notice(
-                template="step_opened",
-                recipients=state.roster.everyone(),
-                params={"step": Step.DISCUSS.value},
-            ),
-        )
+        for notice in step_opened_notices(state):
+            self._send(0, notice)
 
-        await workflow.wait_condition(lambda: self._current.step is Step.CLOSED)
+        await self._serve_until_closed()
         # Let every accepted command finish recording before this run completes.
         await workflow.wait_condition(workflow.all_handlers_finished)
         if self._notifications:
@@ -233,12 +243,59 @@ class CouncilCycleWorkflow:
     def _check_close_cycle(self, cmd: CloseCycleInput) -> None:
         self._validate(cmd)
 
+    # --- the board of education's hand on the cycle ----------------------------------
+
+    @workflow.update(name="set_deadline")
+    async def set_deadline(self, cmd: SetDeadlineInput) -> CycleState:
+        """Move a step's due date; the reminders follow."""
+        return await self._accept(cmd)
+
+    @set_deadline.validator
+    def _check_set_deadline(self, cmd: SetDeadlineInput) -> None:
+        self._validate(cmd)
+
+    @workflow.update(name="pause_cycle")
+    async def pause_cycle(self, cmd: PauseCycleInput) -> CycleState:
+        """Pause the cycle with a reason: no reminders, commands refused."""
+        return await self._accept(cmd)
+
+    @pause_cycle.validator
+    def _check_pause_cycle(self, cmd: PauseCycleInput) -> None:
+        self._validate(cmd)
+
+    @workflow.update(name="resume_cycle")
+    async def resume_cycle(self, cmd: ResumeCycleInput) -> CycleState:
+        """Resume the cycle; pending deadlines move by the time paused."""
+        return await self._accept(cmd)
+
+    @resume_cycle.validator
+    def _check_resume_cycle(self, cmd: ResumeCycleInput) -> None:
+        self._validate(cmd)
+
     # --- the shell around the rules -------------------------------------------------
+
+    async def _serve_until_closed(self) -> None:
+        """Sleep until the next deadline alert or the next accepted command, whichever
+        comes first; raise alerts as they fall due. Timers are re-planned after every
+        command, so a moved deadline, a pause or a resume takes effect at once."""
+        while self._current.step is not Step.CLOSED:
+            alert = pending_alert(self._current)
+            now = workflow.now()
+            if alert is not None and alert.at <= now:
+                await self._commit(fire_alert(self._current, alert, now))
+                continue
+            timeout = None if alert is None else (alert.at - now).total_seconds()
+            # A timeout means the alert is due now; the next turn of the loop raises it.
+            with contextlib.suppress(TimeoutError):
+                await workflow.wait_condition(self._changed_since(self._changes), timeout=timeout)
 
     @property
     def _current(self) -> CycleState:
         assert self._state is not None, "state is read only after the cycle opened"
         return self._state
+
+    def _changed_since(self, seen: int) -> Callable[[], bool]:
+        return lambda: self._changes != seen
 
     def _validate(self, cmd: Command) -> None:
         if self._state is None:
@@ -255,11 +312,16 @@ class CouncilCycleWorkflow:
             decision = execute(self._current, cmd, workflow.now())
         except Refusal as refusal:
             raise _refused(refusal) from None
+        await self._commit(decision)
+        return decision.state
+
+    async def _commit(self, decision: Decision) -> None:
+        """Make a decision the state, record it, then send its notices."""
         self._state = decision.state
+        self._changes += 1
         await self._record(decision.event)
         for notice in decision.event.notices:
             self._send(decision.event.seq, notice)
-        return decision.state
 
     async def _record(self, event: CycleEvent) -> None:
         info = workflow.info()

@@ -1,0 +1,102 @@
+"""The board of education's hand on a running cycle: pause, resume, move a deadline; and
+the alerts the cycle raises by itself when a step falls due."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from domain.base import STEP_ORDER, STEP_OWNERS, Role, Step
+from domain.commands import AlertInput, Command, PauseCycleInput, SetDeadlineInput
+from domain.deadlines import ALERT_AUDIENCE, Alert, AlertKind, next_alert, shift
+from domain.events import Change, Notice
+from domain.model import CycleState, Pause
+from domain.refusals import Refusal
+
+Effects = tuple[tuple[Change, ...], tuple[Notice, ...]]
+
+OVERSIGHT_PERMISSIONS: dict[str, frozenset[Role]] = {
+    "set_deadline": frozenset({Role.BOARD_ADMIN}),
+    "pause_cycle": frozenset({Role.BOARD_ADMIN}),
+    "resume_cycle": frozenset({Role.BOARD_ADMIN}),
+    "alert": frozenset(),  # raised by the cycle itself, never by a person
+}
+
+#: What a board admin may still do while a cycle is paused.
+UNPAUSABLE: frozenset[str] = frozenset({"resume_cycle", "set_deadline"})
+
+
+def pending_alert(state: CycleState) -> Alert | None:
+    """The next deadline alert the cycle should raise; none while paused."""
+    if state.paused is not None:
+        return None
+    return next_alert(
+        state.step,
+        state.due_dates.get(state.step),
+        state.deadline_rules,
+        state.step_opened_at,
+        set(state.alerts_sent),
+    )
+
+
+def _set_deadline(state: CycleState, cmd: Command, at: datetime) -> Effects:
+    assert isinstance(cmd, SetDeadlineInput)
+    if cmd.step is Step.CLOSED or STEP_ORDER.index(cmd.step) < STEP_ORDER.index(state.step):
+        raise Refusal("deadline_past_step", step=cmd.step)
+    before = state.due_dates.get(cmd.step)
+    state.due_dates[cmd.step] = cmd.due
+    change = Change(
+        field=f"due:{cmd.step}",
+        before=None if before is None else before.isoformat(),
+        after=cmd.due.isoformat(),
+    )
+    return (change,), ()
+
+
+def _pause(state: CycleState, cmd: Command, at: datetime) -> Effects:
+    assert isinstance(cmd, PauseCycleInput)
+    if state.paused is not None:
+        raise Refusal("already_paused")
+    state.paused = Pause(since=at, reason=cmd.reason, by=cmd.actor)
+    notice = Notice(
+        template="paused", recipients=state.roster.everyone(), params={"reason": cmd.reason}
+    )
+    return (Change(field="paused", before=None, after=cmd.reason),), (notice,)
+
+
+def _resume(state: CycleState, cmd: Command, at: datetime) -> Effects:
+    if state.paused is None:
+        raise Refusal("not_paused")
+    pending = [s for s in STEP_ORDER[STEP_ORDER.index(state.step) :] if s is not Step.CLOSED]
+    state.due_dates = shift(state.due_dates, pending, at - state.paused.since)
+    reason = state.paused.reason
+    state.paused = None
+    due = state.due_dates.get(state.step)
+    notice = Notice(
+        template="resumed",
+        recipients=state.roster.everyone(),
+        params={"step": state.step.value, "due": "" if due is None else due.isoformat()},
+    )
+    return (Change(field="paused", before=reason, after=None),), (notice,)
+
+
+def _alert(state: CycleState, cmd: Command, at: datetime) -> Effects:
+    assert isinstance(cmd, AlertInput)
+    kind = AlertKind(cmd.alert_kind)
+    key = Alert(step=cmd.step, kind=kind, due=cmd.due, days=cmd.days, at=at).key
+    state.alerts_sent.append(key)
+    roles = (*STEP_OWNERS[cmd.step], *ALERT_AUDIENCE[kind])
+    notice = Notice(
+        template=kind.value,
+        recipients=state.roster.holders_of(*roles),
+        params={"step": cmd.step.value, "due": cmd.due.isoformat(), "days": str(cmd.days)},
+    )
+    return (Change(field="alert", before=None, after=key),), (notice,)
+
+
+OVERSIGHT_HANDLERS: dict[str, Callable[[CycleState, Command, datetime], Effects]] = {
+    "set_deadline": _set_deadline,
+    "pause_cycle": _pause,
+    "resume_cycle": _resume,
+    "alert": _alert,
+}

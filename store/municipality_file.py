@@ -1,0 +1,223 @@
+"""The municipality file: one YAML file describing a municipality, its places, people,
+staff and councils, loaded into the store with ``load_municipality``.
+
+Format (every id is a string of letters, digits, ``-``, ``_`` or ``.``, at most 64 long)::
+
+    municipality: {id: kushiro, name: 釧路市, prefecture: 北海道}
+    # Optional; defaults to "more than half" for both quorum and majority.
+    vote_rule:
+      quorum: {numerator: 1, denominator: 2, inclusive: false}
+      majority: {numerator: 1, denominator: 2, inclusive: false}
+    districts:          # 中学校区; model_district is optional
+      - {id: asahikawa-d1, name: 第一中学校区,
+         model_district: {from_year: 2025, to_year: 2026, budget_yen: 20000}}
+    schools:            # district: a district id, or null / left out
+      - {id: kushiro-chuo-es, name: 中央小学校, district: null}
+    people:             # kana, email and webhook_url are optional
+      - {id: kushiro-chuo-chair, name: 山田 太郎, kana: やまだ たろう,
+         email: chair@example.jp, webhook_url: null}
+    staff:              # on the roster of every council of the municipality
+      - {person: kushiro-chief, role: chief_coordinator}   # or board_admin
+    councils:           # schools: one or more (several = 合同, a joint council)
+      - id: kushiro-chuo
+        name: 中央小学校学校運営協議会
+        schools: [kushiro-chuo-es]
+        designated_on: 2015-03-31      # optional
+        members:
+          - {person: kushiro-chuo-chair, roles: [chair]}   # chair|member|principal|coordinator
+
+Every cross-reference (a school's district, a council's schools, a member or staff
+person) must name an id defined in the same file, and ids must be unique within their
+list. Any problem raises ``InvalidMunicipalityFile`` with one line naming the file, the
+field and the bad value.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Literal, get_args
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from domain.model import Role, VoteRule
+from store.errors import InvalidMunicipalityFile
+
+Identifier = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.-]+$")]
+Text = Annotated[str, Field(min_length=1, max_length=200)]
+
+#: Roles a person may hold on one council; the municipality-wide ones go under ``staff``.
+CouncilRole = Literal["chair", "member", "principal", "coordinator"]
+StaffRole = Literal["chief_coordinator", "board_admin"]
+
+# The literals above must stay a partition of ``Role``.
+assert {*get_args(CouncilRole), *get_args(StaffRole)} == {r.value for r in Role}
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class MunicipalityEntry(_Strict):
+    """The municipality itself."""
+
+    id: Identifier
+    name: Text
+    prefecture: Text
+
+
+class ModelDistrictTerm(_Strict):
+    """A model-district designation: fiscal years (inclusive) and its budget in yen."""
+
+    from_year: int = Field(ge=2000, le=2200)
+    to_year: int = Field(ge=2000, le=2200)
+    budget_yen: int = Field(ge=0)
+
+    @model_validator(mode="after")
+    def _years_in_order(self) -> ModelDistrictTerm:
+        if self.to_year < self.from_year:
+            raise ValueError(f"to_year {self.to_year} is before from_year {self.from_year}")
+        return self
+
+
+class DistrictEntry(_Strict):
+    """A junior-high-school district (中学校区)."""
+
+    id: Identifier
+    name: Text
+    model_district: ModelDistrictTerm | None = None
+
+
+class SchoolEntry(_Strict):
+    """A school, optionally in a district."""
+
+    id: Identifier
+    name: Text
+    district: Identifier | None = None
+
+
+class PersonEntry(_Strict):
+    """A person and their optional contacts."""
+
+    id: Identifier
+    name: Text
+    kana: Text | None = None
+    email: Annotated[str, Field(max_length=320, pattern=r"^[^@\s]+@[^@\s]+$")] | None = None
+    webhook_url: Annotated[str, Field(max_length=2000, pattern=r"^https?://\S+$")] | None = None
+
+
+class StaffEntry(_Strict):
+    """A municipality-wide role: chief coordinator or board of education."""
+
+    person: Identifier
+    role: StaffRole
+
+
+class MemberEntry(_Strict):
+    """One person's roles on one council."""
+
+    person: Identifier
+    roles: tuple[CouncilRole, ...] = Field(min_length=1)
+
+
+class CouncilEntry(_Strict):
+    """A council, the schools it serves and its members."""
+
+    id: Identifier
+    name: Text
+    schools: tuple[Identifier, ...] = Field(min_length=1)
+    designated_on: date | None = None
+    members: tuple[MemberEntry, ...] = Field(min_length=1)
+
+
+class MunicipalityFile(_Strict):
+    """The whole file, with every cross-reference checked."""
+
+    municipality: MunicipalityEntry
+    vote_rule: VoteRule = VoteRule()
+    districts: tuple[DistrictEntry, ...] = ()
+    schools: tuple[SchoolEntry, ...] = ()
+    people: tuple[PersonEntry, ...] = ()
+    staff: tuple[StaffEntry, ...] = ()
+    councils: tuple[CouncilEntry, ...] = ()
+
+    @model_validator(mode="after")
+    def _references_resolve(self) -> MunicipalityFile:
+        district_ids = _unique_ids("districts", [d.id for d in self.districts])
+        school_ids = _unique_ids("schools", [s.id for s in self.schools])
+        person_ids = _unique_ids("people", [p.id for p in self.people])
+        _unique_ids("councils", [c.id for c in self.councils])
+        for i, school in enumerate(self.schools):
+            if school.district is not None and school.district not in district_ids:
+                raise ValueError(f"schools[{i}].district: unknown district '{school.district}'")
+        for i, staff in enumerate(self.staff):
+            if staff.person not in person_ids:
+                raise ValueError(f"staff[{i}].person: unknown person '{staff.person}'")
+        for i, council in enumerate(self.councils):
+            for j, school_id in enumerate(council.schools):
+                if school_id not in school_ids:
+                    raise ValueError(f"councils[{i}].schools[{j}]: unknown school '{school_id}'")
+            for j, member in enumerate(council.members):
+                if member.person not in person_ids:
+                    raise ValueError(
+                        f"councils[{i}].members[{j}].person: unknown person '{member.person}'"
+                    )
+        return self
+
+
+def _unique_ids(where: str, ids: list[str]) -> set[str]:
+    seen: set[str] = set()
+    for i, ident in enumerate(ids):
+        if ident in seen:
+            raise ValueError(f"{where}[{i}].id: duplicate id '{ident}'")
+        seen.add(ident)
+    return seen
+
+
+def read_municipality_file(path: Path | str) -> MunicipalityFile:
+    """Read and check a municipality file; raise ``InvalidMunicipalityFile`` (one line
+    naming the file and the problem) when it cannot be read or is wrong."""
+    path = Path(path)
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise InvalidMunicipalityFile(f"{path}: cannot read: {exc.strerror}") from exc
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or "invalid YAML"
+        raise InvalidMunicipalityFile(f"{path}: not valid YAML{where}: {problem}") from exc
+    if not isinstance(raw, dict):
+        raise InvalidMunicipalityFile(f"{path}: expected a mapping at the top level")
+    try:
+        return MunicipalityFile.model_validate(raw)
+    except ValidationError as exc:
+        raise InvalidMunicipalityFile(f"{path}: {_first_error(exc)}") from exc
+
+
+def _first_error(exc: ValidationError) -> str:
+    error = exc.errors(include_url=False)[0]
+    location = _format_location(error["loc"])
+    message = error["msg"].removeprefix("Value error, ").replace("\n", " ")
+    if error["type"] == "missing":
+        return f"{location}: required field is missing"
+    if not location:
+        return message
+    if error["type"] == "extra_forbidden":
+        return f"{location}: unknown field"
+    shown = error.get("input")
+    value = f" (got {shown!r})" if isinstance(shown, str | int | float | bool) else ""
+    return f"{location}: {message}{value}"
+
+
+def _format_location(loc: tuple[int | str, ...]) -> str:
+    text = ""
+    for part in loc:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        elif part.startswith(("function-", "constrained-")) or part in {"str", "none"}:
+            continue
+        else:
+            text += f".{part}" if text else part
+    return text

