@@ -69,7 +69,7 @@ def run_demo(council: str, year: int | None, lang: Lang) -> None:
         )
         if not records.council_known(config, council):
             raise CliError("not_found", detail=council)
-    activities = read_plan_file(PLAN_FILE)
+    activities = tuple(_in_fiscal_year(a, fiscal_year) for a in read_plan_file(PLAN_FILE))
     run_async(_run(config, council, fiscal_year, lang, activities))
 
 
@@ -201,6 +201,16 @@ async def _walk(demo: _Demo, config: Settings, plan: tuple[PlannedActivity, ...]
     demo.heading(f"{year + 1}年度のサイクル", f"the {year + 1} cycle")
     following = await cycles.wait_for_state(demo.client, council, year + 1)
     console().print(state_table(following, lang))
+
+
+def _in_fiscal_year(activity: PlannedActivity, year: int) -> PlannedActivity:
+    """The example plan's activity moved to the same month and day of ``year``'s fiscal
+    year (April to December in ``year``, January to March in the next)."""
+    day = activity.planned_on
+    calendar_year = year if day.month >= 4 else year + 1
+    # 29 February does not exist in every year; the 28th is close enough for a demo.
+    moved = date(calendar_year, day.month, 28 if (day.month, day.day) == (2, 29) else day.day)
+    return activity.model_copy(update={"planned_on": moved})
 
 
 def _one(ids: tuple[str, ...], council: str, role: Role) -> str:

@@ -8,7 +8,8 @@ from datetime import datetime
 from rich.console import Console
 from rich.table import Table
 
-from domain.model import CycleState, PolicyStatus, PolicyVersion
+from domain.base import SYSTEM_ACTOR
+from domain.model import STEP_ORDER, CycleState, PolicyStatus, PolicyVersion
 from domain.refusals import Lang
 from starter.cycles import JAPAN
 from starter.texts import action_name, step_name, text
@@ -26,6 +27,8 @@ _LABELS: dict[str, tuple[str, str]] = {
     "evaluations": ("評価", "evaluations"),
     "carried": ("前年度からの引き継ぎ", "carried over"),
     "accepted": ("受け付けたコマンド", "accepted commands"),
+    "due": ("期限", "due dates"),
+    "paused": ("一時停止中", "paused"),
     "item": ("項目", "item"),
     "value": ("内容", "value"),
     "none": ("なし", "none"),
@@ -35,6 +38,7 @@ _LABELS: dict[str, tuple[str, str]] = {
     "actor": ("実行者ID", "actor id"),
     "name": ("氏名", "name"),
     "changes": ("変更", "changes"),
+    "system": ("システム（期限の通知）", "system (deadline alert)"),
 }
 
 _POLICY_STATUS: dict[PolicyStatus, tuple[str, str]] = {
@@ -112,6 +116,16 @@ def state_table(state: CycleState, lang: Lang) -> Table:
         f"{step_name(state.step, lang)} ({_label('since', lang)} "
         f"{local_time(state.step_opened_at)})",
     )
+    if state.paused is not None:
+        table.add_row(
+            _label("paused", lang),
+            f"{state.paused.reason} ({state.paused.by}, {local_time(state.paused.since)})",
+        )
+    due = ", ".join(
+        f"{step_name(step, lang)} {day}"
+        for step, day in sorted(state.due_dates.items(), key=lambda item: STEP_ORDER.index(item[0]))
+    )
+    table.add_row(_label("due", lang), due or none)
     table.add_row(_label("meetings", lang), str(len(state.meetings)))
     table.add_row(_label("vision", lang), state.vision or none)
     voters = len(state.roster.voters())
@@ -161,7 +175,8 @@ def history_table(entries: Sequence[HistoryEntry], names: Mapping[str, str], lan
             step,
             action_name(entry.action, lang),
             entry.actor,
-            names.get(entry.actor, ""),
+            names.get(entry.actor)
+            or (_label("system", lang) if entry.actor == SYSTEM_ACTOR else ""),
             changes,
         )
     return table

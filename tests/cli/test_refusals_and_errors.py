@@ -166,3 +166,30 @@ async def test_the_demo_runs_a_whole_year_and_a_closed_cycle_refuses_commands(cl
     assert again.code == 1
     assert again.stdout == ""
     assert len(again.error_lines()) == 1
+
+
+async def test_the_board_pauses_resumes_and_moves_a_deadline(cli: Cli) -> None:
+    where = ("--council", "kushiro-chuo", "--year", YEAR)
+    board, chair = "kushiro-board", "kushiro-chuo-chair"
+    await cli.ok("cycle", "start", *where)
+    paused = await cli.ok("cycle", "pause", *where, "--as", board, "--reason", "地震のため休校")
+    assert "一時停止を受け付けました" in paused.stdout
+
+    meeting = await cli("meeting", *where, "--as", chair, "--date", "2026-05-01",
+                        "--attendance", chair, "--minutes", "m")  # fmt: skip
+    assert_failed_with(meeting, 3, render("paused", {"reason": "地震のため休校"}, "ja"))
+    status = await cli.ok("cycle", "status", *where)
+    assert "一時停止中" in status.stdout
+    assert "地震のため休校" in status.stdout
+
+    resumed = (await cli.ok("cycle", "resume", *where, "--as", board, "--json")).json()
+    assert resumed["paused"] is None
+    moved = await cli.ok("deadline", "set", *where, "--as", board, "--step", "approve",
+                         "--due", "2026-06-30", "--json")  # fmt: skip
+    assert moved.json()["due_dates"]["approve"] == "2026-06-30"
+
+    by_chair = await cli("deadline", "set", *where, "--as", chair, "--step", "approve",
+                         "--due", "2026-07-31")  # fmt: skip
+    assert by_chair.code == 3
+    assert by_chair.stdout == ""
+    assert len(by_chair.error_lines()) == 1
