@@ -174,7 +174,7 @@ async def test_inbox_lists_notifications_and_marks_one_read(walk: Walk) -> None:
     entries: list[dict[str, Any]] = []
     for _ in range(50):  # notifications are delivered in the background
         entries = (await walk.cli.ok("inbox", "--as", PRINCIPAL, "--json")).json()
-        if any(e["template"] == "vote_result" for e in entries):
+        if entries:
             break
         await asyncio.sleep(0.2)
     assert entries, "the principal received no notification"
