@@ -13,7 +13,6 @@ import asyncio
 import contextlib
 import json
 import os
-import socket
 import sys
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -23,13 +22,12 @@ from typing import Any
 from pydantic import SecretStr
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
-from temporalio.client import Client
 
 from config import Settings
+from embedded.server import ServerKind, embedded_temporal, free_port
 from worker.main import run_worker
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-TEST_SERVER = Path(sys.executable).parent / "temporal-test-server"
 CLI_TIMEOUT_SECONDS = 120.0
 
 
@@ -81,13 +79,6 @@ class Cli:
         return result
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 def _fresh_postgres(url: str, suffix: str) -> str:
     """A database of its own next to ``url`` (``<name>_<suffix>``), emptied, so the CLI
     tests never share rows with other suites."""
@@ -104,38 +95,13 @@ def _fresh_postgres(url: str, suffix: str) -> str:
 
 
 @contextlib.asynccontextmanager
-async def _temporal_server(log_path: Path) -> AsyncIterator[str]:
-    port = _free_port()
-    with log_path.open("wb") as log:
-        process = await asyncio.create_subprocess_exec(
-            str(TEST_SERVER), str(port), stdout=log, stderr=log
-        )
-    address = f"127.0.0.1:{port}"
-    try:
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + 30
-        while True:
-            try:
-                await Client.connect(address)
-                break
-            except RuntimeError:
-                if loop.time() > deadline:
-                    raise
-                await asyncio.sleep(0.1)
-        yield address
-    finally:
-        process.terminate()
-        await process.wait()
-
-
-@contextlib.asynccontextmanager
 async def cli_environment(tmp: Path, name: str) -> AsyncIterator[Cli]:
     """Server, worker and store for one test module; the Kushiro example is loaded."""
     base_url = os.environ.get("TEST_DATABASE_URL")
     database_url = (
         _fresh_postgres(base_url, f"cli_{name}") if base_url else f"sqlite:///{tmp / 'cli.db'}"
     )
-    async with _temporal_server(tmp / "temporal.log") as address:
+    async with embedded_temporal(free_port(), tmp / "temporal", ServerKind.TEST_SERVER) as address:
         settings = Settings(
             temporal_address=address,
             temporal_namespace="default",
