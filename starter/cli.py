@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from typing import Annotated
 
 import typer
+from pydantic import ValidationError
 from rich.progress import Progress
 from temporalio.client import Client
 from typer._click.exceptions import NoArgsIsHelpError, UsageError
@@ -35,6 +36,7 @@ from starter.cli_common import (
     say,
     session_of,
     settings,
+    summarize,
     year_or_current,
 )
 from starter.cycles import CommandRefused, CycleError, StartOutcome
@@ -204,8 +206,13 @@ def run(args: Sequence[str]) -> int:
         )
     except CommandRefused as exc:
         return _fail(exc.message(session.lang), EXIT_REFUSED)
-    except (CliError, CycleError) as exc:
+    except CliError as exc:
+        return _fail(exc.message(session.lang), exc.exit_code)
+    except CycleError as exc:
         return _fail(exc.message(session.lang), EXIT_ERROR)
+    except ValidationError as exc:
+        # A value the shared input models reject (say, a council id with a space).
+        return _fail(text("invalid_input", session.lang, detail=summarize(exc)), EXIT_ERROR)
     except NoArgsIsHelpError as exc:
         # A bare group name asks for help: show it, as the user expects.
         sys.stdout.write(exc.format_message() + "\n")

@@ -43,6 +43,12 @@ class CliSession:
     lang: Lang = "ja"
 
 
+#: Failures that are mistakes in how a command was typed; they exit 2 like Typer's own.
+USAGE_KEYS: frozenset[str] = frozenset(
+    {"missing_option", "options_before_subcommand", "text_xor_file", "council_xor_municipality"}
+)
+
+
 class CliError(Exception):
     """A failure the CLI explains in one line: a ``texts`` key plus its parameters."""
 
@@ -50,6 +56,11 @@ class CliError(Exception):
         self.key = key
         self.params = params
         super().__init__(text(key, "en", **params))
+
+    @property
+    def exit_code(self) -> int:
+        """2 for a usage mistake, 1 for any other error."""
+        return 2 if self.key in USAGE_KEYS else 1
 
     def message(self, lang: Lang) -> str:
         """The one-line reason in ``lang``."""

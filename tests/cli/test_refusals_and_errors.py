@@ -120,7 +120,9 @@ async def test_bad_input_is_one_line_and_sends_nothing(cli: Cli, tmp_path: Path)
     assert line.startswith(f"計画ファイル {plan} の内容が正しくありません: 0.aims")
 
     both = await cli("policy", "submit", *WHERE, "--as", PRINCIPAL, "--text", "a", "--file", "b")
-    assert_failed_with(both, 1, "--text と --file のどちらか一方だけを指定してください")
+    assert_failed_with(both, 2, "--text と --file のどちらか一方だけを指定してください")
+    evaluate = await cli("evaluate", *WHERE, "--as", CHAIR, "--rating", "met")
+    assert_failed_with(evaluate, 2, "オプション --aim を指定してください")
 
     missing_file = await cli("load", str(tmp_path / "none.yaml"))
     assert missing_file.code == 1
