@@ -52,9 +52,8 @@ class CliResult:
 class Cli:
     """Runs ``python -m starter`` against the test environment."""
 
-    def __init__(self, env: dict[str, str], work_dir: Path) -> None:
+    def __init__(self, env: dict[str, str]) -> None:
         self.env = env
-        self.work_dir = work_dir
 
     async def __call__(self, *args: str) -> CliResult:
         process = await asyncio.create_subprocess_exec(
@@ -80,8 +79,9 @@ class Cli:
 
 
 def _fresh_postgres(url: str, suffix: str) -> str:
-    """A database of its own next to ``url`` (``<name>_<suffix>``), emptied, so the CLI
-    tests never share rows with other suites."""
+    """A database of its own next to ``url`` (``<name>_<suffix>``), created afresh on every
+    run (and left behind for inspection), so the CLI tests never share rows with other
+    suites."""
     parsed = make_url(url)
     name = f"{parsed.database}_{suffix}"
     admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
@@ -120,7 +120,7 @@ async def cli_environment(tmp: Path, name: str) -> AsyncIterator[Cli]:
         stop = asyncio.Event()
         worker = asyncio.create_task(run_worker(settings, stop))
         try:
-            cli = Cli(env, tmp)
+            cli = Cli(env)
             loaded = await cli("load", "examples/kushiro.yaml")
             assert loaded.code == 0, loaded.stderr
             yield cli
