@@ -44,6 +44,9 @@ EXAMPLES_DIR = Path(__file__).resolve().parent.parent / "examples"
 MUNICIPALITY_FILE = EXAMPLES_DIR / "kushiro.yaml"
 PLAN_FILE = EXAMPLES_DIR / "plan-kushiro.yaml"
 
+#: How many closed years the demo skips, without ``--year``, before giving up.
+MAX_YEARS_AHEAD = 20
+
 _RATINGS = (AimRating.MET, AimRating.PARTLY, AimRating.NOT_MET)
 _COMMENTS = {
     AimRating.MET: ("ねらいどおりの成果があった", "achieved as intended"),
@@ -55,7 +58,6 @@ _COMMENTS = {
 def run_demo(council: str, year: int | None, lang: Lang) -> None:
     """Run the demo for ``council`` (loading the Kushiro example first if needed)."""
     config = settings()
-    fiscal_year = year_or_current(year)
     if not records.council_known(config, council):
         name, summary = records.load_file(config, MUNICIPALITY_FILE)
         say(
@@ -69,15 +71,44 @@ def run_demo(council: str, year: int | None, lang: Lang) -> None:
         )
         if not records.council_known(config, council):
             raise CliError("not_found", detail=council)
-    activities = tuple(_in_fiscal_year(a, fiscal_year) for a in read_plan_file(PLAN_FILE))
-    run_async(_run(config, council, fiscal_year, lang, activities))
+    run_async(_run(config, council, year, lang, read_plan_file(PLAN_FILE)))
 
 
 async def _run(
-    config: Settings, council: str, year: int, lang: Lang, plan: tuple[PlannedActivity, ...]
+    config: Settings,
+    council: str,
+    year: int | None,
+    lang: Lang,
+    plan: tuple[PlannedActivity, ...],
 ) -> None:
     client = await cycles.connect(config)
-    await _walk(_Demo(client, council, year, lang), config, plan)
+    fiscal_year, outcome, state = await _open_cycle(client, config, council, year, lang)
+    say(text(outcome.value, lang, council=council, year=fiscal_year))
+    moved = tuple(_in_fiscal_year(activity, fiscal_year) for activity in plan)
+    await _walk(_Demo(client, council, fiscal_year, lang), config, state, moved)
+
+
+async def _open_cycle(
+    client: Client, config: Settings, council: str, year: int | None, lang: Lang
+) -> tuple[int, StartOutcome, CycleState]:
+    """Start (or pick up) the cycle to walk. Without ``--year``, closed years are skipped
+    (each demo closes its year and opens the next), so the demo can be run again."""
+    fiscal_year = year_or_current(year)
+    for _ in range(MAX_YEARS_AHEAD):
+        outcome = await cycles.start_cycle(client, config, council, fiscal_year)
+        if outcome is StartOutcome.ALREADY_CLOSED and year is None:
+            fiscal_year += 1
+            continue
+        state = await cycles.state(client, council, fiscal_year)
+        # Untouched: at discuss with no meeting (the system's deadline alerts may be there).
+        if state.step is Step.DISCUSS and not state.meetings and state.paused is None:
+            return fiscal_year, outcome, state
+        break
+    else:
+        state = await cycles.state(client, council, fiscal_year)
+    raise CliError(
+        "demo_not_fresh", council=council, year=fiscal_year, step=step_name(state.step, lang)
+    )
 
 
 class _Demo:
@@ -116,17 +147,10 @@ class _Demo:
         raise RuntimeError(f"{command.kind} by {command.actor} was expected to be refused")
 
 
-async def _walk(demo: _Demo, config: Settings, plan: tuple[PlannedActivity, ...]) -> None:
+async def _walk(
+    demo: _Demo, config: Settings, state: CycleState, plan: tuple[PlannedActivity, ...]
+) -> None:
     council, year, lang = demo.council, demo.year, demo.lang
-    outcome = await cycles.start_cycle(demo.client, config, council, year)
-    state = await cycles.state(demo.client, council, year)
-    if outcome is not StartOutcome.STARTED and (
-        state.step is not Step.DISCUSS or state.accepted_commands > 0
-    ):
-        raise CliError(
-            "demo_not_fresh", council=council, year=year, step=step_name(state.step, lang)
-        )
-    say(text(outcome.value, lang, council=council, year=year))
     roster = state.roster
     chair = _one(roster.holders_of(Role.CHAIR), council, Role.CHAIR)
     principal = _one(roster.holders_of(Role.PRINCIPAL), council, Role.PRINCIPAL)
@@ -154,8 +178,9 @@ async def _walk(demo: _Demo, config: Settings, plan: tuple[PlannedActivity, ...]
     await demo.send(
         SubmitPolicyInput(actor=principal, text="学校運営の基本方針（案）: 学力向上を最優先とする")
     )
-    say("  " + demo.t(f"{role_name('coordinator', lang)}（議決権なし）が投票しようとします",
-                      "a coordinator without a vote tries to vote"))  # fmt: skip
+    roles = "・".join(role_name(r, lang) for r in sorted(roster.roles_of(outsider)))
+    say("  " + demo.t(f"議決権のない{roles}（{outsider}）が投票しようとします",
+                      f"{outsider} ({roles}), who has no vote, tries to vote"))  # fmt: skip
     await demo.refused(CastVoteInput(actor=outsider, ballot=Ballot.APPROVE))
     quorum = len(voters) // 2 + 1
     for i, voter in enumerate(voters[:quorum]):

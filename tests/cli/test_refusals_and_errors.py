@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from domain.refusals import render
+from starter.cycles import current_fiscal_year
 from tests.cli.conftest import Cli, CliResult, cli_environment
 
 COUNCIL = "kushiro-kushiro"
@@ -168,6 +169,17 @@ async def test_the_demo_runs_a_whole_year_and_a_closed_cycle_refuses_commands(cl
     assert again.code == 1
     assert again.stdout == ""
     assert len(again.error_lines()) == 1
+
+
+async def test_the_demo_without_a_year_can_be_run_again(cli: Cli) -> None:
+    this_year = current_fiscal_year()
+    first = await cli.ok("demo", "--council", "kushiro-tottori")
+    assert f"kushiro-tottori の{this_year}年度のサイクルを開始しました" in first.stdout
+    # No coordinator without a vote on this council: the principal tries instead.
+    assert "議決権のない校長（kushiro-tottori-principal）が投票しようとします" in first.stdout
+    second = await cli.ok("demo", "--council", "kushiro-tottori")
+    assert f"kushiro-tottori の{this_year + 1}年度のサイクルは既に実行中です" in second.stdout
+    assert f"{this_year + 2}年度のサイクル" in second.stdout
 
 
 async def test_the_board_pauses_resumes_and_moves_a_deadline(cli: Cli) -> None:
