@@ -5,7 +5,7 @@ Names of people are read here for tables only; JSON output carries opaque ids.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
@@ -62,11 +62,6 @@ def _read_municipality(path: Path) -> store.MunicipalityFile:
         raise CliError("store_error", detail=one_line(str(exc))) from exc
 
 
-def municipality_of_file(path: Path) -> str:
-    """The id of the municipality a file describes."""
-    return _read_municipality(path).municipality.id
-
-
 def councils_of(config: Settings, municipality_id: str) -> list[str]:
     """Ids of the municipality's councils, sorted."""
     return with_session(config, lambda session: store.council_ids(session, municipality_id))
@@ -113,11 +108,6 @@ def inbox(config: Settings, person_id: str, unread_only: bool) -> list[InboxEntr
 def mark_read(config: Settings, person_id: str, notification_id: int) -> None:
     """Mark one of ``person_id``'s notifications as read."""
     with_session(config, lambda session: store.mark_read(session, person_id, notification_id))
-
-
-def names_of(config: Settings, ids: Iterable[str]) -> dict[str, str]:
-    """Names by id, for tables; unknown ids are left out."""
-    return with_session(config, lambda session: store.person_names(session, sorted(set(ids))))
 
 
 def council_known(config: Settings, council_id: str) -> bool:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
-from rich.console import Console
 from rich.table import Table
 
 from domain.base import SYSTEM_ACTOR
@@ -180,8 +179,3 @@ def history_table(entries: Sequence[HistoryEntry], names: Mapping[str, str], lan
             changes,
         )
     return table
-
-
-def print_table(console: Console, table: Table) -> None:
-    """Print a table on the given console."""
-    console.print(table)
