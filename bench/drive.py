@@ -4,13 +4,20 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from temporalio.client import Client, WorkflowHandle
+from temporalio.exceptions import WorkflowAlreadyStartedError
+from temporalio.service import RPCError
+
+T = TypeVar("T")
 
 POLL_SECONDS = 0.05
+#: Attempts of one call when the connection to the server fails (e.g. an HTTP/2 error seen
+#: once after ~2,000 workflows); every retry is counted and reported.
+RPC_ATTEMPTS = 4
 OPEN_TIMEOUT_SECONDS = 600.0
 
 
@@ -43,12 +50,27 @@ class PhaseTimes:
     runs: int = 0
     update_seconds: list[float] = field(default_factory=list)
     run_seconds: list[float] = field(default_factory=list)
+    rpc_retries: int = 0
 
 
-async def _wait_open(handle: WorkflowHandle[Any, Any], query: str) -> None:
+async def _retrying(call: Callable[[], Awaitable[T]], times: PhaseTimes) -> T:
+    """``call`` again when the RPC itself failed. Safe: starts, updates (by update id),
+    queries and results are all idempotent here."""
+    for attempt in range(1, RPC_ATTEMPTS + 1):
+        try:
+            return await call()
+        except RPCError:
+            if attempt == RPC_ATTEMPTS:
+                raise
+            times.rpc_retries += 1
+            await asyncio.sleep(0.5 * attempt)
+    raise AssertionError("unreachable")
+
+
+async def _wait_open(handle: WorkflowHandle[Any, Any], query: str, times: PhaseTimes) -> None:
     deadline = time.monotonic() + OPEN_TIMEOUT_SECONDS
     while time.monotonic() < deadline:
-        if await handle.query(query) is not None:
+        if await _retrying(lambda: handle.query(query), times) is not None:
             return
         await asyncio.sleep(POLL_SECONDS)
     raise RuntimeError(f"{handle.id} did not open within {OPEN_TIMEOUT_SECONDS:.0f} s")
@@ -56,16 +78,28 @@ async def _wait_open(handle: WorkflowHandle[Any, Any], query: str) -> None:
 
 async def _drive(client: Client, task_queue: str, run: Run, times: PhaseTimes) -> None:
     started = time.perf_counter()
-    handle = await client.start_workflow(
-        run.workflow, run.arg, id=run.workflow_id, task_queue=task_queue
-    )
-    await _wait_open(handle, run.open_query)
-    for update in run.updates:
+
+    async def start() -> WorkflowHandle[Any, Any]:
+        try:
+            return await client.start_workflow(
+                run.workflow, run.arg, id=run.workflow_id, task_queue=task_queue
+            )
+        except WorkflowAlreadyStartedError:  # an earlier attempt did start it
+            return client.get_workflow_handle(run.workflow_id)
+
+    handle = await _retrying(start, times)
+    await _wait_open(handle, run.open_query, times)
+    for number, update in enumerate(run.updates):
         sent = time.perf_counter()
-        await handle.execute_update(update.name, update.arg, result_type=update.result_type)
+        await _retrying(
+            lambda u=update, n=number: handle.execute_update(  # type: ignore[misc]
+                u.name, u.arg, id=f"bench-{n}", result_type=u.result_type
+            ),
+            times,
+        )
         times.update_seconds.append(time.perf_counter() - sent)
     if run.await_result:
-        await handle.result()
+        await _retrying(handle.result, times)
     times.run_seconds.append(time.perf_counter() - started)
     times.runs += 1
 

@@ -33,6 +33,7 @@ def phase_figures(times: PhaseTimes) -> dict[str, float]:
         "update_p50_ms": round(percentile(ups, 50) * 1000, 2),
         "update_p95_ms": round(percentile(ups, 95) * 1000, 2),
         "update_p99_ms": round(percentile(ups, 99) * 1000, 2),
+        "rpc_retries": times.rpc_retries,
     }
 
 

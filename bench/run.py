@@ -14,6 +14,7 @@ import asyncio
 import os
 import sys
 import tempfile
+import traceback
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from contextlib import AsyncExitStack, asynccontextmanager
@@ -324,10 +325,12 @@ if __name__ == "__main__":
     code = 1
     try:
         code = main(sys.argv[1:])
-    except Exception as exc:  # one line on stderr, non-zero exit
+    except Exception as exc:  # one line on stderr (the traceback in bench-error.log)
+        trace = Path(tempfile.gettempdir()) / "bench-error.log"
+        trace.write_text(traceback.format_exc(), encoding="utf-8")
         while isinstance(exc, ExceptionGroup):  # a failed lane: show the first cause
             exc = exc.exceptions[0]
-        print(f"bench: {type(exc).__name__}: {exc}", file=sys.stderr)
+        print(f"bench: {type(exc).__name__}: {exc} (traceback: {trace})", file=sys.stderr)
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(code)  # the SDK can crash at interpreter exit (TEMPORAL-NOTES #6)
