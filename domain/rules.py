@@ -42,6 +42,15 @@ from domain.model import (
 )
 from domain.oversight import OVERSIGHT_HANDLERS, OVERSIGHT_PERMISSIONS, UNPAUSABLE
 from domain.refusals import Refusal
+from domain.task_rules import (
+    TASK_HANDLERS,
+    TASK_PERMISSIONS,
+    TASK_STEPS,
+    assigned_notices,
+    changed_tasks,
+    create_tasks,
+    refuse_complete_step,
+)
 
 
 class Decision(NamedTuple):
@@ -89,6 +98,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "evaluate_aim": frozenset({Role.CHAIR}),
     "close_cycle": frozenset({Role.CHAIR}),
     **OVERSIGHT_PERMISSIONS,
+    **TASK_PERMISSIONS,
 }
 
 # The step each command belongs to; ``None`` means any open step.
@@ -103,10 +113,8 @@ COMMAND_STEP: dict[str, Step | None] = {
     "evaluate_aim": Step.EVALUATE,
     "close_cycle": Step.EVALUATE,
     **dict.fromkeys(OVERSIGHT_PERMISSIONS),
+    **TASK_STEPS,
 }
-
-#: Steps that, for now, a coordinator closes by hand.
-MANUAL_STEPS: frozenset[Step] = frozenset({Step.COORDINATE, Step.ACT})
 
 
 def execute(state: CycleState, command: Command, at: datetime) -> Decision:
@@ -144,6 +152,7 @@ def _decide(state: CycleState, command: Command, at: datetime) -> Decision:
         changes=changes,
         command=command,
         notices=notices,
+        tasks=changed_tasks(state, draft),
     )
     return Decision(draft, event)
 
@@ -360,20 +369,18 @@ def _submit_plan(state: CycleState, cmd: Command, at: datetime) -> Effects:
             raise Refusal("duplicate_id", id=ident)
         seen.add(ident)
     state.plan = list(cmd.activities)
+    state.tasks = create_tasks(state, cmd.activities, at)
     state.step = next_step(state.step)
     change = Change(field="plan", before=None, after=f"{len(cmd.activities)} activities")
-    return (change,), ()
+    return (change,), assigned_notices(state.tasks)
 
 
 def _complete_step(state: CycleState, cmd: Command, at: datetime) -> Effects:
     assert isinstance(cmd, CompleteStepInput)
-    if cmd.step not in MANUAL_STEPS:
-        raise Refusal("step_not_manual", step=cmd.step)
-    if state.step is not cmd.step:
-        raise Refusal("wrong_step", current=state.step, expected=cmd.step, action=cmd.kind)
-    state.steps_completed_by[cmd.step] = cmd.actor
-    state.step = next_step(state.step)
-    return (), ()
+    # Coordinate and act close by themselves when their tasks and activities are done;
+    # every other step has its own closing command.
+    refuse_complete_step(cmd.step)
+    raise Refusal("step_not_manual", step=cmd.step)
 
 
 def _evaluate_aim(state: CycleState, cmd: Command, at: datetime) -> Effects:
@@ -412,6 +419,7 @@ _HANDLERS: dict[str, Callable[[CycleState, Command, datetime], Effects]] = {
     "evaluate_aim": _evaluate_aim,
     "close_cycle": _close_cycle,
     **OVERSIGHT_HANDLERS,
+    **TASK_HANDLERS,
 }
 
 # Keep the three tables in step with each other: a command missing from one is a bug.
