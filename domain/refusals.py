@@ -153,6 +153,10 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "volunteer {volunteer_id}'s registration expired on {expires_on} (activity on {on}); "
         "renew it before recording",
     ),
+    "volunteer_not_yet_registered": (
+        "ボランティア {volunteer_id} の登録日は {registered_on} で、活動日 {on} より後です",
+        "volunteer {volunteer_id} registered on {registered_on}, after the activity on {on}",
+    ),
     "step_not_manual": (
         "「{step}」は手動で完了できるステップではありません",
         "step '{step}' cannot be completed by hand",
