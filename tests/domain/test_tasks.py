@@ -219,7 +219,7 @@ def test_coordinate_closes_exactly_when_the_last_task_ends(script: list[Command]
         assert (after.step is Step.ACT) == all(not t.is_open for t in after.tasks)
         if command.kind == "reassign_task":
             assert {"chief_coordinator", "board_admin"} & set(ROSTER.roles_of(command.actor))
-        if command.kind == "complete_task":
-            closed = after.task(command.task_id)  # type: ignore[union-attr]
+        if isinstance(command, CompleteTaskInput):
+            closed = after.task(command.task_id)
             assert closed is not None and closed.closed_by == command.actor
         state = after

@@ -117,7 +117,7 @@ def _commands() -> list[Command]:
 
 def _events(setup: CouncilSetup, year: int = 2026) -> list[CycleEvent]:
     state = new_cycle(COUNCIL, year, setup.roster, START, setup.vote_rule)
-    events = []
+    events: list[CycleEvent] = []
     commands = _commands()
     while commands:
         command = commands.pop(0)
