@@ -109,6 +109,15 @@ _TEMPLATES: dict[str, tuple[str, str, str, str]] = {
         "[{council}] The cycle has resumed",
         "The cycle resumed at '{step}' (due {due}).\nNext: {next_en}",
     ),
+    "task_assigned": (
+        "【{council}】連絡調整のタスクが割り当てられました（{count}件）",
+        "{council}の連絡調整のタスクがあなたの担当になりました: {title}（{task_id}）。\n"
+        "期限: {due}（複数の場合は最も早い期限）\n"
+        "次にすること: 内容を確認して引き受け（task claim）、終わったら完了（task complete）を"
+        "記録してください。",
+        "[{council}] Coordination tasks assigned to you ({count})",
+        "You now own: {title} ({task_id}), due {due}.\nNext: claim them, then record each as done.",
+    ),
     "cycle_closed": (
         "【{council}】{year}年度のサイクルが終了しました",
         "{council}の{year}年度の評価が締めくくられました。\n"

@@ -19,7 +19,7 @@ from datetime import timedelta
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
-from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
+from temporalio.exceptions import WorkflowAlreadyStartedError
 
 with workflow.unsafe.imports_passed_through():
     from pydantic import BaseModel
@@ -62,7 +62,9 @@ with workflow.unsafe.imports_passed_through():
         new_cycle,
         step_opened_notices,
     )
+    from workflows.failures import refused as _refused
     from workflows.inputs import STATE_QUERY, WORKFLOW_NAME, CycleInput, cycle_workflow_id
+    from workflows.task_updates import TaskUpdates
 
 
 class CycleResult(BaseModel):
@@ -89,19 +91,11 @@ _NOTIFY_RETRY = RetryPolicy(
 )
 
 
-def _refused(refusal: Refusal) -> ApplicationError:
-    """A refusal as the failure a client sees: Japanese message, code and params in details."""
-    return ApplicationError(
-        str(refusal),
-        {"code": refusal.code, "params": refusal.params},
-        type="Refusal",
-        non_retryable=True,
-    )
-
-
 @workflow.defn(name=WORKFLOW_NAME)
-class CouncilCycleWorkflow:
-    """One council's cycle for one fiscal year, from discuss to the close of evaluate."""
+class CouncilCycleWorkflow(TaskUpdates):
+    """One council's cycle for one fiscal year, from discuss to the close of evaluate.
+    The coordinate and act steps' updates (tasks, activity records) come from
+    ``TaskUpdates``."""
 
     def __init__(self) -> None:
         self._state: CycleState | None = None
@@ -218,7 +212,8 @@ class CouncilCycleWorkflow:
 
     @workflow.update(name="complete_step")
     async def complete_step(self, cmd: CompleteStepInput) -> CycleState:
-        """Mark coordinate or act done."""
+        """Kept for old clients: coordinate and act now close by themselves, so the
+        rules refuse it with that reason."""
         return await self._accept(cmd)
 
     @complete_step.validator
