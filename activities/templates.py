@@ -118,6 +118,22 @@ _TEMPLATES: dict[str, tuple[str, str, str, str]] = {
         "[{council}] Coordination tasks assigned to you ({count})",
         "You now own: {title} ({task_id}), due {due}.\nNext: claim them, then record each as done.",
     ),
+    "task_reminder": (
+        "【{council}】タスク「{title}」の期限は明日（{due}）です",
+        "{council}の連絡調整のタスク「{title}」（{task_id}）は{due}が期限です。\n"
+        "次にすること: 終わったら完了（task complete）を記録してください。"
+        "不要になった場合は理由を添えて不要（task waive）にしてください。",
+        "[{council}] Task '{title}' is due tomorrow ({due})",
+        "Task {task_id} is due on {due}.\nNext: record it as complete, or waive it with a reason.",
+    ),
+    "task_overdue": (
+        "【{council}】タスク「{title}」が期限（{due}）を過ぎています",
+        "{council}の連絡調整のタスク「{title}」（{task_id}）は期限の{due}を過ぎました。\n"
+        "次にすること: 担当者は状況を確認して完了を記録してください。"
+        "統括コーディネーターは必要なら担当を変更（task reassign）してください。",
+        "[{council}] Task '{title}' is overdue (due {due})",
+        "Task {task_id} was due on {due}.\nNext: the owner completes it; the chief may reassign.",
+    ),
     "cycle_closed": (
         "【{council}】{year}年度のサイクルが終了しました",
         "{council}の{year}年度の評価が締めくくられました。\n"

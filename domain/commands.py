@@ -183,6 +183,16 @@ class CancelActivityInput(_Command):
     notes: str = Field(default="", max_length=4000)
 
 
+class TaskAlertInput(_Command):
+    """Not sent by people: the record of a task reminder or overdue notice the cycle
+    itself raised."""
+
+    kind: Literal["task_alert"] = "task_alert"
+    task_id: TaskId
+    alert_kind: str
+    due: date
+
+
 Command = Annotated[
     RecordMeetingInput
     | CloseDiscussionInput
@@ -202,6 +212,7 @@ Command = Annotated[
     | ReassignTaskInput
     | WaiveTaskInput
     | RecordActivityInput
-    | CancelActivityInput,
+    | CancelActivityInput
+    | TaskAlertInput,
     Field(discriminator="kind"),
 ]

@@ -189,6 +189,7 @@ ACTION_NAMES_JA: dict[str, str] = {
     "waive_task": "タスクを不要にする",
     "record_activity": "活動の記録",
     "cancel_activity": "活動の中止",
+    "task_alert": "タスクの期限の通知",
 }
 
 ROLE_NAMES_JA: dict[str, str] = {

@@ -42,6 +42,7 @@ from domain.model import (
 )
 from domain.oversight import OVERSIGHT_HANDLERS, OVERSIGHT_PERMISSIONS, UNPAUSABLE
 from domain.refusals import Refusal
+from domain.task_alerts import TASK_ALERT_HANDLERS, TaskAlert, task_alert_command
 from domain.task_rules import (
     TASK_HANDLERS,
     TASK_PERMISSIONS,
@@ -131,6 +132,11 @@ def fire_alert(state: CycleState, alert: Alert, at: datetime) -> Decision:
     return _decide(state, command, at)
 
 
+def fire_task_alert(state: CycleState, alert: TaskAlert, at: datetime) -> Decision:
+    """Record that the cycle reminded a task's owner (or told them it is overdue)."""
+    return _decide(state, task_alert_command(alert, SYSTEM_ACTOR), at)
+
+
 def _decide(state: CycleState, command: Command, at: datetime) -> Decision:
     draft = state.model_copy(deep=True)
     step_before = draft.step
@@ -202,7 +208,7 @@ def findings_for_next_year(state: CycleState) -> list[CarriedFinding]:
 
 
 def _check_actor_and_step(state: CycleState, command: Command) -> None:
-    if command.kind == "alert":
+    if command.kind in ("alert", "task_alert"):
         raise Refusal("system_only", action=command.kind)
     if state.step is Step.CLOSED:
         raise Refusal("cycle_closed", year=str(state.fiscal_year))
@@ -420,6 +426,7 @@ _HANDLERS: dict[str, Callable[[CycleState, Command, datetime], Effects]] = {
     "close_cycle": _close_cycle,
     **OVERSIGHT_HANDLERS,
     **TASK_HANDLERS,
+    **TASK_ALERT_HANDLERS,
 }
 
 # Keep the three tables in step with each other: a command missing from one is a bug.

@@ -58,6 +58,7 @@ TASK_PERMISSIONS: dict[str, frozenset[Role]] = {
     "waive_task": TASK_HOLDERS | TASK_OVERSEERS,
     "record_activity": TASK_HOLDERS,
     "cancel_activity": TASK_HOLDERS,
+    "task_alert": frozenset(),  # raised by the cycle itself, never by a person
 }
 
 TASK_STEPS: dict[str, Step | None] = {
@@ -67,6 +68,7 @@ TASK_STEPS: dict[str, Step | None] = {
     "waive_task": Step.COORDINATE,
     "record_activity": Step.ACT,
     "cancel_activity": Step.ACT,
+    "task_alert": Step.COORDINATE,
 }
 
 #: Steps that close by themselves and so refuse ``complete_step``.

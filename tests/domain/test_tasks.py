@@ -20,7 +20,8 @@ from domain.commands import (
 )
 from domain.model import Aim, CycleState, PlannedActivity, Step
 from domain.refusals import Refusal
-from domain.rules import execute
+from domain.rules import execute, fire_task_alert
+from domain.task_alerts import TaskAlert, TaskAlertKind, pending_task_alert, task_alert_command
 from domain.tasks import CancelReason, PlannedTask, TaskStatus
 from tests.domain.builders import AFTER_ACTIVITIES, ROSTER, at, walk_to
 
@@ -223,3 +224,48 @@ def test_coordinate_closes_exactly_when_the_last_task_ends(script: list[Command]
             closed = after.task(command.task_id)
             assert closed is not None and closed.closed_by == command.actor
         state = after
+
+
+def test_task_owners_are_reminded_the_day_before_and_told_when_overdue() -> None:
+    state = submitted(THREE[:2])  # read due 27 May; watch due 1 April (the plan's day)
+    first = pending_task_alert(state)
+    assert first is not None
+    assert (first.task_id, first.kind) == ("watch-t1", TaskAlertKind.REMINDER)
+    decision = fire_task_alert(state, first, at(61))
+    (notice,) = decision.event.notices
+    assert notice.template == "task_reminder"
+    assert notice.recipients == (state.task("watch-t1").owner,)  # type: ignore[union-attr]
+    assert notice.params == {
+        "task_id": "watch-t1",
+        "title": "見守り当番表の作成",
+        "due": "2026-04-01",
+        "step": "coordinate",
+    }
+    state = decision.state
+    # The other watch task's reminder, then the overdue notices the morning after.
+    kinds = []
+    while (alert := pending_task_alert(state)) is not None and alert.due == date(2026, 4, 1):
+        decision = fire_task_alert(state, alert, alert.at)
+        kinds.append((alert.task_id, alert.kind, decision.event.notices[0].recipients))
+        state = decision.state
+    assert kinds == [
+        ("watch-t2", TaskAlertKind.REMINDER, ("coord",)),
+        ("watch-t1", TaskAlertKind.OVERDUE, ("coord-member", "chief")),
+        ("watch-t2", TaskAlertKind.OVERDUE, ("coord", "chief")),
+    ]
+    # A task done before its reminder is never chased.
+    done = run(state, CompleteTaskInput(actor="coord", task_id="read-t1", outcome="済"))
+    assert done.task("read-t1").owner == "coord"  # type: ignore[union-attr]
+    remaining = {a.task_id for a in _all_pending(done)}
+    assert "read-t1" not in remaining and "read-t2" in remaining
+    with pytest.raises(Refusal) as caught:
+        execute(state, task_alert_command(alert, "coord"), at(70))  # type: ignore[arg-type]
+    assert caught.value.code == "system_only"
+
+
+def _all_pending(state: CycleState) -> list[TaskAlert]:
+    found = []
+    while (alert := pending_task_alert(state)) is not None:
+        found.append(alert)
+        state = fire_task_alert(state, alert, alert.at).state
+    return found
