@@ -202,6 +202,15 @@ ROLE_NAMES_JA: dict[str, str] = {
 }
 
 
+#: How a task or an activity ended, as people read it.
+OUTCOME_NAMES_JA: dict[str, str] = {
+    "completed": "完了",
+    "waived": "不要",
+    "held": "実施",
+    "cancelled": "中止",
+}
+
+
 def render(code: str, params: dict[str, str], lang: Lang = "ja") -> str:
     """Render a refusal in ``lang``; step, action and role names are localised for ja."""
     ja, en = _MESSAGES[code]
@@ -214,6 +223,9 @@ def render(code: str, params: dict[str, str], lang: Lang = "ja") -> str:
             shown["action"] = ACTION_NAMES_JA.get(shown["action"], shown["action"])
         if "roles" in shown:
             shown["roles"] = "・".join(ROLE_NAMES_JA.get(r, r) for r in shown["roles"].split(","))
+        for key in ("status", "outcome"):
+            if key in shown:
+                shown[key] = OUTCOME_NAMES_JA.get(shown[key], shown[key])
     return (ja if lang == "ja" else en).format(**shown)
 
 

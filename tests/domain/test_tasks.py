@@ -157,9 +157,8 @@ def test_waiving_needs_a_reason_and_the_owner_chief_or_board() -> None:
     task = state.task("read-t1")
     assert task is not None and task.status is TaskStatus.WAIVED
     assert task.waive_reason == "学校が手配済み"
-    assert refused(
-        state, CompleteTaskInput(actor="coord", task_id="read-t1", outcome="x")
-    ).code == ("task_closed")
+    closed = refused(state, CompleteTaskInput(actor="coord", task_id="read-t1", outcome="x"))
+    assert closed.message() == "タスク read-t1 はすでに終わっています（不要）"
 
 
 def _close_everything(state: CycleState) -> CycleState:
