@@ -17,12 +17,14 @@ from domain.commands import (
     CloseDiscussionInput,
     CloseVoteInput,
     Command,
-    CompleteStepInput,
+    CompleteTaskInput,
     EvaluateAimInput,
+    RecordActivityInput,
     RecordMeetingInput,
     SubmitPlanInput,
     SubmitPolicyInput,
 )
+from domain.deadlines import JST
 from domain.model import Aim, AimRating, Ballot, PlannedActivity, Step
 from domain.oversight import pending_alert
 from domain.rules import execute, new_cycle, step_opened_notices
@@ -49,9 +51,16 @@ def advance_commands(index: int, fiscal_year: int) -> list[Command]:
     ]
 
 
-def cycle_commands(index: int, fiscal_year: int) -> list[Command]:
-    """Every command of one full six-step cycle, discuss to the close of evaluate."""
+#: The default checklists of the two planned activities (``domain.tasks``): coordinate
+#: closes by itself when the last of these is completed.
+TASK_IDS = ("reading-t1", "reading-t2", "reading-t3", "patrol-t1", "patrol-t2")
+
+
+def cycle_commands(index: int, fiscal_year: int, today: date | None = None) -> list[Command]:
+    """Every command of one full six-step cycle, discuss to the close of evaluate.
+    Activities are recorded as held ``today`` (JST): a record may not lie in the future."""
     chair, coord = member_id(index, "chair"), member_id(index, "coord")
+    held_on = today or now_utc().astimezone(JST).date()
     plan = (
         PlannedActivity(
             activity_id="reading",
@@ -77,8 +86,9 @@ def cycle_commands(index: int, fiscal_year: int) -> list[Command]:
         ],
         CloseVoteInput(actor=chair),
         SubmitPlanInput(actor=coord, activities=plan),
-        CompleteStepInput(actor=coord, step=Step.COORDINATE),
-        CompleteStepInput(actor=coord, step=Step.ACT),
+        *[CompleteTaskInput(actor=coord, task_id=t, outcome="手配済み") for t in TASK_IDS],
+        RecordActivityInput(actor=coord, activity_id="reading", held_on=held_on, children=24),
+        RecordActivityInput(actor=coord, activity_id="patrol", held_on=held_on, children=80),
         EvaluateAimInput(actor=chair, aim_id="reading-1", rating=AimRating.MET),
         EvaluateAimInput(actor=chair, aim_id="patrol-1", rating=AimRating.PARTLY),
         EvaluateAimInput(actor=chair, aim_id="patrol-2", rating=AimRating.NOT_MET),
