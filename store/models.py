@@ -190,6 +190,23 @@ class Cycle(Base):
     carried_over: Mapped[list[Any]] = mapped_column(JSON)
     vision: Mapped[str | None] = mapped_column(Text)
     approved_on: Mapped[date | None] = mapped_column(Date)
+    # Set by pause_cycle, cleared by resume_cycle: the board sees who is on hold and why.
+    paused_since: Mapped[datetime | None] = mapped_column(TZ_DATETIME)
+    paused_reason: Mapped[str | None] = mapped_column(Text)
+
+
+class CycleDueDate(Base):
+    """The due date of one step of one cycle, as the workflow last set it: from the
+    deadline rules when the cycle opened, moved by set_deadline and resume_cycle."""
+
+    __tablename__ = "cycle_due_dates"
+
+    cycle_id: Mapped[int] = mapped_column(ForeignKey("cycles.id"), primary_key=True)
+    step: Mapped[str] = mapped_column(SHORT, primary_key=True)
+    due_on: Mapped[date] = mapped_column(Date)
+    # The event that set it (0: the cycle's opening), so a late-recorded older change
+    # never replaces a newer date.
+    event_seq: Mapped[int] = mapped_column(Integer)
 
 
 class MeetingRow(Base):
