@@ -31,9 +31,19 @@ def upgrade() -> None:
     with op.batch_alter_table("cycles") as batch:
         batch.add_column(sa.Column("paused_since", sa.DateTime(timezone=True), nullable=True))
         batch.add_column(sa.Column("paused_reason", sa.Text(), nullable=True))
+    # The overview reads a municipality's councils in id order; the composite index
+    # replaces the single-column one.
+    op.drop_index(op.f("ix_councils_municipality_id"), table_name="councils")
+    op.create_index(
+        "ix_councils_municipality_id_id", "councils", ["municipality_id", "id"], unique=False
+    )
 
 
 def downgrade() -> None:
+    op.drop_index("ix_councils_municipality_id_id", table_name="councils")
+    op.create_index(
+        op.f("ix_councils_municipality_id"), "councils", ["municipality_id"], unique=False
+    )
     with op.batch_alter_table("cycles") as batch:
         batch.drop_column("paused_reason")
         batch.drop_column("paused_since")
