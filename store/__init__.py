@@ -3,6 +3,7 @@
 function takes a ``Session`` first and leaves committing to the caller (``session_scope``).
 """
 
+from store.board import OverviewRow, municipality_name, overview
 from store.cycles import (
     CycleRow,
     HistoryRow,
@@ -25,6 +26,7 @@ from store.directory import (
 from store.errors import ConflictingId, InvalidMunicipalityFile, NotFound, StoreError
 from store.municipality_file import MunicipalityFile, read_municipality_file
 from store.notifications import InboxRow, deliver_inbox, inbox, mark_read
+from store.yearly_report import ReportRow, yearly_report
 
 __all__ = [
     "ConflictingId",
@@ -35,7 +37,9 @@ __all__ = [
     "LoadSummary",
     "MunicipalityFile",
     "NotFound",
+    "OverviewRow",
     "PersonContact",
+    "ReportRow",
     "StoreError",
     "council_ids",
     "council_name",
@@ -48,6 +52,8 @@ __all__ = [
     "make_engine",
     "mark_read",
     "migrate",
+    "municipality_name",
+    "overview",
     "person_contacts",
     "person_names",
     "read_municipality_file",
@@ -55,4 +61,5 @@ __all__ = [
     "record_event",
     "session_factory",
     "session_scope",
+    "yearly_report",
 ]

@@ -131,6 +131,14 @@ def overview(
     return [r for r in rows if r.days_overdue > 0] if overdue_only else rows
 
 
+def municipality_name(session: Session, municipality_id: str) -> str:
+    """The municipality's name; ``NotFound`` if it is unknown."""
+    found = session.get(Municipality, municipality_id)
+    if found is None:
+        raise NotFound(f"自治体 '{municipality_id}' は登録されていません")
+    return found.name
+
+
 def _councils_in_district(district: str) -> Any:
     return (
         select(CouncilSchool.council_id)
