@@ -112,6 +112,13 @@ def load(engine: Engine, rng: random.Random) -> int:
                 ),
                 {"step": step.value, "due": md.in_fiscal_year(YEAR)},
             )
+        # The cycle's copy of its current step's due date, as record_event keeps it.
+        connection.execute(
+            text(
+                "UPDATE cycles SET due_on = (SELECT d.due_on FROM cycle_due_dates d "
+                "WHERE d.cycle_id = cycles.id AND d.step = cycles.step)"
+            )
+        )
     return total
 
 

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from domain.model import Step
 from store.errors import NotFound
-from store.models import Council, CouncilSchool, Cycle, CycleDueDate, District, Municipality, School
+from store.models import Council, CouncilSchool, Cycle, District, Municipality, School
 
 _JST_OFFSET = timedelta(hours=9)
 # Joins names in one SQL aggregate; a control character no name contains.
@@ -106,14 +106,10 @@ def overview(
             Cycle.step_opened_at,
             Cycle.paused_since,
             Cycle.paused_reason,
-            CycleDueDate.due_on,
+            Cycle.due_on,
         )
         .outerjoin(places, places.c.council_id == Council.id)
         .outerjoin(Cycle, and_(Cycle.council_id == Council.id, Cycle.fiscal_year == year))
-        .outerjoin(
-            CycleDueDate,
-            and_(CycleDueDate.cycle_id == Cycle.id, CycleDueDate.step == Cycle.step),
-        )
         .where(Council.municipality_id == municipality_id)
         .order_by(Council.id)
     )
@@ -123,7 +119,7 @@ def overview(
         query = query.where(Cycle.step == step.value)
     if overdue_only:
         # A superset (a paused cycle's clock stopped earlier); refined below.
-        query = query.where(CycleDueDate.due_on < today)
+        query = query.where(Cycle.due_on < today)
     # Core execution: the ORM's row processing costs more than the query on a national
     # overview, and these are plain columns, not entities.
     records = session.connection().execute(query).all()

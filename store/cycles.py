@@ -72,6 +72,7 @@ def record_cycle_opened(session: Session, data: RecordCycleOpenedInput) -> bool:
         carried_over=[f.model_dump(mode="json") for f in data.carried_over],
         vision=None,
         approved_on=None,
+        due_on=data.due_dates.get(Step.DISCUSS),
     )
     inserted = insert_once(
         session,

@@ -193,6 +193,9 @@ class Cycle(Base):
     carried_over: Mapped[list[Any]] = mapped_column(JSON)
     vision: Mapped[str | None] = mapped_column(Text)
     approved_on: Mapped[date | None] = mapped_column(Date)
+    # The due date of the current step, copied from ``cycle_due_dates`` whenever the step
+    # or its date changes: the board's overview reads it without joining every date.
+    due_on: Mapped[date | None] = mapped_column(Date)
     # Set by pause_cycle, cleared by resume_cycle: the board sees who is on hold and why.
     paused_since: Mapped[datetime | None] = mapped_column(TZ_DATETIME)
     paused_reason: Mapped[str | None] = mapped_column(Text)

@@ -29,6 +29,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("cycle_id", "step", name=op.f("pk_cycle_due_dates")),
     )
     with op.batch_alter_table("cycles") as batch:
+        batch.add_column(sa.Column("due_on", sa.Date(), nullable=True))
         batch.add_column(sa.Column("paused_since", sa.DateTime(timezone=True), nullable=True))
         batch.add_column(sa.Column("paused_reason", sa.Text(), nullable=True))
     # The overview reads a municipality's councils in id order; the composite index
@@ -47,4 +48,5 @@ def downgrade() -> None:
     with op.batch_alter_table("cycles") as batch:
         batch.drop_column("paused_reason")
         batch.drop_column("paused_since")
+        batch.drop_column("due_on")
     op.drop_table("cycle_due_dates")
