@@ -162,11 +162,12 @@ def _places(municipality_id: str) -> Any:
 
 
 def _names(joined: str | None) -> tuple[str, ...]:
-    # The aggregate's order is the database's; sorted, the row is the same on both.
     if not joined:
         return ()
-    names = joined.split(_SEPARATOR)
-    return (names[0],) if len(names) == 1 else tuple(sorted(set(names)))
+    if _SEPARATOR not in joined:  # one school, one district: by far the common case
+        return (joined,)
+    # The aggregate's order is the database's; sorted, the row is the same on both.
+    return tuple(sorted(set(joined.split(_SEPARATOR))))
 
 
 _STEPS = {step.value: step for step in Step}
