@@ -12,6 +12,7 @@ import io
 from collections.abc import Mapping, Sequence
 from datetime import date
 
+from domain.base import SYSTEM_ACTOR
 from domain.events import Change
 from domain.refusals import ACTION_NAMES_JA, STEP_NAMES_JA
 from reports.wareki import iso_datetime, wareki, wareki_datetime
@@ -58,6 +59,11 @@ def change_text(change: Change) -> str:
     return f"{change.field}: {before or NONE} → {after or NONE}"
 
 
+def _actor_name(actor: str, names: Mapping[str, str]) -> str:
+    # The cycle's own alerts are recorded as the system's doing, not a person's.
+    return "システム（自動）" if actor == SYSTEM_ACTOR else names.get(actor, "")
+
+
 def history_csv(rows: Sequence[HistoryRow], names: Mapping[str, str]) -> bytes:
     """The audit trail of a council as an Excel-ready CSV (bytes, BOM first)."""
     return _csv(
@@ -70,7 +76,7 @@ def history_csv(rows: Sequence[HistoryRow], names: Mapping[str, str]) -> bytes:
                 iso_datetime(row.at),
                 ACTION_NAMES_JA.get(row.action, row.action),
                 row.actor,
-                names.get(row.actor, ""),
+                _actor_name(row.actor, names),
                 step_label(row.step_before),
                 step_label(row.step_after),
                 "; ".join(change_text(c) for c in row.changes),

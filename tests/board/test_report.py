@@ -10,6 +10,9 @@ from datetime import date, timedelta
 from sqlalchemy import Engine
 
 import store
+from domain.base import SYSTEM_ACTOR
+from domain.events import Change
+from domain.model import Step
 from reports.exports import REPORT_HEADERS, history_csv, report_csv, report_markdown
 from store.yearly_report import ReportRow, yearly_report
 from tests.board.support import MUNICIPALITY, OPENED, apply, open_cycle
@@ -108,3 +111,19 @@ def test_report_markdown_is_one_table_row_per_school(testcity_engine: Engine) ->
     assert "令和8年4月14日（2026-04-14）" in table[1]
     assert "| 1/1/1/0 |" in table[1]
     assert "（合同）" in table[1] and "（合同）" not in table[3]
+
+
+def test_alerts_raised_by_the_cycle_itself_are_attributed_to_the_system() -> None:
+    alert = store.HistoryRow(
+        fiscal_year=2026,
+        seq=1,
+        at=OPENED,
+        step_before=Step.DISCUSS,
+        step_after=Step.DISCUSS,
+        action="alert",
+        actor=SYSTEM_ACTOR,
+        changes=(Change(field="alert", before=None, after="discuss:overdue:2026-04-30:1"),),
+    )
+    table = list(csv.DictReader(io.StringIO(history_csv([alert], {}).decode("utf-8-sig"))))
+    assert (table[0]["実行者ID"], table[0]["実行者"]) == ("system", "システム（自動）")
+    assert table[0]["変更内容（項目: 前 → 後）"] == "alert: — → discuss:overdue:2026-04-30:1"
