@@ -2,8 +2,9 @@
 
 One row per council for one fiscal year, read from the store alone (the Temporal test
 server cannot list workflows, and at national scale listing workflows is the wrong tool).
-Two queries whatever the number of councils: one for the councils and their cycles, one
-for the schools they serve.
+One query whatever the number of councils: the councils in index order, their cycle of
+the year (which carries its current due date and pause), and the names of the schools
+and districts they serve aggregated by the database.
 """
 
 from __future__ import annotations
