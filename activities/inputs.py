@@ -69,3 +69,22 @@ LOAD_COUNCIL = "load_council"
 RECORD_CYCLE_OPENED = "record_cycle_opened"
 RECORD_EVENT = "record_event"
 NOTIFY = "notify"
+
+
+class CheckVolunteersInput(_Model):
+    """May these registered volunteers be recorded at the council's activity held ``on``?"""
+
+    council_id: str
+    volunteer_ids: tuple[str, ...]
+    on: date
+
+
+class VolunteerCheck(_Model):
+    """The answer: ``code`` is ``None`` when every volunteer may be recorded, else the
+    refusal code (``volunteer_expired``…) and its params, naming the first volunteer."""
+
+    code: str | None = None
+    params: dict[str, str] = {}
+
+
+CHECK_VOLUNTEERS = "check_volunteers"

@@ -30,7 +30,7 @@ HISTORY_HEADERS = (
 REPORT_HEADERS = (
     "年度", "学校ID", "学校名", "中学校区", "協議会ID", "協議会名", "合同設置",
     "現在のステップ", "会議開催回数", "基本方針承認日（和暦）", "基本方針承認日（ISO 8601）",
-    "計画した活動数", "実施した活動数", "参加した児童生徒数（延べ）",
+    "計画した活動数", "実施した活動数", "中止した活動数", "参加した児童生徒数（延べ）",
     "参加したボランティア数（延べ）",
     "ねらいの数", "達成", "一部達成", "未達成", "未評価",
 )  # fmt: skip
@@ -116,6 +116,7 @@ def report_csv(rows: Sequence[ReportRow]) -> bytes:
                 _day(row.approved_on, japanese=False),
                 row.activities_planned,
                 _optional(row.activities_held),
+                "" if row.activities_held is None else row.activities_cancelled,
                 _optional(row.children),
                 _optional(row.volunteers),
                 row.aims,
@@ -137,8 +138,8 @@ def _cell(value: object) -> str:
 def report_markdown(rows: Sequence[ReportRow], municipality_name: str, year: int) -> str:
     """The yearly activity report as a Markdown document with one table."""
     headers = (
-        "学校", "中学校区", "協議会", "ステップ", "会議", "基本方針承認日", "活動（計画/実施）",
-        "児童生徒", "ボランティア", "ねらい 達成/一部/未達成/未評価",
+        "学校", "中学校区", "協議会", "ステップ", "会議", "基本方針承認日",
+        "活動（計画/実施/中止）", "児童生徒", "ボランティア", "ねらい 達成/一部/未達成/未評価",
     )  # fmt: skip
     lines = [
         f"# {municipality_name} {year}年度 学校運営協議会 活動報告",
@@ -150,7 +151,11 @@ def report_markdown(rows: Sequence[ReportRow], municipality_name: str, year: int
         "|" + "---|" * len(headers),
     ]
     for row in rows:
-        held = NONE if row.activities_held is None else str(row.activities_held)
+        acted = (
+            f"{NONE}/{NONE}"
+            if row.activities_held is None
+            else f"{row.activities_held}/{row.activities_cancelled}"
+        )
         council = row.council_name + ("（合同）" if row.joint_council else "")
         approved = (
             NONE
@@ -164,7 +169,7 @@ def report_markdown(rows: Sequence[ReportRow], municipality_name: str, year: int
             step_label(row.step),
             f"{row.meetings_held}回",
             approved,
-            f"{row.activities_planned}/{held}",
+            f"{row.activities_planned}/{acted}",
             NONE if row.children is None else row.children,
             NONE if row.volunteers is None else row.volunteers,
             f"{row.aims_met}/{row.aims_partly}/{row.aims_not_met}/{row.aims_unrated}",

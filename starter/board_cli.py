@@ -69,6 +69,7 @@ _OVERVIEW_COLUMNS: tuple[tuple[str, str], ...] = (
     ("滞在日数", "days in step"),
     ("期限", "due"),
     ("超過日数", "days overdue"),
+    ("期限切れタスク", "overdue tasks"),
     ("状態", "state"),
     ("通知失敗", "failed notices"),
 )
@@ -135,6 +136,7 @@ def overview_table(rows: list[OverviewRow], lang: Lang) -> Table:
             "" if row.days_in_step is None else str(row.days_in_step),
             "" if row.due_on is None else row.due_on.isoformat(),
             str(row.days_overdue) if row.days_overdue else "",
+            str(row.overdue_tasks) if row.overdue_tasks else "",
             state,
             str(row.failed_notifications) if row.failed_notifications else "",
         )

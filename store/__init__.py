@@ -26,26 +26,52 @@ from store.directory import (
 from store.errors import ConflictingId, InvalidMunicipalityFile, NotFound, StoreError
 from store.municipality_file import MunicipalityFile, read_municipality_file
 from store.notifications import InboxRow, deliver_inbox, inbox, mark_read
+from store.tasks import ActivityRecordView, TaskView, activity_records, tasks_for, visible_councils
+from store.volunteer_csv import ImportReport, InvalidVolunteerFile, import_volunteers
+from store.volunteers import (
+    ResourceEntry,
+    ResourceRow,
+    VolunteerEntry,
+    VolunteerRow,
+    check_volunteers,
+    renew_volunteer,
+    resources,
+    upsert_resource,
+    upsert_volunteer,
+    volunteers,
+    withdraw_volunteer,
+)
 from store.yearly_report import ReportRow, yearly_report
 
 __all__ = [
+    "ActivityRecordView",
     "ConflictingId",
     "CycleRow",
     "HistoryRow",
+    "ImportReport",
     "InboxRow",
     "InvalidMunicipalityFile",
+    "InvalidVolunteerFile",
     "LoadSummary",
     "MunicipalityFile",
     "NotFound",
     "OverviewRow",
     "PersonContact",
     "ReportRow",
+    "ResourceEntry",
+    "ResourceRow",
     "StoreError",
+    "TaskView",
+    "VolunteerEntry",
+    "VolunteerRow",
+    "activity_records",
+    "check_volunteers",
     "council_ids",
     "council_name",
     "council_setup",
     "deliver_inbox",
     "history",
+    "import_volunteers",
     "inbox",
     "list_cycles",
     "load_municipality",
@@ -59,7 +85,15 @@ __all__ = [
     "read_municipality_file",
     "record_cycle_opened",
     "record_event",
+    "renew_volunteer",
+    "resources",
     "session_factory",
     "session_scope",
+    "tasks_for",
+    "upsert_resource",
+    "upsert_volunteer",
+    "visible_councils",
+    "volunteers",
+    "withdraw_volunteer",
     "yearly_report",
 ]

@@ -12,12 +12,14 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, NamedTuple
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from domain.model import Step
+from domain.tasks import TaskStatus
 from store.errors import NotFound
 from store.models import Council, CouncilSchool, Cycle, District, Municipality, School
+from store.task_models import TaskRow
 
 _JST_OFFSET = timedelta(hours=9)
 # Joins names in one SQL aggregate; a control character no name contains.
@@ -47,6 +49,8 @@ class OverviewRow(NamedTuple):
     paused: bool
     paused_since: datetime | None
     paused_reason: str | None
+    # Coordination tasks still open after their due date.
+    overdue_tasks: int = 0
     # Filled by the notification channels once failed deliveries are recorded.
     failed_notifications: int = 0
 
@@ -97,6 +101,7 @@ def overview(
         if found is None or found.municipality_id != municipality_id:
             raise NotFound(f"中学校区 '{district}' は自治体 '{municipality_id}' にありません")
     places = _places(municipality_id)
+    late_tasks = _overdue_tasks(municipality_id, year, today)
     query = (
         select(
             Council.id,
@@ -108,9 +113,11 @@ def overview(
             Cycle.paused_since,
             Cycle.paused_reason,
             Cycle.due_on,
+            late_tasks.c.n,
         )
         .outerjoin(places, places.c.council_id == Council.id)
         .outerjoin(Cycle, and_(Cycle.council_id == Council.id, Cycle.fiscal_year == year))
+        .outerjoin(late_tasks, late_tasks.c.cycle_id == Cycle.id)
         .where(Council.municipality_id == municipality_id)
         .order_by(Council.id)
     )
@@ -120,12 +127,14 @@ def overview(
         query = query.where(Cycle.step == step.value)
     if overdue_only:
         # A superset (a paused cycle's clock stopped earlier); refined below.
-        query = query.where(Cycle.due_on < today)
+        query = query.where(or_(Cycle.due_on < today, late_tasks.c.n > 0))
     # Core execution: the ORM's row processing costs more than the query on a national
     # overview, and these are plain columns, not entities.
     records = session.connection().execute(query).all()
     rows = [_row(record, year, today) for record in records]
-    return [r for r in rows if r.days_overdue > 0] if overdue_only else rows
+    if overdue_only:
+        return [r for r in rows if r.days_overdue > 0 or r.overdue_tasks > 0]
+    return rows
 
 
 def municipality_name(session: Session, municipality_id: str) -> str:
@@ -141,6 +150,24 @@ def _councils_in_district(district: str) -> Any:
         select(CouncilSchool.council_id)
         .join(School, School.id == CouncilSchool.school_id)
         .where(School.district_id == district)
+    )
+
+
+def _overdue_tasks(municipality_id: str, year: int, today: date) -> Any:
+    """Per cycle of the municipality's year: its coordination tasks open past their due
+    date (only cycles that have some)."""
+    return (
+        select(TaskRow.cycle_id, func.count().label("n"))
+        .join(Cycle, Cycle.id == TaskRow.cycle_id)
+        .join(Council, Council.id == Cycle.council_id)
+        .where(
+            Council.municipality_id == municipality_id,
+            Cycle.fiscal_year == year,
+            TaskRow.status == TaskStatus.OPEN.value,
+            TaskRow.due_on < today,
+        )
+        .group_by(TaskRow.cycle_id)
+        .subquery()
     )
 
 
@@ -175,7 +202,9 @@ _STEPS = {step.value: step for step in Step}
 
 
 def _row(record: Any, year: int, today: date) -> OverviewRow:
-    council_id, name, schools, districts, step, opened_at, paused_since, reason, due_on = record
+    council_id, name, schools, districts, step, opened_at, paused_since, reason, due_on, tasks = (
+        record
+    )
     current = None if step is None else _STEPS[step]
     # The clock of a paused cycle stops at the pause; resuming moves the due dates on.
     clock = today if paused_since is None else min(today, japan_date(paused_since))
@@ -196,4 +225,5 @@ def _row(record: Any, year: int, today: date) -> OverviewRow:
         paused=paused_since is not None,
         paused_since=paused_since,
         paused_reason=reason,
+        overdue_tasks=tasks or 0,
     )

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import date
+from typing import NamedTuple
 
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import Select, and_, func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from domain.model import AimRating, Step
+from domain.tasks import ActivityOutcome
 from store.errors import NotFound
 from store.models import (
     AimRow,
@@ -29,14 +31,16 @@ from store.models import (
     PlanActivityRow,
     School,
 )
+from store.task_models import ActivityRecordRow, ActivityRecordVolunteer
 
 
 class ReportRow(BaseModel):
     """One school's line of the yearly report.
 
-    ``activities_held``, ``children`` and ``volunteers`` are ``None`` until activity
-    records (who took part, how many) exist for the cycle: the report says "not
-    recorded" rather than a misleading zero.
+    ``activities_held``, ``children`` and ``volunteers`` (registered volunteers who came,
+    counted per activity: 延べ) are ``None`` until the act step has recorded at least one
+    activity (held or cancelled) for the cycle: the report says "not recorded" rather
+    than a misleading zero. ``activities_cancelled`` counts the recorded cancellations.
     """
 
     model_config = ConfigDict(frozen=True)
@@ -53,6 +57,7 @@ class ReportRow(BaseModel):
     approved_on: date | None
     activities_planned: int
     activities_held: int | None = None
+    activities_cancelled: int = 0
     children: int | None = None
     volunteers: int | None = None
     aims: int
@@ -107,9 +112,11 @@ def yearly_report(session: Session, municipality_id: str, year: int) -> list[Rep
     planned = _count_by_cycle(session, PlanActivityRow.cycle_id, cycle_ids)
     aims = _count_by_cycle(session, AimRow.cycle_id, cycle_ids)
     ratings = _ratings_by_cycle(session, cycle_ids)
+    outcomes = _outcomes_by_cycle(session, cycle_ids)
     rows = []
     for school_id, school, district, council_id, council, n, cycle_id, step, approved in records:
         rated = ratings.get(cycle_id, Counter()) if cycle_id is not None else Counter()
+        acted = outcomes.get(cycle_id) if cycle_id is not None else None
         rows.append(
             ReportRow(
                 school_id=school_id,
@@ -123,6 +130,10 @@ def yearly_report(session: Session, municipality_id: str, year: int) -> list[Rep
                 meetings_held=meetings.get(cycle_id, 0),
                 approved_on=approved,
                 activities_planned=planned.get(cycle_id, 0),
+                activities_held=None if acted is None else acted.held,
+                activities_cancelled=0 if acted is None else acted.cancelled,
+                children=None if acted is None else acted.children,
+                volunteers=None if acted is None else acted.volunteers,
                 aims=aims.get(cycle_id, 0),
                 aims_met=rated[AimRating.MET.value],
                 aims_partly=rated[AimRating.PARTLY.value],
@@ -149,3 +160,40 @@ def _ratings_by_cycle(session: Session, cycle_ids: Select[int]) -> dict[int, Cou
     for cycle_id, rating, count in session.execute(query):
         found.setdefault(cycle_id, Counter())[rating] = count
     return found
+
+
+class _Outcomes(NamedTuple):
+    held: int
+    cancelled: int
+    children: int
+    volunteers: int
+
+
+def _outcomes_by_cycle(session: Session, cycle_ids: Select[int]) -> dict[int, _Outcomes]:
+    """Per cycle with activity records: held and cancelled activities, children and
+    registered volunteers (延べ) at the held ones."""
+    came = (
+        select(
+            ActivityRecordVolunteer.record_id,
+            func.count().label("volunteers"),
+        )
+        .group_by(ActivityRecordVolunteer.record_id)
+        .subquery()
+    )
+    held = ActivityRecordRow.outcome == ActivityOutcome.HELD.value
+    query = (
+        select(
+            ActivityRecordRow.cycle_id,
+            func.count().filter(held),
+            func.count().filter(ActivityRecordRow.outcome == ActivityOutcome.CANCELLED.value),
+            func.coalesce(func.sum(ActivityRecordRow.children).filter(held), 0),
+            func.coalesce(func.sum(came.c.volunteers).filter(held), 0),
+        )
+        .outerjoin(came, came.c.record_id == ActivityRecordRow.id)
+        .where(ActivityRecordRow.cycle_id.in_(cycle_ids))
+        .group_by(ActivityRecordRow.cycle_id)
+    )
+    return {
+        cycle_id: _Outcomes(held_n, cancelled_n, int(children), int(volunteers))
+        for cycle_id, held_n, cancelled_n, children, volunteers in session.execute(query)
+    }

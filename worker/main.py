@@ -11,6 +11,7 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Worker
 
 from activities.cycle_activities import CycleActivities
+from activities.task_activities import TaskActivities
 from config import Settings
 from store.db import make_engine, migrate
 from workflows.council_cycle import CouncilCycleWorkflow
@@ -39,7 +40,13 @@ def create_worker(client: Client, settings: Settings, executor: ThreadPoolExecut
         client,
         task_queue=settings.task_queue,
         workflows=[CouncilCycleWorkflow],
-        activities=[acts.load_council, acts.record_cycle_opened, acts.record_event, acts.notify],
+        activities=[
+            acts.load_council,
+            acts.record_cycle_opened,
+            acts.record_event,
+            acts.notify,
+            TaskActivities(engine).check_volunteers,
+        ],
         activity_executor=executor,
         max_concurrent_activities=ACTIVITY_THREADS,
     )

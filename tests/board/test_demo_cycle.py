@@ -88,4 +88,5 @@ async def test_overview_and_report_show_a_cycle_run_by_the_workflow(
     assert joint.approved_on == japan_date(approval.at)
     assert (joint.activities_planned, joint.aims) == (2, 3)
     assert (joint.aims_met, joint.aims_partly, joint.aims_not_met) == (1, 1, 1)
+    assert (joint.activities_held, joint.activities_cancelled, joint.children) == (1, 1, 24)
     assert by_school[("testcity-j1", COUNCIL)].joint_council

@@ -11,6 +11,7 @@ from sqlalchemy import Engine, select
 import store
 from domain.commands import (
     CloseDiscussionInput,
+    CompleteTaskInput,
     PauseCycleInput,
     RecordMeetingInput,
     ResumeCycleInput,
@@ -21,6 +22,7 @@ from domain.rules import execute
 from store.board import overview
 from store.models import CycleDueDate
 from tests.board.support import MUNICIPALITY, OPENED, apply, apply_all, event_input, open_cycle
+from tests.workflows.driver import to_close, to_plan
 
 C1, C2 = "testcity-c1", "testcity-c2"
 
@@ -151,3 +153,27 @@ def test_an_older_deadline_change_recorded_late_does_not_replace_a_newer_one(
             select(CycleDueDate.due_on).where(CycleDueDate.step == Step.PLAN.value)
         )
     assert due == date(2026, 7, 20)
+
+
+def test_open_coordination_tasks_past_their_due_date_are_overdue_items(
+    testcity_engine: Engine,
+) -> None:
+    state = open_cycle(testcity_engine, C1, 2026)
+    for day, command in enumerate([*to_plan(), to_close()[0]], start=1):
+        state = apply(testcity_engine, state, command, OPENED + timedelta(days=day))
+    assert state.step is Step.COORDINATE
+    # The patrol's two tasks fell due on 17 April (the patrol is on 1 May); coordinate
+    # itself is due on 31 July.
+    rows = _rows(testcity_engine, today=date(2026, 5, 20))
+    assert (rows[C1].days_overdue, rows[C1].overdue_tasks) == (0, 2)
+    assert list(_rows(testcity_engine, today=date(2026, 5, 20), overdue_only=True)) == [C1]
+
+    apply(
+        testcity_engine,
+        state,
+        CompleteTaskInput(actor="t-coord", task_id="patrol-t1", outcome="手配済み"),
+        OPENED + timedelta(days=50),
+    )
+    assert _rows(testcity_engine, today=date(2026, 5, 20))[C1].overdue_tasks == 1
+    # Before their due date nothing is late.
+    assert _rows(testcity_engine, today=date(2026, 4, 17), overdue_only=True) == {}

@@ -24,8 +24,11 @@ C1, C2 = "testcity-c1", "testcity-c2"
 def _full_cycle(engine: Engine, year: int) -> None:
     state = open_cycle(engine, C1, year)
     # One command a day from 1 April: the second vote closes on 14 April (JST).
-    for day, command in enumerate([*to_plan(), *to_close()], start=1):
+    for day, command in enumerate(to_plan(), start=1):
         state = apply(engine, state, command, OPENED + timedelta(days=day))
+    # The rest from July, once the activities (June) have taken place.
+    for day, command in enumerate(to_close(), start=1):
+        state = apply(engine, state, command, OPENED + timedelta(days=90 + day))
 
 
 def _report(engine: Engine, year: int) -> list[ReportRow]:
@@ -51,13 +54,16 @@ def test_a_closed_cycle_is_reported_for_every_school_its_council_serves(
     assert (joint.aims_met, joint.aims_partly, joint.aims_not_met, joint.aims_unrated) == (
         1, 1, 1, 0,
     )  # fmt: skip
-    # Nobody recorded who took part: "not recorded", never a made-up zero.
-    assert (joint.activities_held, joint.children, joint.volunteers) == (None, None, None)
+    # Reading held with 24 children and no registered volunteer; patrol cancelled.
+    assert (joint.activities_held, joint.activities_cancelled) == (1, 1)
+    assert (joint.children, joint.volunteers) == (24, 0)
     assert rows[1].model_dump(exclude={"school_id", "school_name"}) == joint.model_dump(
         exclude={"school_id", "school_name"}
     )
     idle = rows[2]
     assert (idle.step, idle.meetings_held, idle.approved_on, idle.aims) == (None, 0, None, 0)
+    # No activity recorded: "not recorded", never a made-up zero.
+    assert (idle.activities_held, idle.children, idle.volunteers) == (None, None, None)
 
 
 def test_report_csv_is_utf8_with_bom_japanese_headers_and_both_date_forms(
@@ -75,7 +81,11 @@ def test_report_csv_is_utf8_with_bom_japanese_headers_and_both_date_forms(
     assert first["基本方針承認日（和暦）"] == "令和8年4月14日"
     assert first["基本方針承認日（ISO 8601）"] == "2026-04-14"
     assert (first["会議開催回数"], first["達成"], first["未達成"]) == ("1", "1", "1")
-    assert first["合同設置"] == "合同" and first["参加した児童生徒数（延べ）"] == ""
+    assert first["合同設置"] == "合同"
+    assert (first["実施した活動数"], first["中止した活動数"]) == ("1", "1")
+    assert first["参加した児童生徒数（延べ）"] == "24"
+    last = dict(zip(table[0], table[3], strict=True))
+    assert (last["実施した活動数"], last["参加した児童生徒数（延べ）"]) == ("", "")
     assert len(table) == 4
 
 
@@ -109,7 +119,7 @@ def test_report_markdown_is_one_table_row_per_school(testcity_engine: Engine) ->
     table = [line for line in lines if line.startswith("| ")]
     assert len(table) == 1 + 3  # header and one row per school and council
     assert "令和8年4月14日（2026-04-14）" in table[1]
-    assert "| 1/1/1/0 |" in table[1]
+    assert "| 2/1/1 | 24 | 0 | 1/1/1/0 |" in table[1]
     assert "（合同）" in table[1] and "（合同）" not in table[3]
 
 

@@ -16,6 +16,7 @@ from temporalio.worker import Worker
 
 import store
 from activities.cycle_activities import CycleActivities
+from activities.task_activities import TaskActivities
 from workflows.council_cycle import CouncilCycleWorkflow
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
@@ -63,6 +64,7 @@ async def task_queue(
                 acts.record_cycle_opened,
                 acts.record_event,
                 acts.notify,
+                TaskActivities(engine).check_volunteers,
             ],
             activity_executor=executor,
         )

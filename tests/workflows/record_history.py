@@ -19,6 +19,7 @@ from temporalio.worker import Worker
 
 import store
 from activities.cycle_activities import CycleActivities
+from activities.task_activities import TaskActivities
 from store.db import make_engine, migrate
 from tests.workflows.conftest import FIXTURES, test_server_path
 from tests.workflows.driver import COUNCIL, send, to_close, to_plan, wait_open
@@ -53,6 +54,7 @@ async def record() -> None:
                         acts.record_cycle_opened,
                         acts.record_event,
                         acts.notify,
+                        TaskActivities(engine).check_volunteers,
                     ],
                     activity_executor=executor,
                 ),

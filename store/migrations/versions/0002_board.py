@@ -1,7 +1,7 @@
 """The board's view: due dates and pause state of cycles, and indexes for the overview.
 
 Revision ID: 0002_board
-Revises: 0001
+Revises: 0002_tasks
 Create Date: 2026-11-21 01:40:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0002_board"
-down_revision = "0001"
+down_revision = "0002_tasks"
 branch_labels = None
 depends_on = None
 
