@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict
 
 from domain.deadlines import DeadlineRules
 from domain.events import CycleEvent, Notice
-from domain.model import CarriedFinding, Roster, VoteRule
+from domain.model import CarriedFinding, Roster, Step, VoteRule
 
 
 class _Model(BaseModel):
@@ -41,6 +41,8 @@ class RecordCycleOpenedInput(_Model):
     workflow_id: str
     run_id: str
     carried_over: tuple[CarriedFinding, ...] = ()
+    # Every step's due date as the cycle opened with them (the board's overdue view).
+    due_dates: dict[Step, date] = {}
 
 
 class RecordEventInput(_Model):

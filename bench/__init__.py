@@ -1,1 +1,3 @@
-"""The engine's benchmark against a bare Temporal workflow: ``python -m bench.run``."""
+"""Benchmark scripts, run by hand and never as timed tests: ``python -m bench.run`` (the
+engine against a bare Temporal workflow) and ``bench/overview_bench.py`` (the board's
+overview query)."""

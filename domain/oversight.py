@@ -67,7 +67,15 @@ def _resume(state: CycleState, cmd: Command, at: datetime) -> Effects:
     if state.paused is None:
         raise Refusal("not_paused")
     pending = [s for s in STEP_ORDER[STEP_ORDER.index(state.step) :] if s is not Step.CLOSED]
+    before_dates = state.due_dates
     state.due_dates = shift(state.due_dates, pending, at - state.paused.since)
+    # Each moved date is a decision too: the audit trail shows it old → new, and the
+    # board's read model takes the new dates from here.
+    moved = tuple(
+        Change(field=f"due:{step}", before=before_dates[step].isoformat(), after=due.isoformat())
+        for step, due in state.due_dates.items()
+        if before_dates.get(step) != due
+    )
     reason = state.paused.reason
     state.paused = None
     due = state.due_dates.get(state.step)
@@ -76,7 +84,7 @@ def _resume(state: CycleState, cmd: Command, at: datetime) -> Effects:
         recipients=state.roster.everyone(),
         params={"step": state.step.value, "due": "" if due is None else due.isoformat()},
     )
-    return (Change(field="paused", before=reason, after=None),), (notice,)
+    return (Change(field="paused", before=reason, after=None), *moved), (notice,)
 
 
 def _alert(state: CycleState, cmd: Command, at: datetime) -> Effects:

@@ -65,11 +65,25 @@ def history(
     council: CouncilOption,
     year: Annotated[int | None, typer.Option("--year", help="年度（省略時は全年度）")] = None,
     as_json: JsonOption = False,
+    as_csv: Annotated[bool, typer.Option("--csv", help="Excel用CSV（BOM付きUTF-8）で出力")] = False,
+    raw: Annotated[
+        bool,
+        typer.Option(
+            "--raw", help="Temporalのイベント履歴を1行1イベントで（--year 省略時は今年度）"
+        ),
+    ] = False,
 ) -> None:
     """受け付けたコマンドの記録（年度・ステップ・操作・実行者・日時）を表示する。"""
     lang = session_of(ctx).lang
-    from starter import records
+    from starter import board_cli, records
 
+    board_cli.check_history_formats(as_json, as_csv, raw)
+    if as_csv:
+        board_cli.history_csv(council, year)
+        return
+    if raw:
+        board_cli.history_raw(council, year)
+        return
     entries, names = records.history(settings(), council, year)
     if as_json:
         print_json(list(entries))

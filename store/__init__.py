@@ -3,6 +3,7 @@
 function takes a ``Session`` first and leaves committing to the caller (``session_scope``).
 """
 
+from store.board import OverviewRow, municipality_name, overview
 from store.cycles import (
     CycleRow,
     HistoryRow,
@@ -40,6 +41,7 @@ from store.volunteers import (
     volunteers,
     withdraw_volunteer,
 )
+from store.yearly_report import ReportRow, yearly_report
 
 __all__ = [
     "ActivityRecordView",
@@ -53,7 +55,9 @@ __all__ = [
     "LoadSummary",
     "MunicipalityFile",
     "NotFound",
+    "OverviewRow",
     "PersonContact",
+    "ReportRow",
     "ResourceEntry",
     "ResourceRow",
     "StoreError",
@@ -74,6 +78,8 @@ __all__ = [
     "make_engine",
     "mark_read",
     "migrate",
+    "municipality_name",
+    "overview",
     "person_contacts",
     "person_names",
     "read_municipality_file",
@@ -89,4 +95,5 @@ __all__ = [
     "visible_councils",
     "volunteers",
     "withdraw_volunteer",
+    "yearly_report",
 ]

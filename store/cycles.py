@@ -17,6 +17,7 @@ from activities.inputs import RecordCycleOpenedInput, RecordEventInput
 from domain.events import Change, CycleEvent
 from domain.model import Step
 from store._rows import insert_once
+from store.due_dates import project_oversight, record_opening_due_dates
 from store.errors import NotFound
 from store.models import AuditEvent, Council, Cycle
 from store.projections import project
@@ -71,12 +72,17 @@ def record_cycle_opened(session: Session, data: RecordCycleOpenedInput) -> bool:
         carried_over=[f.model_dump(mode="json") for f in data.carried_over],
         vision=None,
         approved_on=None,
+        due_on=data.due_dates.get(Step.DISCUSS),
     )
-    return insert_once(
+    inserted = insert_once(
         session,
         row,
         lambda: _find_cycle(session, data.council_id, data.fiscal_year) is not None,
     )
+    if inserted:
+        record_opening_due_dates(session, row, data.due_dates)
+        session.flush()
+    return inserted
 
 
 def record_event(session: Session, data: RecordEventInput) -> bool:
@@ -115,7 +121,9 @@ def record_event(session: Session, data: RecordEventInput) -> bool:
     # The audit row goes first: its unique key is what makes the whole call idempotent.
     if not insert_once(session, audit, lambda: _audit_exists(session, event)):
         return False
-    project(session, cycle, event, is_latest=latest_seq is None or event.seq > latest_seq)
+    is_latest = latest_seq is None or event.seq > latest_seq
+    project(session, cycle, event, is_latest=is_latest)
+    project_oversight(session, cycle, event, is_latest=is_latest)
     session.flush()
     return True
 

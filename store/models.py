@@ -114,9 +114,12 @@ class Council(Base):
     """A school council (学校運営協議会); may serve several schools (合同)."""
 
     __tablename__ = "councils"
+    # The board's overview reads a municipality's councils in id order: the index gives
+    # that order, so no sort of tens of thousands of rows.
+    __table_args__ = (Index("ix_councils_municipality_id_id", "municipality_id", "id"),)
 
     id: Mapped[str] = mapped_column(ID, primary_key=True)
-    municipality_id: Mapped[str] = mapped_column(ForeignKey("municipalities.id"), index=True)
+    municipality_id: Mapped[str] = mapped_column(ForeignKey("municipalities.id"))
     name: Mapped[str] = mapped_column(NAME)
     designated_on: Mapped[date | None] = mapped_column(Date)
 
@@ -190,6 +193,26 @@ class Cycle(Base):
     carried_over: Mapped[list[Any]] = mapped_column(JSON)
     vision: Mapped[str | None] = mapped_column(Text)
     approved_on: Mapped[date | None] = mapped_column(Date)
+    # The due date of the current step, copied from ``cycle_due_dates`` whenever the step
+    # or its date changes: the board's overview reads it without joining every date.
+    due_on: Mapped[date | None] = mapped_column(Date)
+    # Set by pause_cycle, cleared by resume_cycle: the board sees who is on hold and why.
+    paused_since: Mapped[datetime | None] = mapped_column(TZ_DATETIME)
+    paused_reason: Mapped[str | None] = mapped_column(Text)
+
+
+class CycleDueDate(Base):
+    """The due date of one step of one cycle, as the workflow last set it: from the
+    deadline rules when the cycle opened, moved by set_deadline and resume_cycle."""
+
+    __tablename__ = "cycle_due_dates"
+
+    cycle_id: Mapped[int] = mapped_column(ForeignKey("cycles.id"), primary_key=True)
+    step: Mapped[str] = mapped_column(SHORT, primary_key=True)
+    due_on: Mapped[date] = mapped_column(Date)
+    # The event that set it (0: the cycle's opening), so a late-recorded older change
+    # never replaces a newer date.
+    event_seq: Mapped[int] = mapped_column(Integer)
 
 
 class MeetingRow(Base):

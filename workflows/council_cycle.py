@@ -135,6 +135,7 @@ class CouncilCycleWorkflow(TaskUpdates):
                 workflow_id=info.workflow_id,
                 run_id=info.run_id,
                 carried_over=data.carried_over,
+                due_dates=state.due_dates,
             ),
             result_type=bool,
             start_to_close_timeout=_STORE_TIMEOUT,

@@ -1,0 +1,256 @@
+"""The board of education's commands: ``overview``, ``report``, and the ``--csv`` and
+``--raw`` forms of ``history``.
+
+Everything but ``history --raw`` reads the store alone (the Temporal test server cannot
+list workflows, and at national scale the store is the read model). ``--raw`` asks
+Temporal for the cycle's event history and prints it one line per event, without the
+payloads' personal content.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date, datetime
+from enum import StrEnum
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.table import Table
+
+from domain.model import Step
+from domain.refusals import Lang
+from starter.cli_common import (
+    CliError,
+    JsonOption,
+    YearOption,
+    console,
+    run_async,
+    say,
+    session_of,
+    settings,
+    year_or_current,
+)
+from starter.cycles import JAPAN
+from starter.texts import step_name
+
+if TYPE_CHECKING:
+    # The store (SQLAlchemy) is imported inside the commands that use it, as in
+    # ``cli_records``: commands that only talk to Temporal start faster.
+    from sqlalchemy.orm import Session
+
+    from store.board import OverviewRow
+
+_TEXTS: dict[str, tuple[str, str]] = {
+    "history_formats": (
+        "--json、--csv、--raw のうち一つだけを指定してください",
+        "give at most one of --json, --csv and --raw",
+    ),
+    "no_history": (
+        "協議会 {council} の{year}年度のサイクルは Temporal にありません",
+        "the {year} cycle of council {council} is not in Temporal",
+    ),
+    "overview_empty": (
+        "条件に合う協議会はありません（{municipality} {year}年度）",
+        "no council matches ({municipality}, {year})",
+    ),
+    "not_started": ("未開始", "not started"),
+    "paused": ("停止中: {reason}", "paused: {reason}"),
+}
+
+_USAGE_KEYS = frozenset({"history_formats"})
+
+_OVERVIEW_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("協議会ID", "council id"),
+    ("協議会", "council"),
+    ("学校", "schools"),
+    ("中学校区", "district"),
+    ("ステップ", "step"),
+    ("滞在日数", "days in step"),
+    ("期限", "due"),
+    ("超過日数", "days overdue"),
+    ("期限切れタスク", "overdue tasks"),
+    ("状態", "state"),
+    ("通知失敗", "failed notices"),
+)
+
+
+def _text(key: str, lang: Lang, **params: object) -> str:
+    ja, en = _TEXTS[key]
+    return (ja if lang == "ja" else en).format(**params)
+
+
+class BoardCliError(CliError):
+    """A failure of a board command, explained in one line."""
+
+    def __init__(self, key: str, **params: object) -> None:
+        Exception.__init__(self, _text(key, "en", **params))
+        self.key = key
+        self.params = params
+
+    @property
+    def exit_code(self) -> int:
+        """2 for options that exclude each other (a usage mistake), 1 otherwise."""
+        return 2 if self.key in _USAGE_KEYS else 1
+
+    def message(self, lang: Lang) -> str:
+        """The one-line reason in ``lang``."""
+        return _text(self.key, lang, **self.params)
+
+
+class ReportFormat(StrEnum):
+    """Formats of the yearly report."""
+
+    CSV = "csv"
+    MD = "md"
+
+
+MunicipalityOption = Annotated[str, typer.Option("--municipality", help="自治体ID")]
+
+
+def today_in_japan() -> date:
+    """Today's date in Japan: the board's "today" is a Japanese calendar day."""
+    return datetime.now(JAPAN).date()
+
+
+def write_bytes(data: bytes) -> None:
+    """Write ``data`` to stdout as it is (a CSV keeps its BOM and CRLF line ends)."""
+    sys.stdout.flush()
+    sys.stdout.buffer.write(data)
+    sys.stdout.buffer.flush()
+
+
+def overview_table(rows: list[OverviewRow], lang: Lang) -> Table:
+    """The overview as a terminal table, one line per council in id order."""
+    table = Table(show_header=True)
+    for ja, en in _OVERVIEW_COLUMNS:
+        table.add_column(ja if lang == "ja" else en)
+    for row in rows:
+        state = _text("paused", lang, reason=row.paused_reason or "") if row.paused else ""
+        table.add_row(
+            row.council_id,
+            row.council_name,
+            "、".join(row.schools),
+            "、".join(row.districts),
+            _text("not_started", lang) if row.step is None else step_name(row.step, lang),
+            "" if row.days_in_step is None else str(row.days_in_step),
+            "" if row.due_on is None else row.due_on.isoformat(),
+            str(row.days_overdue) if row.days_overdue else "",
+            str(row.overdue_tasks) if row.overdue_tasks else "",
+            state,
+            str(row.failed_notifications) if row.failed_notifications else "",
+        )
+    return table
+
+
+def overview(
+    ctx: typer.Context,
+    municipality: MunicipalityOption,
+    year: YearOption = None,
+    district: Annotated[str | None, typer.Option("--district", help="中学校区ID")] = None,
+    step: Annotated[Step | None, typer.Option("--step", help="このステップの協議会のみ")] = None,
+    overdue: Annotated[bool, typer.Option("--overdue", help="期限を過ぎた協議会のみ")] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """自治体の全協議会のステップ・滞在日数・期限超過を一覧する（教育委員会向け）。"""
+    import store
+    from starter import records
+
+    lang = session_of(ctx).lang
+    fiscal_year = year_or_current(year)
+    today = today_in_japan()
+    rows = records.with_session(
+        settings(),
+        lambda session: store.overview(
+            session,
+            municipality,
+            fiscal_year,
+            today=today,
+            district=district,
+            step=step,
+            overdue_only=overdue,
+        ),
+    )
+    if as_json:
+        say(json.dumps([row.as_json() for row in rows], ensure_ascii=False, indent=2))
+    elif not rows:
+        say(_text("overview_empty", lang, municipality=municipality, year=fiscal_year))
+    else:
+        console().print(overview_table(rows, lang))
+
+
+def report(
+    municipality: MunicipalityOption,
+    year: YearOption = None,
+    output_format: Annotated[
+        ReportFormat, typer.Option("--format", help="csv（Excel用、BOM付きUTF-8）または md")
+    ] = ReportFormat.MD,
+) -> None:
+    """学校ごとの年間活動報告（会議回数・承認日・活動・参加者・評価）を出力する。"""
+    import store
+    from reports.exports import report_csv, report_markdown
+    from starter import records
+
+    fiscal_year = year_or_current(year)
+    name, rows = records.with_session(
+        settings(),
+        lambda session: (
+            store.municipality_name(session, municipality),
+            store.yearly_report(session, municipality, fiscal_year),
+        ),
+    )
+    if output_format is ReportFormat.CSV:
+        write_bytes(report_csv(rows))
+    else:
+        sys.stdout.write(report_markdown(rows, name, fiscal_year))
+
+
+def history_csv(council: str, year: int | None) -> None:
+    """``history --csv``: the audit trail as an Excel-ready CSV on stdout."""
+    import store
+    from reports.exports import history_csv as render
+    from starter import records
+
+    def read(session: Session) -> bytes:
+        rows = store.history(session, council, year)
+        names = store.person_names(session, sorted({r.actor for r in rows}))
+        return render(rows, names)
+
+    write_bytes(records.with_session(settings(), read))
+
+
+def history_raw(council: str, year: int | None) -> None:
+    """``history --raw``: the cycle's Temporal event history, one line per event."""
+    from temporalio.service import RPCError, RPCStatusCode
+
+    from reports.temporal_history import history_lines
+    from starter import cycles
+    from workflows.inputs import cycle_workflow_id
+
+    fiscal_year = year_or_current(year)
+
+    async def fetch() -> list[str]:
+        client = await cycles.connect(settings())
+        handle = client.get_workflow_handle(cycle_workflow_id(council, fiscal_year))
+        try:
+            history = await handle.fetch_history()
+        except RPCError as exc:
+            if exc.status is RPCStatusCode.NOT_FOUND:
+                raise BoardCliError("no_history", council=council, year=fiscal_year) from exc
+            raise
+        return history_lines(history)
+
+    for line in run_async(fetch()):
+        say(line)
+
+
+def check_history_formats(as_json: bool, as_csv: bool, raw: bool) -> None:
+    """At most one output format for ``history``."""
+    if as_json + as_csv + raw > 1:
+        raise BoardCliError("history_formats")
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``overview`` and ``report`` to ``app``."""
+    app.command("overview")(overview)
+    app.command("report")(report)
