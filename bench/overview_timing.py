@@ -1,4 +1,4 @@
-"""``overview`` latency at N councils on SQLite and PostgreSQL.
+"""``store.board.overview`` latency at N councils on SQLite and PostgreSQL.
 
 The PostgreSQL copy is made from the SQLite store the engine run wrote, table by table,
 so both databases hold the same rows.
@@ -9,29 +9,30 @@ from __future__ import annotations
 import statistics
 import time
 from collections.abc import Callable
+from datetime import date
 
-from sqlalchemy import Engine, Integer, Table, func, select, text
+from sqlalchemy import Engine, Integer, Table, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 import store
-from store.models import Base, Council, Cycle
+from bench.population import municipality_id
+from store.board import overview
+from store.models import Base, Municipality
 
 #: Rows per INSERT batch when copying to PostgreSQL.
 _COPY_BATCH = 5000
 
 
-def equivalent_overview(session: Session, fiscal_year: int) -> list[tuple[str, str, int]]:
-    """Cycles of ``fiscal_year`` counted by municipality and step: what a national
-    overview shows (stands in while ``store.board.overview`` is not on main)."""
-    rows = session.execute(
-        select(Council.municipality_id, Cycle.step, func.count())
-        .join(Council, Council.id == Cycle.council_id)
-        .where(Cycle.fiscal_year == fiscal_year)
-        .group_by(Council.municipality_id, Cycle.step)
-        .order_by(Council.municipality_id, Cycle.step)
-    )
-    return [(m, s, n) for m, s, n in rows]
+def one_municipality(session: Session, fiscal_year: int, today: date) -> int:
+    """The board's overview of the first generated municipality (up to 500 councils)."""
+    return len(overview(session, municipality_id(0), fiscal_year, today=today))
+
+
+def every_municipality(session: Session, fiscal_year: int, today: date) -> int:
+    """The board's overview of every generated municipality in turn: all N councils."""
+    ids = session.scalars(select(Municipality.id).order_by(Municipality.id)).all()
+    return sum(len(overview(session, m, fiscal_year, today=today)) for m in ids)
 
 
 def time_query(

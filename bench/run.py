@@ -46,7 +46,13 @@ from bench.cycle_plan import (
     shape,
 )
 from bench.drive import PhaseTimes, Run, Update, drive
-from bench.overview_timing import copy_store, equivalent_overview, recreate_postgres, time_query
+from bench.overview_timing import (
+    copy_store,
+    every_municipality,
+    one_municipality,
+    recreate_postgres,
+    time_query,
+)
 from bench.processes import memory_kib, worker_process
 from bench.profiling import sampling, top_costs
 from bench.report import machine, phase_figures, print_table, write_json
@@ -272,20 +278,22 @@ async def benchmark(args: argparse.Namespace, workdir: Path, console: Console) -
         "rows_written": written,
         "rows_per_second": round(written / engine_times.wall_seconds, 1),
     }
-    result["overview_query"] = "equivalent (cycles by municipality and step)"
-    result["overview"] = {
-        "sqlite": time_query(engine, lambda s: equivalent_overview(s, fiscal_year))
-    }
+    today = now.date()
+    queries = {"one municipality": one_municipality, "all councils": every_municipality}
+    engines = {"sqlite": engine}
     if not args.no_postgres:
         with console.status("copying the store to PostgreSQL for the overview"):
             recreate_postgres(args.postgres_url)
             store.migrate(args.postgres_url)
-            pg = store.make_engine(args.postgres_url)
-            copy_store(engine, pg)
-            result["overview"]["postgresql"] = time_query(
-                pg, lambda s: equivalent_overview(s, fiscal_year)
-            )
-            pg.dispose()
+            engines["postgresql"] = store.make_engine(args.postgres_url)
+            copy_store(engine, engines["postgresql"])
+    result["overview"] = {
+        f"{backend} {label}": time_query(db, lambda s, q=query: q(s, fiscal_year, today))  # type: ignore[misc]
+        for backend, db in engines.items()
+        for label, query in queries.items()
+    }
+    if "postgresql" in engines:
+        engines["postgresql"].dispose()
     engine.dispose()
     if args.profile:
         total, costs = top_costs(args.profile / "engine-worker.pyspy.txt")
