@@ -7,6 +7,9 @@ between the write and the completion never leaves a second row or sends twice.
 
 from __future__ import annotations
 
+from collections.abc import Collection
+from datetime import UTC, datetime
+
 from sqlalchemy import Engine
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
@@ -17,9 +20,11 @@ from activities.inputs import (
     NOTIFY,
     RECORD_CYCLE_OPENED,
     RECORD_EVENT,
+    Channel,
     CouncilSetup,
     LoadCouncilInput,
     NotifyInput,
+    NotifyResult,
     RecordCycleOpenedInput,
     RecordEventInput,
 )
@@ -36,10 +41,12 @@ def notification_key(data: NotifyInput, recipient_id: str) -> str:
 
 
 class CycleActivities:
-    """The cycle's activities, bound to one database engine."""
+    """The cycle's activities, bound to one database engine and the outside channels
+    this worker can deliver on (``notify`` queues deliveries only for those)."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, channels: Collection[Channel] = ()) -> None:
         self._engine = engine
+        self._channels = frozenset(channels)
 
     @activity.defn(name=LOAD_COUNCIL)
     def load_council(self, data: LoadCouncilInput) -> CouncilSetup:
@@ -64,9 +71,13 @@ class CycleActivities:
             return store.record_event(session, data)
 
     @activity.defn(name=NOTIFY)
-    def notify(self, data: NotifyInput) -> int:
-        """Put the notice in each recipient's inbox; returns how many were new."""
+    def notify(self, data: NotifyInput) -> NotifyResult:
+        """Put the notice in each recipient's inbox and, in the same transaction, queue it
+        on each outside channel they want (the outbox). Returns the outbox keys for the
+        workflow to deliver; a retry finds everything in place and returns the same keys."""
         delivered = 0
+        outbox: list[str] = []
+        now = datetime.now(UTC)
         with store.session_scope(self._engine) as session:
             council = store.council_name(session, data.council_id)
             message = render_notice(data.notice.template, data.notice.params, council)
@@ -76,4 +87,5 @@ class CycleActivities:
                     session, key, data, recipient, message.subject, message.body
                 ):
                     delivered += 1
-        return delivered
+                outbox += store.enqueue_deliveries(session, key, self._channels, now)
+        return NotifyResult(inbox_new=delivered, deliveries=tuple(outbox))

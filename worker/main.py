@@ -4,13 +4,20 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
+from sqlalchemy import Engine
 from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Worker
 
+from activities.channels import Senders
+from activities.channels.email import SmtpSender
+from activities.channels.webhook import WebhookSender
 from activities.cycle_activities import CycleActivities
+from activities.delivery_activities import DeliveryActivities
 from config import Settings
 from store.db import make_engine, migrate
 from workflows.council_cycle import CouncilCycleWorkflow
@@ -31,15 +38,40 @@ async def connect(settings: Settings) -> Client:
     )
 
 
+def senders_from(settings: Settings) -> Senders:
+    """The outside channels ``settings`` configure; a channel left unset is logged as off."""
+    senders = Senders(
+        email=SmtpSender.from_settings(settings), webhook=WebhookSender.from_settings(settings)
+    )
+    if senders.email is None:
+        log.warning("SMTP_HOST is not set: no e-mail is sent (inbox only)")
+    if senders.webhook is None:
+        log.warning("WEBHOOK_SECRET is not set: no webhook is sent")
+    return senders
+
+
+def activities_for(engine: Engine, senders: Senders) -> list[Callable[..., Any]]:
+    """Every activity the cycle workflow calls, bound to ``engine`` and ``senders``."""
+    cycle = CycleActivities(engine, senders.enabled)
+    delivery = DeliveryActivities(engine, senders)
+    return [
+        cycle.load_council,
+        cycle.record_cycle_opened,
+        cycle.record_event,
+        cycle.notify,
+        delivery.deliver,
+        delivery.record_delivery_failed,
+    ]
+
+
 def create_worker(client: Client, settings: Settings, executor: ThreadPoolExecutor) -> Worker:
     """A worker for the cycle workflow and its activities against ``settings``' store."""
     engine = make_engine(settings.resolved_database_url())
-    acts = CycleActivities(engine)
     return Worker(
         client,
         task_queue=settings.task_queue,
         workflows=[CouncilCycleWorkflow],
-        activities=[acts.load_council, acts.record_cycle_opened, acts.record_event, acts.notify],
+        activities=activities_for(engine, senders_from(settings)),
         activity_executor=executor,
         max_concurrent_activities=ACTIVITY_THREADS,
     )
