@@ -67,7 +67,16 @@ _TEMPLATES: dict[str, tuple[str, str, str, str]] = {
         "採決結果: 賛成 {approve}、反対 {reject}（委員 {eligible} 名）。\n"
         "次にすること: {follow_ja}",
         "[{council}] Policy version {version}: {result}",
-        "Approve {approve}, reject {reject} of {eligible} members.",
+        "Approve {approve}, reject {reject} of {eligible} members.\nNext: {follow_en}",
+    ),
+    "task_assigned": (
+        "【{council}】タスク「{title}」が割り当てられました（期限: {due}）",
+        "{council}の「{step_ja}」ステップで、タスク「{title}」（{task_id}）があなたに"
+        "割り当てられました。期限は{due}です。\n"
+        "次にすること: 内容を確認し、期限までに完了を登録してください。",
+        "[{council}] Task '{title}' is assigned to you (due {due})",
+        "Task '{title}' ({task_id}) at step '{step}' is yours, due {due}.\n"
+        "Next: check it and mark it done by the due date.",
     ),
     "reminder": (
         "【{council}】「{step_ja}」の期限まであと{days}日です（{due}）",
@@ -100,7 +109,8 @@ _TEMPLATES: dict[str, tuple[str, str, str, str]] = {
         "教育委員会が{council}のサイクルを一時停止しました（理由: {reason}）。\n"
         "次にすること: 再開の連絡をお待ちください。期限は停止期間の分だけ延びます。",
         "[{council}] The cycle is paused",
-        "The board paused the cycle (reason: {reason}). Deadlines move by the time paused.",
+        "The board paused the cycle (reason: {reason}). Deadlines move by the time paused.\n"
+        "Next: wait for the notice that the cycle has resumed.",
     ),
     "resumed": (
         "【{council}】サイクルが再開されました",
@@ -144,6 +154,7 @@ def render_notice(
         "follow_ja": "計画づくりに進みます。"
         if approved
         else "校長は方針を見直して再提出してください。",
+        "follow_en": "on to the plan." if approved else "the principal revises and resubmits.",
     }
     subject_ja, body_ja, subject_en, body_en = _TEMPLATES[template]
     if lang == "en":
