@@ -63,6 +63,7 @@ class SmtpSender:
         domain = self.from_address.rpartition("@")[2] or "council-cycle.invalid"
         msg["Message-ID"] = f"<{job.delivery_id}@{domain}>"
         msg["X-CS-Delivery"] = job.delivery_id
+        msg["X-CS-Event"] = job.template
         msg.set_content(job.body)
         return msg
 

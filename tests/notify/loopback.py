@@ -37,10 +37,23 @@ def self_signed_cert(directory: Path) -> tuple[Path, Path]:
     cert, key = directory / "cert.pem", directory / "key.pem"
     subprocess.run(
         [
-            "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
-            "-keyout", str(key), "-out", str(cert), "-subj", "/CN=127.0.0.1",
-            "-addext", "subjectAltName=IP:127.0.0.1",
-        ],  # fmt: skip
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "2",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+            "-subj",
+            "/CN=127.0.0.1",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1",
+        ],
         check=True,
         capture_output=True,
     )
@@ -177,12 +190,15 @@ class WebhookSink:
                 body = self.rfile.read(int(self.headers["Content-Length"]))
                 payload = json.loads(body)
                 key = person_key(sink.secret, payload["recipient_id"])
-                verified = verify_signature(
-                    key,
-                    self.headers["X-CS-Timestamp"],
-                    body,
-                    self.headers["X-CS-Signature"],
-                ) and self.headers["X-CS-Delivery"] == payload["delivery_id"]
+                verified = (
+                    verify_signature(
+                        key,
+                        self.headers["X-CS-Timestamp"],
+                        body,
+                        self.headers["X-CS-Signature"],
+                    )
+                    and self.headers["X-CS-Delivery"] == payload["delivery_id"]
+                )
                 status = sink.status
                 if status < 300:
                     with sink.lock:

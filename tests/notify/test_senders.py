@@ -25,9 +25,9 @@ from tests.notify.loopback import SmtpSink, WebhookSink, free_port, self_signed_
 SECRET = SecretStr("test-master-secret")
 
 
-def job(address: str, channel: Channel = Channel.EMAIL, key: str = "c/2027/3/reminder/p") -> (
-    DeliveryJob
-):
+def job(
+    address: str, channel: Channel = Channel.EMAIL, key: str = "c/2027/3/reminder/p"
+) -> DeliveryJob:
     return DeliveryJob(
         delivery_key=f"{key}/{channel}",
         delivery_id=delivery_id(f"{key}/{channel}"),
@@ -140,8 +140,10 @@ def test_webhook_posts_signed_json_the_receiver_verifies(hook: WebhookSink) -> N
     assert call.payload["subject"] == sent.subject and call.payload["body"] == sent.body
 
 
-@pytest.mark.parametrize(("status", "permanent"), [(500, False), (503, False), (429, False),
-                                                   (400, True), (404, True), (410, True)])  # fmt: skip
+@pytest.mark.parametrize(
+    ("status", "permanent"),
+    [(500, False), (503, False), (429, False), (400, True), (404, True), (410, True)],
+)
 def test_webhook_answers_decide_between_retry_and_giving_up(
     hook: WebhookSink, status: int, permanent: bool
 ) -> None:
