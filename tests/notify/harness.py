@@ -62,7 +62,17 @@ class Harness:
         )
         state = await send(handle, CloseDiscussionInput(actor="n-chair"))
         assert state.step is Step.APPROVE
+        # The principal hears of discuss and of approve opening: both notices are queued.
+        await wait_until(lambda: self.inbox_templates("n-principal", council).count(
+            "step_opened") == 2)  # fmt: skip
         return handle
+
+    def inbox_templates(self, person: str, council: str = COUNCIL) -> list[str]:
+        """Templates of ``person``'s inbox messages of the cycle, oldest first."""
+        with store.session_scope(self.engine) as session:
+            rows = store.inbox(session, person)
+        return [r.template for r in reversed(rows) if (r.council_id, r.fiscal_year) == (
+            council, YEAR)]  # fmt: skip
 
     async def state(self, handle: WorkflowHandle[Any, Any]) -> CycleState:
         result: CycleState = await handle.query(STATE_QUERY, result_type=CycleState)

@@ -142,12 +142,14 @@ class SmtpSink:
             # smtplib's AUTH LOGIN with an initial response stalls aiosmtpd after a
             # refusal; PLAIN is what the sender uses first anyway.
             kwargs["auth_exclude_mechanism"] = ["LOGIN"]
-        self._controller = Controller(
-            _SmtpHandler(self), hostname="127.0.0.1", port=self.port, **kwargs
-        )
+        self._kwargs = kwargs
+        self._controller: Controller | None = None
 
     def start(self) -> SmtpSink:
-        """Listen (again) on the same port."""
+        """Listen (again) on the same port; a stopped controller cannot restart."""
+        self._controller = Controller(
+            _SmtpHandler(self), hostname="127.0.0.1", port=self.port, **self._kwargs
+        )
         self._controller.start()
         return self
 
@@ -155,7 +157,9 @@ class SmtpSink:
         """Stop listening: connections are refused, like a server that is down."""
         if self.hold is not None:
             self.hold.release.set()
-        self._controller.stop()
+        if self._controller is not None:
+            self._controller.stop()
+            self._controller = None
 
     def received(self) -> list[EmailMessage]:
         """Every accepted message, in order."""
