@@ -7,7 +7,6 @@ between the write and the completion never leaves a second row or sends twice.
 
 from __future__ import annotations
 
-from collections.abc import Collection
 from datetime import UTC, datetime
 
 from sqlalchemy import Engine
@@ -15,12 +14,12 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 import store
+from activities.channels import Senders
 from activities.inputs import (
     LOAD_COUNCIL,
     NOTIFY,
     RECORD_CYCLE_OPENED,
     RECORD_EVENT,
-    Channel,
     CouncilSetup,
     LoadCouncilInput,
     NotifyInput,
@@ -44,9 +43,9 @@ class CycleActivities:
     """The cycle's activities, bound to one database engine and the outside channels
     this worker can deliver on (``notify`` queues deliveries only for those)."""
 
-    def __init__(self, engine: Engine, channels: Collection[Channel] = ()) -> None:
+    def __init__(self, engine: Engine, senders: Senders | None = None) -> None:
         self._engine = engine
-        self._channels = frozenset(channels)
+        self._senders = senders or Senders()
 
     @activity.defn(name=LOAD_COUNCIL)
     def load_council(self, data: LoadCouncilInput) -> CouncilSetup:
@@ -87,5 +86,9 @@ class CycleActivities:
                     session, key, data, recipient, message.subject, message.body
                 ):
                     delivered += 1
-                outbox += store.enqueue_deliveries(session, key, self._channels, now)
-        return NotifyResult(inbox_new=delivered, deliveries=tuple(outbox))
+                outbox += store.enqueue_deliveries(session, key, self._senders.enabled, now)
+        return NotifyResult(
+            inbox_new=delivered,
+            deliveries=tuple(outbox),
+            attempt_timeout=self._senders.attempt_timeout,
+        )

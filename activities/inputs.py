@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -75,6 +75,8 @@ class NotifyResult(_Model):
 
     inbox_new: int
     deliveries: tuple[str, ...] = ()
+    #: The start-to-close timeout of each ``deliver`` attempt, from this worker's senders.
+    attempt_timeout: timedelta = timedelta(minutes=2)
 
 
 class DeliverInput(_Model):

@@ -52,7 +52,7 @@ def senders_from(settings: Settings) -> Senders:
 
 def activities_for(engine: Engine, senders: Senders) -> list[Callable[..., Any]]:
     """Every activity the cycle workflow calls, bound to ``engine`` and ``senders``."""
-    cycle = CycleActivities(engine, senders.enabled)
+    cycle = CycleActivities(engine, senders)
     delivery = DeliveryActivities(engine, senders)
     return [
         cycle.load_council,

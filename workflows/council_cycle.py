@@ -369,17 +369,19 @@ class CouncilCycleWorkflow:
             # Three days of retries could not write the inbox: say so, but the cycle goes on.
             workflow.logger.error("notification not recorded: %s", failed.cause or failed)
             return
-        await asyncio.gather(*(self._deliver(key) for key in result.deliveries))
+        await asyncio.gather(
+            *(self._deliver(key, result.attempt_timeout) for key in result.deliveries)
+        )
 
-    async def _deliver(self, delivery_key: str) -> None:
+    async def _deliver(self, delivery_key: str, attempt_timeout: timedelta) -> None:
         """Deliver one outbox row, retrying with backoff; when every retry is spent the
         row is recorded as failed (shown in the overview), and the cycle goes on."""
         try:
             await workflow.execute_activity(
                 DELIVER,
                 DeliverInput(delivery_key=delivery_key),
-                # Well above the senders' socket timeouts, so attempts never overlap.
-                start_to_close_timeout=timedelta(minutes=2),
+                # From the worker's senders: long enough that attempts never overlap.
+                start_to_close_timeout=attempt_timeout,
                 schedule_to_close_timeout=timedelta(days=3),
                 retry_policy=_NOTIFY_RETRY,
             )

@@ -8,10 +8,15 @@ failed at once instead of being retried for days.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Protocol
 
 from activities.inputs import Channel
 from store.deliveries import DeliveryJob
+
+#: Network round trips one attempt may need (connect, EHLO, STARTTLS, AUTH, MAIL, RCPT,
+#: DATA and the end of data); a webhook needs fewer.
+ROUND_TRIPS = 8
 
 
 class SendFailed(Exception):
@@ -23,7 +28,12 @@ class SendFailed(Exception):
 
 
 class Sender(Protocol):
-    """Sends one delivery on one channel."""
+    """Sends one delivery on one channel, each network operation bounded by ``timeout``."""
+
+    @property
+    def timeout(self) -> float:
+        """Seconds any one network operation (connect, read, write) may take."""
+        ...
 
     def send(self, job: DeliveryJob) -> None:
         """Hand ``job`` to the receiver; return only once it has accepted it."""
@@ -36,6 +46,14 @@ class Senders:
 
     email: Sender | None = None
     webhook: Sender | None = None
+
+    @property
+    def attempt_timeout(self) -> timedelta:
+        """How long one delivery attempt may take: an SMTP session is a handful of round
+        trips, each bounded by the sender's timeout. The activity's start-to-close timeout
+        is this, so a retry never starts while an earlier attempt may still be sending."""
+        timeouts = [s.timeout for s in (self.email, self.webhook) if s is not None]
+        return timedelta(seconds=ROUND_TRIPS * max(timeouts, default=30.0) + 10)
 
     @property
     def enabled(self) -> frozenset[Channel]:

@@ -71,6 +71,14 @@ class Hold:
     at: HoldAt
     arrived: threading.Event = field(default_factory=threading.Event)
     release: threading.Event = field(default_factory=threading.Event)
+    held: int = 0
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def arrive(self) -> None:
+        """Count one message held here."""
+        with self._lock:
+            self.held += 1
+        self.arrived.set()
 
 
 class _SmtpHandler:
@@ -84,7 +92,7 @@ class _SmtpHandler:
             return "550 No such user here"
         hold = self._sink.hold
         if hold is not None and hold.at == "rcpt":
-            hold.arrived.set()
+            hold.arrive()
             await server.loop.run_in_executor(None, hold.release.wait)
         envelope.rcpt_tos.append(address)
         return "250 OK"
@@ -96,7 +104,7 @@ class _SmtpHandler:
             self._sink.messages.append(message)
         hold = self._sink.hold
         if hold is not None and hold.at == "data":
-            hold.arrived.set()
+            hold.arrive()
             await server.loop.run_in_executor(None, hold.release.wait)
         return "250 Message accepted"
 
@@ -211,7 +219,7 @@ class WebhookSink:
                         )
                 hold = sink.hold
                 if hold is not None and hold.at == "data":
-                    hold.arrived.set()
+                    hold.arrive()
                     hold.release.wait()
                 self.send_response(status)
                 self.end_headers()
