@@ -55,8 +55,7 @@ def _set_deadline(state: CycleState, cmd: Command, at: datetime) -> Effects:
 
 def _pause(state: CycleState, cmd: Command, at: datetime) -> Effects:
     assert isinstance(cmd, PauseCycleInput)
-    if state.paused is not None:
-        raise Refusal("already_paused")
+    # Pausing a paused cycle never gets here: it is refused with the pause's reason.
     state.paused = Pause(since=at, reason=cmd.reason, by=cmd.actor)
     notice = Notice(
         template="paused", recipients=state.roster.everyone(), params={"reason": cmd.reason}

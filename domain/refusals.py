@@ -79,10 +79,6 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "このサイクルは教育委員会により一時停止中です（理由: {reason}）",
         "this cycle is paused by the board of education (reason: {reason})",
     ),
-    "already_paused": (
-        "このサイクルはすでに一時停止中です",
-        "this cycle is already paused",
-    ),
     "not_paused": (
         "このサイクルは一時停止していません",
         "this cycle is not paused",

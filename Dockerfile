@@ -1,0 +1,18 @@
+# The worker image (docker-compose.yml service "worker"). The same image runs the CLI:
+#   docker compose run --rm worker python -m starter --help
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    DATA_DIR=/data
+
+WORKDIR /app
+COPY . .
+RUN pip install . \
+    && useradd --system --home-dir /app app \
+    && mkdir -p /data \
+    && chown app /data
+
+USER app
+CMD ["python", "-m", "worker"]

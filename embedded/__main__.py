@@ -1,0 +1,11 @@
+"""``python -m embedded``: see :mod:`embedded.launcher`."""
+
+from __future__ import annotations
+
+import logging
+
+from embedded.launcher import main
+
+if __name__ == "__main__":
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    main()

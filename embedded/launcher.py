@@ -1,0 +1,167 @@
+"""``python -m embedded``: a local Temporal server plus the worker, in one command.
+
+With ``TEMPORAL_ADDRESS`` set, no server is started and the worker runs against that address.
+Otherwise a server is started on ``EMBEDDED_TEMPORAL_PORT`` (default 7233): the persistent dev
+server when the ``temporal`` CLI is on PATH, else the in-memory test server.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+import traceback
+from collections.abc import Mapping
+from contextlib import AsyncExitStack
+
+from config import Settings, get_settings
+from embedded.server import EmbeddedServerError, RunningServer, running_temporal_server
+from store.db import migrate
+from worker.main import run_worker
+
+DEFAULT_PORT = 7233
+PORT_VARIABLE = "EMBEDDED_TEMPORAL_PORT"
+#: How long the worker may take to finish in-flight tasks after SIGINT/SIGTERM.
+WORKER_STOP_TIMEOUT_SECONDS = 30.0
+
+
+class LauncherError(RuntimeError):
+    """A one-line reason why the launcher cannot run."""
+
+
+def port_from_environment(environ: Mapping[str, str]) -> int:
+    """``EMBEDDED_TEMPORAL_PORT`` as a port number, 7233 when unset."""
+    raw = environ.get(PORT_VARIABLE)
+    if raw is None:
+        return DEFAULT_PORT
+    if not raw.strip().isdigit() or not 1 <= int(raw) <= 65535:
+        raise LauncherError(
+            f"{PORT_VARIABLE} はポート番号 (1–65535) にしてください / {PORT_VARIABLE} must be"
+            f" a port number (1-65535), got {raw!r}"
+        )
+    return int(raw)
+
+
+def _say(line: str = "") -> None:
+    print(line, flush=True)
+
+
+def _announce_server(server: RunningServer) -> None:
+    if server.persistent:
+        _say(
+            f"Temporal 開発サーバー (永続: {server.log_path.parent / 'temporal.db'})"
+            f" / Temporal dev server (persistent) pid {server.pid} at {server.address}"
+        )
+        _say(f"Web UI: {server.ui_url}")
+        return
+    _say(f"Temporal テストサーバー / Temporal test server pid {server.pid} at {server.address}")
+    _say("!! 注意: このサーバーはメモリ上だけで動きます。停止するとワークフローはすべて消えます。")
+    _say("!! WARNING: this server is IN MEMORY ONLY. Everything is lost when it stops.")
+    _say("!! 永続化するには temporal CLI を入れてください / install the temporal CLI to persist.")
+
+
+def _announce_usage(settings: Settings, started_here: bool) -> None:
+    # The CLI in another terminal must see the same server and data directory.
+    defaults = Settings.model_fields
+    prefix = ""
+    if not started_here or settings.temporal_address != defaults["temporal_address"].default:
+        prefix += f"TEMPORAL_ADDRESS={settings.temporal_address} "
+    if settings.data_dir != defaults["data_dir"].default:
+        prefix += f"DATA_DIR={settings.data_dir} "
+    cli = f"{prefix}.venv/bin/python -m starter"
+    if settings.database_url is None:
+        database = f"SQLite {settings.resolved_database_url().removeprefix('sqlite:///')}"
+    else:
+        database = "DATABASE_URL (設定済み / as set)"
+    _say()
+    _say("使い方 (別のターミナルで) / How to use (in another terminal):")
+    _say("  # 協議会を登録 / register councils")
+    _say(f"  {cli} load examples/kushiro.yaml")
+    _say("  # デモ / demo")
+    _say(f"  {cli} demo")
+    _say("  # サイクルの状況 / cycle status")
+    _say(f"  {cli} cycle status --council ID")
+    _say(f"データディレクトリ / data directory: DATA_DIR={settings.data_dir}  ({database})")
+    _say("停止: Ctrl+C / stop: Ctrl+C")
+
+
+async def _run_worker_until_stopped(settings: Settings, stop: asyncio.Event) -> None:
+    # Migrate before announcing "ready" so a broken database fails the start-up visibly.
+    await asyncio.to_thread(migrate, settings.resolved_database_url())
+    worker = asyncio.create_task(run_worker(settings, stop))
+    _say(
+        f"準備完了 / ready: worker on task queue {settings.task_queue!r},"
+        f" namespace {settings.temporal_namespace!r}, Temporal {settings.temporal_address}"
+    )
+    stopped = asyncio.create_task(stop.wait())
+    await asyncio.wait({worker, stopped}, return_when=asyncio.FIRST_COMPLETED)
+    if not stop.is_set():
+        stopped.cancel()
+        worker.result()  # re-raises the worker's failure
+        raise LauncherError("ワーカーが予期せず終了しました / the worker stopped unexpectedly")
+    _say("停止中… / stopping…")
+    try:
+        await asyncio.wait_for(worker, WORKER_STOP_TIMEOUT_SECONDS)
+    except TimeoutError as timed_out:
+        raise LauncherError(
+            f"ワーカーが {WORKER_STOP_TIMEOUT_SECONDS:.0f} 秒以内に停止しません / the worker did"
+            f" not stop within {WORKER_STOP_TIMEOUT_SECONDS:.0f} s"
+        ) from timed_out
+
+
+async def run(environ: Mapping[str, str]) -> int:
+    """Start (or reuse) the server, run the worker until SIGINT/SIGTERM; the exit code."""
+    settings = get_settings()
+    stop = asyncio.Event()
+    main_task = asyncio.current_task()
+    worker_started = False
+
+    def on_signal() -> None:
+        stop.set()
+        # Before the worker runs, nothing listens to ``stop``: abort the start-up instead.
+        if not worker_started and main_task is not None:
+            main_task.cancel()
+
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, on_signal)
+    try:
+        async with AsyncExitStack() as stack:
+            started_here = "temporal_address" not in settings.model_fields_set
+            if started_here:
+                port = port_from_environment(environ)
+                _say(
+                    f"Temporal サーバーを起動中 (ポート {port}) / starting Temporal on port {port}…"
+                )
+                server = await stack.enter_async_context(
+                    running_temporal_server(port, settings.data_dir)
+                )
+                settings = settings.model_copy(update={"temporal_address": server.address})
+                _announce_server(server)
+            else:
+                _say(f"TEMPORAL_ADDRESS={settings.temporal_address} を使用 / using that server")
+            _announce_usage(settings, started_here)
+            worker_started = True
+            await _run_worker_until_stopped(settings, stop)
+        _say("停止しました / stopped")
+        return 0
+    except asyncio.CancelledError:
+        _say("起動を中止しました / start-up aborted")
+        return 0 if stop.is_set() else 1
+    except (EmbeddedServerError, LauncherError) as error:
+        print(f"エラー / error: {error}", file=sys.stderr, flush=True)
+        return 1
+
+
+def main() -> None:
+    """Entry point: run, flush, and leave without interpreter teardown (TEMPORAL-NOTES #6)."""
+    try:
+        code = asyncio.run(run(os.environ))
+    except Exception as error:  # an unexpected failure: show where, then exit non-zero
+        traceback.print_exc()
+        print(f"エラー / error: {type(error).__name__}: {error}", file=sys.stderr)
+        code = 1
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)

@@ -1,0 +1,127 @@
+"""docker-compose.yml is wired as documented (there is no Docker engine to run it here)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from sqlalchemy.engine import make_url
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+TEMPORAL_FRONTEND = "temporal:7233"
+
+
+@pytest.fixture(scope="module")
+def services() -> dict[str, dict[str, Any]]:
+    compose = yaml.safe_load((REPO_ROOT / "docker-compose.yml").read_text(encoding="utf-8"))
+    loaded: dict[str, dict[str, Any]] = compose["services"]
+    return loaded
+
+
+def _depends_on(service: dict[str, Any], dependency: str) -> str | None:
+    """The condition ``service`` waits for on ``dependency`` (None if it does not)."""
+    depends = service.get("depends_on", {})
+    if isinstance(depends, list):
+        return "service_started" if dependency in depends else None
+    entry = depends.get(dependency)
+    return None if entry is None else str(entry.get("condition", "service_started"))
+
+
+def test_every_service_exists(services: dict[str, dict[str, Any]]) -> None:
+    assert set(services) == {
+        "postgresql",
+        "temporal-schema",
+        "temporal",
+        "temporal-namespace",
+        "temporal-ui",
+        "worker",
+    }
+
+
+def test_images_are_the_official_ones_and_never_auto_setup(
+    services: dict[str, dict[str, Any]],
+) -> None:
+    assert services["postgresql"]["image"] == "postgres:16"
+    assert services["temporal"]["image"].startswith("temporalio/server:")
+    assert services["temporal-schema"]["image"].startswith("temporalio/admin-tools:")
+    assert services["temporal-ui"]["image"].startswith("temporalio/ui:")
+    for name, service in services.items():
+        assert "auto-setup" not in str(service.get("image", "")), name
+
+
+def test_postgres_keeps_its_data_in_a_named_volume(services: dict[str, dict[str, Any]]) -> None:
+    compose = yaml.safe_load((REPO_ROOT / "docker-compose.yml").read_text(encoding="utf-8"))
+    data_mounts = [
+        mount.split(":")[0]
+        for mount in services["postgresql"]["volumes"]
+        if mount.split(":")[1] == "/var/lib/postgresql/data"
+    ]
+    assert data_mounts and data_mounts[0] in compose["volumes"]
+
+
+def test_schema_job_sets_up_both_databases_before_the_server(
+    services: dict[str, dict[str, Any]],
+) -> None:
+    assert _depends_on(services["temporal"], "temporal-schema") == "service_completed_successfully"
+    assert _depends_on(services["temporal-schema"], "postgresql") == "service_healthy"
+    script = (REPO_ROOT / "deploy/temporal/setup-schema.sh").read_text(encoding="utf-8")
+    assert "temporal-sql-tool" in script
+    for step in ("create", "setup-schema -v 0.0", "update-schema"):
+        assert step in script
+    assert "migrate temporal temporal" in script
+    assert "migrate temporal_visibility visibility" in script
+
+
+def test_server_runs_on_postgres_with_a_dynamic_config_file(
+    services: dict[str, dict[str, Any]],
+) -> None:
+    environment = services["temporal"]["environment"]
+    assert environment["DB"] == "postgres12"
+    assert environment["POSTGRES_SEEDS"] == "postgresql"
+    assert {"DB_PORT", "POSTGRES_USER", "POSTGRES_PWD"} <= set(environment)
+    config_path = Path(environment["DYNAMIC_CONFIG_FILE_PATH"])
+    mounted = {
+        mount.split(":")[1]: mount.split(":")[0] for mount in services["temporal"]["volumes"]
+    }
+    host_dir = mounted["/etc/temporal/" + str(config_path.parent)]
+    assert (REPO_ROOT / host_dir / config_path.name).is_file()
+
+
+def test_ui_and_worker_point_at_the_server(services: dict[str, dict[str, Any]]) -> None:
+    assert services["temporal-ui"]["environment"]["TEMPORAL_ADDRESS"] == TEMPORAL_FRONTEND
+    assert services["temporal-ui"]["ports"] == ["8080:8080"]
+    assert services["worker"]["environment"]["TEMPORAL_ADDRESS"] == TEMPORAL_FRONTEND
+    assert services["temporal-namespace"]["environment"]["TEMPORAL_ADDRESS"] == TEMPORAL_FRONTEND
+    assert _depends_on(services["worker"], "temporal-namespace") == (
+        "service_completed_successfully"
+    )
+
+
+def test_worker_is_built_here_and_uses_the_app_database(
+    services: dict[str, dict[str, Any]],
+) -> None:
+    worker = services["worker"]
+    assert worker["build"] in (".", {"context": "."})
+    assert (REPO_ROOT / "Dockerfile").is_file()
+    url = make_url(worker["environment"]["DATABASE_URL"])
+    assert url.drivername == "postgresql+psycopg"
+    assert (url.host, url.port) == ("postgresql", 5432)
+    postgres_environment = services["postgresql"]["environment"]
+    assert url.database == postgres_environment["APP_DB_NAME"]
+    assert url.username == postgres_environment["APP_DB_USER"]
+    assert _depends_on(worker, "postgresql") == "service_healthy"
+
+
+def test_every_mounted_file_exists_in_the_repo(services: dict[str, dict[str, Any]]) -> None:
+    bind_sources = [
+        mount.split(":")[0]
+        for service in services.values()
+        for mount in service.get("volumes", [])
+        if mount.startswith(".")
+    ]
+    assert bind_sources, "expected the deploy/ files to be mounted"
+    for source in bind_sources:
+        assert (REPO_ROOT / source).exists(), source
+
