@@ -91,6 +91,14 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "「{action}」はシステムだけが行えます",
         "{action} is done by the system only",
     ),
+    "not_at_step": (
+        "現在のステップは「{current}」です（「{step}」の督促はできません）",
+        "the cycle is at '{current}', not '{step}'",
+    ),
+    "already_reminded": (
+        "「{step}」の督促は本日（{day}）送信済みです",
+        "a reminder for '{step}' was already sent today ({day})",
+    ),
     "step_not_manual": (
         "「{step}」は手動で完了できるステップではありません",
         "step '{step}' cannot be completed by hand",
@@ -120,6 +128,7 @@ ACTION_NAMES_JA: dict[str, str] = {
     "set_deadline": "期限の変更",
     "pause_cycle": "一時停止",
     "resume_cycle": "再開",
+    "remind": "督促",
     "alert": "期限の通知",
 }
 

@@ -121,12 +121,12 @@ def _month_day(value: object) -> object:
         return value
     month, sep, day = value.partition("-")
     if not (sep and month.isdigit() and day.isdigit()):
-        raise ValueError(f"expected MM-DD, got {value!r}")
+        raise ValueError("expected MM-DD, for example 05-31")
     parsed = MonthDay(month=int(month), day=int(day))
     try:
         parsed.in_fiscal_year(2001)  # a year without 29 February
     except ValueError as exc:
-        raise ValueError(f"{value!r} is not a day of every year") from exc
+        raise ValueError("not a day of every year (use 02-28 for the end of February)") from exc
     return parsed
 
 

@@ -50,6 +50,7 @@ with workflow.unsafe.imports_passed_through():
         EvaluateAimInput,
         PauseCycleInput,
         RecordMeetingInput,
+        RemindInput,
         ResumeCycleInput,
         SetDeadlineInput,
         SubmitPlanInput,
@@ -275,6 +276,15 @@ class CouncilCycleWorkflow:
 
     @resume_cycle.validator
     def _check_resume_cycle(self, cmd: ResumeCycleInput) -> None:
+        self._validate(cmd)
+
+    @workflow.update(name="remind")
+    async def remind(self, cmd: RemindInput) -> CycleState:
+        """Remind the owners of the current step by hand (once per day)."""
+        return await self._accept(cmd)
+
+    @remind.validator
+    def _check_remind(self, cmd: RemindInput) -> None:
         self._validate(cmd)
 
     # --- the shell around the rules -------------------------------------------------
