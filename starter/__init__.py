@@ -1,0 +1,1 @@
+"""The command line and the reusable client helpers for council cycles."""

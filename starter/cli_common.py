@@ -1,0 +1,171 @@
+"""What every CLI command shares: the session (language), option types, errors, output.
+
+Output rules: results go to stdout; a failure is exactly one line on stderr and nothing
+on stdout, so scripts can rely on the exit code and ``--json`` output alone.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from collections.abc import Coroutine, Sequence
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from pydantic import BaseModel, ValidationError
+from rich.console import Console
+
+from config import Settings, get_settings
+from domain.refusals import Lang
+from starter.cycles import current_fiscal_year
+from starter.texts import text
+
+T = TypeVar("T")
+
+
+class LangChoice(StrEnum):
+    """Languages the CLI speaks."""
+
+    JA = "ja"
+    EN = "en"
+
+
+@dataclass
+class CliSession:
+    """Per-invocation state, shared by the root callback, the commands and the error
+    handler (which needs the language even when a command failed half-way)."""
+
+    lang: Lang = "ja"
+
+
+#: Failures that are mistakes in how a command was typed; they exit 2 like Typer's own.
+USAGE_KEYS: frozenset[str] = frozenset(
+    {"missing_option", "options_before_subcommand", "text_xor_file", "council_xor_municipality"}
+)
+
+
+class CliError(Exception):
+    """A failure the CLI explains in one line: a ``texts`` key plus its parameters."""
+
+    def __init__(self, key: str, **params: object) -> None:
+        self.key = key
+        self.params = params
+        super().__init__(text(key, "en", **params))
+
+    @property
+    def exit_code(self) -> int:
+        """2 for a usage mistake, 1 for any other error."""
+        return 2 if self.key in USAGE_KEYS else 1
+
+    def message(self, lang: Lang) -> str:
+        """The one-line reason in ``lang``."""
+        return text(self.key, lang, **self.params)
+
+
+# --- option types shared by several commands ----------------------------------------
+
+CouncilOption = Annotated[str, typer.Option("--council", help="協議会ID (council id)")]
+YearOption = Annotated[
+    int | None,
+    typer.Option("--year", help="年度（省略時は今日の日本時間での年度、4月〜3月）"),
+]
+ActorOption = Annotated[str, typer.Option("--as", help="操作する人のID (member id)")]
+JsonOption = Annotated[
+    bool, typer.Option("--json", help="結果をJSONで出力する（docs/cli-json.md）")
+]
+
+
+def session_of(ctx: typer.Context) -> CliSession:
+    """The session that ``run`` put into the root context."""
+    obj = ctx.find_root().obj
+    if not isinstance(obj, CliSession):
+        raise RuntimeError("the CLI must be started through starter.cli.run")
+    return obj
+
+
+def settings() -> Settings:
+    """Settings from the environment, read when a command needs them."""
+    return get_settings()
+
+
+def year_or_current(year: int | None) -> int:
+    """``year`` as given, else the current fiscal year in Japan time."""
+    return year if year is not None else current_fiscal_year()
+
+
+def parse_date(value: str) -> date:
+    """A ``YYYY-MM-DD`` date, or a one-line error naming the bad value."""
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise CliError("bad_date", value=value) from exc
+
+
+def split_ids(value: str) -> tuple[str, ...]:
+    """``a,b, c`` → ``("a", "b", "c")``; empty items are dropped."""
+    return tuple(part.strip() for part in value.split(",") if part.strip())
+
+
+def read_text_file(path: Path) -> str:
+    """The file's UTF-8 text, or a one-line error naming the file."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise CliError("file_missing", path=path) from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CliError("file_unreadable", path=path, detail=one_line(str(exc))) from exc
+
+
+def build(model: type[T], **fields: Any) -> T:
+    """Build a pydantic model from CLI values; invalid values become one-line errors."""
+    try:
+        return model(**fields)
+    except ValidationError as exc:
+        raise CliError("invalid_input", detail=summarize(exc)) from exc
+
+
+def summarize(exc: ValidationError) -> str:
+    """The first validation problem in one line, and how many more there are."""
+    errors = exc.errors()
+    first = errors[0]
+    where = ".".join(str(part) for part in first["loc"]) or "-"
+    more = f" (+{len(errors) - 1})" if len(errors) > 1 else ""
+    return f"{where}: {first['msg']}{more}"
+
+
+def one_line(value: str) -> str:
+    """Collapse whitespace so a message can never span lines."""
+    return " ".join(value.split())
+
+
+def run_async(coroutine: Coroutine[Any, Any, T]) -> T:
+    """Run one command's async work on a fresh event loop."""
+    return asyncio.run(coroutine)
+
+
+# --- output --------------------------------------------------------------------------
+
+
+def console() -> Console:
+    """A console for tables; wide when not a terminal so piped tables do not wrap."""
+    return Console(width=None if sys.stdout.isatty() else 160, soft_wrap=False)
+
+
+def say(line: str) -> None:
+    """Print one plain line to stdout."""
+    sys.stdout.write(line + "\n")
+
+
+def print_json(value: BaseModel | Sequence[BaseModel]) -> None:
+    """Print documented models as stable JSON (``model_dump(mode="json")``)."""
+    data: Any
+    if not isinstance(value, BaseModel):
+        data = [item.model_dump(mode="json") for item in value]
+    else:
+        data = value.model_dump(mode="json")
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")

@@ -1,0 +1,267 @@
+"""CLI commands that move a council's cycle: one command per domain command.
+
+Each builds the domain command from its options (a bad value is a one-line error before
+anything is sent), sends it as the update of the same name, and prints one confirming
+line, or the new ``CycleState`` with ``--json``.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from domain.commands import (
+    CastVoteInput,
+    CloseCycleInput,
+    CloseDiscussionInput,
+    CloseVoteInput,
+    Command,
+    CompleteStepInput,
+    EvaluateAimInput,
+    RecordMeetingInput,
+    SubmitPlanInput,
+    SubmitPolicyInput,
+)
+from domain.model import AimRating, Ballot, CycleState, Step
+from starter import cycles
+from starter.cli_common import (
+    ActorOption,
+    CliError,
+    CouncilOption,
+    JsonOption,
+    YearOption,
+    build,
+    parse_date,
+    print_json,
+    read_text_file,
+    run_async,
+    say,
+    session_of,
+    settings,
+    split_ids,
+    year_or_current,
+)
+from starter.plans import read_plan_file
+from starter.render import accepted_line
+
+
+def execute(
+    ctx: typer.Context, council: str, year: int | None, command: Command, as_json: bool
+) -> CycleState:
+    """Send ``command`` to the council's cycle and print the outcome."""
+    fiscal_year = year_or_current(year)
+
+    async def go() -> CycleState:
+        client = await cycles.connect(settings())
+        return await cycles.send(client, council, fiscal_year, command)
+
+    state = run_async(go())
+    if as_json:
+        print_json(state)
+    else:
+        say(accepted_line(command.kind, state, session_of(ctx).lang))
+    return state
+
+
+def meeting(
+    ctx: typer.Context,
+    council: CouncilOption,
+    actor: ActorOption,
+    held_on: Annotated[str, typer.Option("--date", help="開催日 YYYY-MM-DD")],
+    attendance: Annotated[str, typer.Option("--attendance", help="出席者ID（カンマ区切り）")],
+    minutes: Annotated[str, typer.Option("--minutes", help="会議録（公開）")],
+    closed_minutes: Annotated[
+        str, typer.Option("--closed-minutes", help="会議録（非公開部分）")
+    ] = "",
+    vision: Annotated[
+        str | None, typer.Option("--vision", help="目指す子ども像（話し合いステップのみ）")
+    ] = None,
+    year: YearOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """会議を記録する（日付・出席者・会議録・目指す子ども像）。"""
+    command = build(
+        RecordMeetingInput,
+        actor=actor,
+        held_on=parse_date(held_on),
+        attendance=split_ids(attendance),
+        minutes_public=minutes,
+        minutes_closed=closed_minutes,
+        vision_draft=vision,
+    )
+    execute(ctx, council, year, command, as_json)
+
+
+discussion_app = typer.Typer(help="話し合い（ステップ1）", no_args_is_help=True)
+
+
+@discussion_app.command("close")
+def close_discussion(
+    ctx: typer.Context,
+    council: CouncilOption,
+    actor: ActorOption,
+    year: YearOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """話し合いを終えて承認ステップへ進む（会長）。"""
+    execute(ctx, council, year, build(CloseDiscussionInput, actor=actor), as_json)
+
+
+policy_app = typer.Typer(help="学校運営の基本方針（ステップ2）", no_args_is_help=True)
+
+
+@policy_app.command("submit")
+def submit_policy(
+    ctx: typer.Context,
+    council: CouncilOption,
+    actor: ActorOption,
+    policy_text: Annotated[str | None, typer.Option("--text", help="基本方針の本文")] = None,
+    file: Annotated[Path | None, typer.Option("--file", help="本文を読むファイル")] = None,
+    year: YearOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """基本方針を提出する（否決後の再提出も同じ）（校長）。"""
+    if file is not None and policy_text is None:
+        body = read_text_file(file)
+    elif policy_text is not None and file is None:
+        body = policy_text
+    else:
+        raise CliError("text_xor_file")
+    execute(ctx, council, year, build(SubmitPolicyInput, actor=actor, text=body), as_json)
+
+
+vote_app = typer.Typer(help="基本方針の採決（ステップ2）", no_args_is_help=True)
+
+
+@vote_app.command("cast")
+def cast_vote(
+    ctx: typer.Context,
+    ballot: Annotated[Ballot, typer.Argument(help="approve（賛成）または reject（反対）")],
+    council: CouncilOption,
+    actor: ActorOption,
+    comment: Annotated[str, typer.Option("--comment", help="意見")] = "",
+    year: YearOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """採決中の基本方針に投票する（会長・委員）。"""
+    command = build(CastVoteInput, actor=actor, ballot=ballot, comment=comment)
+    execute(ctx, council, year, command, as_json)
+
+
+@vote_app.command("close")
+def close_vote(
+    ctx: typer.Context,
+    council: CouncilOption,
+    actor: ActorOption,
+    year: YearOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """採決を締め切る。可決なら計画へ、否決なら校長の再提出を待つ（会長）。"""
+    execute(ctx, council, year, build(CloseVoteInput, actor=actor), as_json)
+
+
+plan_app = typer.Typer(help="活動計画（ステップ3）", no_args_is_help=True)
+
+
+@plan_app.command("submit")
+def submit_plan(
+    ctx: typer.Context,
+    council: CouncilOption,
+    actor: ActorOption,
+    file: Annotated[Path, typer.Option("--file", help="活動計画のYAMLファイル")],
+    year: YearOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """活動計画（活動・ねらい・日程・役割）を提出する（コーディネーター）。"""
+    activities = read_plan_file(file)
+    command = build(SubmitPlanInput, actor=actor, activities=activities)
+    execute(ctx, council, year, command, as_json)
+
+
+class ManualStep(StrEnum):
+    """Steps a coordinator completes by hand."""
+
+    COORDINATE = "coordinate"
+    ACT = "act"
+
+
+step_app = typer.Typer(help="連絡調整・活動（ステップ4・5）", no_args_is_help=True)
+
+
+@step_app.command("complete")
+def complete_step(
+    ctx: typer.Context,
+    council: CouncilOption,
+    actor: ActorOption,
+    step: Annotated[ManualStep, typer.Option("--step", help="coordinate または act")],
+    year: YearOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """連絡調整または活動のステップを完了する（コーディネーター）。"""
+    command = build(CompleteStepInput, actor=actor, step=Step(step.value))
+    execute(ctx, council, year, command, as_json)
+
+
+evaluate_app = typer.Typer(
+    help="ねらいの評価とサイクルの終了（ステップ6）", invoke_without_command=True
+)
+
+
+@evaluate_app.callback()
+def evaluate_aim(
+    ctx: typer.Context,
+    council: Annotated[str | None, typer.Option("--council", help="協議会ID")] = None,
+    actor: Annotated[str | None, typer.Option("--as", help="操作する人のID")] = None,
+    aim: Annotated[str | None, typer.Option("--aim", help="ねらいID")] = None,
+    rating: Annotated[
+        AimRating | None, typer.Option("--rating", help="met / partly / not_met")
+    ] = None,
+    comment: Annotated[str, typer.Option("--comment", help="評価のコメント")] = "",
+    year: YearOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """ねらいを評価する（会長）。`evaluate close` でサイクルを終える。"""
+    given = any(v is not None for v in (council, actor, aim, rating, year)) or comment
+    if ctx.invoked_subcommand is not None:
+        if given or as_json:
+            raise CliError(
+                "options_before_subcommand", group="evaluate", sub=ctx.invoked_subcommand
+            )
+        return
+    for option, value in (
+        ("--council", council),
+        ("--as", actor),
+        ("--aim", aim),
+        ("--rating", rating),
+    ):
+        if value is None:
+            raise CliError("missing_option", option=option)
+    assert council is not None and actor is not None and rating is not None
+    command = build(EvaluateAimInput, actor=actor, aim_id=aim, rating=rating, comment=comment)
+    execute(ctx, council, year, command, as_json)
+
+
+@evaluate_app.command("close")
+def close_cycle(
+    ctx: typer.Context,
+    council: CouncilOption,
+    actor: ActorOption,
+    year: YearOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """評価を締めくくり、この年度のサイクルを終える。次年度のサイクルが始まる（会長）。"""
+    execute(ctx, council, year, build(CloseCycleInput, actor=actor), as_json)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the cycle-moving commands to ``app``."""
+    app.command("meeting")(meeting)
+    app.add_typer(discussion_app, name="discussion")
+    app.add_typer(policy_app, name="policy")
+    app.add_typer(vote_app, name="vote")
+    app.add_typer(plan_app, name="plan")
+    app.add_typer(step_app, name="step")
+    app.add_typer(evaluate_app, name="evaluate")

@@ -1,0 +1,365 @@
+"""Talk to council cycles in Temporal: connect, start, send a command, read the state.
+
+No CLI code here, so that the CLI, the demo, tests and benchmarks share one way of turning
+Temporal's failures into the project's own errors: ``CommandRefused`` (the rules said no,
+nothing changed), ``CycleNotStarted`` (no such cycle) and ``WorkerTimeout`` (nobody
+answered in time).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from temporalio.client import (
+    Client,
+    WorkflowExecutionStatus,
+    WorkflowFailureError,
+    WorkflowHandle,
+    WorkflowUpdateFailedError,
+)
+from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
+from temporalio.service import RPCError, RPCStatusCode
+
+from config import Settings
+from domain.commands import Command
+from domain.model import CycleState
+from domain.refusals import Lang, render
+from workflows.inputs import STATE_QUERY, WORKFLOW_NAME, CycleInput, cycle_workflow_id
+
+#: The fiscal year (年度) runs April to March in Japan, whatever the machine's time zone.
+JAPAN = ZoneInfo("Asia/Tokyo")
+
+#: How long to wait for a worker to answer an update or a query before giving up.
+DEFAULT_TIMEOUT_SECONDS = 30.0
+
+#: The ``ApplicationError.type`` the workflow uses for a command the rules refused.
+REFUSAL_ERROR_TYPE = "Refusal"
+
+
+def fiscal_year_of(day: date) -> int:
+    """The fiscal year (April to March) that ``day`` falls in: 2027-03-31 is in 2026."""
+    return day.year if day.month >= 4 else day.year - 1
+
+
+def current_fiscal_year(now: datetime | None = None) -> int:
+    """Today's fiscal year, reckoned in Japan time."""
+    moment = now if now is not None else datetime.now(JAPAN)
+    return fiscal_year_of(moment.astimezone(JAPAN).date())
+
+
+class CommandRefused(Exception):
+    """The cycle refused a command; its state is unchanged. Carries the refusal code and
+    parameters so the reason can be shown in either language."""
+
+    def __init__(self, code: str, params: dict[str, str]) -> None:
+        self.code = code
+        self.params = params
+        super().__init__(render(code, params, "ja"))
+
+    def message(self, lang: Lang = "ja") -> str:
+        """The one-line reason in ``lang``."""
+        return render(self.code, self.params, lang)
+
+
+class CycleError(Exception):
+    """A cycle could not be reached or used. ``message(lang)`` gives the one-line reason."""
+
+    def message(self, lang: Lang = "ja") -> str:
+        """The one-line reason in ``lang``."""
+        raise NotImplementedError
+
+
+class CycleNotStarted(CycleError):
+    """No cycle exists for this council and fiscal year."""
+
+    def __init__(self, council_id: str, fiscal_year: int) -> None:
+        self.council_id = council_id
+        self.fiscal_year = fiscal_year
+        super().__init__(self.message("en"))
+
+    def message(self, lang: Lang = "ja") -> str:
+        """The one-line reason in ``lang``."""
+        if lang == "ja":
+            return (
+                f"協議会 {self.council_id} の{self.fiscal_year}年度のサイクルは開始されていません"
+            )
+        return f"no cycle has been started for council {self.council_id} in {self.fiscal_year}"
+
+
+class WorkerTimeout(CycleError):
+    """The cycle exists but no worker answered in time. An update may still be applied
+    later, when a worker picks it up; the message says so."""
+
+    def __init__(self, council_id: str, fiscal_year: int, seconds: float, update: bool) -> None:
+        self.council_id = council_id
+        self.fiscal_year = fiscal_year
+        self.seconds = seconds
+        self.update = update
+        super().__init__(self.message("en"))
+
+    def message(self, lang: Lang = "ja") -> str:
+        """The one-line reason in ``lang``."""
+        secs = f"{self.seconds:g}"
+        if lang == "ja":
+            later = "（コマンドは後で処理される場合があります）" if self.update else ""
+            return (
+                f"協議会 {self.council_id} の{self.fiscal_year}年度のサイクルから{secs}秒以内に"
+                f"応答がありません。ワーカーが起動しているか確認してください{later}"
+            )
+        later = " (the command may still be applied later)" if self.update else ""
+        return (
+            f"no answer from the {self.fiscal_year} cycle of council {self.council_id} within "
+            f"{secs}s; check that a worker is running{later}"
+        )
+
+
+class TemporalUnavailable(CycleError):
+    """The Temporal server could not be reached."""
+
+    def __init__(self, address: str, detail: str) -> None:
+        self.address = address
+        self.detail = detail
+        super().__init__(self.message("en"))
+
+    def message(self, lang: Lang = "ja") -> str:
+        """The one-line reason in ``lang``."""
+        if lang == "ja":
+            return f"Temporal サーバー {self.address} に接続できません: {self.detail}"
+        return f"cannot connect to the Temporal server at {self.address}: {self.detail}"
+
+
+class CycleFailed(CycleError):
+    """The cycle's workflow ended without opening (for example, an unknown council)."""
+
+    def __init__(self, council_id: str, fiscal_year: int, reason: str) -> None:
+        self.council_id = council_id
+        self.fiscal_year = fiscal_year
+        self.reason = reason
+        super().__init__(self.message("en"))
+
+    def message(self, lang: Lang = "ja") -> str:
+        """The one-line reason in ``lang``."""
+        if lang == "ja":
+            return (
+                f"協議会 {self.council_id} の{self.fiscal_year}年度のサイクルを"
+                f"開始できませんでした: {self.reason}"
+            )
+        return (
+            f"the {self.fiscal_year} cycle of council {self.council_id} failed to open: "
+            f"{self.reason}"
+        )
+
+
+class StartOutcome(StrEnum):
+    """What ``start_cycle`` found: a cycle it started, or one that already existed."""
+
+    STARTED = "started"
+    ALREADY_RUNNING = "already_running"
+    ALREADY_CLOSED = "already_closed"
+
+
+async def connect(settings: Settings) -> Client:
+    """A client for ``settings``' server and namespace, speaking pydantic models."""
+    try:
+        return await Client.connect(
+            settings.temporal_address,
+            namespace=settings.temporal_namespace,
+            data_converter=pydantic_data_converter,
+        )
+    except RuntimeError as exc:
+        # The SDK reports a refused or failed connection as a RuntimeError.
+        raise TemporalUnavailable(settings.temporal_address, _one_line(str(exc))) from exc
+
+
+async def start_cycle(
+    client: Client, settings: Settings, council_id: str, fiscal_year: int
+) -> StartOutcome:
+    """Start the council's cycle for ``fiscal_year``; idempotent.
+
+    A cycle that already exists, running or closed, is reported as such and left alone:
+    a closed year is never started again under the same id. Only a cycle that failed to
+    open (its council was unknown, say) may be started afresh.
+
+    The cycle opens asynchronously; ``state`` waits for it and reports a failure to open.
+    """
+    workflow_id = cycle_workflow_id(council_id, fiscal_year)
+    try:
+        await client.start_workflow(
+            WORKFLOW_NAME,
+            CycleInput(council_id=council_id, fiscal_year=fiscal_year),
+            id=workflow_id,
+            task_queue=settings.task_queue,
+            id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
+            id_conflict_policy=WorkflowIDConflictPolicy.FAIL,
+        )
+    except WorkflowAlreadyStartedError:
+        description = await client.get_workflow_handle(workflow_id).describe()
+        if description.status == WorkflowExecutionStatus.RUNNING:
+            return StartOutcome.ALREADY_RUNNING
+        return StartOutcome.ALREADY_CLOSED
+    return StartOutcome.STARTED
+
+
+async def send(
+    client: Client,
+    council_id: str,
+    fiscal_year: int,
+    command: Command,
+    answer_within: float = DEFAULT_TIMEOUT_SECONDS,
+) -> CycleState:
+    """Execute ``command`` as the update named ``command.kind``; return the new state.
+
+    Raises ``CommandRefused`` when the rules refuse it (nothing changed),
+    ``CycleNotStarted`` when there is no such cycle, ``WorkerTimeout`` when no worker
+    answered within ``answer_within`` seconds.
+    """
+    handle = _handle(client, council_id, fiscal_year)
+    try:
+        return await asyncio.wait_for(
+            handle.execute_update(command.kind, command, result_type=CycleState),
+            answer_within,
+        )
+    except WorkflowUpdateFailedError as exc:
+        refusal = _refusal_from(exc.cause)
+        if refusal is None:
+            # A failure that is not a refusal is a bug or an outage: never dress it up.
+            raise
+        raise refusal from exc
+    except TimeoutError as exc:
+        raise WorkerTimeout(council_id, fiscal_year, answer_within, update=True) from exc
+    except RPCError as exc:
+        if exc.status == RPCStatusCode.DEADLINE_EXCEEDED:
+            raise WorkerTimeout(council_id, fiscal_year, answer_within, update=True) from exc
+        if exc.status != RPCStatusCode.NOT_FOUND:
+            raise
+        # An update to a finished workflow is also NOT_FOUND; a finished cycle is a
+        # closed year, which the rules themselves would refuse.
+        if await _exists(handle):
+            raise CommandRefused("cycle_closed", {"year": str(fiscal_year)}) from exc
+        raise CycleNotStarted(council_id, fiscal_year) from exc
+
+
+async def state(
+    client: Client,
+    council_id: str,
+    fiscal_year: int,
+    answer_within: float = DEFAULT_TIMEOUT_SECONDS,
+) -> CycleState:
+    """The cycle's current state (a closed cycle keeps answering).
+
+    A cycle that has just been started answers only once it has read its council; this
+    waits for that, and raises ``CycleFailed`` when the cycle could not open at all
+    (an unknown council, say).
+    """
+    handle = _handle(client, council_id, fiscal_year)
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + answer_within
+    while True:
+        try:
+            current = await asyncio.wait_for(
+                handle.query(STATE_QUERY, result_type=CycleState | None),  # type: ignore[arg-type]
+                max(deadline - loop.time(), 0.1),
+            )
+        except TimeoutError as exc:
+            raise WorkerTimeout(council_id, fiscal_year, answer_within, update=False) from exc
+        except RPCError as exc:
+            if exc.status == RPCStatusCode.NOT_FOUND:
+                raise CycleNotStarted(council_id, fiscal_year) from exc
+            if exc.status == RPCStatusCode.DEADLINE_EXCEEDED:
+                # The server gave up waiting for a worker to answer the query.
+                raise WorkerTimeout(council_id, fiscal_year, answer_within, update=False) from exc
+            raise
+        if isinstance(current, CycleState):
+            return current
+        description = await handle.describe()
+        if description.status != WorkflowExecutionStatus.RUNNING:
+            raise CycleFailed(council_id, fiscal_year, await _failure_reason(handle))
+        if loop.time() >= deadline:
+            raise WorkerTimeout(council_id, fiscal_year, answer_within, update=False)
+        await asyncio.sleep(0.1)
+
+
+async def wait_for_state(
+    client: Client,
+    council_id: str,
+    fiscal_year: int,
+    answer_within: float = DEFAULT_TIMEOUT_SECONDS,
+) -> CycleState:
+    """Like ``state``, but waits up to ``answer_within`` seconds for a cycle that another
+    workflow is about to start (next year's cycle is started when evaluate closes)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + answer_within
+    while True:
+        try:
+            return await state(client, council_id, fiscal_year, answer_within)
+        except CycleNotStarted:
+            if loop.time() >= deadline:
+                raise
+            await asyncio.sleep(0.2)
+
+
+async def _failure_reason(handle: WorkflowHandle[Any, Any]) -> str:
+    """The innermost message of why a workflow ended without opening its cycle."""
+    try:
+        await handle.result()
+    except WorkflowFailureError as exc:
+        cause: BaseException = exc
+        while cause.__cause__ is not None:
+            cause = cause.__cause__
+        return _one_line(str(cause))
+    except Exception as exc:
+        return _one_line(f"{type(exc).__name__}: {exc}")
+    return "ended before opening"
+
+
+def _handle(client: Client, council_id: str, fiscal_year: int) -> WorkflowHandle[Any, Any]:
+    return client.get_workflow_handle(cycle_workflow_id(council_id, fiscal_year))
+
+
+async def _exists(handle: WorkflowHandle[Any, Any]) -> bool:
+    try:
+        await handle.describe()
+    except RPCError as exc:
+        if exc.status == RPCStatusCode.NOT_FOUND:
+            return False
+        raise
+    return True
+
+
+def _refusal_from(cause: BaseException | None) -> CommandRefused | None:
+    """The ``CommandRefused`` inside a failed update, or ``None`` when it is not one."""
+    if isinstance(cause, ApplicationError) and cause.type == REFUSAL_ERROR_TYPE:
+        detail = cause.details[0] if cause.details else None
+        if isinstance(detail, dict) and isinstance(detail.get("code"), str):
+            params = detail.get("params") or {}
+            return CommandRefused(detail["code"], {str(k): str(v) for k, v in params.items()})
+    return None
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+__all__ = [
+    "DEFAULT_TIMEOUT_SECONDS",
+    "CommandRefused",
+    "CycleError",
+    "CycleFailed",
+    "CycleNotStarted",
+    "StartOutcome",
+    "TemporalUnavailable",
+    "WorkerTimeout",
+    "connect",
+    "current_fiscal_year",
+    "fiscal_year_of",
+    "send",
+    "start_cycle",
+    "state",
+    "wait_for_state",
+]

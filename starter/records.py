@@ -1,0 +1,123 @@
+"""The CLI's way into the store: migrate, open a session, turn store errors into one line.
+
+Names of people are read here for tables only; JSON output carries opaque ids.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+from sqlalchemy import Engine
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+import store
+from config import Settings
+from starter.cli_common import CliError, one_line
+from starter.views import HistoryEntry, InboxEntry
+
+T = TypeVar("T")
+
+
+def _safe_url(url: str) -> str:
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def with_session(config: Settings, work: Callable[[Session], T]) -> T:
+    """Run ``work`` in one committed session on a migrated store.
+
+    Store errors (each one line already) and database failures become ``CliError``.
+    """
+    url = config.resolved_database_url()
+    engine: Engine | None = None
+    try:
+        store.migrate(url)
+        engine = store.make_engine(url)
+        with store.session_scope(engine) as session:
+            return work(session)
+    except store.StoreError as exc:
+        raise CliError("store_error", detail=one_line(str(exc))) from exc
+    except SQLAlchemyError as exc:
+        raise CliError("store_failed", url=_safe_url(url), detail=one_line(str(exc))) from exc
+    finally:
+        if engine is not None:
+            engine.dispose()
+
+
+def load_file(config: Settings, path: Path) -> tuple[str, store.LoadSummary]:
+    """Read a municipality file and load it (insert, update, delete to match the file);
+    return the municipality's name and what changed."""
+    data = _read_municipality(path)
+    summary = with_session(config, lambda session: store.load_municipality(session, data))
+    return data.municipality.name, summary
+
+
+def _read_municipality(path: Path) -> store.MunicipalityFile:
+    try:
+        return store.read_municipality_file(path)
+    except store.StoreError as exc:
+        raise CliError("store_error", detail=one_line(str(exc))) from exc
+
+
+def councils_of(config: Settings, municipality_id: str) -> list[str]:
+    """Ids of the municipality's councils, sorted."""
+    return with_session(config, lambda session: store.council_ids(session, municipality_id))
+
+
+def history(
+    config: Settings, council_id: str, fiscal_year: int | None
+) -> tuple[list[HistoryEntry], dict[str, str]]:
+    """The council's accepted commands (of one year if given) and the actors' names."""
+
+    def read(session: Session) -> tuple[list[HistoryEntry], dict[str, str]]:
+        rows = store.history(session, council_id, fiscal_year)
+        entries = [
+            HistoryEntry(
+                fiscal_year=row.fiscal_year,
+                seq=row.seq,
+                at=row.at,
+                step_before=row.step_before,
+                step_after=row.step_after,
+                action=row.action,
+                actor=row.actor,
+                changes=list(row.changes),
+            )
+            for row in rows
+        ]
+        names = store.person_names(session, sorted({e.actor for e in entries}))
+        return entries, names
+
+    return with_session(config, read)
+
+
+def inbox(config: Settings, person_id: str, unread_only: bool) -> list[InboxEntry]:
+    """``person_id``'s notifications, newest first."""
+
+    def read(session: Session) -> list[InboxEntry]:
+        return [
+            InboxEntry.model_validate(row.model_dump())
+            for row in store.inbox(session, person_id, unread_only)
+        ]
+
+    return with_session(config, read)
+
+
+def mark_read(config: Settings, person_id: str, notification_id: int) -> None:
+    """Mark one of ``person_id``'s notifications as read."""
+    with_session(config, lambda session: store.mark_read(session, person_id, notification_id))
+
+
+def council_known(config: Settings, council_id: str) -> bool:
+    """Whether the store knows the council."""
+
+    def check(session: Session) -> bool:
+        try:
+            store.council_setup(session, council_id)
+        except store.NotFound:
+            return False
+        return True
+
+    return with_session(config, check)

@@ -1,0 +1,181 @@
+"""Turn cycle states, command results and histories into what people read."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+
+from rich.table import Table
+
+from domain.base import SYSTEM_ACTOR
+from domain.model import STEP_ORDER, CycleState, PolicyStatus, PolicyVersion
+from domain.refusals import Lang
+from starter.cycles import JAPAN
+from starter.texts import action_name, step_name, text
+from starter.views import HistoryEntry
+
+_LABELS: dict[str, tuple[str, str]] = {
+    "council": ("協議会", "council"),
+    "year": ("年度", "fiscal year"),
+    "step": ("ステップ", "step"),
+    "since": ("開始", "since"),
+    "meetings": ("会議", "meetings"),
+    "vision": ("目指す子ども像", "vision"),
+    "policy": ("基本方針", "policy"),
+    "plan": ("計画", "plan"),
+    "evaluations": ("評価", "evaluations"),
+    "carried": ("前年度からの引き継ぎ", "carried over"),
+    "accepted": ("受け付けたコマンド", "accepted commands"),
+    "due": ("期限", "due dates"),
+    "paused": ("一時停止中", "paused"),
+    "item": ("項目", "item"),
+    "value": ("内容", "value"),
+    "none": ("なし", "none"),
+    "seq": ("番号", "#"),
+    "at": ("日時（日本時間）", "time (JST)"),
+    "action": ("操作", "action"),
+    "actor": ("実行者ID", "actor id"),
+    "name": ("氏名", "name"),
+    "changes": ("変更", "changes"),
+    "system": ("システム（期限の通知）", "system (deadline alert)"),
+}
+
+_POLICY_STATUS: dict[PolicyStatus, tuple[str, str]] = {
+    PolicyStatus.VOTING: ("採決中", "under vote"),
+    PolicyStatus.APPROVED: ("可決", "approved"),
+    PolicyStatus.REJECTED: ("否決", "rejected"),
+}
+
+_RATINGS: dict[str, tuple[str, str]] = {
+    "met": ("達成", "met"),
+    "partly": ("一部達成", "partly met"),
+    "not_met": ("未達成", "not met"),
+}
+
+
+def _pick(pair: tuple[str, str], lang: Lang) -> str:
+    return pair[0] if lang == "ja" else pair[1]
+
+
+def _label(key: str, lang: Lang) -> str:
+    return _pick(_LABELS[key], lang)
+
+
+def local_time(moment: datetime) -> str:
+    """A timestamp as people in Japan read it: ``2026-05-12 19:30``."""
+    return moment.astimezone(JAPAN).strftime("%Y-%m-%d %H:%M")
+
+
+def accepted_line(kind: str, state: CycleState, lang: Lang) -> str:
+    """The one line that confirms an accepted command, plus the vote result if any."""
+    line = text(
+        "accepted",
+        lang,
+        action=action_name(kind, lang),
+        council=state.council_id,
+        year=state.fiscal_year,
+        step=step_name(state.step, lang),
+    )
+    policy = state.current_policy
+    if kind == "close_vote" and policy is not None and policy.tally is not None:
+        key = "vote_passed" if policy.status is PolicyStatus.APPROVED else "vote_rejected"
+        tally = policy.tally
+        result = text(
+            key,
+            lang,
+            version=policy.version,
+            approve=tally.approve,
+            reject=tally.reject,
+            eligible=tally.eligible,
+        )
+        return f"{line}\n{result}"
+    return line
+
+
+def _policy_summary(policy: PolicyVersion, voters: int, lang: Lang) -> str:
+    status = _pick(_POLICY_STATUS[policy.status], lang)
+    if policy.tally is not None:
+        counts = f"{policy.tally.approve}-{policy.tally.reject}/{policy.tally.eligible}"
+    else:
+        counts = f"{len(policy.ballots)}/{voters}"
+    version = f"第{policy.version}版" if lang == "ja" else f"v{policy.version}"
+    return f"{version} {status} ({counts})"
+
+
+def state_table(state: CycleState, lang: Lang) -> Table:
+    """A two-column summary of a cycle's state."""
+    none = _label("none", lang)
+    table = Table(show_header=True)
+    table.add_column(_label("item", lang), no_wrap=True)
+    table.add_column(_label("value", lang))
+    table.add_row(_label("council", lang), state.council_id)
+    table.add_row(_label("year", lang), str(state.fiscal_year))
+    table.add_row(
+        _label("step", lang),
+        f"{step_name(state.step, lang)} ({_label('since', lang)} "
+        f"{local_time(state.step_opened_at)})",
+    )
+    if state.paused is not None:
+        table.add_row(
+            _label("paused", lang),
+            f"{state.paused.reason} ({state.paused.by}, {local_time(state.paused.since)})",
+        )
+    due = ", ".join(
+        f"{step_name(step, lang)} {day}"
+        for step, day in sorted(state.due_dates.items(), key=lambda item: STEP_ORDER.index(item[0]))
+    )
+    table.add_row(_label("due", lang), due or none)
+    table.add_row(_label("meetings", lang), str(len(state.meetings)))
+    table.add_row(_label("vision", lang), state.vision or none)
+    voters = len(state.roster.voters())
+    policies = ", ".join(_policy_summary(p, voters, lang) for p in state.policies)
+    table.add_row(_label("policy", lang), policies or none)
+    plan = "\n".join(
+        f"{act.planned_on} {act.title} ({', '.join(a.aim_id for a in act.aims)})"
+        for act in state.plan
+    )
+    table.add_row(_label("plan", lang), plan or none)
+    evaluations = "\n".join(
+        f"{ev.aim_id}: {_pick(_RATINGS[ev.rating.value], lang)}"
+        + (f" — {ev.comment}" if ev.comment else "")
+        for ev in state.evaluations.values()
+    )
+    table.add_row(_label("evaluations", lang), evaluations or none)
+    carried = "\n".join(
+        f"{f.from_year} {f.activity_title} / {f.aim_text}: "
+        f"{_pick(_RATINGS[f.rating.value], lang)}" + (f" — {f.comment}" if f.comment else "")
+        for f in state.carried_over
+    )
+    table.add_row(_label("carried", lang), carried or none)
+    table.add_row(_label("accepted", lang), str(state.accepted_commands))
+    return table
+
+
+def history_table(entries: Sequence[HistoryEntry], names: Mapping[str, str], lang: Lang) -> Table:
+    """Every accepted command, oldest first; the actor's name comes from the store."""
+    table = Table(show_header=True)
+    for key in ("year", "seq", "at", "step", "action", "actor", "name", "changes"):
+        table.add_column(_label(key, lang), no_wrap=key not in ("changes",))
+    for entry in entries:
+        if entry.step_before == entry.step_after:
+            step = step_name(entry.step_before, lang)
+        else:
+            step = f"{step_name(entry.step_before, lang)} → {step_name(entry.step_after, lang)}"
+        changes = ", ".join(
+            f"{c.field}: {c.before if c.before is not None else '-'} → "
+            f"{c.after if c.after is not None else '-'}"
+            for c in entry.changes
+            if c.field != "step"
+        )
+        table.add_row(
+            str(entry.fiscal_year),
+            str(entry.seq),
+            local_time(entry.at),
+            step,
+            action_name(entry.action, lang),
+            entry.actor,
+            names.get(entry.actor)
+            or (_label("system", lang) if entry.actor == SYSTEM_ACTOR else ""),
+            changes,
+        )
+    return table

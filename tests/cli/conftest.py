@@ -1,0 +1,129 @@
+"""A real environment for CLI tests: a real-time Temporal test server on a free port, the
+real worker in this process, a fresh store (SQLite file, or PostgreSQL when
+``TEST_DATABASE_URL`` is set), and the CLI run as ``python -m starter`` subprocesses.
+
+The CLI runs as a child process so that each invocation has its own event loop and exits
+through ``os._exit`` exactly as a user's would; it is awaited with asyncio so the worker in
+this process keeps serving while the CLI waits for it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import sys
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import SecretStr
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from config import Settings
+from embedded.server import ServerKind, embedded_temporal, free_port
+from worker.main import run_worker
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+CLI_TIMEOUT_SECONDS = 120.0
+
+
+@dataclass(frozen=True)
+class CliResult:
+    """What one CLI run printed and returned."""
+
+    args: tuple[str, ...]
+    code: int
+    stdout: str
+    stderr: str
+
+    def json(self) -> Any:
+        """The parsed stdout of a ``--json`` run."""
+        return json.loads(self.stdout)
+
+    def error_lines(self) -> list[str]:
+        """The lines on stderr (a failure must print exactly one)."""
+        return self.stderr.splitlines()
+
+
+class Cli:
+    """Runs ``python -m starter`` against the test environment."""
+
+    def __init__(self, env: dict[str, str]) -> None:
+        self.env = env
+
+    async def __call__(self, *args: str) -> CliResult:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "starter",
+            *args,
+            cwd=REPO_ROOT,
+            env=self.env,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        out, err = await asyncio.wait_for(process.communicate(), CLI_TIMEOUT_SECONDS)
+        assert process.returncode is not None
+        return CliResult(args, process.returncode, out.decode(), err.decode())
+
+    async def ok(self, *args: str) -> CliResult:
+        """Run and require success (exit 0, nothing on stderr)."""
+        result = await self(*args)
+        assert result.code == 0, f"{args}: exit {result.code}: {result.stderr}"
+        assert result.stderr == "", result.stderr
+        return result
+
+
+def _fresh_postgres(url: str, suffix: str) -> str:
+    """A database of its own next to ``url`` (``<name>_<suffix>``), created afresh on every
+    run (and left behind for inspection), so the CLI tests never share rows with other
+    suites."""
+    parsed = make_url(url)
+    name = f"{parsed.database}_{suffix}"
+    admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        admin.dispose()
+    return parsed.set(database=name).render_as_string(hide_password=False)
+
+
+@contextlib.asynccontextmanager
+async def cli_environment(tmp: Path, name: str) -> AsyncIterator[Cli]:
+    """Server, worker and store for one test module; the Kushiro example is loaded."""
+    base_url = os.environ.get("TEST_DATABASE_URL")
+    database_url = (
+        _fresh_postgres(base_url, f"cli_{name}") if base_url else f"sqlite:///{tmp / 'cli.db'}"
+    )
+    async with embedded_temporal(free_port(), tmp / "temporal", ServerKind.TEST_SERVER) as address:
+        settings = Settings(
+            temporal_address=address,
+            temporal_namespace="default",
+            task_queue="council-cycle",
+            data_dir=tmp / "data",
+            database_url=SecretStr(database_url),
+        )
+        env = {
+            **os.environ,
+            "TEMPORAL_ADDRESS": address,
+            "TEMPORAL_NAMESPACE": "default",
+            "TASK_QUEUE": settings.task_queue,
+            "DATA_DIR": str(settings.data_dir),
+            "DATABASE_URL": database_url,
+        }
+        stop = asyncio.Event()
+        worker = asyncio.create_task(run_worker(settings, stop))
+        try:
+            cli = Cli(env)
+            loaded = await cli("load", "examples/kushiro.yaml")
+            assert loaded.code == 0, loaded.stderr
+            yield cli
+        finally:
+            stop.set()
+            await worker
