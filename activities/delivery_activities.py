@@ -33,7 +33,7 @@ class DeliveryOutcome(StrEnum):
     """What one ``deliver`` call ended with (a retryable failure raises instead)."""
 
     SENT = "sent"
-    ALREADY_DONE = "already_done"  # sent or failed before: nothing sent now
+    ALREADY_DONE = "already_done"  # sent or failed before (or no address now): nothing sent
     FAILED = "failed"  # the receiver refused for good; recorded
 
 

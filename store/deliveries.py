@@ -148,20 +148,24 @@ def _get(session: Session, key: str, lock: bool = False) -> Delivery:
 
 
 def claim_delivery(session: Session, key: str, now: datetime) -> DeliveryJob | None:
-    """Start an attempt: ``None`` when the row is already sent or failed (nothing to do),
-    else the job, with the row marked ``sending`` and its attempt counted."""
+    """Start an attempt: the job, with the row marked ``sending`` and its attempt counted;
+    ``None`` when there is nothing to send: the row is sent or failed already, or the
+    person's address was removed since (then the row is marked failed, saying so)."""
     row = _get(session, key, lock=True)
     if row.status in (SENT, FAILED):
+        return None
+    person = session.get_one(Person, row.recipient_id)
+    address = person.email if row.channel == Channel.EMAIL else person.webhook_url
+    if address is None:
+        row.status = FAILED
+        row.last_error = f"宛先が削除されました (the {row.channel} address was removed)"
+        session.flush()
         return None
     unfinished = row.status == SENDING
     row.status = SENDING
     row.attempts += 1
     row.attempted_at = now
     note = session.get_one(Notification, row.notification_id)
-    person = session.get_one(Person, row.recipient_id)
-    address = person.email if row.channel == Channel.EMAIL else person.webhook_url
-    if address is None:
-        raise NotFound(f"'{row.recipient_id}' の{row.channel}の宛先が削除されています")
     session.flush()
     return DeliveryJob(
         delivery_key=key,

@@ -157,9 +157,12 @@ class CouncilCycleWorkflow:
         await self._serve_until_closed()
         # Let every accepted command finish recording before this run completes.
         await workflow.wait_condition(workflow.all_handlers_finished)
+        # Next year opens first: a channel that is down must not hold it up. Then this
+        # run waits for its deliveries, which would be abandoned if it completed now.
+        result = await self._open_next_year()
         if self._notifications:
             await asyncio.gather(*self._notifications)
-        return await self._open_next_year()
+        return result
 
     @workflow.query(name=STATE_QUERY)
     def state(self) -> CycleState | None:

@@ -15,6 +15,7 @@ from domain.deadlines import DeadlineRules, MonthDay
 from domain.events import Notice
 from domain.model import Step
 from store import InvalidMunicipalityFile, read_municipality_file
+from store.models import Person
 from tests.notify.conftest import load_notifycity
 from tests.store.support import EXAMPLES
 
@@ -121,3 +122,50 @@ def test_the_outbox_follows_preferences_and_configured_channels(
         rows = store.deliveries(session, "notifycity-c1", 2027)
         assert len(rows) == 3 and {r.status for r in rows} == {"pending"}
         assert len({r.delivery_id for r in rows}) == 3
+
+
+def test_claiming_counts_attempts_flags_an_unfinished_one_and_stops_once_sent(
+    clean_engine: Engine, tmp_path: Path
+) -> None:
+    load_notifycity(clean_engine, "http://127.0.0.1:9", tmp_path)
+    key = _queue_for_chair(clean_engine)
+    with store.session_scope(clean_engine) as session:
+        first = store.claim_delivery(session, f"{key}/email", NOW)
+    with store.session_scope(clean_engine) as session:
+        second = store.claim_delivery(session, f"{key}/email", NOW)  # the first one died
+    assert first is not None and second is not None
+    assert (first.attempt, first.after_unfinished_attempt) == (1, False)
+    assert (second.attempt, second.after_unfinished_attempt) == (2, True)
+    assert first.delivery_id == second.delivery_id and first.address == "chair@notify.example.jp"
+    with store.session_scope(clean_engine) as session:
+        store.mark_delivery_sent(session, f"{key}/email", NOW)
+        assert store.claim_delivery(session, f"{key}/email", NOW) is None
+        assert not store.mark_delivery_failed(session, f"{key}/email", "late timeout")
+        [row] = store.deliveries(session, "notifycity-c1", 2027, status="sent")
+    assert (row.attempts, row.sent_at) == (2, NOW)
+
+
+def test_a_delivery_whose_address_was_removed_fails_instead_of_retrying(
+    clean_engine: Engine, tmp_path: Path
+) -> None:
+    load_notifycity(clean_engine, "http://127.0.0.1:9", tmp_path)
+    key = _queue_for_chair(clean_engine)
+    with store.session_scope(clean_engine) as session:
+        session.get_one(Person, "n-chair").webhook_url = None
+    with store.session_scope(clean_engine) as session:
+        assert store.claim_delivery(session, f"{key}/webhook", NOW) is None
+        assert store.failed_deliveries_count(session, "notifycity-c1", 2027) == 1
+        [row] = store.deliveries(session, "notifycity-c1", 2027, status="failed")
+    assert row.channel == Channel.WEBHOOK and "removed" in (row.last_error or "")
+
+
+def _queue_for_chair(engine: Engine) -> str:
+    key = "notifycity-c1/2027/1/step_opened/n-chair"
+    data = NotifyInput(
+        council_id="notifycity-c1", fiscal_year=2027, event_seq=1, step="discuss",
+        notice=Notice(template="step_opened", recipients=("n-chair",)),
+    )  # fmt: skip
+    with store.session_scope(engine) as session:
+        store.deliver_inbox(session, key, data, "n-chair", "件名", "本文")
+        store.enqueue_deliveries(session, key, {Channel.EMAIL, Channel.WEBHOOK}, NOW)
+    return key
