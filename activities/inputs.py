@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -100,3 +100,22 @@ RECORD_EVENT = "record_event"
 NOTIFY = "notify"
 DELIVER = "deliver"
 RECORD_DELIVERY_FAILED = "record_delivery_failed"
+
+
+class CheckVolunteersInput(_Model):
+    """May these registered volunteers be recorded at the council's activity held ``on``?"""
+
+    council_id: str
+    volunteer_ids: tuple[str, ...]
+    on: date
+
+
+class VolunteerCheck(_Model):
+    """The answer: ``code`` is ``None`` when every volunteer may be recorded, else the
+    refusal code (``volunteer_expired``…) and its params, naming the first volunteer."""
+
+    code: str | None = None
+    params: dict[str, str] = {}
+
+
+CHECK_VOLUNTEERS = "check_volunteers"

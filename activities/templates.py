@@ -69,15 +69,6 @@ _TEMPLATES: dict[str, tuple[str, str, str, str]] = {
         "[{council}] Policy version {version}: {result}",
         "Approve {approve}, reject {reject} of {eligible} members.\nNext: {follow_en}",
     ),
-    "task_assigned": (
-        "【{council}】タスク「{title}」が割り当てられました（期限: {due}）",
-        "{council}の「{step_ja}」ステップで、タスク「{title}」（{task_id}）があなたに"
-        "割り当てられました。期限は{due}です。\n"
-        "次にすること: 内容を確認し、期限までに完了を登録してください。",
-        "[{council}] Task '{title}' is assigned to you (due {due})",
-        "Task '{title}' ({task_id}) at step '{step}' is yours, due {due}.\n"
-        "Next: check it and mark it done by the due date.",
-    ),
     "reminder": (
         "【{council}】「{step_ja}」の期限まであと{days}日です（{due}）",
         "{council}の「{step_ja}」の期限は{due}です。\n次にすること: {next_ja}",
@@ -118,6 +109,31 @@ _TEMPLATES: dict[str, tuple[str, str, str, str]] = {
         "次にすること: {next_ja}",
         "[{council}] The cycle has resumed",
         "The cycle resumed at '{step}' (due {due}).\nNext: {next_en}",
+    ),
+    "task_assigned": (
+        "【{council}】連絡調整のタスクが割り当てられました（{count}件）",
+        "{council}の連絡調整のタスクがあなたの担当になりました: {title}（{task_id}）。\n"
+        "期限: {due}（複数の場合は最も早い期限）\n"
+        "次にすること: 内容を確認して引き受け（task claim）、終わったら完了（task complete）を"
+        "記録してください。",
+        "[{council}] Coordination tasks assigned to you ({count})",
+        "You now own: {title} ({task_id}), due {due}.\nNext: claim them, then record each as done.",
+    ),
+    "task_reminder": (
+        "【{council}】タスク「{title}」の期限は明日（{due}）です",
+        "{council}の連絡調整のタスク「{title}」（{task_id}）は{due}が期限です。\n"
+        "次にすること: 終わったら完了（task complete）を記録してください。"
+        "不要になった場合は理由を添えて不要（task waive）にしてください。",
+        "[{council}] Task '{title}' is due tomorrow ({due})",
+        "Task {task_id} is due on {due}.\nNext: record it as complete, or waive it with a reason.",
+    ),
+    "task_overdue": (
+        "【{council}】タスク「{title}」が期限（{due}）を過ぎています",
+        "{council}の連絡調整のタスク「{title}」（{task_id}）は期限の{due}を過ぎました。\n"
+        "次にすること: 担当者は状況を確認して完了を記録してください。"
+        "統括コーディネーターは必要なら担当を変更（task reassign）してください。",
+        "[{council}] Task '{title}' is overdue (due {due})",
+        "Task {task_id} was due on {due}.\nNext: the owner completes it; the chief may reassign.",
     ),
     "cycle_closed": (
         "【{council}】{year}年度のサイクルが終了しました",

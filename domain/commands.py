@@ -13,6 +13,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from domain.model import AimRating, Ballot, PlannedActivity, Step
+from domain.tasks import CancelReason
 
 ActorId = Annotated[str, Field(min_length=1, max_length=64)]
 
@@ -131,6 +132,75 @@ class AlertInput(_Command):
     days: int
 
 
+# --- coordination tasks and activity records (coordinate and act) -------------------
+
+TaskId = Annotated[str, Field(min_length=1, max_length=80)]
+
+
+class ClaimTaskInput(_Command):
+    """A coordinator takes an unassigned task, or confirms a task assigned to them."""
+
+    kind: Literal["claim_task"] = "claim_task"
+    task_id: TaskId
+
+
+class CompleteTaskInput(_Command):
+    """The task's owner (or the chief coordinator) marks it done, saying what came of it."""
+
+    kind: Literal["complete_task"] = "complete_task"
+    task_id: TaskId
+    outcome: str = Field(min_length=1, max_length=2000)
+
+
+class ReassignTaskInput(_Command):
+    """The chief coordinator or the board hands a task to another coordinator."""
+
+    kind: Literal["reassign_task"] = "reassign_task"
+    task_id: TaskId
+    new_owner: ActorId
+    reason: str = ""
+
+
+class WaiveTaskInput(_Command):
+    """The task is not needed after all (its owner, the chief coordinator or the board
+    says so, with a reason)."""
+
+    kind: Literal["waive_task"] = "waive_task"
+    task_id: TaskId
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class RecordActivityInput(_Command):
+    """A coordinator records a held activity: date, children taking part, the registered
+    volunteers who came (registry ids only), notes."""
+
+    kind: Literal["record_activity"] = "record_activity"
+    activity_id: str = Field(min_length=1, max_length=64)
+    held_on: date
+    children: int = Field(ge=0, le=100_000)
+    volunteer_ids: tuple[ActorId, ...] = ()
+    notes: str = Field(default="", max_length=4000)
+
+
+class CancelActivityInput(_Command):
+    """A coordinator records that an activity was cancelled, and why."""
+
+    kind: Literal["cancel_activity"] = "cancel_activity"
+    activity_id: str = Field(min_length=1, max_length=64)
+    reason: CancelReason
+    notes: str = Field(default="", max_length=4000)
+
+
+class TaskAlertInput(_Command):
+    """Not sent by people: the record of a task reminder or overdue notice the cycle
+    itself raised."""
+
+    kind: Literal["task_alert"] = "task_alert"
+    task_id: TaskId
+    alert_kind: str
+    due: date
+
+
 Command = Annotated[
     RecordMeetingInput
     | CloseDiscussionInput
@@ -145,6 +215,13 @@ Command = Annotated[
     | PauseCycleInput
     | ResumeCycleInput
     | RemindInput
-    | AlertInput,
+    | AlertInput
+    | ClaimTaskInput
+    | CompleteTaskInput
+    | ReassignTaskInput
+    | WaiveTaskInput
+    | RecordActivityInput
+    | CancelActivityInput
+    | TaskAlertInput,
     Field(discriminator="kind"),
 ]

@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from domain.commands import Command
 from domain.model import Step
+from domain.tasks import CoordinationTask
 
 
 class Change(BaseModel):
@@ -49,6 +50,8 @@ class CycleEvent(BaseModel):
     changes: tuple[Change, ...] = ()
     command: Command
     notices: tuple[Notice, ...] = ()
+    # The coordination tasks this command created or changed, as they are after it.
+    tasks: tuple[CoordinationTask, ...] = ()
 
     @property
     def business_key(self) -> str:

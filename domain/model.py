@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from domain.base import STEP_ORDER, VOTING_ROLES, Frozen, Role, Step, next_step
 from domain.deadlines import DeadlineRules
+from domain.tasks import ActivityRecord, CoordinationTask, PlannedTask
 
 
 class RosterEntry(Frozen):
@@ -154,6 +155,8 @@ class PlannedActivity(Frozen):
     planned_on: date
     aims: tuple[Aim, ...] = Field(min_length=1)
     roles: tuple[RoleAssignment, ...] = ()
+    # The coordination checklist; left out, the kind's default checklist is used.
+    tasks: tuple[PlannedTask, ...] | None = Field(default=None, min_length=1)
 
 
 class AimRating(StrEnum):
@@ -218,6 +221,8 @@ class CycleState(BaseModel):
     due_dates: dict[Step, date] = Field(default_factory=dict)
     alerts_sent: list[str] = Field(default_factory=list)
     paused: Pause | None = None
+    tasks: list[CoordinationTask] = Field(default_factory=list)
+    activity_records: dict[str, ActivityRecord] = Field(default_factory=dict)
 
     @property
     def current_policy(self) -> PolicyVersion | None:
@@ -227,6 +232,14 @@ class CycleState(BaseModel):
     def aims(self) -> dict[str, tuple[PlannedActivity, Aim]]:
         """Every aim in the plan by id, with the activity it belongs to."""
         return {aim.aim_id: (act, aim) for act in self.plan for aim in act.aims}
+
+    def task(self, task_id: str) -> CoordinationTask | None:
+        """The coordination task with ``task_id``, if there is one."""
+        return next((t for t in self.tasks if t.task_id == task_id), None)
+
+    def activity(self, activity_id: str) -> PlannedActivity | None:
+        """The planned activity with ``activity_id``, if there is one."""
+        return next((a for a in self.plan if a.activity_id == activity_id), None)
 
 
 __all__ = [

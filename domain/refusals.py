@@ -99,6 +99,68 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "「{step}」の督促は本日（{day}）送信済みです",
         "a reminder for '{step}' was already sent today ({day})",
     ),
+    "step_closes_itself": (
+        "「{step}」ステップは、すべてのタスク・活動が終わると自動で完了します（手動では完了できません）",
+        "step '{step}' closes by itself when all its tasks or activities are done",
+    ),
+    "unknown_task": (
+        "タスク {task_id} はこのサイクルにありません",
+        "task {task_id} is not in this cycle",
+    ),
+    "task_closed": (
+        "タスク {task_id} はすでに終わっています（{status}）",
+        "task {task_id} is already closed ({status})",
+    ),
+    "task_not_yours": (
+        "タスク {task_id} の担当は {owner} です。担当者か統括コーディネーターが行ってください",
+        "task {task_id} belongs to {owner}; its owner or the chief coordinator does this",
+    ),
+    "task_owned_by_other": (
+        "タスク {task_id} はすでに {owner} の担当です。担当の変更は統括コーディネーターが行います",
+        "task {task_id} already belongs to {owner}; the chief coordinator reassigns tasks",
+    ),
+    "task_already_claimed": (
+        "タスク {task_id} はすでに引き受け済みです",
+        "task {task_id} is already claimed",
+    ),
+    "task_owner_not_coordinator": (
+        "{owner} はこの協議会のコーディネーターではないため、タスク {task_id} を担当できません",
+        "{owner} is not a coordinator of this council and cannot own task {task_id}",
+    ),
+    "task_same_owner": (
+        "タスク {task_id} はすでに {owner} の担当です",
+        "task {task_id} already belongs to {owner}",
+    ),
+    "unknown_activity": (
+        "活動 {activity_id} は計画にありません",
+        "activity {activity_id} is not in the plan",
+    ),
+    "activity_already_recorded": (
+        "活動 {activity_id} はすでに記録されています（{outcome}）",
+        "activity {activity_id} is already recorded ({outcome})",
+    ),
+    "held_in_future": (
+        "実施日 {held_on} は未来の日付です（今日は {today}）",
+        "the date held, {held_on}, is in the future (today is {today})",
+    ),
+    "volunteer_unknown": (
+        "ボランティア {volunteer_id} は登録されていません",
+        "volunteer {volunteer_id} is not registered",
+    ),
+    "volunteer_withdrawn": (
+        "ボランティア {volunteer_id} は {withdrawn_on} に登録を取り消しています",
+        "volunteer {volunteer_id} withdrew on {withdrawn_on}",
+    ),
+    "volunteer_expired": (
+        "ボランティア {volunteer_id} の登録は {expires_on} に期限切れです（活動日 {on}）。"
+        "登録を更新してから記録してください",
+        "volunteer {volunteer_id}'s registration expired on {expires_on} (activity on {on}); "
+        "renew it before recording",
+    ),
+    "volunteer_not_yet_registered": (
+        "ボランティア {volunteer_id} の登録日は {registered_on} で、活動日 {on} より後です",
+        "volunteer {volunteer_id} registered on {registered_on}, after the activity on {on}",
+    ),
     "step_not_manual": (
         "「{step}」は手動で完了できるステップではありません",
         "step '{step}' cannot be completed by hand",
@@ -130,6 +192,13 @@ ACTION_NAMES_JA: dict[str, str] = {
     "resume_cycle": "再開",
     "remind": "督促",
     "alert": "期限の通知",
+    "claim_task": "タスクの引き受け",
+    "complete_task": "タスクの完了",
+    "reassign_task": "タスクの担当変更",
+    "waive_task": "タスクを不要にする",
+    "record_activity": "活動の記録",
+    "cancel_activity": "活動の中止",
+    "task_alert": "タスクの期限の通知",
 }
 
 ROLE_NAMES_JA: dict[str, str] = {
@@ -139,6 +208,15 @@ ROLE_NAMES_JA: dict[str, str] = {
     "coordinator": "コーディネーター",
     "chief_coordinator": "統括コーディネーター",
     "board_admin": "教育委員会",
+}
+
+
+#: How a task or an activity ended, as people read it.
+OUTCOME_NAMES_JA: dict[str, str] = {
+    "completed": "完了",
+    "waived": "不要",
+    "held": "実施",
+    "cancelled": "中止",
 }
 
 
@@ -154,6 +232,9 @@ def render(code: str, params: dict[str, str], lang: Lang = "ja") -> str:
             shown["action"] = ACTION_NAMES_JA.get(shown["action"], shown["action"])
         if "roles" in shown:
             shown["roles"] = "・".join(ROLE_NAMES_JA.get(r, r) for r in shown["roles"].split(","))
+        for key in ("status", "outcome"):
+            if key in shown:
+                shown[key] = OUTCOME_NAMES_JA.get(shown[key], shown[key])
     return (ja if lang == "ja" else en).format(**shown)
 
 

@@ -42,6 +42,16 @@ from domain.model import (
 )
 from domain.oversight import OVERSIGHT_HANDLERS, OVERSIGHT_PERMISSIONS, UNPAUSABLE
 from domain.refusals import Refusal
+from domain.task_alerts import TASK_ALERT_HANDLERS, TaskAlert, task_alert_command
+from domain.task_rules import (
+    TASK_HANDLERS,
+    TASK_PERMISSIONS,
+    TASK_STEPS,
+    assigned_notices,
+    changed_tasks,
+    create_tasks,
+    refuse_complete_step,
+)
 
 
 class Decision(NamedTuple):
@@ -89,6 +99,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "evaluate_aim": frozenset({Role.CHAIR}),
     "close_cycle": frozenset({Role.CHAIR}),
     **OVERSIGHT_PERMISSIONS,
+    **TASK_PERMISSIONS,
 }
 
 # The step each command belongs to; ``None`` means any open step.
@@ -103,10 +114,8 @@ COMMAND_STEP: dict[str, Step | None] = {
     "evaluate_aim": Step.EVALUATE,
     "close_cycle": Step.EVALUATE,
     **dict.fromkeys(OVERSIGHT_PERMISSIONS),
+    **TASK_STEPS,
 }
-
-#: Steps that, for now, a coordinator closes by hand.
-MANUAL_STEPS: frozenset[Step] = frozenset({Step.COORDINATE, Step.ACT})
 
 
 def execute(state: CycleState, command: Command, at: datetime) -> Decision:
@@ -121,6 +130,11 @@ def fire_alert(state: CycleState, alert: Alert, at: datetime) -> Decision:
         actor=SYSTEM_ACTOR, alert_kind=alert.kind, step=alert.step, due=alert.due, days=alert.days
     )
     return _decide(state, command, at)
+
+
+def fire_task_alert(state: CycleState, alert: TaskAlert, at: datetime) -> Decision:
+    """Record that the cycle reminded a task's owner (or told them it is overdue)."""
+    return _decide(state, task_alert_command(alert, SYSTEM_ACTOR), at)
 
 
 def _decide(state: CycleState, command: Command, at: datetime) -> Decision:
@@ -144,6 +158,7 @@ def _decide(state: CycleState, command: Command, at: datetime) -> Decision:
         changes=changes,
         command=command,
         notices=notices,
+        tasks=changed_tasks(state, draft),
     )
     return Decision(draft, event)
 
@@ -193,7 +208,7 @@ def findings_for_next_year(state: CycleState) -> list[CarriedFinding]:
 
 
 def _check_actor_and_step(state: CycleState, command: Command) -> None:
-    if command.kind == "alert":
+    if command.kind in ("alert", "task_alert"):
         raise Refusal("system_only", action=command.kind)
     if state.step is Step.CLOSED:
         raise Refusal("cycle_closed", year=str(state.fiscal_year))
@@ -360,20 +375,18 @@ def _submit_plan(state: CycleState, cmd: Command, at: datetime) -> Effects:
             raise Refusal("duplicate_id", id=ident)
         seen.add(ident)
     state.plan = list(cmd.activities)
+    state.tasks = create_tasks(state, cmd.activities, at)
     state.step = next_step(state.step)
     change = Change(field="plan", before=None, after=f"{len(cmd.activities)} activities")
-    return (change,), ()
+    return (change,), assigned_notices(state.tasks)
 
 
 def _complete_step(state: CycleState, cmd: Command, at: datetime) -> Effects:
     assert isinstance(cmd, CompleteStepInput)
-    if cmd.step not in MANUAL_STEPS:
-        raise Refusal("step_not_manual", step=cmd.step)
-    if state.step is not cmd.step:
-        raise Refusal("wrong_step", current=state.step, expected=cmd.step, action=cmd.kind)
-    state.steps_completed_by[cmd.step] = cmd.actor
-    state.step = next_step(state.step)
-    return (), ()
+    # Coordinate and act close by themselves when their tasks and activities are done;
+    # every other step has its own closing command.
+    refuse_complete_step(cmd.step)
+    raise Refusal("step_not_manual", step=cmd.step)
 
 
 def _evaluate_aim(state: CycleState, cmd: Command, at: datetime) -> Effects:
@@ -412,6 +425,8 @@ _HANDLERS: dict[str, Callable[[CycleState, Command, datetime], Effects]] = {
     "evaluate_aim": _evaluate_aim,
     "close_cycle": _close_cycle,
     **OVERSIGHT_HANDLERS,
+    **TASK_HANDLERS,
+    **TASK_ALERT_HANDLERS,
 }
 
 # Keep the three tables in step with each other: a command missing from one is a bug.

@@ -22,7 +22,7 @@ from typer._click.exceptions import NoArgsIsHelpError, UsageError
 from config import Settings
 from domain.model import CycleState
 from domain.refusals import Lang
-from starter import cli_oversight, cli_records, cli_steps, cycles, notify_cli
+from starter import cli_oversight, cli_records, cli_steps, cycles, notify_cli, tasks_cli
 from starter.cli_common import (
     CliError,
     CliSession,
@@ -195,6 +195,7 @@ cli_steps.register(app)
 cli_oversight.register(app, cycle_app)
 cli_records.register(app)
 notify_cli.register(app)
+tasks_cli.register(app)
 
 
 def run(args: Sequence[str]) -> int:

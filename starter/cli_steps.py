@@ -200,7 +200,7 @@ def complete_step(
     year: YearOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """連絡調整または活動のステップを完了する（コーディネーター）。"""
+    """（旧コマンド）連絡調整・活動はタスクと活動の記録で自動的に完了するため、常に拒否される。"""
     command = build(CompleteStepInput, actor=actor, step=Step(step.value))
     execute(ctx, council, year, command, as_json)
 

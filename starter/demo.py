@@ -12,7 +12,7 @@ cycle, which opens at discuss with the findings carried over.
 from __future__ import annotations
 
 import asyncio
-from datetime import date
+from datetime import date, datetime
 from itertools import cycle
 from pathlib import Path
 
@@ -25,12 +25,14 @@ from domain.commands import (
     CloseDiscussionInput,
     CloseVoteInput,
     Command,
-    CompleteStepInput,
+    CompleteTaskInput,
     EvaluateAimInput,
+    RecordActivityInput,
     RecordMeetingInput,
     SubmitPlanInput,
     SubmitPolicyInput,
 )
+from domain.deadlines import JST
 from domain.model import AimRating, Ballot, CycleState, PlannedActivity, Role, Step
 from domain.refusals import Lang
 from starter import cycles, records
@@ -201,8 +203,25 @@ async def _walk(
     demo.heading("3. 計画", "3. plan")
     state = await demo.send(SubmitPlanInput(actor=planner, activities=plan))
     demo.heading("4. 連絡調整 / 5. 活動", "4. coordinate / 5. act")
-    await demo.send(CompleteStepInput(actor=planner, step=Step.COORDINATE))
-    await demo.send(CompleteStepInput(actor=planner, step=Step.ACT))
+    # Each task done by its owner; coordinate closes by itself with the last one.
+    for task in state.tasks:
+        note = demo.t(f"{task.title}：手配済み", f"{task.task_id}: arranged")
+        await demo.send(
+            CompleteTaskInput(actor=task.owner or planner, task_id=task.task_id, outcome=note)
+        )
+    # Each activity recorded (not after today: activities are recorded once held); act
+    # closes by itself with the last record.
+    today = datetime.now(JST).date()
+    for number, activity in enumerate(plan):
+        await demo.send(
+            RecordActivityInput(
+                actor=planner,
+                activity_id=activity.activity_id,
+                held_on=min(activity.planned_on, today),
+                children=24 + 6 * number,
+                notes=demo.t("予定どおり実施した", "held as planned"),
+            )
+        )
 
     demo.heading("6. 評価", "6. evaluate")
     ratings = cycle(_RATINGS)

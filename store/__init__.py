@@ -37,20 +37,45 @@ from store.directory import (
 from store.errors import ConflictingId, InvalidMunicipalityFile, NotFound, StoreError
 from store.municipality_file import MunicipalityFile, read_municipality_file
 from store.notifications import InboxRow, deliver_inbox, inbox, mark_read
+from store.tasks import ActivityRecordView, TaskView, activity_records, tasks_for, visible_councils
+from store.volunteer_csv import ImportReport, InvalidVolunteerFile, import_volunteers
+from store.volunteers import (
+    ResourceEntry,
+    ResourceRow,
+    VolunteerEntry,
+    VolunteerRow,
+    check_volunteers,
+    renew_volunteer,
+    resources,
+    upsert_resource,
+    upsert_volunteer,
+    volunteers,
+    withdraw_volunteer,
+)
 
 __all__ = [
+    "ActivityRecordView",
     "ConflictingId",
     "CycleRow",
     "DeliveryJob",
     "DeliveryRow",
     "HistoryRow",
+    "ImportReport",
     "InboxRow",
     "InvalidMunicipalityFile",
+    "InvalidVolunteerFile",
     "LoadSummary",
     "MunicipalityFile",
     "NotFound",
     "PersonContact",
+    "ResourceEntry",
+    "ResourceRow",
     "StoreError",
+    "TaskView",
+    "VolunteerEntry",
+    "VolunteerRow",
+    "activity_records",
+    "check_volunteers",
     "claim_delivery",
     "council_ids",
     "council_name",
@@ -61,6 +86,7 @@ __all__ = [
     "enqueue_deliveries",
     "failed_deliveries_count",
     "history",
+    "import_volunteers",
     "inbox",
     "list_cycles",
     "load_municipality",
@@ -75,6 +101,14 @@ __all__ = [
     "record_cycle_opened",
     "record_delivery_error",
     "record_event",
+    "renew_volunteer",
+    "resources",
     "session_factory",
     "session_scope",
+    "tasks_for",
+    "upsert_resource",
+    "upsert_volunteer",
+    "visible_councils",
+    "volunteers",
+    "withdraw_volunteer",
 ]

@@ -31,6 +31,7 @@ from store.models import (
     School,
 )
 from store.municipality_file import MunicipalityFile, apply_deadlines
+from store.volunteers import upsert_resource
 
 
 class LoadSummary(BaseModel):
@@ -176,6 +177,10 @@ def load_municipality(session: Session, data: MunicipalityFile) -> LoadSummary:
         counter,
         partial(_new_staff, muni_id),
     )
+    for resource in data.resources:
+        done = upsert_resource(session, muni_id, resource)
+        counter.inserted += done == "inserted"
+        counter.updated += done == "updated"
     session.flush()
     return LoadSummary(
         municipality_id=muni_id,

@@ -35,6 +35,9 @@ Format (every id is a string of letters, digits, ``-``, ``_`` or ``.``, at most 
         deadlines: {due: {approve: 06-15}}   # optional; overrides the municipality's
         members:
           - {person: kushiro-chuo-chair, roles: [chair]}   # chair|member|principal|coordinator
+    resources:          # optional: the community resource list (地域人材・資源リスト)
+      - {id: asahikawa-r1, name: 旭川木工組合, kind: 企業・団体, contact: 0166-00-0000,
+         notes: 木工教室の講師}
 
 Every cross-reference (a school's district, a council's schools, a member or staff
 person) must name an id defined in the same file, and ids must be unique within their
@@ -61,6 +64,7 @@ from pydantic import (
 from domain.deadlines import DeadlineRules, MonthDay
 from domain.model import Role, Step, VoteRule
 from store.errors import InvalidMunicipalityFile
+from store.volunteers import ResourceEntry
 
 Identifier = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.-]+$")]
 Text = Annotated[str, Field(min_length=1, max_length=200)]
@@ -222,6 +226,8 @@ class MunicipalityFile(_Strict):
     people: tuple[PersonEntry, ...] = ()
     staff: tuple[StaffEntry, ...] = ()
     councils: tuple[CouncilEntry, ...] = ()
+    # The community resource list (地域人材・資源リスト); optional.
+    resources: tuple[ResourceEntry, ...] = ()
 
     @model_validator(mode="after")
     def _references_resolve(self) -> MunicipalityFile:
@@ -229,6 +235,7 @@ class MunicipalityFile(_Strict):
         school_ids = _unique_ids("schools", [s.id for s in self.schools])
         person_ids = _unique_ids("people", [p.id for p in self.people])
         _unique_ids("councils", [c.id for c in self.councils])
+        _unique_ids("resources", [r.id for r in self.resources])
         for i, school in enumerate(self.schools):
             if school.district is not None and school.district not in district_ids:
                 raise ValueError(f"schools[{i}].district: unknown district '{school.district}'")

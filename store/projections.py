@@ -32,6 +32,7 @@ from store.models import (
     PolicyVersionRow,
     VoteRow,
 )
+from store.tasks import project_tasks
 
 #: Dates people read (the approval date) are Japanese calendar dates.
 JAPAN = ZoneInfo("Asia/Tokyo")
@@ -63,7 +64,9 @@ def project(session: Session, cycle: Cycle, event: CycleEvent, is_latest: bool) 
         _project_plan(session, cycle, command)
     elif isinstance(command, EvaluateAimInput):
         _project_evaluation(session, cycle, event, command)
-    # complete_step and close_cycle only move the step, handled below for every command.
+    # Tasks and activity records (coordinate and act) have their own projection.
+    project_tasks(session, cycle, event)
+    # close_cycle only moves the step, handled below for every command.
     if is_latest and event.step_after is not event.step_before:
         cycle.step = event.step_after.value
         cycle.step_opened_at = at

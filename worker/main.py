@@ -18,6 +18,7 @@ from activities.channels.email import SmtpSender
 from activities.channels.webhook import WebhookSender
 from activities.cycle_activities import CycleActivities
 from activities.delivery_activities import DeliveryActivities
+from activities.task_activities import TaskActivities
 from config import Settings
 from store.db import make_engine, migrate
 from workflows.council_cycle import CouncilCycleWorkflow
@@ -61,6 +62,7 @@ def activities_for(engine: Engine, senders: Senders) -> list[Callable[..., Any]]
         cycle.notify,
         delivery.deliver,
         delivery.record_delivery_failed,
+        TaskActivities(engine).check_volunteers,
     ]
 
 

@@ -19,7 +19,7 @@ from datetime import timedelta
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
-from temporalio.exceptions import ActivityError, ApplicationError, WorkflowAlreadyStartedError
+from temporalio.exceptions import ActivityError, WorkflowAlreadyStartedError
 
 with workflow.unsafe.imports_passed_through():
     from pydantic import BaseModel
@@ -65,10 +65,14 @@ with workflow.unsafe.imports_passed_through():
         execute,
         findings_for_next_year,
         fire_alert,
+        fire_task_alert,
         new_cycle,
         step_opened_notices,
     )
+    from domain.task_alerts import pending_task_alert
+    from workflows.failures import refused as _refused
     from workflows.inputs import STATE_QUERY, WORKFLOW_NAME, CycleInput, cycle_workflow_id
+    from workflows.task_updates import TaskUpdates
 
 
 class CycleResult(BaseModel):
@@ -95,19 +99,11 @@ _NOTIFY_RETRY = RetryPolicy(
 )
 
 
-def _refused(refusal: Refusal) -> ApplicationError:
-    """A refusal as the failure a client sees: Japanese message, code and params in details."""
-    return ApplicationError(
-        str(refusal),
-        {"code": refusal.code, "params": refusal.params},
-        type="Refusal",
-        non_retryable=True,
-    )
-
-
 @workflow.defn(name=WORKFLOW_NAME)
-class CouncilCycleWorkflow:
-    """One council's cycle for one fiscal year, from discuss to the close of evaluate."""
+class CouncilCycleWorkflow(TaskUpdates):
+    """One council's cycle for one fiscal year, from discuss to the close of evaluate.
+    The coordinate and act steps' updates (tasks, activity records) come from
+    ``TaskUpdates``."""
 
     def __init__(self) -> None:
         self._state: CycleState | None = None
@@ -227,7 +223,8 @@ class CouncilCycleWorkflow:
 
     @workflow.update(name="complete_step")
     async def complete_step(self, cmd: CompleteStepInput) -> CycleState:
-        """Mark coordinate or act done."""
+        """Kept for old clients: coordinate and act now close by themselves, so the
+        rules refuse it with that reason."""
         return await self._accept(cmd)
 
     @complete_step.validator
@@ -293,16 +290,22 @@ class CouncilCycleWorkflow:
     # --- the shell around the rules -------------------------------------------------
 
     async def _serve_until_closed(self) -> None:
-        """Sleep until the next deadline alert or the next accepted command, whichever
-        comes first; raise alerts as they fall due. Timers are re-planned after every
-        command, so a moved deadline, a pause or a resume takes effect at once."""
+        """Sleep until the next deadline alert (of a step or of a coordination task) or
+        the next accepted command, whichever comes first; raise alerts as they fall due.
+        Timers are re-planned after every command, so a moved deadline, a pause, a
+        resume or a completed task takes effect at once."""
         while self._current.step is not Step.CLOSED:
             alert = pending_alert(self._current)
+            task_alert = pending_task_alert(self._current)
             now = workflow.now()
             if alert is not None and alert.at <= now:
                 await self._commit(fire_alert(self._current, alert, now))
                 continue
-            timeout = None if alert is None else (alert.at - now).total_seconds()
+            if task_alert is not None and task_alert.at <= now:
+                await self._commit(fire_task_alert(self._current, task_alert, now))
+                continue
+            wake = min((a.at for a in (alert, task_alert) if a is not None), default=None)
+            timeout = None if wake is None else (wake - now).total_seconds()
             # A timeout means the alert is due now; the next turn of the loop raises it.
             with contextlib.suppress(TimeoutError):
                 await workflow.wait_condition(self._changed_since(self._changes), timeout=timeout)

@@ -9,7 +9,8 @@ from domain.commands import (
     CloseDiscussionInput,
     CloseVoteInput,
     Command,
-    CompleteStepInput,
+    CompleteTaskInput,
+    RecordActivityInput,
     RecordMeetingInput,
     SubmitPlanInput,
     SubmitPolicyInput,
@@ -27,6 +28,8 @@ from domain.model import (
 from domain.rules import execute, new_cycle
 
 T0 = datetime(2026, 4, 1, 9, 0, tzinfo=UTC)
+#: A time after every activity of ``PLAN``: activities are recorded once they were held.
+AFTER_ACTIVITIES = datetime(2026, 7, 1, 9, 0, tzinfo=UTC)
 
 ROSTER = Roster(
     entries=(
@@ -87,12 +90,33 @@ def walk_to(step: Step) -> CycleState:
         *[CastVoteInput(actor=v, ballot=Ballot.APPROVE) for v in VOTERS],
         CloseVoteInput(actor="chair"),
         SubmitPlanInput(actor="coord", activities=PLAN),
-        CompleteStepInput(actor="coord", step=Step.COORDINATE),
-        CompleteStepInput(actor="coord", step=Step.ACT),
     ]
     for minute, command in enumerate(script):
         if state.step is step:
             return state
         state = execute(state, command, at(minute)).state
+    for command in [*finish_coordinate(state), *finish_act(state)]:
+        if state.step is step:
+            return state
+        state = execute(state, command, AFTER_ACTIVITIES).state
     assert state.step is step
     return state
+
+
+def finish_coordinate(state: CycleState) -> list[Command]:
+    """Every open task completed by its owner (the chief for unassigned ones)."""
+    return [
+        CompleteTaskInput(actor=task.owner or "chief", task_id=task.task_id, outcome="済")
+        for task in state.tasks
+        if task.is_open
+    ]
+
+
+def finish_act(state: CycleState) -> list[Command]:
+    """Every planned activity recorded as held on its planned date, no volunteers."""
+    return [
+        RecordActivityInput(
+            actor="coord", activity_id=a.activity_id, held_on=a.planned_on, children=10
+        )
+        for a in state.plan
+    ]

@@ -126,12 +126,13 @@ def test_resubmitting_while_the_vote_is_open_is_refused() -> None:
     )
 
 
-def test_complete_step_names_the_step_so_a_repeat_does_not_skip() -> None:
+def test_coordinate_and_act_close_by_themselves_so_complete_step_is_refused() -> None:
+    for step in (Step.COORDINATE, Step.ACT):
+        state = walk_to(step)
+        refusal = refused(state, CompleteStepInput(actor="coord", step=step))
+        assert refusal.code == "step_closes_itself"
+        assert "自動で完了します" in refusal.message("ja")
     state = walk_to(Step.COORDINATE)
-    state = execute(state, CompleteStepInput(actor="coord", step=Step.COORDINATE), at(1)).state
-    assert (
-        refused(state, CompleteStepInput(actor="coord", step=Step.COORDINATE)).code == "wrong_step"
-    )
     assert (
         refused(state, CompleteStepInput(actor="coord", step=Step.PLAN)).code == "step_not_manual"
     )

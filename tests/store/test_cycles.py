@@ -13,13 +13,15 @@ from sqlalchemy import Engine, select
 
 from activities.inputs import CouncilSetup, RecordCycleOpenedInput, RecordEventInput
 from domain.commands import (
+    CancelActivityInput,
     CastVoteInput,
     CloseCycleInput,
     CloseDiscussionInput,
     CloseVoteInput,
     Command,
-    CompleteStepInput,
+    CompleteTaskInput,
     EvaluateAimInput,
+    RecordActivityInput,
     RecordMeetingInput,
     SubmitPlanInput,
     SubmitPolicyInput,
@@ -29,11 +31,13 @@ from domain.model import (
     Aim,
     AimRating,
     Ballot,
+    CycleState,
     PlannedActivity,
     RoleAssignment,
     Step,
 )
 from domain.rules import execute, new_cycle
+from domain.tasks import CancelReason
 from store import (
     NotFound,
     council_setup,
@@ -103,8 +107,6 @@ def _commands() -> list[Command]:
         CastVoteInput(actor=VOTERS[4], ballot=Ballot.APPROVE, comment="修正で納得"),
         CloseVoteInput(actor=CHAIR),
         SubmitPlanInput(actor=COORDINATOR, activities=PLAN),
-        CompleteStepInput(actor=COORDINATOR, step=Step.COORDINATE),
-        CompleteStepInput(actor=COORDINATOR, step=Step.ACT),
         EvaluateAimInput(actor=CHAIR, aim_id="reading-1", rating=AimRating.PARTLY),
         EvaluateAimInput(actor=CHAIR, aim_id="patrol-1", rating=AimRating.MET),
         EvaluateAimInput(actor=CHAIR, aim_id="patrol-2", rating=AimRating.NOT_MET),
@@ -115,12 +117,30 @@ def _commands() -> list[Command]:
 
 def _events(setup: CouncilSetup, year: int = 2026) -> list[CycleEvent]:
     state = new_cycle(COUNCIL, year, setup.roster, START, setup.vote_rule)
-    events = []
-    for minutes, command in enumerate(_commands(), start=1):
-        state, event = execute(state, command, START + timedelta(hours=minutes))
+    events: list[CycleEvent] = []
+    commands = _commands()
+    while commands:
+        command = commands.pop(0)
+        state, event = execute(state, command, START + timedelta(hours=len(events) + 1))
         events.append(event)
+        if isinstance(command, SubmitPlanInput):
+            commands[0:0] = _coordinate_and_act(state)
     assert state.step is Step.CLOSED
     return events
+
+
+def _coordinate_and_act(state: CycleState) -> list[Command]:
+    """Every task completed by its owner; reading held, patrol cancelled by the weather."""
+    return [
+        *[
+            CompleteTaskInput(actor=t.owner or COORDINATOR, task_id=t.task_id, outcome="済")
+            for t in state.tasks
+        ],
+        RecordActivityInput(
+            actor=COORDINATOR, activity_id="reading", held_on=START.date(), children=12
+        ),
+        CancelActivityInput(actor=COORDINATOR, activity_id="patrol", reason=CancelReason.WEATHER),
+    ]
 
 
 def _open(engine: Engine, year: int = 2026) -> tuple[CouncilSetup, list[CycleEvent]]:

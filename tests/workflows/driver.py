@@ -13,18 +13,22 @@ from typing import Any
 from temporalio.client import WorkflowHandle
 
 from domain.commands import (
+    CancelActivityInput,
     CastVoteInput,
     CloseCycleInput,
     CloseDiscussionInput,
     CloseVoteInput,
     Command,
-    CompleteStepInput,
+    CompleteTaskInput,
     EvaluateAimInput,
+    RecordActivityInput,
     RecordMeetingInput,
     SubmitPlanInput,
     SubmitPolicyInput,
+    WaiveTaskInput,
 )
-from domain.model import Aim, AimRating, Ballot, CycleState, PlannedActivity, RoleAssignment, Step
+from domain.model import Aim, AimRating, Ballot, CycleState, PlannedActivity, RoleAssignment
+from domain.tasks import CancelReason
 from workflows.inputs import STATE_QUERY
 
 COUNCIL = "testcity-c1"
@@ -95,8 +99,18 @@ def to_close() -> list[Command]:
     """From plan to the close of the cycle."""
     return [
         SubmitPlanInput(actor="t-coord", activities=PLAN),
-        CompleteStepInput(actor="t-coord", step=Step.COORDINATE),
-        CompleteStepInput(actor="t-coord", step=Step.ACT),
+        # Coordinate: the default checklists (reading: 3 tasks, patrol: 2), all owned by
+        # the council's only coordinator; the last one closes the step by itself.
+        *[
+            CompleteTaskInput(actor="t-coord", task_id=task_id, outcome="手配済み")
+            for task_id in ("reading-t1", "reading-t2", "reading-t3", "patrol-t1")
+        ],
+        WaiveTaskInput(actor="t-chief", task_id="patrol-t2", reason="保険は学校で加入済み"),
+        # Act: one activity held, one cancelled; the last record closes the step.
+        RecordActivityInput(
+            actor="t-coord", activity_id="reading", held_on=date(2026, 6, 10), children=24
+        ),
+        CancelActivityInput(actor="t-coord", activity_id="patrol", reason=CancelReason.WEATHER),
         EvaluateAimInput(actor="t-chair", aim_id="reading-1", rating=AimRating.MET),
         EvaluateAimInput(
             actor="t-chair", aim_id="patrol-1", rating=AimRating.PARTLY, comment="人手不足"

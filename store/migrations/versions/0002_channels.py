@@ -2,7 +2,7 @@
 municipality deadline rules and council overrides, and the deliveries outbox.
 
 Revision ID: 0002_channels
-Revises: 0001
+Revises: 0002_tasks
 Create Date: 2026-11-21 01:40:00
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0002_channels"
-down_revision = "0001"
+down_revision = "0002_tasks"
 branch_labels = None
 depends_on = None
 
