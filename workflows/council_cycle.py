@@ -19,21 +19,17 @@ from datetime import timedelta
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
-from temporalio.exceptions import ActivityError, WorkflowAlreadyStartedError
+from temporalio.exceptions import WorkflowAlreadyStartedError
 
 with workflow.unsafe.imports_passed_through():
     from pydantic import BaseModel
 
     from activities.inputs import (
-        DELIVER,
         LOAD_COUNCIL,
         NOTIFY,
         RECORD_CYCLE_OPENED,
-        RECORD_DELIVERY_FAILED,
         RECORD_EVENT,
         CouncilSetup,
-        DeliverInput,
-        DeliveryFailedInput,
         LoadCouncilInput,
         NotifyInput,
         NotifyResult,
@@ -70,6 +66,7 @@ with workflow.unsafe.imports_passed_through():
         step_opened_notices,
     )
     from domain.task_alerts import pending_task_alert
+    from workflows.delivery import deliver_all
     from workflows.failures import refused as _refused
     from workflows.inputs import STATE_QUERY, WORKFLOW_NAME, CycleInput, cycle_workflow_id
     from workflows.task_updates import TaskUpdates
@@ -373,45 +370,7 @@ class CouncilCycleWorkflow(TaskUpdates):
             retry_policy=_NOTIFY_RETRY,
         )
         # Delivery runs beside the cycle: the cycle never waits for a channel.
-        self._notifications.append(asyncio.ensure_future(self._deliver_all(handle)))
-
-    # --- delivery on outside channels (e-mail, webhook) -------------------------------
-
-    async def _deliver_all(self, queued: workflow.ActivityHandle[NotifyResult]) -> None:
-        """Once the inbox and the outbox are written, deliver each outbox row."""
-        try:
-            result = await queued
-        except ActivityError as failed:
-            # Three days of retries could not write the inbox: say so, but the cycle goes on.
-            workflow.logger.error("notification not recorded: %s", failed.cause or failed)
-            return
-        await asyncio.gather(
-            *(self._deliver(key, result.attempt_timeout) for key in result.deliveries)
-        )
-
-    async def _deliver(self, delivery_key: str, attempt_timeout: timedelta) -> None:
-        """Deliver one outbox row, retrying with backoff; when every retry is spent the
-        row is recorded as failed (shown in the overview), and the cycle goes on."""
-        try:
-            await workflow.execute_activity(
-                DELIVER,
-                DeliverInput(delivery_key=delivery_key),
-                # From the worker's senders: long enough that attempts never overlap.
-                start_to_close_timeout=attempt_timeout,
-                schedule_to_close_timeout=timedelta(days=3),
-                retry_policy=_NOTIFY_RETRY,
-            )
-        except ActivityError as failed:
-            cause = failed.cause or failed
-            await workflow.execute_activity(
-                RECORD_DELIVERY_FAILED,
-                DeliveryFailedInput(
-                    delivery_key=delivery_key,
-                    reason=f"再試行を打ち切りました (gave up retrying): {cause}",
-                ),
-                start_to_close_timeout=_STORE_TIMEOUT,
-                retry_policy=_RECORD_RETRY,
-            )
+        self._notifications.append(asyncio.ensure_future(deliver_all(handle)))
 
     async def _open_next_year(self) -> CycleResult:
         state = self._current
