@@ -7,11 +7,14 @@ between the write and the completion never leaves a second row or sends twice.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from sqlalchemy import Engine
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 import store
+from activities.channels import Senders
 from activities.inputs import (
     LOAD_COUNCIL,
     NOTIFY,
@@ -20,6 +23,7 @@ from activities.inputs import (
     CouncilSetup,
     LoadCouncilInput,
     NotifyInput,
+    NotifyResult,
     RecordCycleOpenedInput,
     RecordEventInput,
 )
@@ -36,10 +40,12 @@ def notification_key(data: NotifyInput, recipient_id: str) -> str:
 
 
 class CycleActivities:
-    """The cycle's activities, bound to one database engine."""
+    """The cycle's activities, bound to one database engine and the outside channels
+    this worker can deliver on (``notify`` queues deliveries only for those)."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, senders: Senders | None = None) -> None:
         self._engine = engine
+        self._senders = senders or Senders()
 
     @activity.defn(name=LOAD_COUNCIL)
     def load_council(self, data: LoadCouncilInput) -> CouncilSetup:
@@ -64,9 +70,13 @@ class CycleActivities:
             return store.record_event(session, data)
 
     @activity.defn(name=NOTIFY)
-    def notify(self, data: NotifyInput) -> int:
-        """Put the notice in each recipient's inbox; returns how many were new."""
+    def notify(self, data: NotifyInput) -> NotifyResult:
+        """Put the notice in each recipient's inbox and, in the same transaction, queue it
+        on each outside channel they want (the outbox). Returns the outbox keys for the
+        workflow to deliver; a retry finds everything in place and returns the same keys."""
         delivered = 0
+        outbox: list[str] = []
+        now = datetime.now(UTC)
         with store.session_scope(self._engine) as session:
             council = store.council_name(session, data.council_id)
             message = render_notice(data.notice.template, data.notice.params, council)
@@ -76,4 +86,9 @@ class CycleActivities:
                     session, key, data, recipient, message.subject, message.body
                 ):
                     delivered += 1
-        return delivered
+                outbox += store.enqueue_deliveries(session, key, self._senders.enabled, now)
+        return NotifyResult(
+            inbox_new=delivered,
+            deliveries=tuple(outbox),
+            attempt_timeout=self._senders.attempt_timeout,
+        )

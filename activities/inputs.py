@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from domain.deadlines import DeadlineRules
 from domain.events import CycleEvent, Notice
@@ -63,12 +64,44 @@ class NotifyInput(_Model):
     notice: Notice
 
 
+class Channel(StrEnum):
+    """Outside channels; the inbox is not one of them (it is always written)."""
+
+    EMAIL = "email"
+    WEBHOOK = "webhook"
+
+
+class NotifyResult(_Model):
+    """What ``notify`` did: inbox messages that were new, and the outbox rows (one per
+    person and outside channel) the workflow must now deliver, new or not."""
+
+    inbox_new: int
+    deliveries: tuple[str, ...] = ()
+    #: The start-to-close timeout of each ``deliver`` attempt, from this worker's senders.
+    attempt_timeout: timedelta = timedelta(minutes=2)
+
+
+class DeliverInput(_Model):
+    """Deliver one outbox row. Idempotent by its key: a row already sent is not sent again."""
+
+    delivery_key: str = Field(min_length=1)
+
+
+class DeliveryFailedInput(_Model):
+    """Every retry of a delivery is spent: record it as failed for good."""
+
+    delivery_key: str = Field(min_length=1)
+    reason: str
+
+
 # Activity names, so that workflows can call them without importing the store (and with
 # it SQLAlchemy) into the workflow sandbox.
 LOAD_COUNCIL = "load_council"
 RECORD_CYCLE_OPENED = "record_cycle_opened"
 RECORD_EVENT = "record_event"
 NOTIFY = "notify"
+DELIVER = "deliver"
+RECORD_DELIVERY_FAILED = "record_delivery_failed"
 
 
 class CheckVolunteersInput(_Model):

@@ -67,7 +67,7 @@ _TEMPLATES: dict[str, tuple[str, str, str, str]] = {
         "採決結果: 賛成 {approve}、反対 {reject}（委員 {eligible} 名）。\n"
         "次にすること: {follow_ja}",
         "[{council}] Policy version {version}: {result}",
-        "Approve {approve}, reject {reject} of {eligible} members.",
+        "Approve {approve}, reject {reject} of {eligible} members.\nNext: {follow_en}",
     ),
     "reminder": (
         "【{council}】「{step_ja}」の期限まであと{days}日です（{due}）",
@@ -100,7 +100,8 @@ _TEMPLATES: dict[str, tuple[str, str, str, str]] = {
         "教育委員会が{council}のサイクルを一時停止しました（理由: {reason}）。\n"
         "次にすること: 再開の連絡をお待ちください。期限は停止期間の分だけ延びます。",
         "[{council}] The cycle is paused",
-        "The board paused the cycle (reason: {reason}). Deadlines move by the time paused.",
+        "The board paused the cycle (reason: {reason}). Deadlines move by the time paused.\n"
+        "Next: wait for the notice that the cycle has resumed.",
     ),
     "resumed": (
         "【{council}】サイクルが再開されました",
@@ -169,6 +170,7 @@ def render_notice(
         "follow_ja": "計画づくりに進みます。"
         if approved
         else "校長は方針を見直して再提出してください。",
+        "follow_en": "on to the plan." if approved else "the principal revises and resubmits.",
     }
     subject_ja, body_ja, subject_en, body_en = _TEMPLATES[template]
     if lang == "en":

@@ -114,6 +114,14 @@ class ResumeCycleInput(_Command):
     kind: Literal["resume_cycle"] = "resume_cycle"
 
 
+class RemindInput(_Command):
+    """A board admin reminds the owners of ``step`` by hand (``remind`` in bulk); at most
+    once per council and step per day in Japan, so a re-run the same day sends nothing."""
+
+    kind: Literal["remind"] = "remind"
+    step: Step
+
+
 class AlertInput(_Command):
     """Not sent by people: the record of a deadline alert the cycle itself raised."""
 
@@ -206,6 +214,7 @@ Command = Annotated[
     | SetDeadlineInput
     | PauseCycleInput
     | ResumeCycleInput
+    | RemindInput
     | AlertInput
     | ClaimTaskInput
     | CompleteTaskInput

@@ -7,8 +7,14 @@ from collections.abc import Callable
 from datetime import datetime
 
 from domain.base import STEP_ORDER, STEP_OWNERS, Role, Step
-from domain.commands import AlertInput, Command, PauseCycleInput, SetDeadlineInput
-from domain.deadlines import ALERT_AUDIENCE, Alert, AlertKind, next_alert, shift
+from domain.commands import (
+    AlertInput,
+    Command,
+    PauseCycleInput,
+    RemindInput,
+    SetDeadlineInput,
+)
+from domain.deadlines import ALERT_AUDIENCE, JST, Alert, AlertKind, next_alert, shift
 from domain.events import Change, Notice
 from domain.model import CycleState, Pause
 from domain.refusals import Refusal
@@ -19,6 +25,7 @@ OVERSIGHT_PERMISSIONS: dict[str, frozenset[Role]] = {
     "set_deadline": frozenset({Role.BOARD_ADMIN}),
     "pause_cycle": frozenset({Role.BOARD_ADMIN}),
     "resume_cycle": frozenset({Role.BOARD_ADMIN}),
+    "remind": frozenset({Role.BOARD_ADMIN}),
     "alert": frozenset(),  # raised by the cycle itself, never by a person
 }
 
@@ -101,9 +108,39 @@ def _alert(state: CycleState, cmd: Command, at: datetime) -> Effects:
     return (Change(field="alert", before=None, after=key),), (notice,)
 
 
+def manual_reminder_key(step: Step, at: datetime) -> str:
+    """Identity of a hand-sent reminder: one per step and day in Japan."""
+    return f"manual:{step}:{at.astimezone(JST).date().isoformat()}"
+
+
+def _remind(state: CycleState, cmd: Command, at: datetime) -> Effects:
+    assert isinstance(cmd, RemindInput)
+    if state.step is not cmd.step:
+        raise Refusal("not_at_step", step=cmd.step, current=state.step)
+    key = manual_reminder_key(cmd.step, at)
+    if key in state.alerts_sent:
+        raise Refusal("already_reminded", step=cmd.step, day=key.rsplit(":", 1)[1])
+    state.alerts_sent.append(key)
+    due = state.due_dates.get(cmd.step)
+    today = at.astimezone(JST).date()
+    late = due is not None and due < today
+    notice = Notice(
+        # Past the due date a reminder says "overdue"; before it, how many days are left.
+        template="overdue" if late else "reminder",
+        recipients=state.roster.holders_of(*STEP_OWNERS[cmd.step]),
+        params={
+            "step": cmd.step.value,
+            "due": "" if due is None else due.isoformat(),
+            "days": "" if due is None else str((due - today).days),
+        },
+    )
+    return (Change(field="alert", before=None, after=key),), (notice,)
+
+
 OVERSIGHT_HANDLERS: dict[str, Callable[[CycleState, Command, datetime], Effects]] = {
     "set_deadline": _set_deadline,
     "pause_cycle": _pause,
     "resume_cycle": _resume,
+    "remind": _remind,
     "alert": _alert,
 }

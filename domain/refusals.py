@@ -91,6 +91,14 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "「{action}」はシステムだけが行えます",
         "{action} is done by the system only",
     ),
+    "not_at_step": (
+        "現在のステップは「{current}」です（「{step}」の督促はできません）",
+        "the cycle is at '{current}', not '{step}'",
+    ),
+    "already_reminded": (
+        "「{step}」の督促は本日（{day}）送信済みです",
+        "a reminder for '{step}' was already sent today ({day})",
+    ),
     "step_closes_itself": (
         "「{step}」ステップは、すべてのタスク・活動が終わると自動で完了します（手動では完了できません）",
         "step '{step}' closes by itself when all its tasks or activities are done",
@@ -182,6 +190,7 @@ ACTION_NAMES_JA: dict[str, str] = {
     "set_deadline": "期限の変更",
     "pause_cycle": "一時停止",
     "resume_cycle": "再開",
+    "remind": "督促",
     "alert": "期限の通知",
     "claim_task": "タスクの引き受け",
     "complete_task": "タスクの完了",

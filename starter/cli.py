@@ -22,7 +22,15 @@ from typer._click.exceptions import NoArgsIsHelpError, UsageError
 from config import Settings
 from domain.model import CycleState
 from domain.refusals import Lang
-from starter import board_cli, cli_oversight, cli_records, cli_steps, cycles, tasks_cli
+from starter import (
+    board_cli,
+    cli_oversight,
+    cli_records,
+    cli_steps,
+    cycles,
+    notify_cli,
+    tasks_cli,
+)
 from starter.cli_common import (
     CliError,
     CliSession,
@@ -194,6 +202,7 @@ def status(
 cli_steps.register(app)
 cli_oversight.register(app, cycle_app)
 cli_records.register(app)
+notify_cli.register(app)
 tasks_cli.register(app)
 board_cli.register(app)
 

@@ -58,6 +58,10 @@ _TEXTS: dict[str, tuple[str, str]] = {
         "自治体 {municipality} には協議会が登録されていません",
         "municipality {municipality} has no councils",
     ),
+    "remind_failed": (
+        "{count}件の協議会に督促を送れませんでした: {details}",
+        "could not remind {count} council(s): {details}",
+    ),
     "start_failed": (
         "{count}件の協議会でサイクルを開始できませんでした: {details}",
         "could not start the cycle of {count} council(s): {details}",

@@ -17,8 +17,17 @@ from sqlalchemy.orm import Session
 
 from domain.model import Step
 from domain.tasks import TaskStatus
+from store.deliveries import FAILED
 from store.errors import NotFound
-from store.models import Council, CouncilSchool, Cycle, District, Municipality, School
+from store.models import (
+    Council,
+    CouncilSchool,
+    Cycle,
+    Delivery,
+    District,
+    Municipality,
+    School,
+)
 from store.task_models import TaskRow
 
 _JST_OFFSET = timedelta(hours=9)
@@ -102,6 +111,7 @@ def overview(
             raise NotFound(f"中学校区 '{district}' は自治体 '{municipality_id}' にありません")
     places = _places(municipality_id)
     late_tasks = _overdue_tasks(municipality_id, year, today)
+    failed = _failed_deliveries(municipality_id, year)
     query = (
         select(
             Council.id,
@@ -114,10 +124,12 @@ def overview(
             Cycle.paused_reason,
             Cycle.due_on,
             late_tasks.c.n,
+            failed.c.n,
         )
         .outerjoin(places, places.c.council_id == Council.id)
         .outerjoin(Cycle, and_(Cycle.council_id == Council.id, Cycle.fiscal_year == year))
         .outerjoin(late_tasks, late_tasks.c.cycle_id == Cycle.id)
+        .outerjoin(failed, failed.c.council_id == Council.id)
         .where(Council.municipality_id == municipality_id)
         .order_by(Council.id)
     )
@@ -171,6 +183,21 @@ def _overdue_tasks(municipality_id: str, year: int, today: date) -> Any:
     )
 
 
+def _failed_deliveries(municipality_id: str, year: int) -> Any:
+    """Per council of the municipality: deliveries of the year that failed for good."""
+    return (
+        select(Delivery.council_id, func.count().label("n"))
+        .join(Council, Council.id == Delivery.council_id)
+        .where(
+            Council.municipality_id == municipality_id,
+            Delivery.fiscal_year == year,
+            Delivery.status == FAILED,
+        )
+        .group_by(Delivery.council_id)
+        .subquery()
+    )
+
+
 def _places(municipality_id: str) -> Any:
     """Per council of the municipality: its schools' names and their districts' names,
     each joined into one string by the database (one row per council, not per school)."""
@@ -202,9 +229,10 @@ _STEPS = {step.value: step for step in Step}
 
 
 def _row(record: Any, year: int, today: date) -> OverviewRow:
-    council_id, name, schools, districts, step, opened_at, paused_since, reason, due_on, tasks = (
-        record
-    )
+    (council_id, name, schools, districts, step, opened_at, paused_since, reason, due_on) = record[
+        :9
+    ]
+    tasks, failed = record[9], record[10]
     current = None if step is None else _STEPS[step]
     # The clock of a paused cycle stops at the pause; resuming moves the due dates on.
     clock = today if paused_since is None else min(today, japan_date(paused_since))
@@ -226,4 +254,5 @@ def _row(record: Any, year: int, today: date) -> OverviewRow:
         paused_since=paused_since,
         paused_reason=reason,
         overdue_tasks=tasks or 0,
+        failed_notifications=failed or 0,
     )

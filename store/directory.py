@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from activities.inputs import CouncilSetup
+from domain.deadlines import DeadlineRules
 from domain.model import Role, Roster, RosterEntry, VoteRule
 from store.errors import ConflictingId, NotFound
 from store.models import (
@@ -29,7 +30,7 @@ from store.models import (
     Person,
     School,
 )
-from store.municipality_file import MunicipalityFile
+from store.municipality_file import MunicipalityFile, apply_deadlines
 from store.volunteers import upsert_resource
 
 
@@ -64,6 +65,8 @@ class PersonContact(BaseModel):
     name: str
     email: str | None
     webhook_url: str | None
+    notify_email: bool = True
+    notify_webhook: bool = True
 
 
 @dataclass
@@ -90,6 +93,7 @@ def load_municipality(session: Session, data: MunicipalityFile) -> LoadSummary:
             "name": data.municipality.name,
             "prefecture": data.municipality.prefecture,
             "vote_rule": data.vote_rule.model_dump(mode="json"),
+            "deadline_rules": data.deadlines.overrides() if data.deadlines else None,
         },
         counter,
     )
@@ -131,6 +135,8 @@ def load_municipality(session: Session, data: MunicipalityFile) -> LoadSummary:
                 "kana": person.kana,
                 "email": person.email,
                 "webhook_url": person.webhook_url,
+                "notify_email": person.notify_email,
+                "notify_webhook": person.notify_webhook,
             },
         )
     for council in data.councils:
@@ -140,7 +146,11 @@ def load_municipality(session: Session, data: MunicipalityFile) -> LoadSummary:
             council.id,
             muni_id,
             counter,
-            {"name": council.name, "designated_on": council.designated_on},
+            {
+                "name": council.name,
+                "designated_on": council.designated_on,
+                "deadline_overrides": council.deadlines.overrides() if council.deadlines else None,
+            },
         )
     session.flush()
     for council in data.councils:
@@ -311,7 +321,14 @@ def council_setup(session: Session, council_id: str) -> CouncilSetup:
         municipality_id=council.municipality_id,
         roster=roster,
         vote_rule=VoteRule.model_validate(municipality.vote_rule),
+        deadline_rules=council_deadline_rules(municipality, council),
     )
+
+
+def council_deadline_rules(municipality: Municipality, council: Council) -> DeadlineRules:
+    """The engine's defaults, then the municipality's settings, then the council's."""
+    rules = apply_deadlines(DeadlineRules(), municipality.deadline_rules)
+    return apply_deadlines(rules, council.deadline_overrides)
 
 
 def council_ids(session: Session, municipality_id: str) -> list[str]:
@@ -349,6 +366,13 @@ def person_contacts(session: Session, ids: list[str]) -> dict[str, PersonContact
         return {}
     people = session.scalars(select(Person).where(Person.id.in_(set(ids))))
     return {
-        p.id: PersonContact(person_id=p.id, name=p.name, email=p.email, webhook_url=p.webhook_url)
+        p.id: PersonContact(
+            person_id=p.id,
+            name=p.name,
+            email=p.email,
+            webhook_url=p.webhook_url,
+            notify_email=p.notify_email,
+            notify_webhook=p.notify_webhook,
+        )
         for p in people
     }

@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     Date,
     DateTime,
     ForeignKey,
@@ -23,6 +24,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    true,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -84,6 +86,8 @@ class Municipality(Base):
     name: Mapped[str] = mapped_column(NAME)
     prefecture: Mapped[str] = mapped_column(String(50))
     vote_rule: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # The fields of ``DeadlineRules`` the municipality sets; ``None``: the engine's defaults.
+    deadline_rules: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
 class District(Base):
@@ -122,6 +126,8 @@ class Council(Base):
     municipality_id: Mapped[str] = mapped_column(ForeignKey("municipalities.id"))
     name: Mapped[str] = mapped_column(NAME)
     designated_on: Mapped[date | None] = mapped_column(Date)
+    # Only the fields of ``DeadlineRules`` this council changes; ``None`` when none.
+    deadline_overrides: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
 class CouncilSchool(Base):
@@ -144,6 +150,9 @@ class Person(Base):
     kana: Mapped[str | None] = mapped_column(NAME)
     email: Mapped[str | None] = mapped_column(String(320))
     webhook_url: Mapped[str | None] = mapped_column(String(2000))
+    # Channel preferences; the inbox is always on. Without an address a channel stays off.
+    notify_email: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    notify_webhook: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
 
 class CouncilMember(Base):
@@ -360,3 +369,31 @@ class Notification(Base):
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(TZ_DATETIME)
     read_at: Mapped[datetime | None] = mapped_column(TZ_DATETIME)
+
+
+class Delivery(Base):
+    """The outbox: one notification on one outside channel (e-mail or webhook).
+
+    ``pending`` → ``sending`` (an attempt is under way, or died under way) → ``sent`` or
+    ``failed`` (permanent). ``delivery_key`` is the notification's business key plus the
+    channel; the receiver sees a stable id derived from it.
+    """
+
+    __tablename__ = "deliveries"
+    __table_args__ = (
+        Index("ix_deliveries_council_id_fiscal_year_status", "council_id", "fiscal_year", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    delivery_key: Mapped[str] = mapped_column(String(420), unique=True)
+    notification_id: Mapped[int] = mapped_column(ForeignKey("notifications.id"), index=True)
+    channel: Mapped[str] = mapped_column(SHORT)
+    council_id: Mapped[str] = mapped_column(ForeignKey("councils.id"))
+    fiscal_year: Mapped[int] = mapped_column(Integer)
+    recipient_id: Mapped[str] = mapped_column(ForeignKey("people.id"), index=True)
+    status: Mapped[str] = mapped_column(SHORT)
+    attempts: Mapped[int] = mapped_column(Integer)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(TZ_DATETIME)
+    attempted_at: Mapped[datetime | None] = mapped_column(TZ_DATETIME)
+    sent_at: Mapped[datetime | None] = mapped_column(TZ_DATETIME)

@@ -13,9 +13,18 @@ Format (every id is a string of letters, digits, ``-``, ``_`` or ``.``, at most 
          model_district: {from_year: 2025, to_year: 2026, budget_yen: 20000}}
     schools:            # district: a district id, or null / left out
       - {id: kushiro-chuo-es, name: 中央小学校, district: null}
-    people:             # kana, email and webhook_url are optional
+    # Optional: when each step is due and how it is chased; the engine's defaults
+    # (approve by 05-31, evaluate by 03-31, reminders 7 and 1 days before, escalation to
+    # the chief coordinator 3 days late and to the board 10 days late) fill what is left out.
+    deadlines:
+      due: {approve: 05-31, evaluate: 03-31}     # MM-DD; January-March fall in the next year
+      remind_days_before: [7, 1]
+      escalate_to_chief_after_days: 3
+      escalate_to_board_after_days: 10
+    people:             # kana, email, webhook_url and the notify_* switches are optional
       - {id: kushiro-chuo-chair, name: 山田 太郎, kana: やまだ たろう,
-         email: chair@example.jp, webhook_url: null}
+         email: chair@example.jp, webhook_url: null,
+         notify_email: true, notify_webhook: true}   # the inbox is always on
     staff:              # on the roster of every council of the municipality
       - {person: kushiro-chief, role: chief_coordinator}   # or board_admin
     councils:           # schools: one or more (several = 合同, a joint council)
@@ -23,6 +32,7 @@ Format (every id is a string of letters, digits, ``-``, ``_`` or ``.``, at most 
         name: 中央小学校学校運営協議会
         schools: [kushiro-chuo-es]
         designated_on: 2015-03-31      # optional
+        deadlines: {due: {approve: 06-15}}   # optional; overrides the municipality's
         members:
           - {person: kushiro-chuo-chair, roles: [chair]}   # chair|member|principal|coordinator
     resources:          # optional: the community resource list (地域人材・資源リスト)
@@ -42,9 +52,17 @@ from pathlib import Path
 from typing import Annotated, Literal, get_args
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    model_validator,
+)
 
-from domain.model import Role, VoteRule
+from domain.deadlines import DeadlineRules, MonthDay
+from domain.model import Role, Step, VoteRule
 from store.errors import InvalidMunicipalityFile
 from store.volunteers import ResourceEntry
 
@@ -101,14 +119,75 @@ class SchoolEntry(_Strict):
     district: Identifier | None = None
 
 
+def _month_day(value: object) -> object:
+    """``"05-31"`` → ``MonthDay``; 29 February is refused (it does not come every year)."""
+    if not isinstance(value, str):
+        return value
+    month, sep, day = value.partition("-")
+    if not (sep and month.isdigit() and day.isdigit()):
+        raise ValueError("expected MM-DD, for example 05-31")
+    parsed = MonthDay(month=int(month), day=int(day))
+    try:
+        parsed.in_fiscal_year(2001)  # a year without 29 February
+    except ValueError as exc:
+        raise ValueError("not a day of every year (use 02-28 for the end of February)") from exc
+    return parsed
+
+
+DueDay = Annotated[MonthDay, BeforeValidator(_month_day)]
+
+
+class DeadlineEntry(_Strict):
+    """Deadline settings; every field optional. At municipality level the missing ones
+    take the engine's defaults; on a council they take the municipality's."""
+
+    due: dict[Step, DueDay] = Field(default_factory=dict)
+    remind_days_before: tuple[Annotated[int, Field(ge=1, le=90)], ...] | None = None
+    escalate_to_chief_after_days: int | None = Field(default=None, ge=0, le=365)
+    escalate_to_board_after_days: int | None = Field(default=None, ge=0, le=365)
+
+    @model_validator(mode="after")
+    def _no_closed_step(self) -> DeadlineEntry:
+        if Step.CLOSED in self.due:
+            raise ValueError("due: 'closed' has no due date")
+        return self
+
+    def overrides(self) -> dict[str, object]:
+        """Only the fields given, as JSON-ready values (what the store keeps)."""
+        data = self.model_dump(mode="json", exclude_none=True)
+        if not data.get("due"):
+            data.pop("due", None)
+        return data
+
+
+def apply_deadlines(rules: DeadlineRules, overrides: dict[str, object] | None) -> DeadlineRules:
+    """``rules`` with the stored ``overrides`` laid over them (due dates step by step)."""
+    if not overrides:
+        return rules
+    entry = DeadlineEntry.model_validate(overrides)
+    changed: dict[str, object] = {"due": {**rules.due, **entry.due}}
+    for name in (
+        "remind_days_before",
+        "escalate_to_chief_after_days",
+        "escalate_to_board_after_days",
+    ):
+        value = getattr(entry, name)
+        if value is not None:
+            changed[name] = value
+    return DeadlineRules.model_validate({**rules.model_dump(), **changed})
+
+
 class PersonEntry(_Strict):
-    """A person and their optional contacts."""
+    """A person, their optional contacts and which channels they want (the inbox is
+    always on; a channel without an address stays off)."""
 
     id: Identifier
     name: Text
     kana: Text | None = None
     email: Annotated[str, Field(max_length=320, pattern=r"^[^@\s]+@[^@\s]+$")] | None = None
     webhook_url: Annotated[str, Field(max_length=2000, pattern=r"^https?://\S+$")] | None = None
+    notify_email: bool = True
+    notify_webhook: bool = True
 
 
 class StaffEntry(_Strict):
@@ -133,6 +212,7 @@ class CouncilEntry(_Strict):
     schools: tuple[Identifier, ...] = Field(min_length=1)
     designated_on: date | None = None
     members: tuple[MemberEntry, ...] = Field(min_length=1)
+    deadlines: DeadlineEntry | None = None
 
 
 class MunicipalityFile(_Strict):
@@ -140,6 +220,7 @@ class MunicipalityFile(_Strict):
 
     municipality: MunicipalityEntry
     vote_rule: VoteRule = VoteRule()
+    deadlines: DeadlineEntry | None = None
     districts: tuple[DistrictEntry, ...] = ()
     schools: tuple[SchoolEntry, ...] = ()
     people: tuple[PersonEntry, ...] = ()

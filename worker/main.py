@@ -8,11 +8,16 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+from sqlalchemy import Engine
 from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Worker
 
+from activities.channels import Senders
+from activities.channels.email import SmtpSender
+from activities.channels.webhook import WebhookSender
 from activities.cycle_activities import CycleActivities
+from activities.delivery_activities import DeliveryActivities
 from activities.task_activities import TaskActivities
 from config import Settings
 from store.db import make_engine, migrate
@@ -53,21 +58,41 @@ def tuned_worker(
     )
 
 
+def senders_from(settings: Settings) -> Senders:
+    """The outside channels ``settings`` configure; a channel left unset is logged as off."""
+    senders = Senders(
+        email=SmtpSender.from_settings(settings), webhook=WebhookSender.from_settings(settings)
+    )
+    if senders.email is None:
+        log.warning("SMTP_HOST is not set: no e-mail is sent (inbox only)")
+    if senders.webhook is None:
+        log.warning("WEBHOOK_SECRET is not set: no webhook is sent")
+    return senders
+
+
+def activities_for(engine: Engine, senders: Senders) -> list[Callable[..., Any]]:
+    """Every activity the cycle workflow calls, bound to ``engine`` and ``senders``."""
+    cycle = CycleActivities(engine, senders)
+    delivery = DeliveryActivities(engine, senders)
+    return [
+        cycle.load_council,
+        cycle.record_cycle_opened,
+        cycle.record_event,
+        cycle.notify,
+        delivery.deliver,
+        delivery.record_delivery_failed,
+        TaskActivities(engine).check_volunteers,
+    ]
+
+
 def create_worker(client: Client, settings: Settings, executor: ThreadPoolExecutor) -> Worker:
     """A worker for the cycle workflow and its activities against ``settings``' store."""
     engine = make_engine(settings.resolved_database_url())
-    acts = CycleActivities(engine)
     return tuned_worker(
         client,
         settings.task_queue,
         [CouncilCycleWorkflow],
-        [
-            acts.load_council,
-            acts.record_cycle_opened,
-            acts.record_event,
-            acts.notify,
-            TaskActivities(engine).check_volunteers,
-        ],
+        activities_for(engine, senders_from(settings)),
         executor,
     )
 

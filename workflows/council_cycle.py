@@ -32,6 +32,7 @@ with workflow.unsafe.imports_passed_through():
         CouncilSetup,
         LoadCouncilInput,
         NotifyInput,
+        NotifyResult,
         RecordCycleOpenedInput,
         RecordEventInput,
     )
@@ -45,6 +46,7 @@ with workflow.unsafe.imports_passed_through():
         EvaluateAimInput,
         PauseCycleInput,
         RecordMeetingInput,
+        RemindInput,
         ResumeCycleInput,
         SetDeadlineInput,
         SubmitPlanInput,
@@ -64,6 +66,7 @@ with workflow.unsafe.imports_passed_through():
         step_opened_notices,
     )
     from domain.task_alerts import pending_task_alert
+    from workflows.delivery import deliver_all
     from workflows.failures import refused as _refused
     from workflows.inputs import STATE_QUERY, WORKFLOW_NAME, CycleInput, cycle_workflow_id
     from workflows.task_updates import TaskUpdates
@@ -148,9 +151,12 @@ class CouncilCycleWorkflow(TaskUpdates):
         await self._serve_until_closed()
         # Let every accepted command finish recording before this run completes.
         await workflow.wait_condition(workflow.all_handlers_finished)
+        # Next year opens first: a channel that is down must not hold it up. Then this
+        # run waits for its deliveries, which would be abandoned if it completed now.
+        result = await self._open_next_year()
         if self._notifications:
             await asyncio.gather(*self._notifications)
-        return await self._open_next_year()
+        return result
 
     @workflow.query(name=STATE_QUERY)
     def state(self) -> CycleState | None:
@@ -270,6 +276,15 @@ class CouncilCycleWorkflow(TaskUpdates):
     def _check_resume_cycle(self, cmd: ResumeCycleInput) -> None:
         self._validate(cmd)
 
+    @workflow.update(name="remind")
+    async def remind(self, cmd: RemindInput) -> CycleState:
+        """Remind the owners of the current step by hand (once per day)."""
+        return await self._accept(cmd)
+
+    @remind.validator
+    def _check_remind(self, cmd: RemindInput) -> None:
+        self._validate(cmd)
+
     # --- the shell around the rules -------------------------------------------------
 
     async def _serve_until_closed(self) -> None:
@@ -350,11 +365,13 @@ class CouncilCycleWorkflow(TaskUpdates):
                 step=state.step.value,
                 notice=notice,
             ),
+            result_type=NotifyResult,
             start_to_close_timeout=timedelta(minutes=2),
             schedule_to_close_timeout=timedelta(days=3),
             retry_policy=_NOTIFY_RETRY,
         )
-        self._notifications.append(handle)
+        # Delivery runs beside the cycle: the cycle never waits for a channel.
+        self._notifications.append(asyncio.ensure_future(deliver_all(handle)))
 
     async def _open_next_year(self) -> CycleResult:
         state = self._current

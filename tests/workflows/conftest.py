@@ -15,8 +15,8 @@ from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
 import store
-from activities.cycle_activities import CycleActivities
-from activities.task_activities import TaskActivities
+from activities.channels import Senders
+from worker.main import activities_for
 from workflows.council_cycle import CouncilCycleWorkflow
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
@@ -53,19 +53,12 @@ async def task_queue(
 ) -> AsyncIterator[str]:
     """A worker with the real activities on a queue of its own; yields the queue name."""
     queue = f"test-{uuid.uuid4().hex[:8]}"
-    acts = CycleActivities(engine)
     with ThreadPoolExecutor(max_workers=4) as executor:
         worker = Worker(
             temporal_env.client,
             task_queue=queue,
             workflows=[CouncilCycleWorkflow],
-            activities=[
-                acts.load_council,
-                acts.record_cycle_opened,
-                acts.record_event,
-                acts.notify,
-                TaskActivities(engine).check_volunteers,
-            ],
+            activities=activities_for(engine, Senders()),
             activity_executor=executor,
         )
         async with worker:

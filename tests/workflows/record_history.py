@@ -18,11 +18,11 @@ from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
 import store
-from activities.cycle_activities import CycleActivities
-from activities.task_activities import TaskActivities
+from activities.channels import Senders
 from store.db import make_engine, migrate
 from tests.workflows.conftest import FIXTURES, test_server_path
 from tests.workflows.driver import COUNCIL, send, to_close, to_plan, wait_open
+from worker.main import activities_for
 from workflows.council_cycle import CouncilCycleWorkflow
 from workflows.inputs import CycleInput, cycle_workflow_id
 
@@ -41,7 +41,6 @@ async def record() -> None:
         env = await WorkflowEnvironment.start_time_skipping(
             test_server_existing_path=test_server_path(), data_converter=pydantic_data_converter
         )
-        acts = CycleActivities(engine)
         with ThreadPoolExecutor(max_workers=4) as executor:
             async with (
                 env,
@@ -49,13 +48,7 @@ async def record() -> None:
                     env.client,
                     task_queue="record",
                     workflows=[CouncilCycleWorkflow],
-                    activities=[
-                        acts.load_council,
-                        acts.record_cycle_opened,
-                        acts.record_event,
-                        acts.notify,
-                        TaskActivities(engine).check_volunteers,
-                    ],
+                    activities=activities_for(engine, Senders()),
                     activity_executor=executor,
                 ),
             ):

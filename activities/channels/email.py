@@ -1,0 +1,105 @@
+"""E-mail over SMTP: plain, STARTTLS or implicit TLS (SSL), with optional login.
+
+Every message carries a ``Message-ID`` derived from the delivery key (and the same id in
+``X-CS-Delivery``), so that the one duplicate our outbox cannot rule out (a crash after
+the server accepted the message and before we recorded it) is recognisable downstream.
+"""
+
+from __future__ import annotations
+
+import smtplib
+import ssl
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.utils import formatdate
+from pathlib import Path
+from typing import Literal
+
+from pydantic import SecretStr
+
+from activities.channels import SendFailed
+from config import Settings
+from store.deliveries import DeliveryJob
+
+SmtpMode = Literal["plain", "starttls", "ssl"]
+
+
+@dataclass(frozen=True)
+class SmtpSender:
+    """Sends deliveries as e-mail through one SMTP server."""
+
+    host: str
+    port: int
+    mode: SmtpMode
+    from_address: str
+    username: str | None = None
+    password: SecretStr | None = None
+    ca_file: Path | None = None
+    timeout: float = 30.0
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> SmtpSender | None:
+        """The sender ``SMTP_*`` describes; ``None`` when ``SMTP_HOST`` is not set."""
+        if settings.smtp_host is None:
+            return None
+        return cls(
+            host=settings.smtp_host,
+            port=settings.smtp_port,
+            mode=settings.smtp_mode,
+            from_address=settings.smtp_from,
+            username=settings.smtp_username,
+            password=settings.smtp_password,
+            ca_file=settings.smtp_ca_file,
+            timeout=settings.smtp_timeout_seconds,
+        )
+
+    def message(self, job: DeliveryJob) -> EmailMessage:
+        """The e-mail for ``job``: UTF-8, with ids stable across attempts."""
+        msg = EmailMessage()
+        msg["From"] = self.from_address
+        msg["To"] = job.address
+        msg["Subject"] = job.subject
+        msg["Date"] = formatdate(localtime=False, usegmt=True)
+        domain = self.from_address.rpartition("@")[2] or "council-cycle.invalid"
+        msg["Message-ID"] = f"<{job.delivery_id}@{domain}>"
+        msg["X-CS-Delivery"] = job.delivery_id
+        msg["X-CS-Event"] = job.template
+        msg.set_content(job.body)
+        return msg
+
+    def send(self, job: DeliveryJob) -> None:
+        """Send ``job``; ``SendFailed`` (permanent for a 5xx answer) when it cannot."""
+        message = self.message(job)
+        try:
+            with self._connect() as smtp:
+                if self.username is not None:
+                    password = self.password.get_secret_value() if self.password else ""
+                    smtp.login(self.username, password)
+                smtp.send_message(message)
+        except smtplib.SMTPRecipientsRefused as exc:
+            codes = [code for code, _ in exc.recipients.values()]
+            permanent = all(500 <= code < 600 for code in codes)
+            raise SendFailed(f"SMTP refused the recipient: {codes}", permanent) from exc
+        except smtplib.SMTPResponseException as exc:
+            # 5xx is the server's final word (bad login, message refused); 4xx is "later".
+            permanent = 500 <= exc.smtp_code < 600
+            raw = exc.smtp_error
+            detail = raw.decode(errors="replace") if isinstance(raw, bytes) else str(raw)
+            raise SendFailed(f"SMTP {exc.smtp_code}: {detail}", permanent) from exc
+        except (OSError, smtplib.SMTPException) as exc:
+            raise SendFailed(f"SMTP {self.host}:{self.port}: {exc}") from exc
+
+    def _connect(self) -> smtplib.SMTP:
+        context = ssl.create_default_context(
+            cafile=str(self.ca_file) if self.ca_file is not None else None
+        )
+        if self.mode == "ssl":
+            return smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout, context=context)
+        smtp = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
+        if self.mode == "starttls":
+            try:
+                smtp.starttls(context=context)
+            except BaseException:
+                smtp.close()
+                raise
+        return smtp

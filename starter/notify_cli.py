@@ -1,0 +1,162 @@
+"""``remind``: a board admin reminds every council of a municipality that waits in a step.
+
+Each council's reminder is the ``remind`` update of its cycle, so it is in the cycle's
+history (who reminded, when) and the cycle's rules decide: only a board admin, only at that
+step, never while paused, and at most once per council and step per day in Japan, so a
+second run the same day sends nothing. Councils that are elsewhere, paused, already
+reminded today, closed or not started are skipped and counted, not errors.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Annotated, Literal
+
+import typer
+from pydantic import BaseModel, ConfigDict
+from rich.progress import Progress
+from temporalio.client import Client
+
+from domain.base import STEP_OWNERS, Step
+from domain.commands import RemindInput
+from domain.refusals import Lang
+from starter import cli_records, cycles
+from starter.cli_common import (
+    ActorOption,
+    CliError,
+    JsonOption,
+    YearOption,
+    build,
+    console,
+    one_line,
+    print_json,
+    run_async,
+    say,
+    session_of,
+    settings,
+    year_or_current,
+)
+from starter.cycles import CommandRefused, CycleNotStarted
+from starter.texts import step_name
+
+#: Refusals that mean "nothing to remind here": counted as skipped, not failures.
+SKIPPED = frozenset({"not_at_step", "already_reminded", "paused", "cycle_closed"})
+CONCURRENCY = 16
+
+_TEXTS: dict[str, tuple[str, str]] = {
+    "progress": ("督促を送信中", "sending reminders"),
+    "summary": (
+        "{municipality}: 「{step}」の督促を{sent}協議会（{people}名）に送りました。"
+        "対象外 {skipped}、未開始 {not_started}",
+        "{municipality}: reminded {sent} councils ({people} people) at '{step}'; "
+        "skipped {skipped}, not started {not_started}",
+    ),
+}
+
+
+class RemindResult(BaseModel):
+    """What ``remind`` did for one council (``--json`` prints a list of these)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    council_id: str
+    fiscal_year: int
+    outcome: Literal["sent", "skipped", "not_started"]
+    #: People reminded (the step's owners on the roster); 0 unless sent.
+    recipients: int = 0
+    #: Why it was skipped: the refusal code and its one-line message (in ``--lang``).
+    reason_code: str | None = None
+    reason: str | None = None
+
+
+def remind(
+    ctx: typer.Context,
+    municipality: Annotated[str, typer.Option("--municipality", help="自治体ID")],
+    step: Annotated[Step, typer.Option("--step", help="督促するステップ")],
+    actor: ActorOption,
+    year: YearOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """ステップで止まっている全協議会に督促を送る（教育委員会。1協議会1日1回まで）。"""
+    lang = session_of(ctx).lang
+    command = build(RemindInput, actor=actor, step=step)
+    fiscal_year = year_or_current(year)
+    council_ids = cli_records.councils_of(municipality)
+    if not council_ids:
+        raise CliError("no_councils", municipality=municipality)
+    results = run_async(_remind_all(council_ids, fiscal_year, command, lang, as_json))
+    if as_json:
+        print_json(results)
+        return
+    count = {o: sum(1 for r in results if r.outcome == o) for o in ("sent", "skipped")}
+    ja, en = _TEXTS["summary"]
+    say(
+        (ja if lang == "ja" else en).format(
+            municipality=municipality,
+            step=step_name(step.value, lang),
+            sent=count["sent"],
+            people=sum(r.recipients for r in results),
+            skipped=count["skipped"],
+            not_started=sum(1 for r in results if r.outcome == "not_started"),
+        )
+    )
+
+
+async def _remind_all(
+    council_ids: list[str], year: int, command: RemindInput, lang: Lang, quiet: bool
+) -> list[RemindResult]:
+    """Remind each council, a few at a time, behind a progress bar (not with ``--json``).
+
+    The first council goes alone before the bar appears: a refusal that is not a skip (a
+    person who is not a board admin) would be the same for every council, and fails there
+    with one line and nothing on stdout. Other failures are collected and reported in one
+    line at the end, after the councils that could be reminded were."""
+    client = await cycles.connect(settings())
+    results = {council_ids[0]: await _remind_one(client, council_ids[0], year, command, lang)}
+    gate = asyncio.Semaphore(CONCURRENCY)
+    failures: list[str] = []
+    with Progress(console=console(), disable=quiet, transient=False) as progress:
+        label = _TEXTS["progress"][0 if lang == "ja" else 1]
+        task = progress.add_task(label, total=len(council_ids), completed=1)
+
+        async def one(council: str) -> None:
+            async with gate:
+                try:
+                    results[council] = await _remind_one(client, council, year, command, lang)
+                except Exception as exc:
+                    # Collected, not swallowed: every failure is named in the final error.
+                    failures.append(f"{council} ({type(exc).__name__}: {one_line(str(exc))})")
+                progress.advance(task)
+
+        await asyncio.gather(*(one(council) for council in council_ids[1:]))
+    if failures:
+        raise CliError("remind_failed", count=len(failures), details="; ".join(sorted(failures)))
+    return [results[council] for council in council_ids]
+
+
+async def _remind_one(
+    client: Client, council: str, year: int, command: RemindInput, lang: Lang
+) -> RemindResult:
+    try:
+        state = await cycles.send(client, council, year, command)
+    except CycleNotStarted:
+        return RemindResult(council_id=council, fiscal_year=year, outcome="not_started")
+    except CommandRefused as refusal:
+        if refusal.code not in SKIPPED:
+            raise
+        return RemindResult(
+            council_id=council,
+            fiscal_year=year,
+            outcome="skipped",
+            reason_code=refusal.code,
+            reason=refusal.message(lang),
+        )
+    owners = state.roster.holders_of(*STEP_OWNERS[command.step])
+    return RemindResult(
+        council_id=council, fiscal_year=year, outcome="sent", recipients=len(owners)
+    )
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``remind`` to ``app``."""
+    app.command("remind")(remind)

@@ -1,0 +1,258 @@
+"""The outbox: each notification on each outside channel (e-mail, webhook) is one row.
+
+A row is written in the same transaction as the inbox message it belongs to, so a
+notification is either wholly queued or not at all. Sending happens elsewhere (the
+``deliver`` activity); these functions only move a row through its states::
+
+    pending ──claim──▶ sending ──▶ sent
+       ▲                  │   └──▶ failed   (permanent, or every retry spent)
+       └── error (retry) ─┘
+
+``sending`` that is claimed again means the previous attempt died between claiming and
+recording its outcome: the message may or may not have reached the receiver. The receiver
+de-duplicates on the stable delivery id (``delivery_id``) in that one case.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Collection
+from datetime import datetime
+from functools import partial
+
+from pydantic import BaseModel, ConfigDict
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from activities.inputs import Channel
+from store._rows import insert_once
+from store.errors import NotFound
+from store.models import Council, Delivery, Notification, Person
+
+PENDING = "pending"
+SENDING = "sending"
+SENT = "sent"
+FAILED = "failed"
+
+# Fixed forever: receivers de-duplicate on ids derived from it.
+_DELIVERY_NAMESPACE = uuid.UUID("6f1d3c2a-8a55-4c3e-9a1e-3c0b5d9e7a41")
+
+
+def delivery_id(delivery_key: str) -> str:
+    """The id a receiver sees for a delivery: the same for every attempt, never reused."""
+    return str(uuid.uuid5(_DELIVERY_NAMESPACE, delivery_key))
+
+
+class DeliveryJob(BaseModel):
+    """Everything one attempt needs to send one delivery."""
+
+    model_config = ConfigDict(frozen=True)
+
+    delivery_key: str
+    delivery_id: str
+    channel: Channel
+    council_id: str
+    council_name: str
+    fiscal_year: int
+    step: str
+    template: str
+    recipient_id: str
+    address: str
+    subject: str
+    body: str
+    attempt: int
+    #: The previous attempt claimed the row and never recorded an outcome.
+    after_unfinished_attempt: bool
+
+
+class DeliveryRow(BaseModel):
+    """One outbox row, for overviews and tests."""
+
+    model_config = ConfigDict(frozen=True)
+
+    delivery_key: str
+    delivery_id: str
+    channel: Channel
+    council_id: str
+    fiscal_year: int
+    recipient_id: str
+    template: str
+    status: str
+    attempts: int
+    last_error: str | None
+    created_at: datetime
+    sent_at: datetime | None
+
+
+def enqueue_deliveries(
+    session: Session, notification_key: str, channels: Collection[Channel], now: datetime
+) -> list[str]:
+    """Queue the notification ``notification_key`` on each of ``channels`` the recipient
+    wants and has an address for; return the keys of all its outbox rows (old and new).
+    Idempotent: a row that exists is left as it is."""
+    note = session.scalar(select(Notification).where(Notification.business_key == notification_key))
+    if note is None:
+        raise NotFound(f"通知 '{notification_key}' はありません")
+    person = session.get_one(Person, note.recipient_id)
+    for channel in _wanted(person, channels):
+        key = f"{notification_key}/{channel.value}"
+        if _find(session, key) is not None:
+            continue
+        row = Delivery(
+            delivery_key=key,
+            notification_id=note.id,
+            channel=channel.value,
+            council_id=note.council_id,
+            fiscal_year=note.fiscal_year,
+            recipient_id=note.recipient_id,
+            status=PENDING,
+            attempts=0,
+            last_error=None,
+            created_at=now,
+            attempted_at=None,
+            sent_at=None,
+        )
+        insert_once(session, row, partial(_exists, session, key))
+    return list(
+        session.scalars(
+            select(Delivery.delivery_key)
+            .where(Delivery.notification_id == note.id)
+            .order_by(Delivery.channel)
+        )
+    )
+
+
+def _wanted(person: Person, channels: Collection[Channel]) -> list[Channel]:
+    wanted = []
+    if Channel.EMAIL in channels and person.notify_email and person.email:
+        wanted.append(Channel.EMAIL)
+    if Channel.WEBHOOK in channels and person.notify_webhook and person.webhook_url:
+        wanted.append(Channel.WEBHOOK)
+    return wanted
+
+
+def _exists(session: Session, key: str) -> bool:
+    return _find(session, key) is not None
+
+
+def _find(session: Session, key: str) -> Delivery | None:
+    return session.scalar(select(Delivery).where(Delivery.delivery_key == key))
+
+
+def _get(session: Session, key: str, lock: bool = False) -> Delivery:
+    query = select(Delivery).where(Delivery.delivery_key == key)
+    row = session.scalar(query.with_for_update() if lock else query)
+    if row is None:
+        raise NotFound(f"配信 '{key}' はありません")
+    return row
+
+
+def claim_delivery(session: Session, key: str, now: datetime) -> DeliveryJob | None:
+    """Start an attempt: the job, with the row marked ``sending`` and its attempt counted;
+    ``None`` when there is nothing to send: the row is sent or failed already, or the
+    person's address was removed since (then the row is marked failed, saying so)."""
+    row = _get(session, key, lock=True)
+    if row.status in (SENT, FAILED):
+        return None
+    person = session.get_one(Person, row.recipient_id)
+    address = person.email if row.channel == Channel.EMAIL else person.webhook_url
+    if address is None:
+        row.status = FAILED
+        row.last_error = f"宛先が削除されました (the {row.channel} address was removed)"
+        session.flush()
+        return None
+    unfinished = row.status == SENDING
+    row.status = SENDING
+    row.attempts += 1
+    row.attempted_at = now
+    note = session.get_one(Notification, row.notification_id)
+    session.flush()
+    return DeliveryJob(
+        delivery_key=key,
+        delivery_id=delivery_id(key),
+        channel=Channel(row.channel),
+        council_id=row.council_id,
+        council_name=session.get_one(Council, row.council_id).name,
+        fiscal_year=row.fiscal_year,
+        step=note.step,
+        template=note.template,
+        recipient_id=row.recipient_id,
+        address=address,
+        subject=note.subject,
+        body=note.body,
+        attempt=row.attempts,
+        after_unfinished_attempt=unfinished,
+    )
+
+
+def mark_delivery_sent(session: Session, key: str, now: datetime) -> None:
+    """The receiver accepted the message."""
+    row = _get(session, key, lock=True)
+    row.status = SENT
+    row.sent_at = now
+    row.last_error = None
+    session.flush()
+
+
+def record_delivery_error(session: Session, key: str, error: str) -> None:
+    """An attempt failed in a way a later attempt may not: back to ``pending``."""
+    row = _get(session, key, lock=True)
+    if row.status == SENDING:
+        row.status = PENDING
+    row.last_error = error[:2000]
+    session.flush()
+
+
+def mark_delivery_failed(session: Session, key: str, error: str) -> bool:
+    """Give up on a delivery for good; ``False`` (and nothing changes) when it was sent."""
+    row = _get(session, key, lock=True)
+    if row.status == SENT:
+        return False
+    row.status = FAILED
+    row.last_error = error[:2000]
+    session.flush()
+    return True
+
+
+def failed_deliveries_count(session: Session, council_id: str, fiscal_year: int) -> int:
+    """How many of the cycle's deliveries failed for good (for ``overview``)."""
+    return (
+        session.scalar(
+            select(func.count(Delivery.id)).where(
+                Delivery.council_id == council_id,
+                Delivery.fiscal_year == fiscal_year,
+                Delivery.status == FAILED,
+            )
+        )
+        or 0
+    )
+
+
+def deliveries(
+    session: Session, council_id: str, fiscal_year: int, status: str | None = None
+) -> list[DeliveryRow]:
+    """The cycle's outbox rows in the order they were queued, optionally of one status."""
+    query = (
+        select(Delivery, Notification.template)
+        .join(Notification, Notification.id == Delivery.notification_id)
+        .where(Delivery.council_id == council_id, Delivery.fiscal_year == fiscal_year)
+    )
+    if status is not None:
+        query = query.where(Delivery.status == status)
+    return [
+        DeliveryRow(
+            delivery_key=row.delivery_key,
+            delivery_id=delivery_id(row.delivery_key),
+            channel=Channel(row.channel),
+            council_id=row.council_id,
+            fiscal_year=row.fiscal_year,
+            recipient_id=row.recipient_id,
+            template=template,
+            status=row.status,
+            attempts=row.attempts,
+            last_error=row.last_error,
+            created_at=row.created_at,
+            sent_at=row.sent_at,
+        )
+        for row, template in session.execute(query.order_by(Delivery.id))
+    ]

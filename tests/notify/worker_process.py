@@ -1,0 +1,47 @@
+"""A worker in a process of its own, so that a test can kill it (SIGKILL) mid-send.
+
+``python -m tests.notify.worker_process TARGET QUEUE DATABASE_URL SMTP_PORT SECRET``;
+prints ``ready`` once it polls.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from concurrent.futures import ThreadPoolExecutor
+
+from pydantic import SecretStr
+from temporalio.client import Client
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.worker import Worker
+
+from activities.channels import Senders
+from activities.channels.email import SmtpSender
+from activities.channels.webhook import WebhookSender
+from store.db import make_engine
+from worker.main import activities_for
+from workflows.council_cycle import CouncilCycleWorkflow
+
+
+async def main(target: str, queue: str, database_url: str, smtp_port: int, secret: str) -> None:
+    """Run the worker until killed."""
+    client = await Client.connect(target, data_converter=pydantic_data_converter)
+    senders = Senders(
+        email=SmtpSender("127.0.0.1", smtp_port, "plain", "cycle@notify.example.jp", timeout=3),
+        webhook=WebhookSender(SecretStr(secret), timeout=3),
+    )
+    with ThreadPoolExecutor(max_workers=8) as executor:
+        async with Worker(
+            client,
+            task_queue=queue,
+            workflows=[CouncilCycleWorkflow],
+            activities=activities_for(make_engine(database_url), senders),
+            activity_executor=executor,
+        ):
+            print("ready", flush=True)
+            await asyncio.Event().wait()
+
+
+if __name__ == "__main__":
+    target, queue, url, port, secret = sys.argv[1:6]
+    asyncio.run(main(target, queue, url, int(port), secret))
