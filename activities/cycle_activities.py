@@ -32,7 +32,13 @@ from store.errors import NotFound
 
 
 def notification_key(data: NotifyInput, recipient_id: str) -> str:
-    """The business key of one notice to one person: council, year, event, template, who."""
+    """The business key of one notice to one person: council, year, event, template, who.
+
+    A hand-sent reminder is keyed by person and day instead, so that a person on several
+    councils gets at most one a day whatever the board sends."""
+    reminded_on = data.notice.params.get("reminded_on")
+    if reminded_on:
+        return f"manual-reminder/{recipient_id}/{reminded_on}"
     return (
         f"{data.council_id}/{data.fiscal_year}/{data.event_seq}/"
         f"{data.notice.template}/{recipient_id}"

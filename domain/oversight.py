@@ -132,6 +132,8 @@ def _remind(state: CycleState, cmd: Command, at: datetime) -> Effects:
             "step": cmd.step.value,
             "due": "" if due is None else due.isoformat(),
             "days": "" if due is None else str((due - today).days),
+            # A person on several councils hears a hand-sent reminder once a day at most.
+            "reminded_on": today.isoformat(),
         },
     )
     return (Change(field="alert", before=None, after=key),), (notice,)

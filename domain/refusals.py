@@ -195,7 +195,7 @@ ACTION_NAMES_JA: dict[str, str] = {
     "claim_task": "タスクの引き受け",
     "complete_task": "タスクの完了",
     "reassign_task": "タスクの担当変更",
-    "waive_task": "タスクを不要にする",
+    "waive_task": "タスクの免除",
     "record_activity": "活動の記録",
     "cancel_activity": "活動の中止",
     "task_alert": "タスクの期限の通知",

@@ -7,6 +7,8 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from activities.cycle_activities import notification_key
+from activities.inputs import NotifyInput
 from domain.commands import PauseCycleInput, RemindInput
 from domain.model import Step
 from domain.refusals import Refusal
@@ -25,7 +27,12 @@ def test_a_reminder_goes_to_the_step_owners_with_the_days_left() -> None:
     [notice] = decision.event.notices
     assert notice.template == "reminder"
     assert set(notice.recipients) == {"principal", "chair"}
-    assert notice.params == {"step": "approve", "due": "2026-05-31", "days": "11"}
+    assert notice.params == {
+        "step": "approve",
+        "due": "2026-05-31",
+        "days": "11",
+        "reminded_on": "2026-05-20",
+    }
     assert decision.event.actor == "board"
 
 
@@ -65,3 +72,24 @@ def test_past_the_due_date_the_reminder_is_an_overdue_notice() -> None:
     decision = execute(walk_to(Step.APPROVE), RemindInput(actor="board", step=Step.APPROVE), late)
     assert decision.event.notices[0].template == "overdue"
     assert decision.state.due_dates[Step.APPROVE] == date(2026, 5, 31)
+
+
+def test_a_person_on_two_councils_is_reminded_once_a_day() -> None:
+    state = walk_to(Step.APPROVE)
+    [notice] = execute(
+        state, RemindInput(actor="board", step=Step.APPROVE), LATE_EVENING
+    ).event.notices
+    first = NotifyInput(
+        council_id="council-a", fiscal_year=2026, event_seq=9, step="approve", notice=notice
+    )
+    second = first.model_copy(update={"council_id": "council-b", "event_seq": 4})
+    assert notification_key(first, "chair") == notification_key(second, "chair")
+    [tomorrow] = execute(
+        state, RemindInput(actor="board", step=Step.APPROVE), NEXT_MORNING
+    ).event.notices
+    third = first.model_copy(update={"notice": tomorrow})
+    assert notification_key(third, "chair") != notification_key(first, "chair")
+    automatic = first.model_copy(
+        update={"notice": notice.model_copy(update={"params": {"step": "approve"}})}
+    )
+    assert notification_key(automatic, "chair") == "council-a/2026/9/reminder/chair"
