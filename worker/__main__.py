@@ -9,6 +9,7 @@ import signal
 import sys
 
 from config import get_settings
+from store.db import migrate
 from worker.main import run_worker
 
 
@@ -17,7 +18,9 @@ async def _main() -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    await run_worker(get_settings(), stop)
+    settings = get_settings()
+    await asyncio.to_thread(migrate, settings.resolved_database_url())
+    await run_worker(settings, stop)
 
 
 if __name__ == "__main__":

@@ -20,7 +20,7 @@ from activities.cycle_activities import CycleActivities
 from activities.delivery_activities import DeliveryActivities
 from activities.task_activities import TaskActivities
 from config import Settings
-from store.db import make_engine, migrate
+from store.db import make_engine
 from workflows.council_cycle import CouncilCycleWorkflow
 
 log = logging.getLogger(__name__)
@@ -98,8 +98,8 @@ def create_worker(client: Client, settings: Settings, executor: ThreadPoolExecut
 
 
 async def run_worker(settings: Settings, stop: asyncio.Event) -> None:
-    """Migrate the store, then run the worker until ``stop`` is set; shut down cleanly."""
-    migrate(settings.resolved_database_url())
+    """Run the worker until ``stop`` is set, then shut down cleanly. The store must be
+    migrated already: each process entry point does that once, before it starts."""
     client = await connect(settings)
     with ThreadPoolExecutor(max_workers=ACTIVITY_THREADS) as executor:
         worker = create_worker(client, settings, executor)

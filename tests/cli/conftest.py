@@ -25,6 +25,7 @@ from sqlalchemy.engine import make_url
 
 from config import Settings
 from embedded.server import ServerKind, embedded_temporal, free_port
+from store.db import migrate
 from worker.main import run_worker
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -118,6 +119,7 @@ async def cli_environment(tmp: Path, name: str) -> AsyncIterator[Cli]:
             "DATABASE_URL": database_url,
         }
         stop = asyncio.Event()
+        migrate(database_url)
         worker = asyncio.create_task(run_worker(settings, stop))
         try:
             cli = Cli(env)
