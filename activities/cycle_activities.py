@@ -80,21 +80,18 @@ class CycleActivities:
         """Put the notice in each recipient's inbox and, in the same transaction, queue it
         on each outside channel they want (the outbox). Returns the outbox keys for the
         workflow to deliver; a retry finds everything in place and returns the same keys."""
-        delivered = 0
-        outbox: list[str] = []
         now = datetime.now(UTC)
+        # One key per person, in the notice's order (a person named twice gets one).
+        keys = {r: notification_key(data, r) for r in data.notice.recipients}
         with store.session_scope(self._engine) as session:
             council = store.council_name(session, data.council_id)
             message = render_notice(data.notice.template, data.notice.params, council)
-            for recipient in data.notice.recipients:
-                key = notification_key(data, recipient)
-                if store.deliver_inbox(
-                    session, key, data, recipient, message.subject, message.body
-                ):
-                    delivered += 1
-                outbox += store.enqueue_deliveries(session, key, self._senders.enabled, now)
+            new = store.deliver_to_inboxes(session, data, keys, message.subject, message.body)
+            outbox = store.enqueue_all_deliveries(
+                session, list(keys.values()), self._senders.enabled, now
+            )
         return NotifyResult(
-            inbox_new=delivered,
+            inbox_new=len(new),
             deliveries=tuple(outbox),
             attempt_timeout=self._senders.attempt_timeout,
         )

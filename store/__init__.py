@@ -19,6 +19,7 @@ from store.deliveries import (
     claim_delivery,
     deliveries,
     delivery_id,
+    enqueue_all_deliveries,
     enqueue_deliveries,
     failed_deliveries_count,
     mark_delivery_failed,
@@ -37,7 +38,13 @@ from store.directory import (
 )
 from store.errors import ConflictingId, InvalidMunicipalityFile, NotFound, StoreError
 from store.municipality_file import MunicipalityFile, read_municipality_file
-from store.notifications import InboxRow, deliver_inbox, inbox, mark_read
+from store.notifications import (
+    InboxRow,
+    deliver_inbox,
+    deliver_to_inboxes,
+    inbox,
+    mark_read,
+)
 from store.tasks import ActivityRecordView, TaskView, activity_records, tasks_for, visible_councils
 from store.volunteer_csv import ImportReport, InvalidVolunteerFile, import_volunteers
 from store.volunteers import (
@@ -85,8 +92,10 @@ __all__ = [
     "council_name",
     "council_setup",
     "deliver_inbox",
+    "deliver_to_inboxes",
     "deliveries",
     "delivery_id",
+    "enqueue_all_deliveries",
     "enqueue_deliveries",
     "failed_deliveries_count",
     "history",

@@ -14,9 +14,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from activities.inputs import RecordCycleOpenedInput, RecordEventInput
-from domain.events import Change, CycleEvent
+from domain.events import Change
 from domain.model import Step
-from store._rows import insert_once
+from store._rows import insert_new, insert_once
 from store.due_dates import project_oversight, record_opening_due_dates
 from store.errors import NotFound
 from store.models import AuditEvent, Council, Cycle
@@ -98,28 +98,27 @@ def record_event(session: Session, data: RecordEventInput) -> bool:
         raise NotFound(
             f"協議会 '{event.council_id}' の{event.fiscal_year}年度のサイクルは記録されていません"
         )
-    if _audit_exists(session, event):
-        return False
     latest_seq = session.scalar(
         select(func.max(AuditEvent.seq)).where(AuditEvent.cycle_id == cycle.id)
     )
-    audit = AuditEvent(
-        council_id=event.council_id,
-        fiscal_year=event.fiscal_year,
-        seq=event.seq,
-        cycle_id=cycle.id,
-        action=event.action,
-        actor=event.actor,
-        at=event.at,
-        step_before=event.step_before.value,
-        step_after=event.step_after.value,
-        changes=[c.model_dump(mode="json") for c in event.changes],
-        command=event.command.model_dump(mode="json"),
-        workflow_id=data.workflow_id,
-        run_id=data.run_id,
-    )
+    audit = {
+        "council_id": event.council_id,
+        "fiscal_year": event.fiscal_year,
+        "seq": event.seq,
+        "cycle_id": cycle.id,
+        "action": event.action,
+        "actor": event.actor,
+        "at": event.at,
+        "step_before": event.step_before.value,
+        "step_after": event.step_after.value,
+        "changes": [c.model_dump(mode="json") for c in event.changes],
+        "command": event.command.model_dump(mode="json"),
+        "workflow_id": data.workflow_id,
+        "run_id": data.run_id,
+    }
     # The audit row goes first: its unique key is what makes the whole call idempotent.
-    if not insert_once(session, audit, lambda: _audit_exists(session, event)):
+    key = (AuditEvent.council_id, AuditEvent.fiscal_year, AuditEvent.seq)
+    if not insert_new(session, AuditEvent, [audit], key=key, returning=AuditEvent.id):
         return False
     is_latest = latest_seq is None or event.seq > latest_seq
     project(session, cycle, event, is_latest=is_latest)
@@ -133,17 +132,6 @@ def _find_cycle(
 ) -> Cycle | None:
     query = select(Cycle).where(Cycle.council_id == council_id, Cycle.fiscal_year == fiscal_year)
     return session.scalar(query.with_for_update() if lock else query)
-
-
-def _audit_exists(session: Session, event: CycleEvent) -> bool:
-    found = session.scalar(
-        select(AuditEvent.id).where(
-            AuditEvent.council_id == event.council_id,
-            AuditEvent.fiscal_year == event.fiscal_year,
-            AuditEvent.seq == event.seq,
-        )
-    )
-    return found is not None
 
 
 # --- readers -------------------------------------------------------------------------

@@ -16,16 +16,15 @@ de-duplicates on the stable delivery id (``delivery_id``) in that one case.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from datetime import datetime
-from functools import partial
 
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from activities.inputs import Channel
-from store._rows import insert_once
+from store._rows import insert_new
 from store.errors import NotFound
 from store.models import Council, Delivery, Notification, Person
 
@@ -90,36 +89,59 @@ def enqueue_deliveries(
     """Queue the notification ``notification_key`` on each of ``channels`` the recipient
     wants and has an address for; return the keys of all its outbox rows (old and new).
     Idempotent: a row that exists is left as it is."""
-    note = session.scalar(select(Notification).where(Notification.business_key == notification_key))
-    if note is None:
-        raise NotFound(f"通知 '{notification_key}' はありません")
-    person = session.get_one(Person, note.recipient_id)
-    for channel in _wanted(person, channels):
-        key = f"{notification_key}/{channel.value}"
-        if _find(session, key) is not None:
-            continue
-        row = Delivery(
-            delivery_key=key,
-            notification_id=note.id,
-            channel=channel.value,
-            council_id=note.council_id,
-            fiscal_year=note.fiscal_year,
-            recipient_id=note.recipient_id,
-            status=PENDING,
-            attempts=0,
-            last_error=None,
-            created_at=now,
-            attempted_at=None,
-            sent_at=None,
+    return enqueue_all_deliveries(session, [notification_key], channels, now)
+
+
+def enqueue_all_deliveries(
+    session: Session,
+    notification_keys: Sequence[str],
+    channels: Collection[Channel],
+    now: datetime,
+) -> list[str]:
+    """``enqueue_deliveries`` for several notifications at once, in one insert: the keys
+    of all their outbox rows (old and new), in the order of ``notification_keys`` and then
+    of channel. ``NotFound`` when a notification does not exist."""
+    notes = {
+        key: (note, person)
+        for note, person, key in session.execute(
+            select(Notification, Person, Notification.business_key)
+            .join(Person, Person.id == Notification.recipient_id)
+            .where(Notification.business_key.in_(set(notification_keys)))
         )
-        insert_once(session, row, partial(_exists, session, key))
-    return list(
-        session.scalars(
-            select(Delivery.delivery_key)
-            .where(Delivery.notification_id == note.id)
-            .order_by(Delivery.channel)
+    }
+    missing = [k for k in notification_keys if k not in notes]
+    if missing:
+        raise NotFound(f"通知 '{missing[0]}' はありません")
+    rows = [
+        {
+            "delivery_key": f"{key}/{channel.value}",
+            "notification_id": note.id,
+            "channel": channel.value,
+            "council_id": note.council_id,
+            "fiscal_year": note.fiscal_year,
+            "recipient_id": note.recipient_id,
+            "status": PENDING,
+            "attempts": 0,
+            "last_error": None,
+            "created_at": now,
+            "attempted_at": None,
+            "sent_at": None,
+        }
+        for key, (note, person) in notes.items()
+        for channel in _wanted(person, channels)
+    ]
+    key_column = Delivery.delivery_key
+    insert_new(session, Delivery, rows, key=[key_column], returning=key_column)
+    order = {key: position for position, key in enumerate(notification_keys)}
+    queued = session.execute(
+        select(Delivery.delivery_key, Delivery.notification_id, Delivery.channel).where(
+            Delivery.notification_id.in_([note.id for note, _ in notes.values()])
         )
     )
+    position = {note.id: order[key] for key, (note, _) in notes.items()}
+    return [
+        delivery_key for delivery_key, _, _ in sorted(queued, key=lambda q: (position[q[1]], q[2]))
+    ]
 
 
 def _wanted(person: Person, channels: Collection[Channel]) -> list[Channel]:
@@ -129,14 +151,6 @@ def _wanted(person: Person, channels: Collection[Channel]) -> list[Channel]:
     if Channel.WEBHOOK in channels and person.notify_webhook and person.webhook_url:
         wanted.append(Channel.WEBHOOK)
     return wanted
-
-
-def _exists(session: Session, key: str) -> bool:
-    return _find(session, key) is not None
-
-
-def _find(session: Session, key: str) -> Delivery | None:
-    return session.scalar(select(Delivery).where(Delivery.delivery_key == key))
 
 
 def _get(session: Session, key: str, lock: bool = False) -> Delivery:

@@ -30,15 +30,18 @@ def project_oversight(session: Session, cycle: Cycle, event: CycleEvent, is_late
     """Apply the due-date changes and the pause or resume that ``event`` carries, and
     keep the cycle's copy of its current step's due date up to date. Runs after
     ``projections.project`` has moved the step."""
+    dates_changed = False
     for change in event.changes:
         if change.field.startswith(_DUE_PREFIX) and change.after is not None:
             step = Step(change.field.removeprefix(_DUE_PREFIX))
             _set_due(session, cycle, step, date.fromisoformat(change.after), event.seq)
-    # Whatever moved (the step, or the date of the current step), the copy on the cycle
-    # is read again from the dates as they now stand.
-    session.flush()
-    current = session.get(CycleDueDate, (cycle.id, cycle.step))
-    cycle.due_on = None if current is None else current.due_on
+            dates_changed = True
+    # Whatever moved (the step, or a date), the copy on the cycle is read again from the
+    # dates as they now stand; most events move neither, and skip the two statements.
+    if dates_changed or event.step_after is not event.step_before:
+        session.flush()
+        current = session.get(CycleDueDate, (cycle.id, cycle.step))
+        cycle.due_on = None if current is None else current.due_on
     # A pause recorded after its resume (out of order) must not pause the cycle again.
     if not is_latest:
         return

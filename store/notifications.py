@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime
 
 from pydantic import BaseModel, ConfigDict
@@ -9,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from activities.inputs import NotifyInput
-from store._rows import insert_once
+from store._rows import insert_new
 from store.errors import NotFound
 from store.models import Council, Notification, Person
 
@@ -41,33 +42,46 @@ def deliver_inbox(
 ) -> bool:
     """Put a rendered notice in ``recipient_id``'s inbox; return False when ``key`` was
     already delivered (also when a concurrent call delivered it first)."""
-    if session.get(Person, recipient_id) is None:
-        raise NotFound(f"宛先 '{recipient_id}' は登録されていません")
+    return key in deliver_to_inboxes(session, data, {recipient_id: key}, subject, body)
+
+
+def deliver_to_inboxes(
+    session: Session,
+    data: NotifyInput,
+    keys: Mapping[str, str],
+    subject: str,
+    body: str,
+) -> set[str]:
+    """Put one rendered notice in the inbox of every recipient in ``keys`` (recipient id →
+    the notification's business key), in one insert; return the keys that were new. A key
+    delivered before (by a retry, or by a concurrent call) is left as it is.
+    ``NotFound``, changing nothing, when the council or a recipient is unknown."""
     if session.get(Council, data.council_id) is None:
         raise NotFound(f"協議会 '{data.council_id}' は登録されていません")
-    if _delivered(session, key):
-        return False
-    row = Notification(
-        business_key=key,
-        council_id=data.council_id,
-        fiscal_year=data.fiscal_year,
-        step=data.step,
-        event_seq=data.event_seq,
-        template=data.notice.template,
-        recipient_id=recipient_id,
-        channel="inbox",
-        subject=subject,
-        body=body,
-        created_at=datetime.now(UTC),
-        read_at=None,
-    )
-    return insert_once(session, row, lambda: _delivered(session, key))
-
-
-def _delivered(session: Session, key: str) -> bool:
-    return (
-        session.scalar(select(Notification.id).where(Notification.business_key == key)) is not None
-    )
+    known = set(session.scalars(select(Person.id).where(Person.id.in_(set(keys)))))
+    missing = [r for r in keys if r not in known]
+    if missing:
+        raise NotFound(f"宛先 '{missing[0]}' は登録されていません")
+    now = datetime.now(UTC)
+    rows = [
+        {
+            "business_key": key,
+            "council_id": data.council_id,
+            "fiscal_year": data.fiscal_year,
+            "step": data.step,
+            "event_seq": data.event_seq,
+            "template": data.notice.template,
+            "recipient_id": recipient_id,
+            "channel": "inbox",
+            "subject": subject,
+            "body": body,
+            "created_at": now,
+            "read_at": None,
+        }
+        for recipient_id, key in keys.items()
+    ]
+    key_column = Notification.business_key
+    return set(insert_new(session, Notification, rows, key=[key_column], returning=key_column))
 
 
 def inbox(session: Session, person_id: str, unread_only: bool = False) -> list[InboxRow]:
