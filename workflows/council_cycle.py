@@ -13,9 +13,8 @@ history, and must stay queryable after the next year has begun.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
@@ -94,6 +93,32 @@ _NOTIFY_RETRY = RetryPolicy(
     backoff_coefficient=2.0,
     maximum_interval=timedelta(minutes=30),
 )
+
+
+class _AlarmClock:
+    """One durable timer that rings at a given time; setting a new time replaces it."""
+
+    def __init__(self) -> None:
+        self._at: datetime | None = None
+        self._sleep: asyncio.Task[None] | None = None
+
+    @property
+    def rang(self) -> bool:
+        """Whether the timer set last has fired."""
+        return self._sleep is not None and self._sleep.done()
+
+    def set(self, at: datetime | None) -> None:
+        """Ring at ``at`` (``None``: not at all); a timer already set for ``at`` that has
+        not rung is kept as it is."""
+        if at == self._at and not self.rang:
+            return
+        if self._sleep is not None and not self._sleep.done():
+            self._sleep.cancel()
+        self._at = at
+        self._sleep = None
+        if at is not None:
+            seconds = max((at - workflow.now()).total_seconds(), 0.0)
+            self._sleep = asyncio.create_task(asyncio.sleep(seconds))
 
 
 @workflow.defn(name=WORKFLOW_NAME)
@@ -290,31 +315,36 @@ class CouncilCycleWorkflow(TaskUpdates):
     async def _serve_until_closed(self) -> None:
         """Sleep until the next deadline alert (of a step or of a coordination task) or
         the next accepted command, whichever comes first; raise alerts as they fall due.
-        Timers are re-planned after every command, so a moved deadline, a pause, a
-        resume or a completed task takes effect at once."""
-        while self._current.step is not Step.CLOSED:
-            alert = pending_alert(self._current)
-            task_alert = pending_task_alert(self._current)
-            now = workflow.now()
-            if alert is not None and alert.at <= now:
-                await self._commit(fire_alert(self._current, alert, now))
-                continue
-            if task_alert is not None and task_alert.at <= now:
-                await self._commit(fire_task_alert(self._current, task_alert, now))
-                continue
-            wake = min((a.at for a in (alert, task_alert) if a is not None), default=None)
-            timeout = None if wake is None else (wake - now).total_seconds()
-            # A timeout means the alert is due now; the next turn of the loop raises it.
-            with contextlib.suppress(TimeoutError):
-                await workflow.wait_condition(self._changed_since(self._changes), timeout=timeout)
+        The plan is checked after every command, so a moved deadline, a pause, a resume
+        or a completed task takes effect at once; the timer itself is replaced only when
+        the time it should wake at changes (most commands leave it as it is, and a timer
+        started and cancelled per command was work for the server on every update)."""
+        timer = _AlarmClock()
+        try:
+            while self._current.step is not Step.CLOSED:
+                alert = pending_alert(self._current)
+                task_alert = pending_task_alert(self._current)
+                now = workflow.now()
+                if alert is not None and alert.at <= now:
+                    await self._commit(fire_alert(self._current, alert, now))
+                    continue
+                if task_alert is not None and task_alert.at <= now:
+                    await self._commit(fire_task_alert(self._current, task_alert, now))
+                    continue
+                timer.set(min((a.at for a in (alert, task_alert) if a is not None), default=None))
+                # When the timer rings the alert is due: the next turn of the loop raises it.
+                seen = self._changes
+                await workflow.wait_condition(self._woken(seen, timer))
+        finally:
+            timer.set(None)
 
     @property
     def _current(self) -> CycleState:
         assert self._state is not None, "state is read only after the cycle opened"
         return self._state
 
-    def _changed_since(self, seen: int) -> Callable[[], bool]:
-        return lambda: self._changes != seen
+    def _woken(self, seen: int, timer: _AlarmClock) -> Callable[[], bool]:
+        return lambda: self._changes != seen or timer.rang
 
     def _validate(self, cmd: Command) -> None:
         if self._state is None:
