@@ -9,7 +9,10 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /app
 COPY . .
+# Bytecode is compiled here, as root: the app user cannot write /app, and without it the
+# workflow sandbox would compile the workflow modules again for every workflow it starts.
 RUN pip install . \
+    && python -m compileall -q /app \
     && useradd --system --home-dir /app app \
     && mkdir -p /data \
     && chown app /data

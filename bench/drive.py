@@ -49,8 +49,15 @@ class PhaseTimes:
     wall_seconds: float = 0.0
     runs: int = 0
     update_seconds: list[float] = field(default_factory=list)
+    #: The same round trips by update name, to tell which command is slow.
+    update_seconds_by_name: dict[str, list[float]] = field(default_factory=dict)
     run_seconds: list[float] = field(default_factory=list)
     rpc_retries: int = 0
+    #: CPU seconds used during the phase: by its worker process, by the Temporal server
+    #: (when the script started it) and by PostgreSQL (every postgres process).
+    worker_cpu_seconds: float = 0.0
+    server_cpu_seconds: float = 0.0
+    postgres_cpu_seconds: float = 0.0
 
 
 async def _retrying(call: Callable[[], Awaitable[T]], times: PhaseTimes) -> T:
@@ -101,7 +108,9 @@ async def _drive(client: Client, task_queue: str, run: Run, times: PhaseTimes) -
             ),
             times,
         )
-        times.update_seconds.append(time.perf_counter() - sent)
+        took = time.perf_counter() - sent
+        times.update_seconds.append(took)
+        times.update_seconds_by_name.setdefault(update.name, []).append(took)
     if run.await_result:
         await _retrying(handle.result, times)
     times.run_seconds.append(time.perf_counter() - started)

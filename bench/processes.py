@@ -23,6 +23,32 @@ def memory_kib(pid: int) -> dict[str, int]:
     return found
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) ``pid`` has used so far, from ``/proc/<pid>/stat``."""
+    return _cpu_of(Path(f"/proc/{pid}/stat").read_text())
+
+
+def _cpu_of(stat: str) -> float:
+    # The fields after the command name (which may hold spaces) start at field 3 (state);
+    # utime and stime are fields 14 and 15, in clock ticks.
+    fields = stat.rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def postgres_cpu_seconds() -> float:
+    """CPU time used so far by every PostgreSQL process on this machine (the store's
+    backends among them); 0 where there is none or ``/proc`` cannot be read."""
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:  # the process ended while we looked
+            continue
+        if "(postgres)" in text:
+            total += _cpu_of(text)
+    return total
+
+
 @asynccontextmanager
 async def worker_process(
     module: str, address: str, database_url: str, task_queue: str, log_path: Path

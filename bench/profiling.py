@@ -37,6 +37,8 @@ async def sampling(pid: int, raw_path: Path, rate: int = 100) -> AsyncIterator[N
     process = await asyncio.create_subprocess_exec(
         py_spy_path(), "record", "--pid", str(pid), "--rate", str(rate),
         "--format", "raw", "--output", str(raw_path), "--nonblocking",
+        # Only the thread holding the GIL: what uses the CPU, not threads waiting for it.
+        "--gil",
         stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
     )  # fmt: skip
     try:

@@ -22,8 +22,8 @@ def percentile(values: list[float], pct: float) -> float:
     return ordered[rank]
 
 
-def phase_figures(times: PhaseTimes) -> dict[str, float]:
-    """Cycles per second and update round trips (ms) of one phase."""
+def phase_figures(times: PhaseTimes) -> dict[str, Any]:
+    """Cycles per second and update round trips (ms) of one phase, also by update."""
     ups = times.update_seconds
     return {
         "runs": times.runs,
@@ -34,7 +34,30 @@ def phase_figures(times: PhaseTimes) -> dict[str, float]:
         "update_p95_ms": round(percentile(ups, 95) * 1000, 2),
         "update_p99_ms": round(percentile(ups, 99) * 1000, 2),
         "rpc_retries": times.rpc_retries,
+        **_cpu_figures(times),
+        "update_ms_by_name": {
+            name: {
+                "count": len(values),
+                "p50": round(percentile(values, 50) * 1000, 1),
+                "p99": round(percentile(values, 99) * 1000, 1),
+                "max": round(max(values) * 1000, 1),
+            }
+            for name, values in sorted(times.update_seconds_by_name.items())
+        },
     }
+
+
+def _cpu_figures(times: PhaseTimes) -> dict[str, float]:
+    """CPU milliseconds per cycle: of the worker, the server, PostgreSQL, and their sum."""
+    runs = max(times.runs, 1)
+    parts = {
+        "worker_cpu_ms_per_cycle": times.worker_cpu_seconds,
+        "server_cpu_ms_per_cycle": times.server_cpu_seconds,
+        "postgres_cpu_ms_per_cycle": times.postgres_cpu_seconds,
+    }
+    figures = {name: round(seconds * 1000 / runs, 1) for name, seconds in parts.items()}
+    figures["cpu_ms_per_cycle"] = round(sum(parts.values()) * 1000 / runs, 1)
+    return figures
 
 
 def machine() -> dict[str, Any]:
@@ -87,6 +110,10 @@ def print_table(result: dict[str, Any], console: Console) -> None:
         )
 
     row("cycles/s", "cycles_per_second", "cycle_cost", "cost ≤ 1.25×")
+    row("CPU per cycle (ms): worker + server + PostgreSQL", "cpu_ms_per_cycle", "cpu_per_cycle")
+    row("  of which the worker", "worker_cpu_ms_per_cycle")
+    row("  of which the Temporal server", "server_cpu_ms_per_cycle")
+    row("  of which PostgreSQL", "postgres_cpu_ms_per_cycle")
     row("update p50 (ms)", "update_p50_ms", "update_p50")
     row("update p95 (ms)", "update_p95_ms", "update_p95")
     row("update p99 (ms)", "update_p99_ms", "update_p99", "≤ 1.5×")

@@ -53,7 +53,7 @@ from bench.overview_timing import (
     recreate_postgres,
     time_query,
 )
-from bench.processes import memory_kib, worker_process
+from bench.processes import cpu_seconds, memory_kib, postgres_cpu_seconds, worker_process
 from bench.profiling import sampling, top_costs
 from bench.report import machine, phase_figures, print_table, write_json
 from domain.model import CycleState
@@ -61,6 +61,7 @@ from store.models import Base
 from workflows.inputs import STATE_QUERY, WORKFLOW_NAME, CycleInput, cycle_workflow_id
 
 DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/cs_bench"
+DEFAULT_STORE_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/cs_bench_store"
 COUNTED_EVENTS = (
     "EVENT_TYPE_ACTIVITY_TASK_SCHEDULED",
     "EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED",
@@ -94,6 +95,17 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         "--postgres-url", default=os.environ.get("BENCH_POSTGRES_URL", DEFAULT_POSTGRES_URL)
     )
     parser.add_argument("--no-postgres", action="store_true", help="skip the PostgreSQL overview")
+    parser.add_argument(
+        "--store",
+        choices=("sqlite", "postgresql"),
+        default="sqlite",
+        help="the engine's store during the run: a fresh SQLite file (default) or the "
+        "PostgreSQL database of --store-postgres-url, recreated",
+    )
+    parser.add_argument(
+        "--store-postgres-url",
+        default=os.environ.get("BENCH_STORE_POSTGRES_URL", DEFAULT_STORE_POSTGRES_URL),
+    )
     parser.add_argument("--workdir", type=Path, help="keep the store and logs here (default: temp)")
     args = parser.parse_args(argv)
     if args.councils < 1 or args.concurrency < 1 or args.rounds < 1:
@@ -161,6 +173,12 @@ async def event_counts(client: Client, workflow_id: str) -> dict[str, int]:
     return {kind.removeprefix("EVENT_TYPE_").lower(): names.count(kind) for kind in COUNTED_EVENTS}
 
 
+def _cpu(worker_pid: int, server_pid: int | None) -> tuple[float, float, float]:
+    """CPU seconds so far of the worker, the server (0 when not ours) and PostgreSQL."""
+    server = cpu_seconds(server_pid) if server_pid else 0.0
+    return cpu_seconds(worker_pid), server, postgres_cpu_seconds()
+
+
 def _mib(kib: int | None) -> float | None:
     return None if kib is None else round(kib / 1024, 1)
 
@@ -172,6 +190,9 @@ async def benchmark(args: argparse.Namespace, workdir: Path, console: Console) -
     commands = (advance_commands if args.advance_only else cycle_commands)(0, fiscal_year)
     cycle = shape(0, commands, fiscal_year, now)
     url = f"sqlite:///{workdir / 'bench.db'}"
+    if args.store == "postgresql":
+        url = args.store_postgres_url
+        recreate_postgres(url)
     store.migrate(url)
     engine = store.make_engine(url)
     with console.status(f"loading {args.councils} councils into the store"):
@@ -233,8 +254,16 @@ async def benchmark(args: argparse.Namespace, workdir: Path, console: Console) -
                         runs = (baseline_run(i, fiscal_year, cycle) for i in chunk)
                         queue, times = f"bench-baseline-{suffix}", baseline_times
                     bar = bars[phase]
+                    worker = engine_worker if phase == "engine" else baseline_worker
+                    assert worker is not None
+                    cpu_before = _cpu(worker.pid, server_pid)
                     await drive(client, queue, runs, args.concurrency, times,
                                 lambda bar=bar: progress.advance(bar))  # type: ignore[misc]  # fmt: skip
+                    cpu_after = _cpu(worker.pid, server_pid)
+                    used = [a - b for a, b in zip(cpu_after, cpu_before, strict=True)]
+                    times.worker_cpu_seconds += used[0]
+                    times.server_cpu_seconds += used[1]
+                    times.postgres_cpu_seconds += used[2]
         engine_mem = memory_kib(engine_worker.pid)
         baseline_mem = None if baseline_worker is None else memory_kib(baseline_worker.pid)
         server_mem = memory_kib(server_pid) if server_pid else {}
@@ -267,6 +296,7 @@ async def benchmark(args: argparse.Namespace, workdir: Path, console: Console) -
         result["baseline"] = base
         result["ratios"] = {
             "cycle_cost": round(engine_times.wall_seconds / baseline_times.wall_seconds, 3),
+            "cpu_per_cycle": round(eng["cpu_ms_per_cycle"] / base["cpu_ms_per_cycle"], 3),
             **{
                 f"update_{p}": round(eng[f"update_{p}_ms"] / base[f"update_{p}_ms"], 3)
                 for p in ("p50", "p95", "p99")
@@ -274,14 +304,22 @@ async def benchmark(args: argparse.Namespace, workdir: Path, console: Console) -
         }
     written = count_rows(engine) - rows_before
     result["store"] = {
+        "backend": engine.dialect.name,
         "load_seconds": round(load_seconds, 1),
         "rows_written": written,
         "rows_per_second": round(written / engine_times.wall_seconds, 1),
     }
     today = now.date()
     queries = {"one municipality": one_municipality, "all councils": every_municipality}
-    engines = {"sqlite": engine}
-    if not args.no_postgres:
+    # The overview is timed on both databases: the one the run wrote, and a copy of it in
+    # the other (SQLite in the work directory, or PostgreSQL at --postgres-url).
+    engines = {engine.dialect.name: engine}
+    if args.store == "postgresql":
+        copy_url = f"sqlite:///{workdir / 'overview-copy.db'}"
+        store.migrate(copy_url)
+        engines["sqlite"] = store.make_engine(copy_url)
+        copy_store(engine, engines["sqlite"])
+    elif not args.no_postgres:
         with console.status("copying the store to PostgreSQL for the overview"):
             recreate_postgres(args.postgres_url)
             store.migrate(args.postgres_url)
@@ -292,9 +330,8 @@ async def benchmark(args: argparse.Namespace, workdir: Path, console: Console) -
         for backend, db in engines.items()
         for label, query in queries.items()
     }
-    if "postgresql" in engines:
-        engines["postgresql"].dispose()
-    engine.dispose()
+    for db in engines.values():
+        db.dispose()
     if args.profile:
         total, costs = top_costs(args.profile / "engine-worker.pyspy.txt")
         result["profile"] = {
