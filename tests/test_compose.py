@@ -124,4 +124,3 @@ def test_every_mounted_file_exists_in_the_repo(services: dict[str, dict[str, Any
     assert bind_sources, "expected the deploy/ files to be mounted"
     for source in bind_sources:
         assert (REPO_ROOT / source).exists(), source
-
