@@ -90,7 +90,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         action="store_true",
         help="national scale: start every cycle and advance it one step; engine only",
     )
-    parser.add_argument("--profile", type=Path, help="py-spy the engine worker into this dir")
+    parser.add_argument("--profile", type=Path, help="py-spy both workers into this dir")
     parser.add_argument(
         "--postgres-url", default=os.environ.get("BENCH_POSTGRES_URL", DEFAULT_POSTGRES_URL)
     )
@@ -235,6 +235,9 @@ async def benchmark(args: argparse.Namespace, workdir: Path, console: Console) -
             args.profile.mkdir(parents=True, exist_ok=True)
             raw = args.profile / "engine-worker.pyspy.txt"
             await stack.enter_async_context(sampling(engine_worker.pid, raw))
+            if baseline_worker is not None:  # to compare the two, function by function
+                base_raw = args.profile / "baseline-worker.pyspy.txt"
+                await stack.enter_async_context(sampling(baseline_worker.pid, base_raw))
         rounds = 1 if args.advance_only else min(args.rounds, args.councils)
         columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                    TimeElapsedColumn())  # fmt: skip
