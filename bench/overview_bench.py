@@ -25,6 +25,7 @@ from sqlalchemy.engine import make_url
 from domain.deadlines import DEFAULT_DUE
 from domain.model import STEP_ORDER, Step
 from store.board import overview
+from store.board_summary import summary
 from store.db import make_engine, migrate, session_scope
 from store.models import Base
 
@@ -163,6 +164,10 @@ def measure(name: str, url: str, runs: int, reuse: bool) -> None:
 
             p50, p95, size = _time(runs, query)
             print(f"[{name}] {label:<30} rows={size:>6}  p50={p50:7.1f} ms  p95={p95:7.1f} ms")
+        # Every municipality counted, one row each: the prefectural and national view.
+        p50, p95, size = _time(runs, lambda: len(summary(session, YEAR, today=TODAY)))
+        label = "summary (70,000 councils)"
+        print(f"[{name}] {label:<30} rows={size:>6}  p50={p50:7.1f} ms  p95={p95:7.1f} ms")
     engine.dispose()
 
 

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 import store
 from bench.population import municipality_id
 from store.board import overview
+from store.board_summary import summary
 from store.models import Base, Municipality
 
 #: Rows per INSERT batch when copying to PostgreSQL.
@@ -33,6 +34,11 @@ def every_municipality(session: Session, fiscal_year: int, today: date) -> int:
     """The board's overview of every generated municipality in turn: all N councils."""
     ids = session.scalars(select(Municipality.id).order_by(Municipality.id)).all()
     return sum(len(overview(session, m, fiscal_year, today=today)) for m in ids)
+
+
+def summary_of_all(session: Session, fiscal_year: int, today: date) -> int:
+    """The summary counted by municipality over every council (``store.summary``)."""
+    return len(summary(session, fiscal_year, today=today))
 
 
 def time_query(

@@ -51,6 +51,7 @@ from bench.overview_timing import (
     every_municipality,
     one_municipality,
     recreate_postgres,
+    summary_of_all,
     time_query,
 )
 from bench.processes import cpu_seconds, memory_kib, postgres_cpu_seconds, worker_process
@@ -313,7 +314,11 @@ async def benchmark(args: argparse.Namespace, workdir: Path, console: Console) -
         "rows_per_second": round(written / engine_times.wall_seconds, 1),
     }
     today = now.date()
-    queries = {"one municipality": one_municipality, "all councils": every_municipality}
+    queries = {
+        "one municipality": one_municipality,
+        "all councils": every_municipality,
+        "summary of all": summary_of_all,
+    }
     # The overview is timed on both databases: the one the run wrote, and a copy of it in
     # the other (SQLite in the work directory, or PostgreSQL at --postgres-url).
     engines = {engine.dialect.name: engine}

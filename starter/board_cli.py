@@ -1,5 +1,5 @@
-"""The board of education's commands: ``overview``, ``report``, and the ``--csv`` and
-``--raw`` forms of ``history``.
+"""The board of education's commands: ``overview``, ``summary``, ``report``, and the
+``--csv`` and ``--raw`` forms of ``history``.
 
 Everything but ``history --raw`` reads the store alone (the Temporal test server cannot
 list workflows, and at national scale the store is the read model). ``--raw`` asks
@@ -16,6 +16,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+from rich.console import JustifyMethod
 from rich.table import Table
 
 from domain.model import Step
@@ -40,6 +41,7 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from store.board import OverviewRow
+    from store.board_summary import MunicipalitySummary
 
 _TEXTS: dict[str, tuple[str, str]] = {
     "history_formats": (
@@ -53,6 +55,10 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "overview_empty": (
         "条件に合う協議会はありません（{municipality} {year}年度）",
         "no council matches ({municipality}, {year})",
+    ),
+    "summary_empty": (
+        "{year}年度の集計対象の自治体はありません",
+        "no municipality to count for {year}",
     ),
     "not_started": ("未開始", "not started"),
     "paused": ("停止中: {reason}", "paused: {reason}"),
@@ -71,6 +77,21 @@ _OVERVIEW_COLUMNS: tuple[tuple[str, str], ...] = (
     ("超過日数", "days overdue"),
     ("期限切れタスク", "overdue tasks"),
     ("状態", "state"),
+    ("通知失敗", "failed notices"),
+)
+
+
+_SUMMARY_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("都道府県", "prefecture"),
+    ("自治体ID", "municipality id"),
+    ("自治体", "municipality"),
+    ("協議会数", "councils"),
+    ("未開始", "not started"),
+)
+_SUMMARY_TAIL_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("期限超過", "overdue"),
+    ("停止中", "paused"),
+    ("期限切れタスクあり", "with overdue tasks"),
     ("通知失敗", "failed notices"),
 )
 
@@ -179,6 +200,58 @@ def overview(
         console().print(overview_table(rows, lang))
 
 
+def summary_table(rows: list[MunicipalitySummary], lang: Lang) -> Table:
+    """The summary as a terminal table: one line per municipality, then the total."""
+    from store.board_summary import STEPS
+
+    table = Table(show_header=True, show_footer=len(rows) > 1)
+    columns = [
+        *_SUMMARY_COLUMNS,
+        *((step_name(s, "ja"), step_name(s, "en")) for s in STEPS),
+        *_SUMMARY_TAIL_COLUMNS,
+    ]
+    numbers = [
+        [r.councils, r.not_started, *r.by_step, r.overdue, r.paused, r.overdue_tasks,
+         r.failed_notifications]
+        for r in rows
+    ]  # fmt: skip
+    totals = [str(sum(column)) for column in zip(*numbers, strict=True)] if numbers else []
+    footer = ["", "", "合計" if lang == "ja" else "total", *totals]
+    for position, ((ja, en), foot) in enumerate(zip(columns, footer, strict=True)):
+        justify: JustifyMethod = "right" if position >= len(_SUMMARY_COLUMNS) - 2 else "left"
+        table.add_column(ja if lang == "ja" else en, footer=foot, justify=justify)
+    for row, counts in zip(rows, numbers, strict=True):
+        table.add_row(row.prefecture, row.municipality_id, row.municipality_name, *map(str, counts))
+    return table
+
+
+def summary(
+    ctx: typer.Context,
+    year: YearOption = None,
+    prefecture: Annotated[
+        str | None, typer.Option("--prefecture", help="この都道府県の自治体のみ")
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """自治体ごとに協議会をステップ別・期限超過別に集計する（都道府県・全国向け）。"""
+    import store
+    from starter import records
+
+    lang = session_of(ctx).lang
+    fiscal_year = year_or_current(year)
+    today = today_in_japan()
+    rows = records.with_session(
+        settings(),
+        lambda session: store.summary(session, fiscal_year, today=today, prefecture=prefecture),
+    )
+    if as_json:
+        say(json.dumps([row.as_json() for row in rows], ensure_ascii=False, indent=2))
+    elif not rows:
+        say(_text("summary_empty", lang, year=fiscal_year))
+    else:
+        console().print(summary_table(rows, lang))
+
+
 def report(
     municipality: MunicipalityOption,
     year: YearOption = None,
@@ -251,6 +324,7 @@ def check_history_formats(as_json: bool, as_csv: bool, raw: bool) -> None:
 
 
 def register(app: typer.Typer) -> None:
-    """Add ``overview`` and ``report`` to ``app``."""
+    """Add ``overview``, ``summary`` and ``report`` to ``app``."""
     app.command("overview")(overview)
+    app.command("summary")(summary)
     app.command("report")(report)

@@ -4,6 +4,7 @@ function takes a ``Session`` first and leaves committing to the caller (``sessio
 """
 
 from store.board import OverviewRow, municipality_name, overview
+from store.board_summary import MunicipalitySummary, summary
 from store.cycles import (
     CycleRow,
     HistoryRow,
@@ -75,6 +76,7 @@ __all__ = [
     "InvalidVolunteerFile",
     "LoadSummary",
     "MunicipalityFile",
+    "MunicipalitySummary",
     "NotFound",
     "OverviewRow",
     "PersonContact",
@@ -120,6 +122,7 @@ __all__ = [
     "resources",
     "session_factory",
     "session_scope",
+    "summary",
     "tasks_for",
     "upsert_resource",
     "upsert_volunteer",
