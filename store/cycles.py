@@ -92,15 +92,19 @@ def record_event(session: Session, data: RecordEventInput) -> bool:
     event = data.event
     # Locking the cycle row (PostgreSQL; SQLite's BEGIN IMMEDIATE already serialises
     # writers) orders concurrent events of one cycle, so "is this the latest event?"
-    # below cannot be answered wrongly by two transactions at once.
-    cycle = _find_cycle(session, event.council_id, event.fiscal_year, lock=True)
-    if cycle is None:
+    # below cannot be answered wrongly by two transactions at once. The latest recorded
+    # event's number comes with the row, in the same round trip.
+    latest = select(func.max(AuditEvent.seq)).where(AuditEvent.cycle_id == Cycle.id)
+    found = session.execute(
+        select(Cycle, latest.scalar_subquery())
+        .where(Cycle.council_id == event.council_id, Cycle.fiscal_year == event.fiscal_year)
+        .with_for_update(of=Cycle)
+    ).first()
+    if found is None:
         raise NotFound(
             f"協議会 '{event.council_id}' の{event.fiscal_year}年度のサイクルは記録されていません"
         )
-    latest_seq = session.scalar(
-        select(func.max(AuditEvent.seq)).where(AuditEvent.cycle_id == cycle.id)
-    )
+    cycle, latest_seq = found
     audit = {
         "council_id": event.council_id,
         "fiscal_year": event.fiscal_year,
@@ -127,11 +131,10 @@ def record_event(session: Session, data: RecordEventInput) -> bool:
     return True
 
 
-def _find_cycle(
-    session: Session, council_id: str, fiscal_year: int, lock: bool = False
-) -> Cycle | None:
-    query = select(Cycle).where(Cycle.council_id == council_id, Cycle.fiscal_year == fiscal_year)
-    return session.scalar(query.with_for_update() if lock else query)
+def _find_cycle(session: Session, council_id: str, fiscal_year: int) -> Cycle | None:
+    return session.scalar(
+        select(Cycle).where(Cycle.council_id == council_id, Cycle.fiscal_year == fiscal_year)
+    )
 
 
 # --- readers -------------------------------------------------------------------------

@@ -30,12 +30,16 @@ def make_engine(url: str) -> Engine:
     """An engine for ``url``, tuned for the database behind it.
 
     SQLite: creates the parent directory, turns on foreign keys, WAL and a 30 s busy
-    timeout, and starts every transaction with ``BEGIN IMMEDIATE``. PostgreSQL: pings
-    pooled connections before use.
+    timeout, and starts every transaction with ``BEGIN IMMEDIATE``. PostgreSQL: a pool of
+    up to 20 connections.
     """
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(url, pool_pre_ping=True)
+        # No ping before each use (it was one more round trip in every transaction): a
+        # connection PostgreSQL dropped fails its statement, SQLAlchemy then discards the
+        # pool, and the activity's retry runs on a fresh connection. Sized for the
+        # worker's activity threads.
+        return create_engine(url, pool_size=10, max_overflow=10)
     database = parsed.database
     if database and database != ":memory:" and not database.startswith("file:"):
         Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
