@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from enum import StrEnum
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any, Protocol
 
 import typer
 from rich.console import JustifyMethod
@@ -164,6 +165,22 @@ def overview_table(rows: list[OverviewRow], lang: Lang) -> Table:
     return table
 
 
+class _JsonRow(Protocol):
+    def as_json(self) -> dict[str, Any]: ...
+
+
+def _print_rows(
+    rows: Sequence[_JsonRow], as_json: bool, empty: str, table: Callable[[], Table]
+) -> None:
+    """A board listing as JSON, as the one-line ``empty`` message, or as ``table()``."""
+    if as_json:
+        say(json.dumps([row.as_json() for row in rows], ensure_ascii=False, indent=2))
+    elif not rows:
+        say(empty)
+    else:
+        console().print(table())
+
+
 def overview(
     ctx: typer.Context,
     municipality: MunicipalityOption,
@@ -192,12 +209,8 @@ def overview(
             overdue_only=overdue,
         ),
     )
-    if as_json:
-        say(json.dumps([row.as_json() for row in rows], ensure_ascii=False, indent=2))
-    elif not rows:
-        say(_text("overview_empty", lang, municipality=municipality, year=fiscal_year))
-    else:
-        console().print(overview_table(rows, lang))
+    empty = _text("overview_empty", lang, municipality=municipality, year=fiscal_year)
+    _print_rows(rows, as_json, empty, lambda: overview_table(rows, lang))
 
 
 def summary_table(rows: list[MunicipalitySummary], lang: Lang) -> Table:
@@ -244,12 +257,8 @@ def summary(
         settings(),
         lambda session: store.summary(session, fiscal_year, today=today, prefecture=prefecture),
     )
-    if as_json:
-        say(json.dumps([row.as_json() for row in rows], ensure_ascii=False, indent=2))
-    elif not rows:
-        say(_text("summary_empty", lang, year=fiscal_year))
-    else:
-        console().print(summary_table(rows, lang))
+    empty = _text("summary_empty", lang, year=fiscal_year)
+    _print_rows(rows, as_json, empty, lambda: summary_table(rows, lang))
 
 
 def report(
