@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
@@ -65,6 +65,8 @@ with workflow.unsafe.imports_passed_through():
         step_opened_notices,
     )
     from domain.task_alerts import pending_task_alert
+    from workflows.alarm_clock import AlarmClock
+    from workflows.decision_memo import DecisionMemo
     from workflows.delivery import deliver_all
     from workflows.failures import refused as _refused
     from workflows.inputs import STATE_QUERY, WORKFLOW_NAME, CycleInput, cycle_workflow_id
@@ -95,32 +97,6 @@ _NOTIFY_RETRY = RetryPolicy(
 )
 
 
-class _AlarmClock:
-    """One durable timer that rings at a given time; setting a new time replaces it."""
-
-    def __init__(self) -> None:
-        self._at: datetime | None = None
-        self._sleep: asyncio.Task[None] | None = None
-
-    @property
-    def rang(self) -> bool:
-        """Whether the timer set last has fired."""
-        return self._sleep is not None and self._sleep.done()
-
-    def set(self, at: datetime | None) -> None:
-        """Ring at ``at`` (``None``: not at all); a timer already set for ``at`` that has
-        not rung is kept as it is."""
-        if at == self._at and not self.rang:
-            return
-        if self._sleep is not None and not self._sleep.done():
-            self._sleep.cancel()
-        self._at = at
-        self._sleep = None
-        if at is not None:
-            seconds = max((at - workflow.now()).total_seconds(), 0.0)
-            self._sleep = asyncio.create_task(asyncio.sleep(seconds))
-
-
 @workflow.defn(name=WORKFLOW_NAME)
 class CouncilCycleWorkflow(TaskUpdates):
     """One council's cycle for one fiscal year, from discuss to the close of evaluate.
@@ -132,6 +108,8 @@ class CouncilCycleWorkflow(TaskUpdates):
         self._notifications: list[asyncio.Future[None]] = []
         # Bumped on every accepted command so the deadline loop re-plans its timer.
         self._changes = 0
+        # Each update is decided once: by its validator, for its handler.
+        self._decided = DecisionMemo()
 
     @workflow.run
     async def run(self, data: CycleInput) -> CycleResult:
@@ -319,7 +297,7 @@ class CouncilCycleWorkflow(TaskUpdates):
         or a completed task takes effect at once; the timer itself is replaced only when
         the time it should wake at changes (most commands leave it as it is, and a timer
         started and cancelled per command was work for the server on every update)."""
-        timer = _AlarmClock()
+        timer = AlarmClock()
         try:
             while self._current.step is not Step.CLOSED:
                 alert = pending_alert(self._current)
@@ -343,24 +321,30 @@ class CouncilCycleWorkflow(TaskUpdates):
         assert self._state is not None, "state is read only after the cycle opened"
         return self._state
 
-    def _woken(self, seen: int, timer: _AlarmClock) -> Callable[[], bool]:
+    def _woken(self, seen: int, timer: AlarmClock) -> Callable[[], bool]:
         return lambda: self._changes != seen or timer.rang
 
     def _validate(self, cmd: Command) -> None:
+        self._decided.forget()
         if self._state is None:
             raise _refused(Refusal("cycle_opening"))
+        now = workflow.now()
         try:
-            execute(self._state, cmd, workflow.now())
+            decision = execute(self._state, cmd, now)
         except Refusal as refusal:
             raise _refused(refusal) from None
+        self._decided.keep(self._state, now, decision)
 
     async def _accept(self, cmd: Command) -> CycleState:
-        # Validated already, but another update accepted in the same activation may have
-        # changed the state since; the rules decide again on the state as it is now.
-        try:
-            decision = execute(self._current, cmd, workflow.now())
-        except Refusal as refusal:
-            raise _refused(refusal) from None
+        now = workflow.now()
+        decision = self._decided.take(self._current, now)
+        if decision is None:
+            # Not validated just now (a replay skips validators) or the state moved on
+            # since: the rules decide on the state as it is now.
+            try:
+                decision = execute(self._current, cmd, now)
+            except Refusal as refusal:
+                raise _refused(refusal) from None
         await self._commit(decision)
         return decision.state
 
