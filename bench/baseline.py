@@ -1,7 +1,8 @@
 """``python -m bench.baseline``: the baseline worker, with the engine worker's settings.
 
-No-op activities run on the same thread pool as the engine's store activities, and the
-worker is built by ``worker.main.tuned_worker`` so slots and sandbox are identical.
+No-op activities run on thread pools of the engine's sizes (the notify activity on the
+notification queue, as the engine's), and both workers are built by
+``worker.main.tuned_worker`` so slots and sandbox are identical.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from temporalio import activity
 
 from bench.baseline_workflow import LOAD, NOTIFY, OPENED, RECORD, BaselineWorkflow, NoopInput
 from config import get_settings
-from worker.main import ACTIVITY_THREADS, connect, tuned_worker
+from worker.main import ACTIVITY_THREADS, NOTIFY_THREADS, connect, tuned_worker
+from workflows.inputs import notification_queue
 
 
 @activity.defn(name=LOAD)
@@ -51,15 +53,21 @@ async def _main() -> None:
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     client = await connect(settings)
-    with ThreadPoolExecutor(max_workers=ACTIVITY_THREADS) as executor:
+    with (
+        ThreadPoolExecutor(max_workers=ACTIVITY_THREADS) as executor,
+        ThreadPoolExecutor(max_workers=NOTIFY_THREADS) as notify_executor,
+    ):
         worker = tuned_worker(
             client,
             settings.task_queue,
             [BaselineWorkflow],
-            [bench_load, bench_opened, bench_record, bench_notify],
+            [bench_load, bench_opened, bench_record],
             executor,
         )
-        async with worker:
+        notify_worker = tuned_worker(
+            client, notification_queue(settings.task_queue), [], [bench_notify], notify_executor
+        )
+        async with worker, notify_worker:
             logging.info("baseline worker running: queue=%s", settings.task_queue)
             await stop.wait()
 

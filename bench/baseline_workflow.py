@@ -1,6 +1,7 @@
 """The baseline: a bare workflow with the cycle's shape and none of its domain logic.
 
-It opens with two activities and some notify activities, then serves one update per
+It opens with two activities and some notify activities (on the notification queue, as
+the engine's), then serves one update per
 command; each update awaits one activity (the record) and starts the notify activities
 the engine would start for that command. The closing update ends the run, which then
 waits for its notifications and starts next year's workflow as an abandoned child, as the
@@ -18,6 +19,8 @@ from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from pydantic import BaseModel, ConfigDict
+
+    from workflows.inputs import notification_queue
 
 BASELINE_WORKFLOW = "BenchBaselineWorkflow"
 OPENED_QUERY = "opened"
@@ -129,6 +132,7 @@ class BaselineWorkflow:
                 workflow.start_activity(
                     NOTIFY,
                     NoopInput(key="notify"),
+                    task_queue=notification_queue(workflow.info().task_queue),
                     start_to_close_timeout=timedelta(minutes=2),
                     schedule_to_close_timeout=timedelta(days=3),
                     retry_policy=_NOTIFY_RETRY,

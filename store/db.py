@@ -38,8 +38,8 @@ def make_engine(url: str) -> Engine:
         # No ping before each use (it was one more round trip in every transaction): a
         # connection PostgreSQL dropped fails its statement, SQLAlchemy then discards the
         # pool, and the activity's retry runs on a fresh connection. Sized for the
-        # worker's activity threads.
-        return create_engine(url, pool_size=10, max_overflow=10)
+        # worker's activity threads: 16 for the cycle's records, 8 for notifications.
+        return create_engine(url, pool_size=10, max_overflow=14)
     database = parsed.database
     if database and database != ":memory:" and not database.startswith("file:"):
         Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)

@@ -1,4 +1,5 @@
-"""The worker process: hosts the cycle workflow and its activities on one task queue."""
+"""The worker process: hosts the cycle workflow and its activities on its task queue, and
+the notification activities on the queue beside it."""
 
 from __future__ import annotations
 
@@ -7,8 +8,9 @@ import compileall
 import inspect
 import logging
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +28,7 @@ from activities.task_activities import TaskActivities
 from config import Settings
 from store.db import make_engine
 from workflows.council_cycle import CouncilCycleWorkflow
+from workflows.inputs import notification_queue
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +43,9 @@ ACTIVITY_THREADS = 16
 #: against their start-to-close timeout; a store activity that times out in the queue is
 #: retried, and every one is idempotent.
 ACTIVITY_SLOTS = 128
+#: Threads for the notification activities, on their own queue (``serving``): deliveries
+#: wait on outside servers (up to their socket timeouts), so several run side by side.
+NOTIFY_THREADS = 8
 
 
 async def connect(settings: Settings) -> Client:
@@ -100,42 +106,73 @@ def senders_from(settings: Settings) -> Senders:
     return senders
 
 
-def activities_for(engine: Engine, senders: Senders) -> list[Callable[..., Any]]:
-    """Every activity the cycle workflow calls, bound to ``engine`` and ``senders``."""
+def cycle_activities(engine: Engine, senders: Senders) -> list[Callable[..., Any]]:
+    """The activities the cycle waits for (its records and checks), on the cycle's queue."""
     cycle = CycleActivities(engine, senders)
-    delivery = DeliveryActivities(engine, senders)
     return [
         cycle.load_council,
         cycle.record_cycle_opened,
         cycle.record_event,
-        cycle.notify,
-        delivery.deliver,
-        delivery.record_delivery_failed,
         TaskActivities(engine).check_volunteers,
     ]
 
 
-def create_worker(client: Client, settings: Settings, executor: ThreadPoolExecutor) -> Worker:
-    """A worker for the cycle workflow and its activities against ``settings``' store."""
-    engine = make_engine(settings.resolved_database_url())
-    return tuned_worker(
-        client,
-        settings.task_queue,
-        [CouncilCycleWorkflow],
-        activities_for(engine, senders_from(settings)),
-        executor,
-    )
+def notification_activities(engine: Engine, senders: Senders) -> list[Callable[..., Any]]:
+    """The activities that run beside the cycle (inbox, outbox, outside channels), on the
+    notification queue (``workflows.inputs.notification_queue``)."""
+    delivery = DeliveryActivities(engine, senders)
+    return [
+        CycleActivities(engine, senders).notify,
+        delivery.deliver,
+        delivery.record_delivery_failed,
+    ]
+
+
+@asynccontextmanager
+async def serving(
+    client: Client,
+    task_queue: str,
+    engine: Engine,
+    senders: Senders,
+    threads: int = ACTIVITY_THREADS,
+    notify_threads: int = NOTIFY_THREADS,
+) -> AsyncIterator[None]:
+    """Serve the cycle workflow on ``task_queue`` and its notifications on the queue beside
+    it while the block runs: two workers in this process, each with its own threads, so a
+    burst of notices never queues ahead of the records a council is waiting for."""
+    with (
+        ThreadPoolExecutor(max_workers=threads) as cycle_pool,
+        ThreadPoolExecutor(max_workers=notify_threads) as notify_pool,
+    ):
+        cycle_worker = tuned_worker(
+            client,
+            task_queue,
+            [CouncilCycleWorkflow],
+            cycle_activities(engine, senders),
+            cycle_pool,
+        )
+        notify_worker = tuned_worker(
+            client,
+            notification_queue(task_queue),
+            [],
+            notification_activities(engine, senders),
+            notify_pool,
+        )
+        async with cycle_worker, notify_worker:
+            yield
 
 
 async def run_worker(settings: Settings, stop: asyncio.Event) -> None:
-    """Run the worker until ``stop`` is set, then shut down cleanly. The store must be
+    """Run the workers until ``stop`` is set, then shut down cleanly. The store must be
     migrated already: each process entry point does that once, before it starts."""
     client = await connect(settings)
-    with ThreadPoolExecutor(max_workers=ACTIVITY_THREADS) as executor:
-        worker = create_worker(client, settings, executor)
-        async with worker:
-            log.info(
-                "worker running: server=%s queue=%s", settings.temporal_address, settings.task_queue
-            )
-            await stop.wait()
-            log.info("worker stopping")
+    engine = make_engine(settings.resolved_database_url())
+    async with serving(client, settings.task_queue, engine, senders_from(settings)):
+        log.info(
+            "worker running: server=%s queue=%s (+ %s)",
+            settings.temporal_address,
+            settings.task_queue,
+            notification_queue(settings.task_queue),
+        )
+        await stop.wait()
+        log.info("worker stopping")

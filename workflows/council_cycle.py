@@ -69,7 +69,13 @@ with workflow.unsafe.imports_passed_through():
     from workflows.decision_memo import DecisionMemo
     from workflows.delivery import deliver_all
     from workflows.failures import refused as _refused
-    from workflows.inputs import STATE_QUERY, WORKFLOW_NAME, CycleInput, cycle_workflow_id
+    from workflows.inputs import (
+        STATE_QUERY,
+        WORKFLOW_NAME,
+        CycleInput,
+        cycle_workflow_id,
+        notification_queue,
+    )
     from workflows.task_updates import TaskUpdates
 
 
@@ -380,6 +386,7 @@ class CouncilCycleWorkflow(TaskUpdates):
                 notice=notice,
             ),
             result_type=NotifyResult,
+            task_queue=notification_queue(workflow.info().task_queue),
             start_to_close_timeout=timedelta(minutes=2),
             schedule_to_close_timeout=timedelta(days=3),
             retry_policy=_NOTIFY_RETRY,

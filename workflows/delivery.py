@@ -24,6 +24,7 @@ with workflow.unsafe.imports_passed_through():
         DeliveryFailedInput,
         NotifyResult,
     )
+    from workflows.inputs import notification_queue
 
 #: Give up on a delivery (and record it failed) after this long.
 DELIVERY_WINDOW = timedelta(days=3)
@@ -54,6 +55,7 @@ async def deliver(delivery_key: str, attempt_timeout: timedelta) -> None:
         await workflow.execute_activity(
             DELIVER,
             DeliverInput(delivery_key=delivery_key),
+            task_queue=notification_queue(workflow.info().task_queue),
             # From the worker's senders: long enough that attempts never overlap.
             start_to_close_timeout=attempt_timeout,
             schedule_to_close_timeout=DELIVERY_WINDOW,
@@ -67,6 +69,7 @@ async def deliver(delivery_key: str, attempt_timeout: timedelta) -> None:
                 delivery_key=delivery_key,
                 reason=f"再試行を打ち切りました (gave up retrying): {cause}",
             ),
+            task_queue=notification_queue(workflow.info().task_queue),
             start_to_close_timeout=timedelta(seconds=30),
             retry_policy=_RECORD_RETRY,
         )

@@ -19,6 +19,12 @@ def cycle_workflow_id(council_id: str, fiscal_year: int) -> str:
     return f"council-cycle/{council_id}/{fiscal_year}"
 
 
+def notification_queue(task_queue: str) -> str:
+    """The task queue of a cycle's notifications (inbox rows and outside channels), beside
+    the cycle's own queue: a burst of notices never queues ahead of the cycle's records."""
+    return f"{task_queue}-notifications"
+
+
 class CycleInput(BaseModel):
     """Start a council's cycle for one fiscal year (April to March)."""
 

@@ -8,18 +8,17 @@ import csv
 import io
 import json
 import uuid
-from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import Engine
 from temporalio.testing import WorkflowEnvironment
-from temporalio.worker import Worker
 
-from activities.cycle_activities import CycleActivities
+from activities.channels import Senders
 from starter.cli import run
 from tests.board.support import OPENED, apply, open_cycle
 from tests.workflows.driver import send, to_plan, wait_open
+from worker.main import serving
 from workflows.council_cycle import CouncilCycleWorkflow
 from workflows.inputs import CycleInput, cycle_workflow_id
 
@@ -115,35 +114,20 @@ async def test_history_raw_prints_the_temporal_history_of_the_cycle(
     monkeypatch.setenv("DATABASE_URL", database_url)
     monkeypatch.setenv("TEMPORAL_ADDRESS", temporal_env.client.service_client.config.target_host)
     monkeypatch.setenv("TEMPORAL_NAMESPACE", temporal_env.client.namespace)
-    acts = CycleActivities(testcity_engine)
-    with ThreadPoolExecutor(max_workers=4) as executor:
-        async with Worker(
-            temporal_env.client,
+    async with serving(temporal_env.client, queue, testcity_engine, Senders(), threads=4):
+        handle = await temporal_env.client.start_workflow(
+            CouncilCycleWorkflow.run,
+            CycleInput(council_id=C2, fiscal_year=2043),
+            id=cycle_workflow_id(C2, 2043),
             task_queue=queue,
-            workflows=[CouncilCycleWorkflow],
-            activities=[
-                acts.load_council,
-                acts.record_cycle_opened,
-                acts.record_event,
-                acts.notify,
-            ],
-            activity_executor=executor,
-        ):
-            handle = await temporal_env.client.start_workflow(
-                CouncilCycleWorkflow.run,
-                CycleInput(council_id=C2, fiscal_year=2043),
-                id=cycle_workflow_id(C2, 2043),
-                task_queue=queue,
-            )
-            await wait_open(handle)
-            await send(handle, to_plan()[0].model_copy(update={"attendance": ("t-chair",)}))
-            # The CLI runs its own event loop: give it a thread.
-            code = await asyncio.to_thread(
-                run, ["history", "--council", C2, "--year", "2043", "--raw"]
-            )
-            missing = await asyncio.to_thread(
-                run, ["history", "--council", C2, "--year", "2049", "--raw"]
-            )
+        )
+        await wait_open(handle)
+        await send(handle, to_plan()[0].model_copy(update={"attendance": ("t-chair",)}))
+        # The CLI runs its own event loop: give it a thread.
+        code = await asyncio.to_thread(run, ["history", "--council", C2, "--year", "2043", "--raw"])
+        missing = await asyncio.to_thread(
+            run, ["history", "--council", C2, "--year", "2049", "--raw"]
+        )
 
     captured = capsys.readouterr()
     assert (code, missing) == (0, 1)

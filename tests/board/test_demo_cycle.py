@@ -4,20 +4,19 @@ board's overview and yearly report show it as it happened."""
 from __future__ import annotations
 
 import uuid
-from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 
 from sqlalchemy import Engine
 from temporalio.testing import WorkflowEnvironment
-from temporalio.worker import Worker
 
 import store
-from activities.cycle_activities import CycleActivities
+from activities.channels import Senders
 from domain.model import Step
 from store.board import japan_date, overview
 from store.yearly_report import yearly_report
 from tests.board.support import MUNICIPALITY
 from tests.workflows.driver import COUNCIL, send, to_close, to_plan, wait_open
+from worker.main import serving
 from workflows.council_cycle import CouncilCycleWorkflow
 from workflows.inputs import CycleInput, cycle_workflow_id
 
@@ -28,34 +27,21 @@ async def test_overview_and_report_show_a_cycle_run_by_the_workflow(
     temporal_env: WorkflowEnvironment, testcity_engine: Engine
 ) -> None:
     queue = f"board-{uuid.uuid4().hex[:8]}"
-    acts = CycleActivities(testcity_engine)
-    with ThreadPoolExecutor(max_workers=4) as executor:
-        async with Worker(
-            temporal_env.client,
+    async with serving(temporal_env.client, queue, testcity_engine, Senders(), threads=4):
+        handle = await temporal_env.client.start_workflow(
+            CouncilCycleWorkflow.run,
+            CycleInput(council_id=COUNCIL, fiscal_year=YEAR),
+            id=cycle_workflow_id(COUNCIL, YEAR),
             task_queue=queue,
-            workflows=[CouncilCycleWorkflow],
-            activities=[
-                acts.load_council,
-                acts.record_cycle_opened,
-                acts.record_event,
-                acts.notify,
-            ],
-            activity_executor=executor,
-        ):
-            handle = await temporal_env.client.start_workflow(
-                CouncilCycleWorkflow.run,
-                CycleInput(council_id=COUNCIL, fiscal_year=YEAR),
-                id=cycle_workflow_id(COUNCIL, YEAR),
-                task_queue=queue,
-            )
-            await wait_open(handle)
-            with store.session_scope(testcity_engine) as session:
-                opening = overview(session, MUNICIPALITY, YEAR, today=date(YEAR, 5, 2))
-            for command in [*to_plan(), *to_close()]:
-                await send(handle, command)
-            result = await handle.result()
-            # Next year's cycle opens by itself; wait until it has been recorded.
-            await wait_open(temporal_env.client.get_workflow_handle(result.next_workflow_id))
+        )
+        await wait_open(handle)
+        with store.session_scope(testcity_engine) as session:
+            opening = overview(session, MUNICIPALITY, YEAR, today=date(YEAR, 5, 2))
+        for command in [*to_plan(), *to_close()]:
+            await send(handle, command)
+        result = await handle.result()
+        # Next year's cycle opens by itself; wait until it has been recorded.
+        await wait_open(temporal_env.client.get_workflow_handle(result.next_workflow_id))
 
     # The due dates came from the workflow's deadline rules through record_cycle_opened.
     council = next(r for r in opening if r.council_id == COUNCIL)

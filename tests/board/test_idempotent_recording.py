@@ -24,7 +24,7 @@ from store.models import AuditEvent, CycleDueDate, MeetingRow
 from tests.board.support import OPENED, event_input, open_cycle
 from tests.workflows.driver import send, wait_open
 from workflows.council_cycle import CouncilCycleWorkflow
-from workflows.inputs import CycleInput, cycle_workflow_id
+from workflows.inputs import CycleInput, cycle_workflow_id, notification_queue
 
 C2 = "testcity-c2"
 
@@ -114,15 +114,23 @@ async def _worker(
 ) -> AsyncIterator[None]:
     acts = CycleActivities(engine)
     with ThreadPoolExecutor(max_workers=4) as executor:
-        async with Worker(
-            env.client,
-            task_queue=queue,
-            workflows=[CouncilCycleWorkflow],
-            activities=[acts.load_council, acts.record_cycle_opened, record_event, acts.notify],
-            activity_executor=executor,
-            # No sticky cache: the test server never times out a dead worker's sticky
-            # queue, so the next worker would not get the workflow's tasks.
-            max_cached_workflows=0,
+        async with (
+            Worker(
+                env.client,
+                task_queue=queue,
+                workflows=[CouncilCycleWorkflow],
+                activities=[acts.load_council, acts.record_cycle_opened, record_event],
+                activity_executor=executor,
+                # No sticky cache: the test server never times out a dead worker's sticky
+                # queue, so the next worker would not get the workflow's tasks.
+                max_cached_workflows=0,
+            ),
+            Worker(
+                env.client,
+                task_queue=notification_queue(queue),
+                activities=[acts.notify],
+                activity_executor=executor,
+            ),
         ):
             yield
 

@@ -6,14 +6,12 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
-from temporalio.worker import Worker
 
 import store
 from activities.channels import Senders
@@ -22,8 +20,7 @@ from activities.channels.webhook import WebhookSender
 from tests.notify.harness import SECRET, Harness
 from tests.notify.loopback import SmtpSink, WebhookSink
 from tests.workflows.conftest import FIXTURES, test_server_path
-from worker.main import activities_for
-from workflows.council_cycle import CouncilCycleWorkflow
+from worker.main import serving
 
 
 @pytest.fixture
@@ -91,13 +88,5 @@ async def harness(
     queue: str,
 ) -> AsyncIterator[Harness]:
     """Everything running: a worker with the real activities and real senders."""
-    with ThreadPoolExecutor(max_workers=8) as executor:
-        worker = Worker(
-            env.client,
-            task_queue=queue,
-            workflows=[CouncilCycleWorkflow],
-            activities=activities_for(notify_engine, senders_for(smtp)),
-            activity_executor=executor,
-        )
-        async with worker:
-            yield Harness(env, notify_engine, smtp, hook, queue)
+    async with serving(env.client, queue, notify_engine, senders_for(smtp), threads=4):
+        yield Harness(env, notify_engine, smtp, hook, queue)

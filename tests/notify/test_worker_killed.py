@@ -18,12 +18,10 @@ from __future__ import annotations
 import asyncio
 import sys
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from sqlalchemy import Engine
 from temporalio.testing import ActivityEnvironment, WorkflowEnvironment
-from temporalio.worker import Worker
 
 import store
 from activities.cycle_activities import CycleActivities
@@ -34,8 +32,7 @@ from store.deliveries import SENDING, SENT
 from tests.notify.conftest import senders_for
 from tests.notify.harness import COUNCIL, SECRET, YEAR, Harness, wait_until
 from tests.notify.loopback import Hold, SmtpSink, WebhookSink
-from worker.main import activities_for
-from workflows.council_cycle import CouncilCycleWorkflow
+from worker.main import serving
 
 ROOT = Path(__file__).parents[2]
 #: discuss opens: chair and principal by mail, chair and coordinator by webhook;
@@ -94,20 +91,13 @@ async def test_a_worker_killed_mid_send_loses_nothing_and_repeats_only_a_known_i
         sink.hold.release.set()
         sink.hold = None
 
-    with ThreadPoolExecutor(max_workers=8) as executor:
-        async with Worker(
-            env.client,
-            task_queue=queue,
-            workflows=[CouncilCycleWorkflow],
-            activities=activities_for(notify_engine, senders_for(smtp)),
-            activity_executor=executor,
-        ):
-            # The server will not skip its clock past attempts still outstanding, so the
-            # killed ones time out in real time: 8 x 3 s + 10 s with its senders.
-            await harness.settle(within=120)
-            rows = _rows(notify_engine)
-            assert [(r.status, r.attempts) for r in rows] == [(SENT, 2)] * (MAILS + HOOKS)
-            await handle.terminate("test done")
+    async with serving(env.client, queue, notify_engine, senders_for(smtp), threads=4):
+        # The server will not skip its clock past attempts still outstanding, so the
+        # killed ones time out in real time: 8 x 3 s + 10 s with its senders.
+        await harness.settle(within=120)
+        rows = _rows(notify_engine)
+        assert [(r.status, r.attempts) for r in rows] == [(SENT, 2)] * (MAILS + HOOKS)
+        await handle.terminate("test done")
 
     mail_ids = Counter(str(m["X-CS-Delivery"]) for m in smtp.received())
     assert len(mail_ids) == MAILS and set(mail_ids.values()) == {1}

@@ -8,19 +8,16 @@ from __future__ import annotations
 
 import asyncio
 import sys
-from concurrent.futures import ThreadPoolExecutor
 
 from pydantic import SecretStr
 from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
-from temporalio.worker import Worker
 
 from activities.channels import Senders
 from activities.channels.email import SmtpSender
 from activities.channels.webhook import WebhookSender
 from store.db import make_engine
-from worker.main import activities_for
-from workflows.council_cycle import CouncilCycleWorkflow
+from worker.main import serving
 
 
 async def main(target: str, queue: str, database_url: str, smtp_port: int, secret: str) -> None:
@@ -30,16 +27,9 @@ async def main(target: str, queue: str, database_url: str, smtp_port: int, secre
         email=SmtpSender("127.0.0.1", smtp_port, "plain", "cycle@notify.example.jp", timeout=3),
         webhook=WebhookSender(SecretStr(secret), timeout=3),
     )
-    with ThreadPoolExecutor(max_workers=8) as executor:
-        async with Worker(
-            client,
-            task_queue=queue,
-            workflows=[CouncilCycleWorkflow],
-            activities=activities_for(make_engine(database_url), senders),
-            activity_executor=executor,
-        ):
-            print("ready", flush=True)
-            await asyncio.Event().wait()
+    async with serving(client, queue, make_engine(database_url), senders, threads=4):
+        print("ready", flush=True)
+        await asyncio.Event().wait()
 
 
 if __name__ == "__main__":

@@ -5,19 +5,16 @@ from __future__ import annotations
 import shutil
 import uuid
 from collections.abc import AsyncIterator
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
-from temporalio.worker import Worker
 
 import store
 from activities.channels import Senders
-from worker.main import activities_for
-from workflows.council_cycle import CouncilCycleWorkflow
+from worker.main import serving
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 
@@ -53,13 +50,5 @@ async def task_queue(
 ) -> AsyncIterator[str]:
     """A worker with the real activities on a queue of its own; yields the queue name."""
     queue = f"test-{uuid.uuid4().hex[:8]}"
-    with ThreadPoolExecutor(max_workers=4) as executor:
-        worker = Worker(
-            temporal_env.client,
-            task_queue=queue,
-            workflows=[CouncilCycleWorkflow],
-            activities=activities_for(engine, Senders()),
-            activity_executor=executor,
-        )
-        async with worker:
-            yield queue
+    async with serving(temporal_env.client, queue, engine, Senders(), threads=4):
+        yield queue

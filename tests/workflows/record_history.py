@@ -10,19 +10,17 @@ from __future__ import annotations
 
 import asyncio
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
-from temporalio.worker import Worker
 
 import store
 from activities.channels import Senders
 from store.db import make_engine, migrate
 from tests.workflows.conftest import FIXTURES, test_server_path
 from tests.workflows.driver import COUNCIL, send, to_close, to_plan, wait_open
-from worker.main import activities_for
+from worker.main import serving
 from workflows.council_cycle import CouncilCycleWorkflow
 from workflows.inputs import CycleInput, cycle_workflow_id
 
@@ -41,28 +39,18 @@ async def record() -> None:
         env = await WorkflowEnvironment.start_time_skipping(
             test_server_existing_path=test_server_path(), data_converter=pydantic_data_converter
         )
-        with ThreadPoolExecutor(max_workers=4) as executor:
-            async with (
-                env,
-                Worker(
-                    env.client,
-                    task_queue="record",
-                    workflows=[CouncilCycleWorkflow],
-                    activities=activities_for(engine, Senders()),
-                    activity_executor=executor,
-                ),
-            ):
-                handle = await env.client.start_workflow(
-                    CouncilCycleWorkflow.run,
-                    CycleInput(council_id=COUNCIL, fiscal_year=2026),
-                    id=cycle_workflow_id(COUNCIL, 2026),
-                    task_queue="record",
-                )
-                await wait_open(handle)
-                for command in [*to_plan(), *to_close()]:
-                    await send(handle, command)
-                await handle.result()
-                history = await handle.fetch_history()
+        async with env, serving(env.client, "record", engine, Senders(), threads=4):
+            handle = await env.client.start_workflow(
+                CouncilCycleWorkflow.run,
+                CycleInput(council_id=COUNCIL, fiscal_year=2026),
+                id=cycle_workflow_id(COUNCIL, 2026),
+                task_queue="record",
+            )
+            await wait_open(handle)
+            for command in [*to_plan(), *to_close()]:
+                await send(handle, command)
+            await handle.result()
+            history = await handle.fetch_history()
         engine.dispose()
     HISTORY.write_text(history.to_json())
     print(f"wrote {HISTORY} ({len(history.events)} events)")

@@ -15,6 +15,7 @@ from temporalio.testing import WorkflowEnvironment
 
 from bench.baseline_workflow import LOAD, NOTIFY, OPENED, BaselineInput, BaselineWorkflow, NoopInput
 from worker.main import ACTIVITY_THREADS, tuned_worker
+from workflows.inputs import notification_queue
 
 #: More tasks than the worker has threads in production, run here on two threads.
 BURST = ACTIVITY_THREADS + 4
@@ -54,9 +55,12 @@ async def test_a_burst_of_activities_leaves_the_server_queue_at_once(
     finished.clear()
     with ThreadPoolExecutor(max_workers=2) as executor:
         worker = tuned_worker(
-            temporal_env.client, queue, [BaselineWorkflow], [load, opened, held_notify], executor
+            temporal_env.client, queue, [BaselineWorkflow], [load, opened], executor
         )
-        async with worker:
+        notifications = tuned_worker(
+            temporal_env.client, notification_queue(queue), [], [held_notify], executor
+        )
+        async with worker, notifications:
             await temporal_env.client.start_workflow(
                 BaselineWorkflow.run,
                 BaselineInput(opening_notices=BURST, open_child=False),
