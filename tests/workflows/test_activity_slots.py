@@ -13,7 +13,8 @@ from temporalio import activity
 from temporalio.api.enums.v1 import PendingActivityState
 from temporalio.testing import WorkflowEnvironment
 
-from bench.baseline_workflow import LOAD, NOTIFY, OPENED, BaselineInput, BaselineWorkflow, NoopInput
+from bench.baseline import bench_load, bench_opened
+from bench.baseline_workflow import NOTIFY, BaselineInput, BaselineWorkflow, NoopInput
 from worker.main import ACTIVITY_THREADS, tuned_worker
 from workflows.inputs import notification_queue
 
@@ -21,16 +22,6 @@ from workflows.inputs import notification_queue
 BURST = ACTIVITY_THREADS + 4
 release = threading.Event()
 finished: list[str] = []
-
-
-@activity.defn(name=LOAD)
-def load(data: NoopInput) -> bool:
-    return True
-
-
-@activity.defn(name=OPENED)
-def opened(data: NoopInput) -> bool:
-    return True
 
 
 @activity.defn(name=NOTIFY)
@@ -55,7 +46,7 @@ async def test_a_burst_of_activities_leaves_the_server_queue_at_once(
     finished.clear()
     with ThreadPoolExecutor(max_workers=2) as executor:
         worker = tuned_worker(
-            temporal_env.client, queue, [BaselineWorkflow], [load, opened], executor
+            temporal_env.client, queue, [BaselineWorkflow], [bench_load, bench_opened], executor
         )
         notifications = tuned_worker(
             temporal_env.client, notification_queue(queue), [], [held_notify], executor
