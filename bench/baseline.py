@@ -1,8 +1,8 @@
 """``python -m bench.baseline``: the baseline worker, with the engine worker's settings.
 
-No-op activities run on thread pools of the engine's sizes (the notify activity on the
-notification queue, as the engine's), and both workers are built by
-``worker.main.tuned_worker`` so slots and sandbox are identical.
+No-op activities run on thread pools of the engine's sizes (the same ``WORKER_*``
+settings; the notify activity on the notification queue, as the engine's), and both
+workers are built by ``worker.main.tuned_worker`` so slots and sandbox are identical.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from temporalio import activity
 
 from bench.baseline_workflow import LOAD, NOTIFY, OPENED, RECORD, BaselineWorkflow, NoopInput
 from config import get_settings
-from worker.main import ACTIVITY_THREADS, NOTIFY_THREADS, connect, tuned_worker
+from worker.main import connect, tuned_worker
 from workflows.inputs import notification_queue
 
 
@@ -54,8 +54,8 @@ async def _main() -> None:
         loop.add_signal_handler(sig, stop.set)
     client = await connect(settings)
     with (
-        ThreadPoolExecutor(max_workers=ACTIVITY_THREADS) as executor,
-        ThreadPoolExecutor(max_workers=NOTIFY_THREADS) as notify_executor,
+        ThreadPoolExecutor(max_workers=settings.worker_activity_threads) as executor,
+        ThreadPoolExecutor(max_workers=settings.worker_notify_threads) as notify_executor,
     ):
         worker = tuned_worker(
             client,
@@ -63,9 +63,15 @@ async def _main() -> None:
             [BaselineWorkflow],
             [bench_load, bench_opened, bench_record],
             executor,
+            settings.worker_activity_slots,
         )
         notify_worker = tuned_worker(
-            client, notification_queue(settings.task_queue), [], [bench_notify], notify_executor
+            client,
+            notification_queue(settings.task_queue),
+            [],
+            [bench_notify],
+            notify_executor,
+            settings.worker_activity_slots,
         )
         async with worker, notify_worker:
             logging.info("baseline worker running: queue=%s", settings.task_queue)

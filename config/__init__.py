@@ -5,8 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+#: The worker's defaults (see worker/main.py for why slots outnumber threads).
+DEFAULT_ACTIVITY_THREADS = 16
+DEFAULT_ACTIVITY_SLOTS = 128
+DEFAULT_NOTIFY_THREADS = 8
 
 
 class Settings(BaseSettings):
@@ -36,6 +41,23 @@ class Settings(BaseSettings):
     # Each person's signing key is derived from this one (see activities/channels/webhook.py).
     webhook_secret: SecretStr | None = None
     webhook_timeout_seconds: float = Field(default=15.0, gt=0)
+
+    # The worker (``WORKER_*``): threads for the cycle's store activities, activity tasks
+    # held at once (more than the threads: they wait in the worker, first come first
+    # served; see worker/main.py), and threads for notifications on their own queue. On
+    # PostgreSQL the worker's connection pool holds one connection per thread.
+    worker_activity_threads: int = Field(default=DEFAULT_ACTIVITY_THREADS, ge=1, le=256)
+    worker_activity_slots: int = Field(default=DEFAULT_ACTIVITY_SLOTS, ge=1, le=4096)
+    worker_notify_threads: int = Field(default=DEFAULT_NOTIFY_THREADS, ge=1, le=256)
+
+    @model_validator(mode="after")
+    def _slots_cover_threads(self) -> Settings:
+        if self.worker_activity_slots < self.worker_activity_threads:
+            raise ValueError(
+                f"WORKER_ACTIVITY_SLOTS ({self.worker_activity_slots}) must be at least "
+                f"WORKER_ACTIVITY_THREADS ({self.worker_activity_threads})"
+            )
+        return self
 
     def resolved_database_url(self) -> str:
         """The SQLAlchemy URL to use: ``DATABASE_URL`` or ``sqlite:///<data_dir>/cycle.db``."""

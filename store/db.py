@@ -26,20 +26,27 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 _MIGRATION_LOCK_KEY = 7_310_442_915
 
 
-def make_engine(url: str) -> Engine:
+#: Connections a PostgreSQL engine may open by default: one per thread of a worker with
+#: the default settings (16 for the cycle's records + 8 for notifications, ``config``).
+DEFAULT_CONNECTIONS = 24
+
+
+def make_engine(url: str, connections: int = DEFAULT_CONNECTIONS) -> Engine:
     """An engine for ``url``, tuned for the database behind it.
 
     SQLite: creates the parent directory, turns on foreign keys, WAL and a 30 s busy
     timeout, and starts every transaction with ``BEGIN IMMEDIATE``. PostgreSQL: a pool of
-    up to 20 connections.
+    up to ``connections`` connections (one per thread that uses it), 10 of them kept open.
     """
+    if connections < 1:
+        raise ValueError(f"connections must be at least 1, not {connections}")
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
         # No ping before each use (it was one more round trip in every transaction): a
         # connection PostgreSQL dropped fails its statement, SQLAlchemy then discards the
-        # pool, and the activity's retry runs on a fresh connection. Sized for the
-        # worker's activity threads: 16 for the cycle's records, 8 for notifications.
-        return create_engine(url, pool_size=10, max_overflow=14)
+        # pool, and the activity's retry runs on a fresh connection.
+        kept = min(10, connections)
+        return create_engine(url, pool_size=kept, max_overflow=connections - kept)
     database = parsed.database
     if database and database != ":memory:" and not database.startswith("file:"):
         Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)

@@ -25,27 +25,34 @@ from activities.channels.webhook import WebhookSender
 from activities.cycle_activities import CycleActivities
 from activities.delivery_activities import DeliveryActivities
 from activities.task_activities import TaskActivities
-from config import Settings
+from config import (
+    DEFAULT_ACTIVITY_SLOTS,
+    DEFAULT_ACTIVITY_THREADS,
+    DEFAULT_NOTIFY_THREADS,
+    Settings,
+)
 from store.db import make_engine
 from workflows.council_cycle import CouncilCycleWorkflow
 from workflows.inputs import notification_queue
 
 log = logging.getLogger(__name__)
 
-#: Threads for the synchronous store activities; SQLite serialises writes anyway and
-#: PostgreSQL's pool is sized to match.
-ACTIVITY_THREADS = 16
-#: Activity tasks the worker holds at once: more than its threads on purpose, so that a
+#: Threads for the synchronous store activities (``WORKER_ACTIVITY_THREADS``); SQLite
+#: serialises writes anyway and PostgreSQL's pool is sized to match.
+ACTIVITY_THREADS = DEFAULT_ACTIVITY_THREADS
+#: Activity tasks the worker holds at once (``WORKER_ACTIVITY_SLOTS``): more than its
+#: threads on purpose, so that a
 #: burst of tasks waits in the thread pool's queue, first come first served, instead of in
 #: the server's task queue. The Temporal test server (our embedded server) hands out its
 #: backlog newest first, and with only as many slots as threads the oldest record of a
 #: busy minute waited up to 56 s behind newer ones (bench/README.md). Queued tasks count
 #: against their start-to-close timeout; a store activity that times out in the queue is
 #: retried, and every one is idempotent.
-ACTIVITY_SLOTS = 128
-#: Threads for the notification activities, on their own queue (``serving``): deliveries
-#: wait on outside servers (up to their socket timeouts), so several run side by side.
-NOTIFY_THREADS = 8
+ACTIVITY_SLOTS = DEFAULT_ACTIVITY_SLOTS
+#: Threads for the notification activities, on their own queue (``serving``,
+#: ``WORKER_NOTIFY_THREADS``): deliveries wait on outside servers (up to their socket
+#: timeouts), so several run side by side.
+NOTIFY_THREADS = DEFAULT_NOTIFY_THREADS
 
 
 async def connect(settings: Settings) -> Client:
@@ -63,6 +70,7 @@ def tuned_worker(
     workflows: Sequence[type],
     activities: Sequence[Callable[..., Any]],
     executor: ThreadPoolExecutor,
+    slots: int = ACTIVITY_SLOTS,
 ) -> Worker:
     """A worker with this project's settings (slots, sandbox, thread pool). The benchmark's
     baseline worker is built here too, so both are measured with the same settings."""
@@ -77,7 +85,7 @@ def tuned_worker(
             workflows=workflows,
             activities=activities,
             activity_executor=executor,
-            max_concurrent_activities=ACTIVITY_SLOTS,
+            max_concurrent_activities=slots,
         )
 
 
@@ -136,6 +144,7 @@ async def serving(
     senders: Senders,
     threads: int = ACTIVITY_THREADS,
     notify_threads: int = NOTIFY_THREADS,
+    slots: int = ACTIVITY_SLOTS,
 ) -> AsyncIterator[None]:
     """Serve the cycle workflow on ``task_queue`` and its notifications on the queue beside
     it while the block runs: two workers in this process, each with its own threads, so a
@@ -150,6 +159,7 @@ async def serving(
             [CouncilCycleWorkflow],
             cycle_activities(engine, senders),
             cycle_pool,
+            slots,
         )
         notify_worker = tuned_worker(
             client,
@@ -157,6 +167,7 @@ async def serving(
             [],
             notification_activities(engine, senders),
             notify_pool,
+            slots,
         )
         async with cycle_worker, notify_worker:
             yield
@@ -166,8 +177,17 @@ async def run_worker(settings: Settings, stop: asyncio.Event) -> None:
     """Run the workers until ``stop`` is set, then shut down cleanly. The store must be
     migrated already: each process entry point does that once, before it starts."""
     client = await connect(settings)
-    engine = make_engine(settings.resolved_database_url())
-    async with serving(client, settings.task_queue, engine, senders_from(settings)):
+    threads, notify_threads = settings.worker_activity_threads, settings.worker_notify_threads
+    engine = make_engine(settings.resolved_database_url(), connections=threads + notify_threads)
+    async with serving(
+        client,
+        settings.task_queue,
+        engine,
+        senders_from(settings),
+        threads=threads,
+        notify_threads=notify_threads,
+        slots=settings.worker_activity_slots,
+    ):
         log.info(
             "worker running: server=%s queue=%s (+ %s)",
             settings.temporal_address,
