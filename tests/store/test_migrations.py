@@ -12,7 +12,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, inspect
 from sqlalchemy.exc import StatementError
 
-from store.db import alembic_config, make_engine, migrate, session_scope
+from store.db import alembic_config, make_engine, migrate, session_factory, session_scope
 from store.models import Base, Council, Cycle, Municipality
 
 
@@ -75,3 +75,14 @@ def test_naive_times_are_refused(clean_engine: Engine) -> None:
             )
         )
         session.flush()
+
+
+def test_each_engine_keeps_one_session_factory(database_url: str, engine: Engine) -> None:
+    # A factory per transaction re-did SQLAlchemy's per-class event set-up every time.
+    assert session_factory(engine) is session_factory(engine)
+    other = make_engine(database_url)
+    try:
+        assert session_factory(other) is not session_factory(engine)
+        assert session_factory(other).kw["bind"] is other
+    finally:
+        other.dispose()
