@@ -1,8 +1,9 @@
 """``python -m bench.baseline``: the baseline worker, with the engine worker's settings.
 
 No-op activities run on thread pools of the engine's sizes (the same ``WORKER_*``
-settings; the notify activity on the notification queue, as the engine's), and both
-workers are built by ``worker.main.tuned_worker`` so slots and sandbox are identical.
+settings, ``WORKER_ROLE`` included; the notify activity on the notification queue, as the
+engine's), served by ``worker.main.serving_queues`` as the engine's are, so slots, sandbox
+and roles are identical.
 """
 
 from __future__ import annotations
@@ -12,14 +13,12 @@ import logging
 import os
 import signal
 import sys
-from concurrent.futures import ThreadPoolExecutor
 
 from temporalio import activity
 
 from bench.baseline_workflow import LOAD, NOTIFY, OPENED, RECORD, BaselineWorkflow, NoopInput
 from config import get_settings
-from worker.main import connect, tuned_worker
-from workflows.inputs import notification_queue
+from worker.main import connect, serving_queues
 
 
 @activity.defn(name=LOAD)
@@ -53,29 +52,23 @@ async def _main() -> None:
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     client = await connect(settings)
-    with (
-        ThreadPoolExecutor(max_workers=settings.worker_activity_threads) as executor,
-        ThreadPoolExecutor(max_workers=settings.worker_notify_threads) as notify_executor,
+    async with serving_queues(
+        client,
+        settings.task_queue,
+        settings.worker_role,
+        [BaselineWorkflow],
+        [bench_load, bench_opened, bench_record],
+        [bench_notify],
+        threads=settings.worker_activity_threads,
+        notify_threads=settings.worker_notify_threads,
+        slots=settings.worker_activity_slots,
     ):
-        worker = tuned_worker(
-            client,
+        logging.info(
+            "baseline worker running: queue=%s role=%s",
             settings.task_queue,
-            [BaselineWorkflow],
-            [bench_load, bench_opened, bench_record],
-            executor,
-            settings.worker_activity_slots,
+            settings.worker_role.value,
         )
-        notify_worker = tuned_worker(
-            client,
-            notification_queue(settings.task_queue),
-            [],
-            [bench_notify],
-            notify_executor,
-            settings.worker_activity_slots,
-        )
-        async with worker, notify_worker:
-            logging.info("baseline worker running: queue=%s", settings.task_queue)
-            await stop.wait()
+        await stop.wait()
 
 
 if __name__ == "__main__":

@@ -53,6 +53,9 @@ class PhaseTimes:
     update_seconds_by_name: dict[str, list[float]] = field(default_factory=dict)
     run_seconds: list[float] = field(default_factory=list)
     rpc_retries: int = 0
+    #: State queries sent while waiting for workflows to open (each is work for the
+    #: server and the worker, and a slower opening means more of them).
+    open_queries: int = 0
     #: CPU seconds used during the phase: by its worker process, by the Temporal server
     #: (when the script started it) and by PostgreSQL (every postgres process).
     worker_cpu_seconds: float = 0.0
@@ -77,6 +80,7 @@ async def _retrying(call: Callable[[], Awaitable[T]], times: PhaseTimes) -> T:
 async def _wait_open(handle: WorkflowHandle[Any, Any], query: str, times: PhaseTimes) -> None:
     deadline = time.monotonic() + OPEN_TIMEOUT_SECONDS
     while time.monotonic() < deadline:
+        times.open_queries += 1
         try:
             if await handle.query(query) is not None:
                 return

@@ -7,8 +7,11 @@ import contextlib
 import os
 import sys
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
+from dataclasses import dataclass
 from pathlib import Path
+
+from config import WorkerRole
 
 READY_TIMEOUT_SECONDS = 60.0
 
@@ -51,15 +54,21 @@ def postgres_cpu_seconds() -> float:
 
 @asynccontextmanager
 async def worker_process(
-    module: str, address: str, database_url: str, task_queue: str, log_path: Path
+    module: str,
+    address: str,
+    database_url: str,
+    task_queue: str,
+    log_path: Path,
+    role: WorkerRole = WorkerRole.ALL,
 ) -> AsyncIterator[asyncio.subprocess.Process]:
-    """Run ``python -m <module>`` against ``address``; yield it once it polls ``task_queue``,
-    stop it (SIGTERM, then SIGKILL) when the block ends."""
+    """Run ``python -m <module>`` against ``address`` in ``role``; yield it once it polls
+    ``task_queue``, stop it (SIGTERM, then SIGKILL) when the block ends."""
     env = {
         **os.environ,
         "TEMPORAL_ADDRESS": address,
         "DATABASE_URL": database_url,
         "TASK_QUEUE": task_queue,
+        "WORKER_ROLE": role.value,
     }
     with log_path.open("ab") as log:
         process = await asyncio.create_subprocess_exec(
@@ -90,3 +99,40 @@ async def _wait_running(process: asyncio.subprocess.Process, log_path: Path) -> 
             return
         await asyncio.sleep(0.1)
     raise RuntimeError(f"worker not running after {READY_TIMEOUT_SECONDS:.0f} s (log: {log_path})")
+
+
+@dataclass(frozen=True)
+class WorkerGroup:
+    """The worker processes of one side of the benchmark: one process, or two that split
+    the work by ``WORKER_ROLE`` (workflows first)."""
+
+    processes: tuple[asyncio.subprocess.Process, ...]
+
+    def cpu_seconds(self) -> float:
+        """CPU time all of them have used so far."""
+        return sum(cpu_seconds(p.pid) for p in self.processes)
+
+    def peak_rss_kib(self) -> int:
+        """The sum of their peak resident sizes (an upper bound of the peak together)."""
+        return sum(memory_kib(p.pid)["VmHWM"] for p in self.processes)
+
+
+@asynccontextmanager
+async def worker_group(
+    module: str, address: str, database_url: str, task_queue: str, log_path: Path, split: bool
+) -> AsyncIterator[WorkerGroup]:
+    """``worker_process`` once (role ``all``), or twice when ``split`` (roles ``workflows``
+    and ``activities``, logging to ``<log>-workflows.log`` and ``<log>-activities.log``)."""
+    roles = (WorkerRole.WORKFLOWS, WorkerRole.ACTIVITIES) if split else (WorkerRole.ALL,)
+    async with AsyncExitStack() as stack:
+        processes = []
+        for role in roles:
+            log = log_path.with_name(f"{log_path.stem}-{role.value}{log_path.suffix}")
+            processes.append(
+                await stack.enter_async_context(
+                    worker_process(
+                        module, address, database_url, task_queue, log if split else log_path, role
+                    )
+                )
+            )
+        yield WorkerGroup(tuple(processes))

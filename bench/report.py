@@ -34,6 +34,7 @@ def phase_figures(times: PhaseTimes) -> dict[str, Any]:
         "update_p95_ms": round(percentile(ups, 95) * 1000, 2),
         "update_p99_ms": round(percentile(ups, 99) * 1000, 2),
         "rpc_retries": times.rpc_retries,
+        "open_queries_per_cycle": round(times.open_queries / max(times.runs, 1), 2),
         **_cpu_figures(times),
         "update_ms_by_name": {
             name: {

@@ -54,7 +54,13 @@ from bench.overview_timing import (
     summary_of_all,
     time_query,
 )
-from bench.processes import cpu_seconds, memory_kib, postgres_cpu_seconds, worker_process
+from bench.processes import (
+    WorkerGroup,
+    cpu_seconds,
+    memory_kib,
+    postgres_cpu_seconds,
+    worker_group,
+)
 from bench.profiling import sampling, top_costs
 from bench.report import machine, phase_figures, print_table, write_json
 from domain.model import CycleState
@@ -92,6 +98,11 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         help="national scale: start every cycle and advance it one step; engine only",
     )
     parser.add_argument("--profile", type=Path, help="py-spy both workers into this dir")
+    parser.add_argument(
+        "--split-workers",
+        action="store_true",
+        help="run each side as two processes, workflows and activities (WORKER_ROLE)",
+    )
     parser.add_argument(
         "--postgres-url", default=os.environ.get("BENCH_POSTGRES_URL", DEFAULT_POSTGRES_URL)
     )
@@ -174,10 +185,10 @@ async def event_counts(client: Client, workflow_id: str) -> dict[str, int]:
     return {kind.removeprefix("EVENT_TYPE_").lower(): names.count(kind) for kind in COUNTED_EVENTS}
 
 
-def _cpu(worker_pid: int, server_pid: int | None) -> tuple[float, float, float]:
-    """CPU seconds so far of the worker, the server (0 when not ours) and PostgreSQL."""
+def _cpu(workers: WorkerGroup, server_pid: int | None) -> tuple[float, float, float]:
+    """CPU seconds so far of the workers, the server (0 when not ours) and PostgreSQL."""
     server = cpu_seconds(server_pid) if server_pid else 0.0
-    return cpu_seconds(worker_pid), server, postgres_cpu_seconds()
+    return workers.cpu_seconds(), server, postgres_cpu_seconds()
 
 
 def _mib(kib: int | None) -> float | None:
@@ -211,6 +222,7 @@ async def benchmark(args: argparse.Namespace, workdir: Path, console: Console) -
         "fiscal_year": fiscal_year,
         "machine": machine(),
         "shape": {"updates": cycle.updates, "activities": cycle.activities},
+        "worker_processes_per_side": 2 if args.split_workers else 1,
     }
     async with AsyncExitStack() as stack:
         address, server_pid, server_text = await stack.enter_async_context(
@@ -218,27 +230,34 @@ async def benchmark(args: argparse.Namespace, workdir: Path, console: Console) -
         )
         result["server"] = server_text
         client = await Client.connect(address, data_converter=pydantic_data_converter)
+        split = args.split_workers
         engine_worker = await stack.enter_async_context(
-            worker_process("worker", address, url, f"bench-engine-{suffix}", workdir / "engine.log")
+            worker_group(
+                "worker", address, url, f"bench-engine-{suffix}", workdir / "engine.log", split
+            )
         )
         baseline_worker = None
         if not args.advance_only:
             baseline_worker = await stack.enter_async_context(
-                worker_process(
+                worker_group(
                     "bench.baseline",
                     address,
                     url,
                     f"bench-baseline-{suffix}",
                     workdir / "baseline.log",
+                    split,
                 )
             )
         if args.profile:
             args.profile.mkdir(parents=True, exist_ok=True)
-            raw = args.profile / "engine-worker.pyspy.txt"
-            await stack.enter_async_context(sampling(engine_worker.pid, raw))
-            if baseline_worker is not None:  # to compare the two, function by function
-                base_raw = args.profile / "baseline-worker.pyspy.txt"
-                await stack.enter_async_context(sampling(baseline_worker.pid, base_raw))
+            # Both sides, to compare them function by function; with --split-workers the
+            # workflow process is "worker" and the activity process "activities".
+            for side, group in (("engine", engine_worker), ("baseline", baseline_worker)):
+                if group is None:
+                    continue
+                for process, name in zip(group.processes, ("worker", "activities"), strict=False):
+                    raw = args.profile / f"{side}-{name}.pyspy.txt"
+                    await stack.enter_async_context(sampling(process.pid, raw))
         rounds = 1 if args.advance_only else min(args.rounds, args.councils)
         columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                    TimeElapsedColumn())  # fmt: skip
@@ -260,16 +279,16 @@ async def benchmark(args: argparse.Namespace, workdir: Path, console: Console) -
                     bar = bars[phase]
                     worker = engine_worker if phase == "engine" else baseline_worker
                     assert worker is not None
-                    cpu_before = _cpu(worker.pid, server_pid)
+                    cpu_before = _cpu(worker, server_pid)
                     await drive(client, queue, runs, args.concurrency, times,
                                 lambda bar=bar: progress.advance(bar))  # type: ignore[misc]  # fmt: skip
-                    cpu_after = _cpu(worker.pid, server_pid)
+                    cpu_after = _cpu(worker, server_pid)
                     used = [a - b for a, b in zip(cpu_after, cpu_before, strict=True)]
                     times.worker_cpu_seconds += used[0]
                     times.server_cpu_seconds += used[1]
                     times.postgres_cpu_seconds += used[2]
-        engine_mem = memory_kib(engine_worker.pid)
-        baseline_mem = None if baseline_worker is None else memory_kib(baseline_worker.pid)
+        engine_peak = engine_worker.peak_rss_kib()
+        baseline_peak = None if baseline_worker is None else baseline_worker.peak_rss_kib()
         server_mem = memory_kib(server_pid) if server_pid else {}
         result["history_check"] = {
             "engine": await event_counts(
@@ -289,8 +308,8 @@ async def benchmark(args: argparse.Namespace, workdir: Path, console: Console) -
                     )
     result["engine"] = phase_figures(engine_times)
     result["memory_mib"] = {
-        "engine_worker_peak": _mib(engine_mem["VmHWM"]),
-        "baseline_worker_peak": None if baseline_mem is None else _mib(baseline_mem["VmHWM"]),
+        "engine_worker_peak": _mib(engine_peak),
+        "baseline_worker_peak": _mib(baseline_peak),
         "server_rss": _mib(server_mem.get("VmRSS")),
         "server_peak": _mib(server_mem.get("VmHWM")),
     }

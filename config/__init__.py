@@ -2,16 +2,28 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 #: The worker's defaults (see worker/main.py for why slots outnumber threads).
 DEFAULT_ACTIVITY_THREADS = 16
 DEFAULT_ACTIVITY_SLOTS = 128
 DEFAULT_NOTIFY_THREADS = 8
+
+
+class WorkerRole(StrEnum):
+    """What one worker process serves (``WORKER_ROLE``)."""
+
+    #: The cycle workflow, its activities and the notification activities: one process.
+    ALL = "all"
+    #: Only the cycle workflow (its decisions; no database work).
+    WORKFLOWS = "workflows"
+    #: Only the activities: the store, the notifications and the outside channels.
+    ACTIVITIES = "activities"
 
 
 class Settings(BaseSettings):
@@ -49,6 +61,10 @@ class Settings(BaseSettings):
     worker_activity_threads: int = Field(default=DEFAULT_ACTIVITY_THREADS, ge=1, le=256)
     worker_activity_slots: int = Field(default=DEFAULT_ACTIVITY_SLOTS, ge=1, le=4096)
     worker_notify_threads: int = Field(default=DEFAULT_NOTIFY_THREADS, ge=1, le=256)
+    # One process serves everything by default. Two processes on the same task queue, one
+    # with ``workflows`` and one with ``activities``, give the workflows' decisions and the
+    # store's writes an interpreter (and a core) each: in one process they take turns.
+    worker_role: WorkerRole = WorkerRole.ALL
 
     @model_validator(mode="after")
     def _slots_cover_threads(self) -> Settings:
@@ -64,6 +80,14 @@ class Settings(BaseSettings):
         if self.database_url is not None:
             return self.database_url.get_secret_value()
         return f"sqlite:///{self.data_dir / 'cycle.db'}"
+
+
+def settings_error(exc: ValidationError) -> str:
+    """A settings error in one line, naming the environment variable that is wrong."""
+    first = exc.errors()[0]
+    name = "_".join(str(part) for part in first["loc"]).upper()
+    more = f" (+{exc.error_count() - 1})" if exc.error_count() > 1 else ""
+    return f"{name + ': ' if name else ''}{first['msg']}{more}"
 
 
 def get_settings() -> Settings:

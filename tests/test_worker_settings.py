@@ -6,7 +6,7 @@ import pytest
 from pydantic import ValidationError
 from sqlalchemy.pool import QueuePool
 
-from config import Settings
+from config import Settings, WorkerRole, settings_error
 from store.db import make_engine
 
 
@@ -50,3 +50,16 @@ def test_a_postgresql_pool_holds_one_connection_per_thread(database_url: str) ->
             engine.dispose()
     with pytest.raises(ValueError, match="connections must be at least 1, not 0"):
         make_engine(database_url, connections=0)
+
+
+def test_the_worker_role_is_read_and_a_wrong_one_is_named_in_one_line(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert Settings().worker_role is WorkerRole.ALL
+    monkeypatch.setenv("WORKER_ROLE", "activities")
+    assert Settings().worker_role is WorkerRole.ACTIVITIES
+    monkeypatch.setenv("WORKER_ROLE", "store")
+    with pytest.raises(ValidationError) as refused:
+        Settings()
+    message = settings_error(refused.value)
+    assert message == "WORKER_ROLE: Input should be 'all', 'workflows' or 'activities'"

@@ -8,7 +8,9 @@ import os
 import signal
 import sys
 
-from config import get_settings
+from pydantic import ValidationError
+
+from config import get_settings, settings_error
 from store.db import migrate
 from worker.main import run_worker
 
@@ -28,6 +30,9 @@ if __name__ == "__main__":
     code = 0
     try:
         asyncio.run(_main())
+    except ValidationError as exc:  # a setting is wrong: name it
+        print(f"worker: {settings_error(exc)}", file=sys.stderr)
+        code = 1
     except Exception as exc:  # report the failure in one line, then exit non-zero
         print(f"worker: {exc}", file=sys.stderr)
         code = 1

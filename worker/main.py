@@ -1,5 +1,6 @@
 """The worker process: hosts the cycle workflow and its activities on its task queue, and
-the notification activities on the queue beside it."""
+the notification activities on the queue beside it; or one half of that, workflows or
+activities, when ``WORKER_ROLE`` splits them over two processes."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import logging
 import warnings
 from collections.abc import AsyncIterator, Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,7 @@ from config import (
     DEFAULT_ACTIVITY_THREADS,
     DEFAULT_NOTIFY_THREADS,
     Settings,
+    WorkerRole,
 )
 from store.db import make_engine
 from workflows.council_cycle import CouncilCycleWorkflow
@@ -137,6 +139,50 @@ def notification_activities(engine: Engine, senders: Senders) -> list[Callable[.
 
 
 @asynccontextmanager
+async def serving_queues(
+    client: Client,
+    task_queue: str,
+    role: WorkerRole,
+    workflows: Sequence[type],
+    activities: Sequence[Callable[..., Any]],
+    notifications: Sequence[Callable[..., Any]],
+    threads: int = ACTIVITY_THREADS,
+    notify_threads: int = NOTIFY_THREADS,
+    slots: int = ACTIVITY_SLOTS,
+) -> AsyncIterator[None]:
+    """Serve ``workflows`` and ``activities`` on ``task_queue`` and ``notifications`` on the
+    queue beside it, as much of it as ``role`` says, while the block runs. Each queue gets
+    a worker with its own threads, so a burst of notices never queues ahead of the records
+    a council is waiting for. The benchmark's baseline is served here too."""
+    serves_workflows = role is not WorkerRole.ACTIVITIES
+    serves_activities = role is not WorkerRole.WORKFLOWS
+    with (
+        ThreadPoolExecutor(max_workers=threads) as cycle_pool,
+        ThreadPoolExecutor(max_workers=notify_threads) as notify_pool,
+    ):
+        workers = [
+            tuned_worker(
+                client,
+                task_queue,
+                workflows if serves_workflows else [],
+                activities if serves_activities else [],
+                cycle_pool,
+                slots,
+            )
+        ]
+        if serves_activities:
+            workers.append(
+                tuned_worker(
+                    client, notification_queue(task_queue), [], notifications, notify_pool, slots
+                )
+            )
+        async with AsyncExitStack() as running:
+            for worker in workers:
+                await running.enter_async_context(worker)
+            yield
+
+
+@asynccontextmanager
 async def serving(
     client: Client,
     task_queue: str,
@@ -145,32 +191,22 @@ async def serving(
     threads: int = ACTIVITY_THREADS,
     notify_threads: int = NOTIFY_THREADS,
     slots: int = ACTIVITY_SLOTS,
+    role: WorkerRole = WorkerRole.ALL,
 ) -> AsyncIterator[None]:
-    """Serve the cycle workflow on ``task_queue`` and its notifications on the queue beside
-    it while the block runs: two workers in this process, each with its own threads, so a
-    burst of notices never queues ahead of the records a council is waiting for."""
-    with (
-        ThreadPoolExecutor(max_workers=threads) as cycle_pool,
-        ThreadPoolExecutor(max_workers=notify_threads) as notify_pool,
+    """Serve the cycle workflow and its activities on ``task_queue``, and its
+    notifications on the queue beside it (``serving_queues``), while the block runs."""
+    async with serving_queues(
+        client,
+        task_queue,
+        role,
+        [CouncilCycleWorkflow],
+        cycle_activities(engine, senders),
+        notification_activities(engine, senders),
+        threads=threads,
+        notify_threads=notify_threads,
+        slots=slots,
     ):
-        cycle_worker = tuned_worker(
-            client,
-            task_queue,
-            [CouncilCycleWorkflow],
-            cycle_activities(engine, senders),
-            cycle_pool,
-            slots,
-        )
-        notify_worker = tuned_worker(
-            client,
-            notification_queue(task_queue),
-            [],
-            notification_activities(engine, senders),
-            notify_pool,
-            slots,
-        )
-        async with cycle_worker, notify_worker:
-            yield
+        yield
 
 
 async def run_worker(settings: Settings, stop: asyncio.Event) -> None:
@@ -187,12 +223,14 @@ async def run_worker(settings: Settings, stop: asyncio.Event) -> None:
         threads=threads,
         notify_threads=notify_threads,
         slots=settings.worker_activity_slots,
+        role=settings.worker_role,
     ):
         log.info(
-            "worker running: server=%s queue=%s (+ %s)",
+            "worker running: server=%s queue=%s (+ %s) role=%s",
             settings.temporal_address,
             settings.task_queue,
             notification_queue(settings.task_queue),
+            settings.worker_role.value,
         )
         await stop.wait()
         log.info("worker stopping")

@@ -57,6 +57,7 @@ def _check(result: dict[str, Any], stdout: str) -> None:
         assert result[phase]["worker_cpu_ms_per_cycle"] > 0
         assert result[phase]["server_cpu_ms_per_cycle"] > 0
     assert result["store"]["rows_written"] > 0
+    assert result["engine"]["open_queries_per_cycle"] >= 1
     assert "cycles/s" in stdout
     assert "CPU per cycle" in stdout
 
@@ -65,19 +66,21 @@ def test_bench_runs_three_councils_and_writes_the_ratios(tmp_path: Path) -> None
     result, stdout = _run_bench(tmp_path)
     _check(result, stdout)
     assert result["store"]["backend"] == "sqlite"
+    assert result["worker_processes_per_side"] == 1
 
 
 @pytest.mark.skipif(
     not os.environ.get("TEST_DATABASE_URL"), reason="needs PostgreSQL (TEST_DATABASE_URL)"
 )
-def test_bench_runs_with_the_store_on_postgresql(tmp_path: Path) -> None:
+def test_bench_runs_with_the_store_on_postgresql_and_split_workers(tmp_path: Path) -> None:
     # A database of its own next to the test database: the script drops and recreates it.
     url = make_url(os.environ["TEST_DATABASE_URL"])
     store_url = url.set(database=f"{url.database}_bench_store").render_as_string(False)
     result, stdout = _run_bench(
-        tmp_path, "--store", "postgresql", "--store-postgres-url", store_url
+        tmp_path, "--store", "postgresql", "--store-postgres-url", store_url, "--split-workers"
     )
     _check(result, stdout)
     assert result["store"]["backend"] == "postgresql"
+    assert result["worker_processes_per_side"] == 2
     # The overview is timed on the store and on a SQLite copy of it.
     assert {"postgresql one municipality", "sqlite one municipality"} <= set(result["overview"])
