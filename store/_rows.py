@@ -13,6 +13,11 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 from store.models import Base
 
 
+def table(model: type[Base]) -> Table:
+    """The table of a mapped class, for plain (Core) statements."""
+    return cast(Table, model.__table__)
+
+
 def insert_once(session: Session, row: Base, already_there: Callable[[], bool]) -> bool:
     """Insert ``row`` unless its business key is taken; return whether it was inserted.
 
@@ -59,7 +64,6 @@ def insert_new(
 
 def _dialect_insert(session: Session, model: type[Base]) -> Any:
     # The table, not the mapped class: a plain Core insert skips the ORM's bulk machinery.
-    table = cast(Table, model.__table__)
     dialect = session.get_bind().dialect.name
     insert: Callable[[Any], Insert]
     if dialect == "sqlite":
@@ -68,4 +72,4 @@ def _dialect_insert(session: Session, model: type[Base]) -> Any:
         insert = postgresql.insert
     else:  # pragma: no cover - make_engine accepts only these two
         raise ValueError(f"unsupported database dialect '{dialect}'")
-    return insert(table)
+    return insert(table(model))

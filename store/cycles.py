@@ -10,17 +10,17 @@ from __future__ import annotations
 from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from activities.inputs import RecordCycleOpenedInput, RecordEventInput
 from domain.events import Change
 from domain.model import Step
-from store._rows import insert_new, insert_once
+from store._rows import insert_new, insert_once, table
 from store.due_dates import project_oversight, record_opening_due_dates
 from store.errors import NotFound
 from store.models import AuditEvent, Council, Cycle
-from store.projections import project
+from store.projections import RecordedCycle, project
 
 
 class HistoryRow(BaseModel):
@@ -85,31 +85,45 @@ def record_cycle_opened(session: Session, data: RecordCycleOpenedInput) -> bool:
     return inserted
 
 
+_CYCLES, _AUDIT = table(Cycle), table(AuditEvent)
+# Locking the cycle row (PostgreSQL; SQLite's BEGIN IMMEDIATE already serialises writers)
+# orders concurrent events of one cycle, so "is this the latest event?" cannot be answered
+# wrongly by two transactions at once. The latest recorded event's number comes with the
+# row, in the same round trip. Built once: recording runs once per accepted command.
+_LOCK_CYCLE = (
+    select(
+        _CYCLES.c.id,
+        _CYCLES.c.step,
+        select(func.max(_AUDIT.c.seq)).where(_AUDIT.c.cycle_id == _CYCLES.c.id).scalar_subquery(),
+    )
+    .where(
+        _CYCLES.c.council_id == bindparam("council_id"),
+        _CYCLES.c.fiscal_year == bindparam("fiscal_year"),
+    )
+    .with_for_update(of=_CYCLES)
+)
+_AUDIT_KEY = (AuditEvent.council_id, AuditEvent.fiscal_year, AuditEvent.seq)
+
+
 def record_event(session: Session, data: RecordEventInput) -> bool:
     """Record an accepted command in the audit trail and project it into the cycle's
     tables. Return False, changing nothing, when its key was already recorded (also when
     a concurrent call recorded it first). ``NotFound`` if the cycle was never opened."""
     event = data.event
-    # Locking the cycle row (PostgreSQL; SQLite's BEGIN IMMEDIATE already serialises
-    # writers) orders concurrent events of one cycle, so "is this the latest event?"
-    # below cannot be answered wrongly by two transactions at once. The latest recorded
-    # event's number comes with the row, in the same round trip.
-    latest = select(func.max(AuditEvent.seq)).where(AuditEvent.cycle_id == Cycle.id)
-    found = session.execute(
-        select(Cycle, latest.scalar_subquery())
-        .where(Cycle.council_id == event.council_id, Cycle.fiscal_year == event.fiscal_year)
-        .with_for_update(of=Cycle)
+    connection = session.connection()
+    found = connection.execute(
+        _LOCK_CYCLE, {"council_id": event.council_id, "fiscal_year": event.fiscal_year}
     ).first()
     if found is None:
         raise NotFound(
             f"協議会 '{event.council_id}' の{event.fiscal_year}年度のサイクルは記録されていません"
         )
-    cycle, latest_seq = found
+    cycle_id, step, latest_seq = found
     audit = {
         "council_id": event.council_id,
         "fiscal_year": event.fiscal_year,
         "seq": event.seq,
-        "cycle_id": cycle.id,
+        "cycle_id": cycle_id,
         "action": event.action,
         "actor": event.actor,
         "at": event.at,
@@ -121,13 +135,13 @@ def record_event(session: Session, data: RecordEventInput) -> bool:
         "run_id": data.run_id,
     }
     # The audit row goes first: its unique key is what makes the whole call idempotent.
-    key = (AuditEvent.council_id, AuditEvent.fiscal_year, AuditEvent.seq)
-    if not insert_new(session, AuditEvent, [audit], key=key, returning=AuditEvent.id):
+    if not insert_new(session, AuditEvent, [audit], key=_AUDIT_KEY, returning=AuditEvent.id):
         return False
     is_latest = latest_seq is None or event.seq > latest_seq
-    project(session, cycle, event, is_latest=is_latest)
-    project_oversight(session, cycle, event, is_latest=is_latest)
-    session.flush()
+    cycle = RecordedCycle(id=cycle_id, step=step)
+    project(connection, cycle, event, is_latest=is_latest)
+    project_oversight(connection, cycle, event, is_latest=is_latest)
+    cycle.save(connection)
     return True
 
 

@@ -18,13 +18,14 @@ from __future__ import annotations
 import uuid
 from collections.abc import Collection, Sequence
 from datetime import datetime
+from typing import Protocol
 
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from activities.inputs import Channel
-from store._rows import insert_new
+from store._rows import insert_new, table
 from store.errors import NotFound
 from store.models import Council, Delivery, Notification, Person
 
@@ -92,6 +93,28 @@ def enqueue_deliveries(
     return enqueue_all_deliveries(session, [notification_key], channels, now)
 
 
+_NOTES, _PEOPLE, _DELIVERIES = table(Notification), table(Person), table(Delivery)
+# Built once: ``notify`` runs them for every notice (store/projections.py says why).
+_NOTES_AND_CONTACTS = (
+    select(
+        _NOTES.c.business_key,
+        _NOTES.c.id,
+        _NOTES.c.council_id,
+        _NOTES.c.fiscal_year,
+        _NOTES.c.recipient_id,
+        _PEOPLE.c.email,
+        _PEOPLE.c.notify_email,
+        _PEOPLE.c.webhook_url,
+        _PEOPLE.c.notify_webhook,
+    )
+    .join(_PEOPLE, _PEOPLE.c.id == _NOTES.c.recipient_id)
+    .where(_NOTES.c.business_key.in_(bindparam("keys", expanding=True)))
+)
+_QUEUED = select(
+    _DELIVERIES.c.delivery_key, _DELIVERIES.c.notification_id, _DELIVERIES.c.channel
+).where(_DELIVERIES.c.notification_id.in_(bindparam("ids", expanding=True)))
+
+
 def enqueue_all_deliveries(
     session: Session,
     notification_keys: Sequence[str],
@@ -101,13 +124,10 @@ def enqueue_all_deliveries(
     """``enqueue_deliveries`` for several notifications at once, in one insert: the keys
     of all their outbox rows (old and new), in the order of ``notification_keys`` and then
     of channel. ``NotFound`` when a notification does not exist."""
+    connection = session.connection()
     notes = {
-        key: (note, person)
-        for note, person, key in session.execute(
-            select(Notification, Person, Notification.business_key)
-            .join(Person, Person.id == Notification.recipient_id)
-            .where(Notification.business_key.in_(set(notification_keys)))
-        )
+        note.business_key: note
+        for note in connection.execute(_NOTES_AND_CONTACTS, {"keys": list(notification_keys)})
     }
     missing = [k for k in notification_keys if k not in notes]
     if missing:
@@ -127,24 +147,33 @@ def enqueue_all_deliveries(
             "attempted_at": None,
             "sent_at": None,
         }
-        for key, (note, person) in notes.items()
-        for channel in _wanted(person, channels)
+        for key, note in notes.items()
+        for channel in _wanted(note, channels)
     ]
     key_column = Delivery.delivery_key
     insert_new(session, Delivery, rows, key=[key_column], returning=key_column)
     order = {key: position for position, key in enumerate(notification_keys)}
-    queued = session.execute(
-        select(Delivery.delivery_key, Delivery.notification_id, Delivery.channel).where(
-            Delivery.notification_id.in_([note.id for note, _ in notes.values()])
-        )
-    )
-    position = {note.id: order[key] for key, (note, _) in notes.items()}
+    queued = connection.execute(_QUEUED, {"ids": [note.id for note in notes.values()]})
+    position = {note.id: order[key] for key, note in notes.items()}
     return [
         delivery_key for delivery_key, _, _ in sorted(queued, key=lambda q: (position[q[1]], q[2]))
     ]
 
 
-def _wanted(person: Person, channels: Collection[Channel]) -> list[Channel]:
+class _Contact(Protocol):
+    """Who may be reached on which channel: a ``Person``, or a row with its columns."""
+
+    @property
+    def email(self) -> str | None: ...
+    @property
+    def notify_email(self) -> bool: ...
+    @property
+    def webhook_url(self) -> str | None: ...
+    @property
+    def notify_webhook(self) -> bool: ...
+
+
+def _wanted(person: _Contact, channels: Collection[Channel]) -> list[Channel]:
     wanted = []
     if Channel.EMAIL in channels and person.notify_email and person.email:
         wanted.append(Channel.EMAIL)

@@ -12,12 +12,13 @@ from functools import partial
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from activities.inputs import CouncilSetup
 from domain.deadlines import DeadlineRules
 from domain.model import Role, Roster, RosterEntry, VoteRule
+from store._rows import table
 from store.errors import ConflictingId, NotFound
 from store.models import (
     Base,
@@ -344,12 +345,17 @@ def council_ids(session: Session, municipality_id: str) -> list[str]:
     )
 
 
+#: The council's name by id (``None`` when unknown), built once: ``notify`` asks for
+#: every notice.
+COUNCIL_NAME = select(table(Council).c.name).where(table(Council).c.id == bindparam("council_id"))
+
+
 def council_name(session: Session, council_id: str) -> str:
     """The council's name, for messages. ``NotFound`` if unknown."""
-    council = session.get(Council, council_id)
-    if council is None:
+    name: str | None = session.connection().scalar(COUNCIL_NAME, {"council_id": council_id})
+    if name is None:
         raise NotFound(f"協議会 '{council_id}' は登録されていません")
-    return council.name
+    return name
 
 
 def person_names(session: Session, ids: list[str]) -> dict[str, str]:

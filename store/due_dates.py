@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import Connection, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from domain.events import CycleEvent
 from domain.model import Step
+from store._rows import table
 from store.models import Cycle, CycleDueDate
+from store.projections import RecordedCycle
 
 _DUE_PREFIX = "due:"
 
@@ -26,7 +28,15 @@ def record_opening_due_dates(session: Session, cycle: Cycle, due_dates: dict[Ste
         session.add(CycleDueDate(cycle_id=cycle.id, step=step.value, due_on=due, event_seq=0))
 
 
-def project_oversight(session: Session, cycle: Cycle, event: CycleEvent, is_latest: bool) -> None:
+_DUE_DATES = table(CycleDueDate)
+_FIND_DUE = select(_DUE_DATES.c.due_on, _DUE_DATES.c.event_seq).where(
+    _DUE_DATES.c.cycle_id == bindparam("cycle_id"), _DUE_DATES.c.step == bindparam("step")
+)
+
+
+def project_oversight(
+    connection: Connection, cycle: RecordedCycle, event: CycleEvent, is_latest: bool
+) -> None:
     """Apply the due-date changes and the pause or resume that ``event`` carries, and
     keep the cycle's copy of its current step's due date up to date. Runs after
     ``projections.project`` has moved the step."""
@@ -34,35 +44,38 @@ def project_oversight(session: Session, cycle: Cycle, event: CycleEvent, is_late
     for change in event.changes:
         if change.field.startswith(_DUE_PREFIX) and change.after is not None:
             step = Step(change.field.removeprefix(_DUE_PREFIX))
-            _set_due(session, cycle, step, date.fromisoformat(change.after), event.seq)
+            _set_due(connection, cycle.id, step, date.fromisoformat(change.after), event.seq)
             dates_changed = True
     # Whatever moved (the step, or a date), the copy on the cycle is read again from the
-    # dates as they now stand; most events move neither, and skip the two statements.
+    # dates as they now stand; most events move neither, and skip the statement.
     if dates_changed or event.step_after is not event.step_before:
-        session.flush()
-        current = session.get(CycleDueDate, (cycle.id, cycle.step))
-        cycle.due_on = None if current is None else current.due_on
+        current = connection.execute(_FIND_DUE, {"cycle_id": cycle.id, "step": cycle.step}).first()
+        cycle.change(due_on=None if current is None else current.due_on)
     # A pause recorded after its resume (out of order) must not pause the cycle again.
     if not is_latest:
         return
     if event.action == "pause_cycle":
-        cycle.paused_since = event.at
-        cycle.paused_reason = next(
-            (c.after for c in event.changes if c.field == "paused" and c.after is not None), ""
+        cycle.change(
+            paused_since=event.at,
+            paused_reason=next(
+                (c.after for c in event.changes if c.field == "paused" and c.after is not None),
+                "",
+            ),
         )
     elif event.action == "resume_cycle":
-        cycle.paused_since = None
-        cycle.paused_reason = None
+        cycle.change(paused_since=None, paused_reason=None)
 
 
-def _set_due(session: Session, cycle: Cycle, step: Step, due: date, seq: int) -> None:
-    row = session.scalar(
-        select(CycleDueDate).where(
-            CycleDueDate.cycle_id == cycle.id, CycleDueDate.step == step.value
+def _set_due(connection: Connection, cycle_id: int, step: Step, due: date, seq: int) -> None:
+    found = connection.execute(_FIND_DUE, {"cycle_id": cycle_id, "step": step.value}).first()
+    if found is None:
+        connection.execute(
+            insert(_DUE_DATES),
+            {"cycle_id": cycle_id, "step": step.value, "due_on": due, "event_seq": seq},
         )
-    )
-    if row is None:
-        session.add(CycleDueDate(cycle_id=cycle.id, step=step.value, due_on=due, event_seq=seq))
-    elif row.event_seq < seq:
-        row.due_on = due
-        row.event_seq = seq
+    elif found.event_seq < seq:
+        connection.execute(
+            update(_DUE_DATES)
+            .where(_DUE_DATES.c.cycle_id == cycle_id, _DUE_DATES.c.step == step.value)
+            .values(due_on=due, event_seq=seq)
+        )

@@ -6,13 +6,14 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from activities.inputs import NotifyInput
-from store._rows import insert_new
+from store._rows import insert_new, table
+from store.directory import COUNCIL_NAME
 from store.errors import NotFound
-from store.models import Council, Notification, Person
+from store.models import Notification, Person
 
 
 class InboxRow(BaseModel):
@@ -30,6 +31,12 @@ class InboxRow(BaseModel):
     body: str
     created_at: datetime
     read_at: datetime | None
+
+
+# Built once: ``notify`` runs it for every notice (store/projections.py says why).
+_KNOWN_PEOPLE = select(table(Person).c.id).where(
+    table(Person).c.id.in_(bindparam("ids", expanding=True))
+)
 
 
 def deliver_inbox(
@@ -56,9 +63,10 @@ def deliver_to_inboxes(
     the notification's business key), in one insert; return the keys that were new. A key
     delivered before (by a retry, or by a concurrent call) is left as it is.
     ``NotFound``, changing nothing, when the council or a recipient is unknown."""
-    if session.get(Council, data.council_id) is None:
+    connection = session.connection()
+    if connection.scalar(COUNCIL_NAME, {"council_id": data.council_id}) is None:
         raise NotFound(f"協議会 '{data.council_id}' は登録されていません")
-    known = set(session.scalars(select(Person.id).where(Person.id.in_(set(keys)))))
+    known = set(connection.scalars(_KNOWN_PEOPLE, {"ids": list(set(keys))}))
     missing = [r for r in keys if r not in known]
     if missing:
         raise NotFound(f"宛先 '{missing[0]}' は登録されていません")

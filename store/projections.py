@@ -3,15 +3,20 @@
 The rules (``domain.rules``) describe what a command did in the event's ``changes`` and
 ``notices``; this module reads the numbers it needs (meeting number, policy version, the
 tally) from there rather than recomputing them, so the tables say what the workflow decided.
+
+Plain SQL statements on the recording transaction's connection, built once: recording is
+the store's hottest path (one call per accepted command), and the ORM's unit of work cost
+more than the statements themselves (bench/README.md).
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, bindparam, insert, select, update
 
 from domain.commands import (
     CastVoteInput,
@@ -22,6 +27,7 @@ from domain.commands import (
 )
 from domain.events import Change, CycleEvent
 from domain.model import Step
+from store._rows import table
 from store.errors import NotFound
 from store.models import (
     AimRow,
@@ -38,47 +44,88 @@ from store.tasks import project_tasks
 JAPAN = ZoneInfo("Asia/Tokyo")
 
 
-def project(session: Session, cycle: Cycle, event: CycleEvent, is_latest: bool) -> None:
+_CYCLES = table(Cycle)
+_MEETINGS, _POLICIES, _VOTES = table(MeetingRow), table(PolicyVersionRow), table(VoteRow)
+_PLAN, _AIMS, _EVALUATIONS = table(PlanActivityRow), table(AimRow), table(EvaluationRow)
+
+_FIND_VOTE = select(_VOTES.c.id, _VOTES.c.event_seq).where(
+    _VOTES.c.cycle_id == bindparam("cycle_id"),
+    _VOTES.c.version == bindparam("version"),
+    _VOTES.c.member_id == bindparam("member_id"),
+)
+_FIND_POLICY = select(_POLICIES.c.id).where(
+    _POLICIES.c.cycle_id == bindparam("cycle_id"), _POLICIES.c.version == bindparam("version")
+)
+_FIND_EVALUATION = select(_EVALUATIONS.c.id, _EVALUATIONS.c.event_seq).where(
+    _EVALUATIONS.c.cycle_id == bindparam("cycle_id"),
+    _EVALUATIONS.c.aim_id == bindparam("aim_id"),
+)
+
+
+@dataclass
+class RecordedCycle:
+    """The cycle an event is recorded into: its row id and current step, and the columns
+    of its row that the event changes, written by ``save`` in one UPDATE."""
+
+    id: int
+    step: str
+    changes: dict[str, Any] = field(default_factory=dict)
+
+    def change(self, **values: Any) -> None:
+        """Set columns of the cycle's row (``save`` writes them)."""
+        self.changes.update(values)
+        self.step = self.changes.get("step", self.step)
+
+    def save(self, connection: Connection) -> None:
+        """Write the changed columns, if any."""
+        if self.changes:
+            connection.execute(update(_CYCLES).where(_CYCLES.c.id == self.id).values(self.changes))
+            self.changes = {}
+
+
+def project(
+    connection: Connection, cycle: RecordedCycle, event: CycleEvent, is_latest: bool
+) -> None:
     """Write what ``event`` did into the cycle's tables. The cycle's step moves only
     when ``is_latest``: an event recorded late must not move it back."""
     at = event.at
     command = event.command
     if isinstance(command, RecordMeetingInput):
-        _project_meeting(session, cycle, event, command)
+        _project_meeting(connection, cycle, event, command)
     elif isinstance(command, SubmitPolicyInput):
-        session.add(
-            PolicyVersionRow(
-                cycle_id=cycle.id,
-                version=_policy_version(event),
-                text=command.text,
-                submitted_by=command.actor,
-                submitted_at=at,
-                status="voting",
-            )
+        connection.execute(
+            insert(_POLICIES),
+            {
+                "cycle_id": cycle.id,
+                "version": _policy_version(event),
+                "text": command.text,
+                "submitted_by": command.actor,
+                "submitted_at": at,
+                "status": "voting",
+            },
         )
     elif isinstance(command, CastVoteInput):
-        _project_vote(session, cycle, event, command)
+        _project_vote(connection, cycle, event, command)
     elif command.kind == "close_vote":
-        _project_close_vote(session, cycle, event)
+        _project_close_vote(connection, cycle, event)
     elif isinstance(command, SubmitPlanInput):
-        _project_plan(session, cycle, command)
+        _project_plan(connection, cycle, command)
     elif isinstance(command, EvaluateAimInput):
-        _project_evaluation(session, cycle, event, command)
+        _project_evaluation(connection, cycle, event, command)
     # Tasks and activity records (coordinate and act) have their own projection.
-    project_tasks(session, cycle, event)
+    project_tasks(connection, cycle.id, event)
     # close_cycle only moves the step, handled below for every command.
     if is_latest and event.step_after is not event.step_before:
-        cycle.step = event.step_after.value
-        cycle.step_opened_at = at
+        cycle.change(step=event.step_after.value, step_opened_at=at)
         if event.step_after is Step.CLOSED:
-            cycle.closed_at = at
+            cycle.change(closed_at=at)
 
 
-def _change(event: CycleEvent, field: str) -> Change:
+def _change(event: CycleEvent, field_name: str) -> Change:
     for change in event.changes:
-        if change.field == field:
+        if change.field == field_name:
             return change
-    raise ValueError(f"event {event.business_key} ({event.action}) has no change of '{field}'")
+    raise ValueError(f"event {event.business_key} ({event.action}) has no change of '{field_name}'")
 
 
 def _policy_version(event: CycleEvent) -> int:
@@ -91,57 +138,49 @@ def _policy_version(event: CycleEvent) -> int:
 
 
 def _project_meeting(
-    session: Session, cycle: Cycle, event: CycleEvent, command: RecordMeetingInput
+    connection: Connection, cycle: RecordedCycle, event: CycleEvent, command: RecordMeetingInput
 ) -> None:
     attendance = list(dict.fromkeys(command.attendance))
-    session.add(
-        MeetingRow(
-            cycle_id=cycle.id,
-            number=int(_change(event, "meetings").after or "0"),
-            step=event.step_before.value,
-            held_on=command.held_on,
-            attendance=attendance,
-            attendance_count=len(attendance),
-            minutes_public=command.minutes_public,
-            minutes_closed=command.minutes_closed,
-            vision_draft=command.vision_draft,
-        )
+    connection.execute(
+        insert(_MEETINGS),
+        {
+            "cycle_id": cycle.id,
+            "number": int(_change(event, "meetings").after or "0"),
+            "step": event.step_before.value,
+            "held_on": command.held_on,
+            "attendance": attendance,
+            "attendance_count": len(attendance),
+            "minutes_public": command.minutes_public,
+            "minutes_closed": command.minutes_closed,
+            "vision_draft": command.vision_draft,
+        },
     )
     if command.vision_draft is not None:
-        cycle.vision = command.vision_draft
+        cycle.change(vision=command.vision_draft)
 
 
 def _project_vote(
-    session: Session, cycle: Cycle, event: CycleEvent, command: CastVoteInput
+    connection: Connection, cycle: RecordedCycle, event: CycleEvent, command: CastVoteInput
 ) -> None:
     version = _ballot_version(event)
-    at = event.at
-    row = session.scalar(
-        select(VoteRow).where(
-            VoteRow.cycle_id == cycle.id,
-            VoteRow.version == version,
-            VoteRow.member_id == command.actor,
+    values = {
+        "ballot": command.ballot.value,
+        "comment": command.comment,
+        "cast_at": event.at,
+        "event_seq": event.seq,
+    }
+    found = connection.execute(
+        _FIND_VOTE, {"cycle_id": cycle.id, "version": version, "member_id": command.actor}
+    ).first()
+    if found is None:
+        connection.execute(
+            insert(_VOTES),
+            {"cycle_id": cycle.id, "version": version, "member_id": command.actor, **values},
         )
-    )
-    if row is None:
-        session.add(
-            VoteRow(
-                cycle_id=cycle.id,
-                version=version,
-                member_id=command.actor,
-                ballot=command.ballot.value,
-                comment=command.comment,
-                cast_at=at,
-                event_seq=event.seq,
-            )
-        )
-    elif row.event_seq < event.seq:
+    elif found.event_seq < event.seq:
         # Events may be recorded out of order (concurrent updates, retries): the vote of
         # the later event wins, whichever arrives last.
-        row.ballot = command.ballot.value
-        row.comment = command.comment
-        row.cast_at = at
-        row.event_seq = event.seq
+        connection.execute(update(_VOTES).where(_VOTES.c.id == found.id).values(values))
 
 
 def _ballot_version(event: CycleEvent) -> int:
@@ -152,7 +191,7 @@ def _ballot_version(event: CycleEvent) -> int:
     raise ValueError(f"event {event.business_key} (cast_vote) has no ballot change")
 
 
-def _project_close_vote(session: Session, cycle: Cycle, event: CycleEvent) -> None:
+def _project_close_vote(connection: Connection, cycle: RecordedCycle, event: CycleEvent) -> None:
     version = _policy_version(event)
     status = (_change(event, "policy").after or "").split(":", 1)[1]
     # The tally travels in the vote_result notice: it counts only current voters, which
@@ -160,72 +199,70 @@ def _project_close_vote(session: Session, cycle: Cycle, event: CycleEvent) -> No
     params = next((n.params for n in event.notices if n.template == "vote_result"), None)
     if params is None:
         raise ValueError(f"event {event.business_key} (close_vote) has no vote_result notice")
-    row = session.scalar(
-        select(PolicyVersionRow).where(
-            PolicyVersionRow.cycle_id == cycle.id, PolicyVersionRow.version == version
+    policy_id = connection.scalar(_FIND_POLICY, {"cycle_id": cycle.id, "version": version})
+    if policy_id is None:
+        raise NotFound(f"event {event.business_key}: policy version {version} was never recorded")
+    approve, reject = int(params["approve"]), int(params["reject"])
+    connection.execute(
+        update(_POLICIES)
+        .where(_POLICIES.c.id == policy_id)
+        .values(
+            status=status,
+            approve=approve,
+            reject=reject,
+            eligible=int(params["eligible"]),
+            cast=approve + reject,
+            closed_at=event.at,
         )
     )
-    if row is None:
-        raise NotFound(f"event {event.business_key}: policy version {version} was never recorded")
-    at = event.at
-    row.status = status
-    row.approve = int(params["approve"])
-    row.reject = int(params["reject"])
-    row.eligible = int(params["eligible"])
-    row.cast = row.approve + row.reject
-    row.closed_at = at
     if status == "approved":
-        cycle.approved_on = at.astimezone(JAPAN).date()
+        cycle.change(approved_on=event.at.astimezone(JAPAN).date())
 
 
-def _project_plan(session: Session, cycle: Cycle, command: SubmitPlanInput) -> None:
-    for position, activity in enumerate(command.activities):
-        session.add(
-            PlanActivityRow(
-                cycle_id=cycle.id,
-                activity_id=activity.activity_id,
-                position=position,
-                title=activity.title,
-                kind=activity.kind,
-                planned_on=activity.planned_on,
-                roles=[r.model_dump(mode="json") for r in activity.roles],
-            )
-        )
-        for aim in activity.aims:
-            session.add(
-                AimRow(
-                    cycle_id=cycle.id,
-                    activity_id=activity.activity_id,
-                    aim_id=aim.aim_id,
-                    text=aim.text,
-                )
-            )
+def _project_plan(connection: Connection, cycle: RecordedCycle, command: SubmitPlanInput) -> None:
+    activities = [
+        {
+            "cycle_id": cycle.id,
+            "activity_id": activity.activity_id,
+            "position": position,
+            "title": activity.title,
+            "kind": activity.kind,
+            "planned_on": activity.planned_on,
+            "roles": [r.model_dump(mode="json") for r in activity.roles],
+        }
+        for position, activity in enumerate(command.activities)
+    ]
+    aims = [
+        {
+            "cycle_id": cycle.id,
+            "activity_id": activity.activity_id,
+            "aim_id": aim.aim_id,
+            "text": aim.text,
+        }
+        for activity in command.activities
+        for aim in activity.aims
+    ]
+    for rows, target in ((activities, _PLAN), (aims, _AIMS)):
+        if rows:
+            connection.execute(insert(target), rows)
 
 
 def _project_evaluation(
-    session: Session, cycle: Cycle, event: CycleEvent, command: EvaluateAimInput
+    connection: Connection, cycle: RecordedCycle, event: CycleEvent, command: EvaluateAimInput
 ) -> None:
-    at = event.at
-    row = session.scalar(
-        select(EvaluationRow).where(
-            EvaluationRow.cycle_id == cycle.id, EvaluationRow.aim_id == command.aim_id
+    values = {
+        "rating": command.rating.value,
+        "comment": command.comment,
+        "evaluated_by": command.actor,
+        "evaluated_at": event.at,
+        "event_seq": event.seq,
+    }
+    found = connection.execute(
+        _FIND_EVALUATION, {"cycle_id": cycle.id, "aim_id": command.aim_id}
+    ).first()
+    if found is None:
+        connection.execute(
+            insert(_EVALUATIONS), {"cycle_id": cycle.id, "aim_id": command.aim_id, **values}
         )
-    )
-    if row is None:
-        session.add(
-            EvaluationRow(
-                cycle_id=cycle.id,
-                aim_id=command.aim_id,
-                rating=command.rating.value,
-                comment=command.comment,
-                evaluated_by=command.actor,
-                evaluated_at=at,
-                event_seq=event.seq,
-            )
-        )
-    elif row.event_seq < event.seq:
-        row.rating = command.rating.value
-        row.comment = command.comment
-        row.evaluated_by = command.actor
-        row.evaluated_at = at
-        row.event_seq = event.seq
+    elif found.event_seq < event.seq:
+        connection.execute(update(_EVALUATIONS).where(_EVALUATIONS.c.id == found.id).values(values))

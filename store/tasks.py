@@ -11,12 +11,13 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import or_, select
+from sqlalchemy import Connection, bindparam, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from domain.commands import CancelActivityInput, RecordActivityInput
 from domain.events import CycleEvent
 from domain.tasks import ActivityOutcome, CancelReason, TaskStatus
+from store._rows import table
 from store.errors import NotFound
 from store.models import Council, CouncilMember, Cycle, MunicipalityStaff, Person, PlanActivityRow
 from store.task_models import ActivityRecordRow, ActivityRecordVolunteer, TaskRow
@@ -25,59 +26,84 @@ from store.task_models import ActivityRecordRow, ActivityRecordVolunteer, TaskRo
 OVERSEEING_STAFF = ("chief_coordinator", "board_admin")
 
 
-def project_tasks(session: Session, cycle: Cycle, event: CycleEvent) -> None:
-    """Write the tasks and the activity record ``event`` carries."""
-    for task in event.tasks:
-        values = {
-            "activity_id": task.activity_id,
-            "title": task.title,
-            "owner_id": task.owner,
-            "due_on": task.due_on,
-            "status": task.status.value,
-            "claimed": task.claimed,
-            "outcome": task.outcome,
-            "waive_reason": task.waive_reason,
-            "closed_by": task.closed_by,
-            "closed_at": task.closed_at,
-            "event_seq": event.seq,
+_TASKS, _RECORDS = table(TaskRow), table(ActivityRecordRow)
+_RECORD_VOLUNTEERS = table(ActivityRecordVolunteer)
+_FIND_TASKS = select(_TASKS.c.id, _TASKS.c.task_id, _TASKS.c.event_seq).where(
+    _TASKS.c.cycle_id == bindparam("cycle_id"),
+    _TASKS.c.task_id.in_(bindparam("task_ids", expanding=True)),
+)
+
+
+def project_tasks(connection: Connection, cycle_id: int, event: CycleEvent) -> None:
+    """Write the tasks and the activity record ``event`` carries (plain statements on the
+    recording transaction's connection, as ``store.projections``)."""
+    if event.tasks:
+        found = {
+            row.task_id: row
+            for row in connection.execute(
+                _FIND_TASKS,
+                {"cycle_id": cycle_id, "task_ids": [t.task_id for t in event.tasks]},
+            )
         }
-        row = session.scalar(
-            select(TaskRow).where(TaskRow.cycle_id == cycle.id, TaskRow.task_id == task.task_id)
-        )
-        if row is None:
-            session.add(TaskRow(cycle_id=cycle.id, task_id=task.task_id, **values))
-        elif row.event_seq < event.seq:
-            # Events may be recorded out of order: only a later event's state wins.
-            for name, value in values.items():
-                setattr(row, name, value)
+        new = []
+        for task in event.tasks:
+            values = {
+                "activity_id": task.activity_id,
+                "title": task.title,
+                "owner_id": task.owner,
+                "due_on": task.due_on,
+                "status": task.status.value,
+                "claimed": task.claimed,
+                "outcome": task.outcome,
+                "waive_reason": task.waive_reason,
+                "closed_by": task.closed_by,
+                "closed_at": task.closed_at,
+                "event_seq": event.seq,
+            }
+            row = found.get(task.task_id)
+            if row is None:
+                new.append({"cycle_id": cycle_id, "task_id": task.task_id, **values})
+            elif row.event_seq < event.seq:
+                # Events may be recorded out of order: only a later event's state wins.
+                connection.execute(update(_TASKS).where(_TASKS.c.id == row.id).values(values))
+        if new:
+            connection.execute(insert(_TASKS), new)
     command = event.command
     if isinstance(command, RecordActivityInput | CancelActivityInput):
-        _project_record(session, cycle, event, command)
+        _project_record(connection, cycle_id, event, command)
 
 
 def _project_record(
-    session: Session,
-    cycle: Cycle,
+    connection: Connection,
+    cycle_id: int,
     event: CycleEvent,
     command: RecordActivityInput | CancelActivityInput,
 ) -> None:
     held = isinstance(command, RecordActivityInput)
-    row = ActivityRecordRow(
-        cycle_id=cycle.id,
-        activity_id=command.activity_id,
-        outcome=(ActivityOutcome.HELD if held else ActivityOutcome.CANCELLED).value,
-        held_on=command.held_on if isinstance(command, RecordActivityInput) else None,
-        children=command.children if isinstance(command, RecordActivityInput) else None,
-        notes=command.notes,
-        cancel_reason=command.reason.value if isinstance(command, CancelActivityInput) else None,
-        recorded_by=command.actor,
-        recorded_at=event.at,
+    record_id = connection.scalar(
+        insert(_RECORDS).returning(_RECORDS.c.id),
+        {
+            "cycle_id": cycle_id,
+            "activity_id": command.activity_id,
+            "outcome": (ActivityOutcome.HELD if held else ActivityOutcome.CANCELLED).value,
+            "held_on": command.held_on if isinstance(command, RecordActivityInput) else None,
+            "children": command.children if isinstance(command, RecordActivityInput) else None,
+            "notes": command.notes,
+            "cancel_reason": (
+                command.reason.value if isinstance(command, CancelActivityInput) else None
+            ),
+            "recorded_by": command.actor,
+            "recorded_at": event.at,
+        },
     )
-    session.add(row)
-    session.flush()
-    if isinstance(command, RecordActivityInput):
-        for volunteer_id in dict.fromkeys(command.volunteer_ids):
-            session.add(ActivityRecordVolunteer(record_id=row.id, volunteer_id=volunteer_id))
+    if isinstance(command, RecordActivityInput) and command.volunteer_ids:
+        connection.execute(
+            insert(_RECORD_VOLUNTEERS),
+            [
+                {"record_id": record_id, "volunteer_id": volunteer_id}
+                for volunteer_id in dict.fromkeys(command.volunteer_ids)
+            ],
+        )
 
 
 # --- readers -------------------------------------------------------------------------
