@@ -24,7 +24,6 @@ from typing import Any
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from sqlalchemy import Engine, func, select
-from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
 
@@ -46,6 +45,7 @@ from bench.cycle_plan import (
     shape,
 )
 from bench.drive import PhaseTimes, Run, Update, drive
+from bench.history_check import event_counts, require_same_work
 from bench.overview_timing import (
     copy_store,
     every_municipality,
@@ -69,20 +69,6 @@ from workflows.inputs import STATE_QUERY, WORKFLOW_NAME, CycleInput, cycle_workf
 
 DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/cs_bench"
 DEFAULT_STORE_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/cs_bench_store"
-COUNTED_EVENTS = (
-    "EVENT_TYPE_ACTIVITY_TASK_SCHEDULED",
-    "EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED",
-    "EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED",
-    "EVENT_TYPE_TIMER_STARTED",
-    "EVENT_TYPE_WORKFLOW_TASK_COMPLETED",
-)
-
-#: What the baseline must do exactly as often as the engine (timers are the engine's own).
-SAME_IN_BOTH = (
-    "activity_task_scheduled",
-    "workflow_execution_update_accepted",
-    "start_child_workflow_execution_initiated",
-)
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -176,13 +162,6 @@ def count_rows(engine: Engine) -> int:
             connection.execute(select(func.count()).select_from(t)).scalar_one()
             for t in Base.metadata.sorted_tables
         )
-
-
-async def event_counts(client: Client, workflow_id: str) -> dict[str, int]:
-    """How many events of each counted kind the workflow's history holds."""
-    history = await client.get_workflow_handle(workflow_id).fetch_history()
-    names = [EventType.Name(e.event_type) for e in history.events]
-    return {kind.removeprefix("EVENT_TYPE_").lower(): names.count(kind) for kind in COUNTED_EVENTS}
 
 
 def _cpu(workers: WorkerGroup, server_pid: int | None) -> tuple[float, float, float]:
@@ -300,12 +279,7 @@ async def benchmark(args: argparse.Namespace, workdir: Path, console: Console) -
             checked["baseline"] = await event_counts(
                 client, baseline_run(0, fiscal_year, cycle).workflow_id
             )
-            for kind in SAME_IN_BOTH:
-                if checked["engine"][kind] != checked["baseline"][kind]:
-                    raise RuntimeError(
-                        f"baseline does not match the engine: {kind} "
-                        f"{checked['baseline'][kind]} != {checked['engine'][kind]}"
-                    )
+            require_same_work(checked["engine"], checked["baseline"])
     result["engine"] = phase_figures(engine_times)
     result["memory_mib"] = {
         "engine_worker_peak": _mib(engine_peak),

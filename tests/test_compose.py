@@ -9,6 +9,8 @@ import pytest
 import yaml
 from sqlalchemy.engine import make_url
 
+from config import WorkerRole
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 TEMPORAL_FRONTEND = "temporal:7233"
 
@@ -37,6 +39,7 @@ def test_every_service_exists(services: dict[str, dict[str, Any]]) -> None:
         "temporal-namespace",
         "temporal-ui",
         "worker",
+        "worker-activities",
     }
 
 
@@ -89,29 +92,45 @@ def test_server_runs_on_postgres_with_a_dynamic_config_file(
     assert (REPO_ROOT / host_dir / config_path.name).is_file()
 
 
-def test_ui_and_worker_point_at_the_server(services: dict[str, dict[str, Any]]) -> None:
+WORKERS = ("worker", "worker-activities")
+
+
+def test_ui_and_workers_point_at_the_server(services: dict[str, dict[str, Any]]) -> None:
     assert services["temporal-ui"]["environment"]["TEMPORAL_ADDRESS"] == TEMPORAL_FRONTEND
     assert services["temporal-ui"]["ports"] == ["8080:8080"]
-    assert services["worker"]["environment"]["TEMPORAL_ADDRESS"] == TEMPORAL_FRONTEND
     assert services["temporal-namespace"]["environment"]["TEMPORAL_ADDRESS"] == TEMPORAL_FRONTEND
-    assert _depends_on(services["worker"], "temporal-namespace") == (
-        "service_completed_successfully"
-    )
+    for name in WORKERS:
+        assert services[name]["environment"]["TEMPORAL_ADDRESS"] == TEMPORAL_FRONTEND
+        assert _depends_on(services[name], "temporal-namespace") == (
+            "service_completed_successfully"
+        )
 
 
-def test_worker_is_built_here_and_uses_the_app_database(
+def test_the_workers_are_built_here_and_use_the_app_database(
     services: dict[str, dict[str, Any]],
 ) -> None:
-    worker = services["worker"]
-    assert worker["build"] in (".", {"context": "."})
     assert (REPO_ROOT / "Dockerfile").is_file()
-    url = make_url(worker["environment"]["DATABASE_URL"])
-    assert url.drivername == "postgresql+psycopg"
-    assert (url.host, url.port) == ("postgresql", 5432)
     postgres_environment = services["postgresql"]["environment"]
-    assert url.database == postgres_environment["APP_DB_NAME"]
-    assert url.username == postgres_environment["APP_DB_USER"]
-    assert _depends_on(worker, "postgresql") == "service_healthy"
+    for name in WORKERS:
+        worker = services[name]
+        assert worker["build"] in (".", {"context": "."})
+        url = make_url(worker["environment"]["DATABASE_URL"])
+        assert url.drivername == "postgresql+psycopg"
+        assert (url.host, url.port) == ("postgresql", 5432)
+        assert url.database == postgres_environment["APP_DB_NAME"]
+        assert url.username == postgres_environment["APP_DB_USER"]
+        assert _depends_on(worker, "postgresql") == "service_healthy"
+
+
+def test_the_two_workers_split_the_roles_on_one_queue(
+    services: dict[str, dict[str, Any]],
+) -> None:
+    environments = [services[name]["environment"] for name in WORKERS]
+    roles = [WorkerRole(environment["WORKER_ROLE"]) for environment in environments]
+    assert roles == [WorkerRole.WORKFLOWS, WorkerRole.ACTIVITIES]
+    # The same queue and namespace (both unset: the defaults), or the halves never meet.
+    for key in ("TASK_QUEUE", "TEMPORAL_NAMESPACE"):
+        assert len({environment.get(key) for environment in environments}) == 1, key
 
 
 def test_every_mounted_file_exists_in_the_repo(services: dict[str, dict[str, Any]]) -> None:
