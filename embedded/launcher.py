@@ -15,7 +15,7 @@ import traceback
 from collections.abc import Mapping
 from contextlib import AsyncExitStack
 
-from config import Settings, get_settings
+from config import Settings, WorkerRole, get_settings
 from embedded.server import EmbeddedServerError, RunningServer, running_temporal_server
 from store.db import migrate
 from worker.main import run_worker
@@ -127,6 +127,13 @@ async def run(environ: Mapping[str, str]) -> int:
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, on_signal)
     try:
+        if settings.worker_role is not WorkerRole.ALL:
+            # Half a worker here would leave every cycle waiting for the other half.
+            raise LauncherError(
+                f"WORKER_ROLE={settings.worker_role.value}: python -m embedded は 1 プロセスで"
+                " すべてを動かします / runs the whole worker in one process; unset WORKER_ROLE"
+                " (run `python -m worker` per role instead)"
+            )
         async with AsyncExitStack() as stack:
             started_here = "temporal_address" not in settings.model_fields_set
             if started_here:

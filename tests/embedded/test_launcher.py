@@ -154,6 +154,21 @@ async def test_taken_port_exits_one_with_a_one_line_error(tmp_path: Path) -> Non
     assert "ready" not in stdout.decode()
 
 
+async def test_half_a_worker_is_refused_in_one_line_before_anything_starts(
+    tmp_path: Path,
+) -> None:
+    port = free_port()
+    environ = _launcher_environment(tmp_path / "data", port, WORKER_ROLE="activities")
+    launcher = await _start_launcher(environ, tmp_path)
+    stdout, stderr = await asyncio.wait_for(launcher.communicate(), EXIT_TIMEOUT_SECONDS)
+
+    assert launcher.returncode == 1
+    errors = stderr.decode().splitlines()
+    assert len(errors) == 1 and "WORKER_ROLE=activities" in errors[0], stderr.decode()
+    assert "ready" not in stdout.decode()
+    assert port_is_free(port)
+
+
 async def test_with_temporal_address_it_starts_no_server(
     tmp_path: Path, launcher_cleanup: list[asyncio.subprocess.Process]
 ) -> None:
