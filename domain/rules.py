@@ -12,7 +12,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import NamedTuple
 
-from domain.base import STEP_OWNERS, SYSTEM_ACTOR
+from domain.base import STEP_OWNERS, SYSTEM_ACTOR, working_copy
 from domain.commands import (
     AlertInput,
     Command,
@@ -137,7 +137,7 @@ def fire_task_alert(state: CycleState, alert: TaskAlert, at: datetime) -> Decisi
 
 
 def _decide(state: CycleState, command: Command, at: datetime) -> Decision:
-    draft = state.model_copy(deep=True)
+    draft = working_copy(state)
     step_before = draft.step
     changes, notices = _HANDLERS[command.kind](draft, command, at)
     if draft.step != step_before:

@@ -1,6 +1,6 @@
 """The validator's decision, kept for the handler of the same update.
 
-Deciding a command (``domain.rules.execute``: a deep copy of the state, the handler, the
+Deciding a command (``domain.rules.execute``: a working copy of the state, the handler, the
 event) is the cycle workflow's largest own cost, and every update needs it twice: the
 validator decides to refuse or accept, the handler to apply. The SDK runs the handler
 straight after its validator, so the handler can use the validator's decision, but only

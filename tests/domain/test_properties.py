@@ -1,5 +1,6 @@
 """Property tests: no sequence of commands skips a step, lets the wrong role act, or lets
-one member vote twice; a refused command changes nothing."""
+one member vote twice; a command, refused or accepted, never changes the state it was
+decided on."""
 
 from __future__ import annotations
 
@@ -67,6 +68,8 @@ def test_no_sequence_breaks_the_rules(script: list[Command]) -> None:
         except Refusal:
             assert state.model_dump() == before, "a refused command changed the state"
             continue
+        # The rules decided on a copy: the state the workflow holds is as it was.
+        assert state.model_dump() == before, "an accepted command changed its input"
         after = decision.state
         # The actor held a role allowed to do this.
         assert ROSTER.roles_of(command.actor) & PERMISSIONS[command.kind]

@@ -211,10 +211,13 @@ task_commands = st.one_of(
 def test_coordinate_closes_exactly_when_the_last_task_ends(script: list[Command]) -> None:
     state = submitted(THREE[:2])
     for command in script:
+        before = state.model_dump()
         try:
             decision = execute(state, command, at(60))
         except Refusal:
             continue
+        finally:
+            assert state.model_dump() == before, "deciding changed the state decided on"
         after = decision.state
         assert (after.step is Step.ACT) == all(not t.is_open for t in after.tasks)
         if command.kind == "reassign_task":
