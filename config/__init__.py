@@ -9,8 +9,9 @@ from typing import Literal
 from pydantic import Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-#: The worker's defaults (see worker/main.py for why slots outnumber threads).
-DEFAULT_ACTIVITY_THREADS = 16
+#: The worker's defaults (see worker/main.py for why slots outnumber threads, and why
+#: the store has only four threads).
+DEFAULT_ACTIVITY_THREADS = 4
 DEFAULT_ACTIVITY_SLOTS = 128
 DEFAULT_NOTIFY_THREADS = 8
 

@@ -27,8 +27,8 @@ _MIGRATION_LOCK_KEY = 7_310_442_915
 
 
 #: Connections a PostgreSQL engine may open by default: one per thread of a worker with
-#: the default settings (16 for the cycle's records + 8 for notifications, ``config``).
-DEFAULT_CONNECTIONS = 24
+#: the default settings (4 for the cycle's records + 8 for notifications, ``config``).
+DEFAULT_CONNECTIONS = 12
 
 
 def make_engine(url: str, connections: int = DEFAULT_CONNECTIONS) -> Engine:
