@@ -16,8 +16,8 @@ import sys
 import tempfile
 import traceback
 import uuid
-from collections.abc import AsyncIterator, Iterator
-from contextlib import AsyncExitStack, asynccontextmanager
+from collections.abc import Iterator
+from contextlib import AsyncExitStack
 from pathlib import Path
 from typing import Any
 
@@ -63,6 +63,7 @@ from bench.processes import (
 )
 from bench.profiling import sampling, top_costs
 from bench.report import machine, phase_figures, print_table, write_json
+from bench.servers import add_server_pid_argument, check_server_pid, temporal_server
 from domain.model import CycleState
 from store.models import Base
 from workflows.inputs import STATE_QUERY, WORKFLOW_NAME, CycleInput, cycle_workflow_id
@@ -105,24 +106,12 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         default=os.environ.get("BENCH_STORE_POSTGRES_URL", DEFAULT_STORE_POSTGRES_URL),
     )
     parser.add_argument("--workdir", type=Path, help="keep the store and logs here (default: temp)")
+    add_server_pid_argument(parser)
     args = parser.parse_args(argv)
     if args.councils < 1 or args.concurrency < 1 or args.rounds < 1:
         parser.error("--councils, --concurrency and --rounds must be at least 1")
+    check_server_pid(parser, args.server_pid)
     return args
-
-
-@asynccontextmanager
-async def temporal_server(workdir: Path) -> AsyncIterator[tuple[str, int | None, str]]:
-    """``TEMPORAL_ADDRESS`` when set, else a fresh in-memory test server on a free port.
-    Yields the address, the server's pid (``None`` when not ours) and a description."""
-    address = os.environ.get("TEMPORAL_ADDRESS")
-    if address:
-        yield address, None, f"TEMPORAL_ADDRESS={address}"
-        return
-    from embedded.server import ServerKind, free_port, running_temporal_server
-
-    async with running_temporal_server(free_port(), workdir, ServerKind.TEST_SERVER) as server:
-        yield server.address, server.pid, "temporal-test-server (in-memory, fresh for this run)"
 
 
 def engine_run(index: int, fiscal_year: int, advance_only: bool) -> Run:
@@ -205,7 +194,7 @@ async def benchmark(args: argparse.Namespace, workdir: Path, console: Console) -
     }
     async with AsyncExitStack() as stack:
         address, server_pid, server_text = await stack.enter_async_context(
-            temporal_server(workdir / "temporal")
+            temporal_server(workdir / "temporal", args.server_pid)
         )
         result["server"] = server_text
         client = await Client.connect(address, data_converter=pydantic_data_converter)

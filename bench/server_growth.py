@@ -9,8 +9,8 @@ work, not from open workflows. This is why the national-scale run (``bench.run
 --advance-only --councils 35000``) cannot finish on the in-memory test server: see
 ``bench/README.md``.
 
-Against ``TEMPORAL_ADDRESS`` (a real server) it prints the rate only: the server's CPU
-is not ours to read.
+Against ``TEMPORAL_ADDRESS`` (a real server) it prints the rate only, unless
+``--server-pid`` names that server's process on this machine.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from temporalio.client import Client
 from temporalio.worker import Worker
 
 from bench.processes import cpu_seconds, memory_kib
-from bench.run import temporal_server
+from bench.servers import add_server_pid_argument, check_server_pid, temporal_server
 
 TASK_QUEUE = "bench-server-growth"
 
@@ -76,9 +76,11 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--batch", type=int, default=2000, help="workflows per batch (2000)")
     parser.add_argument("--concurrency", type=int, default=50, help="workflows at once (50)")
     parser.add_argument("--json", type=Path, help="write the batches here as JSON")
+    add_server_pid_argument(parser)
     args = parser.parse_args(argv)
     if args.batches < 1 or args.batch < 1 or args.concurrency < 1:
         parser.error("--batches, --batch and --concurrency must be at least 1")
+    check_server_pid(parser, args.server_pid)
     return args
 
 
@@ -148,7 +150,11 @@ def table(batches: list[Batch], server: str) -> Table:
 
 async def _main(args: argparse.Namespace) -> None:
     with tempfile.TemporaryDirectory(prefix="bench-growth-") as workdir:
-        async with temporal_server(Path(workdir)) as (address, server_pid, server):
+        async with temporal_server(Path(workdir), args.server_pid) as (
+            address,
+            server_pid,
+            server,
+        ):
             client = await Client.connect(address)
             batches = await run_batches(
                 client, server_pid, args.batches, args.batch, args.concurrency
