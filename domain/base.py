@@ -70,7 +70,7 @@ def working_copy(model: _Model) -> _Model:
 
     Every list, dict and mutable model in it is new; the ``Frozen`` value objects are
     shared, because nothing changes them (they are replaced, never edited). This is what
-    the rules decide on, once per command: a deep copy of the whole state cost four
+    the rules decide on, once per command: a deep copy of the whole state cost five
     times as much, most of it copying value objects no command can touch.
     """
     return model.model_copy(

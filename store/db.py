@@ -20,6 +20,8 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from config import DEFAULT_ACTIVITY_THREADS, DEFAULT_NOTIFY_THREADS
+
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 # Any constant works; it only has to be the same in every process that migrates.
@@ -27,8 +29,8 @@ _MIGRATION_LOCK_KEY = 7_310_442_915
 
 
 #: Connections a PostgreSQL engine may open by default: one per thread of a worker with
-#: the default settings (4 for the cycle's records + 8 for notifications, ``config``).
-DEFAULT_CONNECTIONS = 12
+#: the default settings (the cycle's records + the notifications, ``config``).
+DEFAULT_CONNECTIONS = DEFAULT_ACTIVITY_THREADS + DEFAULT_NOTIFY_THREADS
 
 
 def make_engine(url: str, connections: int = DEFAULT_CONNECTIONS) -> Engine:
