@@ -20,6 +20,8 @@ import typer
 from rich.console import JustifyMethod
 from rich.table import Table
 
+from application.cycles import JAPAN
+from application.texts import step_name
 from domain.model import Step
 from domain.refusals import Lang
 from starter.cli_common import (
@@ -33,8 +35,6 @@ from starter.cli_common import (
     settings,
     year_or_current,
 )
-from starter.cycles import JAPAN
-from starter.texts import step_name
 
 if TYPE_CHECKING:
     # The store (SQLAlchemy) is imported inside the commands that use it, as in
@@ -192,7 +192,7 @@ def overview(
 ) -> None:
     """自治体の全協議会のステップ・滞在日数・期限超過を一覧する（教育委員会向け）。"""
     import store
-    from starter import records
+    from application import records
 
     lang = session_of(ctx).lang
     fiscal_year = year_or_current(year)
@@ -248,7 +248,7 @@ def summary(
 ) -> None:
     """自治体ごとに協議会をステップ別・期限超過別に集計する（都道府県・全国向け）。"""
     import store
-    from starter import records
+    from application import records
 
     lang = session_of(ctx).lang
     fiscal_year = year_or_current(year)
@@ -270,8 +270,8 @@ def report(
 ) -> None:
     """学校ごとの年間活動報告（会議回数・承認日・活動・参加者・評価）を出力する。"""
     import store
+    from application import records
     from reports.exports import report_csv, report_markdown
-    from starter import records
 
     fiscal_year = year_or_current(year)
     name, rows = records.with_session(
@@ -290,8 +290,8 @@ def report(
 def history_csv(council: str, year: int | None) -> None:
     """``history --csv``: the audit trail as an Excel-ready CSV on stdout."""
     import store
+    from application import records
     from reports.exports import history_csv as render
-    from starter import records
 
     def read(session: Session) -> bytes:
         rows = store.history(session, council, year)
@@ -305,8 +305,8 @@ def history_raw(council: str, year: int | None) -> None:
     """``history --raw``: the cycle's Temporal event history, one line per event."""
     from temporalio.service import RPCError, RPCStatusCode
 
+    from application import cycles
     from reports.temporal_history import history_lines
-    from starter import cycles
     from workflows.inputs import cycle_workflow_id
 
     fiscal_year = year_or_current(year)

@@ -19,6 +19,11 @@ from rich.progress import Progress
 from temporalio.client import Client
 from typer._click.exceptions import NoArgsIsHelpError, UsageError
 
+from application import cycles
+from application.cycles import CommandRefused, CycleError, StartOutcome
+from application.errors import one_line
+from application.texts import text
+from application.views import StartResult
 from config import Settings
 from domain.model import CycleState
 from domain.refusals import Lang
@@ -27,7 +32,6 @@ from starter import (
     cli_oversight,
     cli_records,
     cli_steps,
-    cycles,
     notify_cli,
     tasks_cli,
 )
@@ -38,7 +42,6 @@ from starter.cli_common import (
     LangChoice,
     YearOption,
     console,
-    one_line,
     print_json,
     run_async,
     say,
@@ -47,10 +50,7 @@ from starter.cli_common import (
     summarize,
     year_or_current,
 )
-from starter.cycles import CommandRefused, CycleError, StartOutcome
 from starter.render import state_table
-from starter.texts import text
-from starter.views import StartResult
 from workflows.inputs import cycle_workflow_id
 
 EXIT_ERROR = 1

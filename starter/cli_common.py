@@ -20,10 +20,10 @@ import typer
 from pydantic import BaseModel, ValidationError
 from rich.console import Console
 
+from application.cycles import current_fiscal_year
+from application.errors import AppError, one_line
 from config import Settings, get_settings
 from domain.refusals import Lang
-from starter.cycles import current_fiscal_year
-from starter.texts import text
 
 T = TypeVar("T")
 
@@ -43,28 +43,8 @@ class CliSession:
     lang: Lang = "ja"
 
 
-#: Failures that are mistakes in how a command was typed; they exit 2 like Typer's own.
-USAGE_KEYS: frozenset[str] = frozenset(
-    {"missing_option", "options_before_subcommand", "text_xor_file", "council_xor_municipality"}
-)
-
-
-class CliError(Exception):
-    """A failure the CLI explains in one line: a ``texts`` key plus its parameters."""
-
-    def __init__(self, key: str, **params: object) -> None:
-        self.key = key
-        self.params = params
-        super().__init__(text(key, "en", **params))
-
-    @property
-    def exit_code(self) -> int:
-        """2 for a usage mistake, 1 for any other error."""
-        return 2 if self.key in USAGE_KEYS else 1
-
-    def message(self, lang: Lang) -> str:
-        """The one-line reason in ``lang``."""
-        return text(self.key, lang, **self.params)
+#: The CLI's name for the application layer's one-line error.
+CliError = AppError
 
 
 # --- option types shared by several commands ----------------------------------------
@@ -136,11 +116,6 @@ def summarize(exc: ValidationError) -> str:
     where = ".".join(str(part) for part in first["loc"]) or "-"
     more = f" (+{len(errors) - 1})" if len(errors) > 1 else ""
     return f"{where}: {first['msg']}{more}"
-
-
-def one_line(value: str) -> str:
-    """Collapse whitespace so a message can never span lines."""
-    return " ".join(value.split())
 
 
 def run_async(coroutine: Coroutine[Any, Any, T]) -> T:

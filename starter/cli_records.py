@@ -13,6 +13,8 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from application.texts import text
+from application.views import LoadResult
 from starter.cli_common import (
     CliError,
     CouncilOption,
@@ -25,13 +27,11 @@ from starter.cli_common import (
     settings,
 )
 from starter.render import history_table, local_time
-from starter.texts import text
-from starter.views import LoadResult
 
 
 def councils_of(municipality_id: str) -> list[str]:
     """Ids of the municipality's councils (for ``cycle start --municipality``)."""
-    from starter import records
+    from application import records
 
     return records.councils_of(settings(), municipality_id)
 
@@ -42,7 +42,7 @@ def load(
     as_json: JsonOption = False,
 ) -> None:
     """自治体ファイル（学校・人・協議会・名簿）をデータベースに読み込む。"""
-    from starter import records
+    from application import records
 
     name, summary = records.load_file(settings(), file)
     result = LoadResult.model_validate(summary.model_dump())
@@ -75,7 +75,8 @@ def history(
 ) -> None:
     """受け付けたコマンドの記録（年度・ステップ・操作・実行者・日時）を表示する。"""
     lang = session_of(ctx).lang
-    from starter import board_cli, records
+    from application import records
+    from starter import board_cli
 
     board_cli.check_history_formats(as_json, as_csv, raw)
     if as_csv:
@@ -115,7 +116,7 @@ def inbox(
     if actor is None:
         raise CliError("missing_option", option="--as")
     lang = session_of(ctx).lang
-    from starter import records
+    from application import records
 
     entries = records.inbox(settings(), actor, unread)
     if as_json:
@@ -150,7 +151,7 @@ def inbox_read(
     actor: Annotated[str, typer.Option("--as", help="受信者のID")],
 ) -> None:
     """通知を既読にする。"""
-    from starter import records
+    from application import records
 
     records.mark_read(settings(), actor, notification_id)
     say(text("marked_read", session_of(ctx).lang, id=notification_id))

@@ -13,6 +13,7 @@ from typing import Annotated
 
 import typer
 
+from application import cycles
 from domain.commands import (
     CastVoteInput,
     CloseCycleInput,
@@ -26,7 +27,6 @@ from domain.commands import (
     SubmitPolicyInput,
 )
 from domain.model import AimRating, Ballot, CycleState, Step
-from starter import cycles
 from starter.cli_common import (
     ActorOption,
     CliError,

@@ -18,6 +18,9 @@ from pathlib import Path
 
 from temporalio.client import Client
 
+from application import cycles, records
+from application.cycles import CommandRefused, StartOutcome
+from application.texts import role_name, step_name, text
 from config import Settings
 from domain.commands import (
     CastVoteInput,
@@ -35,12 +38,9 @@ from domain.commands import (
 from domain.deadlines import JST
 from domain.model import AimRating, Ballot, CycleState, PlannedActivity, Role, Step
 from domain.refusals import Lang
-from starter import cycles, records
 from starter.cli_common import CliError, console, run_async, say, settings, year_or_current
-from starter.cycles import CommandRefused, StartOutcome
 from starter.plans import read_plan_file
 from starter.render import accepted_line, history_table, state_table
-from starter.texts import role_name, step_name, text
 
 EXAMPLES_DIR = Path(__file__).resolve().parent.parent / "examples"
 MUNICIPALITY_FILE = EXAMPLES_DIR / "kushiro.yaml"

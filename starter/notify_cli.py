@@ -17,10 +17,14 @@ from pydantic import BaseModel, ConfigDict
 from rich.progress import Progress
 from temporalio.client import Client
 
+from application import cycles
+from application.cycles import CommandRefused, CycleNotStarted
+from application.errors import one_line
+from application.texts import step_name
 from domain.base import STEP_OWNERS, Step
 from domain.commands import RemindInput
 from domain.refusals import Lang
-from starter import cli_records, cycles
+from starter import cli_records
 from starter.cli_common import (
     ActorOption,
     CliError,
@@ -28,7 +32,6 @@ from starter.cli_common import (
     YearOption,
     build,
     console,
-    one_line,
     print_json,
     run_async,
     say,
@@ -36,8 +39,6 @@ from starter.cli_common import (
     settings,
     year_or_current,
 )
-from starter.cycles import CommandRefused, CycleNotStarted
-from starter.texts import step_name
 
 #: Refusals that mean "nothing to remind here": counted as skipped, not failures.
 SKIPPED = frozenset({"not_at_step", "already_reminded", "paused", "cycle_closed"})

@@ -19,8 +19,9 @@ from pathlib import Path
 import yaml
 from pydantic import TypeAdapter, ValidationError
 
+from application.errors import one_line
 from domain.model import PlannedActivity
-from starter.cli_common import CliError, one_line, read_text_file, summarize
+from starter.cli_common import CliError, read_text_file, summarize
 
 _ACTIVITIES = TypeAdapter(tuple[PlannedActivity, ...])
 

@@ -7,12 +7,12 @@ from datetime import datetime
 
 from rich.table import Table
 
+from application.cycles import JAPAN
+from application.texts import action_name, step_name, text
+from application.views import HistoryEntry
 from domain.base import SYSTEM_ACTOR
 from domain.model import STEP_ORDER, CycleState, PolicyStatus, PolicyVersion
 from domain.refusals import Lang
-from starter.cycles import JAPAN
-from starter.texts import action_name, step_name, text
-from starter.views import HistoryEntry
 
 _LABELS: dict[str, tuple[str, str]] = {
     "council": ("協議会", "council"),

@@ -80,7 +80,7 @@ def list_tasks(
     as_json: JsonOption = False,
 ) -> None:
     """見られるタスクを期限順に表示する（コーディネーターは自分の協議会、統括は全協議会）。"""
-    from starter import task_records
+    from application import task_records
 
     lang = session_of(ctx).lang
     rows, names = task_records.tasks_for(settings(), actor, year, open_only)

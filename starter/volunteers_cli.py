@@ -117,7 +117,7 @@ def add(
     as_json: JsonOption = False,
 ) -> None:
     """ボランティア（個人・団体）を登録する。同じ登録番号なら内容を更新する。"""
-    from starter import task_records
+    from application import task_records
     from store import VolunteerEntry
 
     entry = build(
@@ -149,7 +149,7 @@ def list_volunteers(
     as_json: JsonOption = False,
 ) -> None:
     """登録ボランティアの一覧（登録日・有効期限・連絡可否つき）。"""
-    from starter import task_records
+    from application import task_records
 
     lang = session_of(ctx).lang
     day = parse_date(active_on) if active_on is not None else None
@@ -192,7 +192,7 @@ def renew(
     as_json: JsonOption = False,
 ) -> None:
     """登録を更新する（更新日から2年間有効）。"""
-    from starter import task_records
+    from application import task_records
 
     row = task_records.renew(settings(), volunteer_id, _day(on))
     if as_json:
@@ -209,7 +209,7 @@ def withdraw(
     as_json: JsonOption = False,
 ) -> None:
     """登録を取り消す（その日以降の活動には記録できない）。"""
-    from starter import task_records
+    from application import task_records
 
     row = task_records.withdraw(settings(), volunteer_id, _day(on))
     if as_json:
@@ -227,7 +227,7 @@ def import_file(
     as_json: JsonOption = False,
 ) -> None:
     """Excel の名簿（CSV）を取り込む。読めない行は「行 N: 理由」と表示し、正しい行は取り込む。"""
-    from starter import task_records
+    from application import task_records
 
     report = task_records.import_csv(settings(), municipality, file)
     if as_json:
@@ -259,7 +259,7 @@ def list_resources(
     as_json: JsonOption = False,
 ) -> None:
     """地域人材・資源リスト（企業・団体・施設・個人ができること）を表示する。"""
-    from starter import task_records
+    from application import task_records
 
     lang = session_of(ctx).lang
     rows = task_records.resources(settings(), municipality, kind)

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from application.cycles import current_fiscal_year
 from domain.refusals import render
-from starter.cycles import current_fiscal_year
 from tests.cli.conftest import Cli, CliResult, cli_environment
 
 COUNCIL = "kushiro-kushiro"

@@ -15,9 +15,10 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 import store
+from application.errors import AppError as CliError
+from application.errors import one_line
+from application.views import HistoryEntry, InboxEntry
 from config import Settings
-from starter.cli_common import CliError, one_line
-from starter.views import HistoryEntry, InboxEntry
 
 T = TypeVar("T")
 

@@ -13,9 +13,9 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 import store
+from application.errors import AppError as CliError
+from application.records import with_session
 from config import Settings
-from starter.cli_common import CliError
-from starter.records import with_session
 
 
 def tasks_for(

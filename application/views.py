@@ -7,9 +7,9 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict
 
+from application.cycles import StartOutcome
 from domain.events import Change
 from domain.model import Step
-from starter.cycles import StartOutcome
 
 
 class _View(BaseModel):
