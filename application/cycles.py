@@ -30,6 +30,7 @@ from config import Settings
 from domain.commands import Command
 from domain.model import CycleState
 from domain.refusals import Lang, render
+from store.recorded_years import held_years
 from workflows.inputs import STATE_QUERY, WORKFLOW_NAME, CycleInput, cycle_workflow_id
 
 #: The fiscal year (年度) runs April to March in Japan, whatever the machine's time zone.
@@ -156,6 +157,28 @@ class CycleFailed(CycleError):
         )
 
 
+class StoreHoldsYear(CycleError):
+    """The engine has no such cycle but the store holds its records: its Temporal data was
+    lost. Starting afresh would open a blank cycle over them; ``cycle restore`` is the way."""
+
+    def __init__(self, council_id: str, fiscal_year: int) -> None:
+        self.council_id = council_id
+        self.fiscal_year = fiscal_year
+        super().__init__(self.message("en"))
+
+    def message(self, lang: Lang = "ja") -> str:
+        """The one-line reason in ``lang``."""
+        if lang == "ja":
+            return (
+                f"協議会 {self.council_id} の{self.fiscal_year}年度の記録はすでにストアにあります。"
+                "cycle restore を使ってください"
+            )
+        return (
+            f"the store already holds the records of council {self.council_id} for "
+            f"{self.fiscal_year}; use cycle restore"
+        )
+
+
 class StartOutcome(StrEnum):
     """What ``start_cycle`` found: a cycle it started, or one that already existed."""
 
@@ -177,18 +200,38 @@ async def connect(settings: Settings) -> Client:
         raise TemporalUnavailable(settings.temporal_address, _one_line(str(exc))) from exc
 
 
+def years_in_store(settings: Settings, council_ids: list[str], fiscal_year: int) -> set[str]:
+    """Which of ``council_ids`` the store holds a cycle of ``fiscal_year`` for (one read,
+    so that starting a municipality's councils does not open the store per council)."""
+    # Imported here: the records module's views import this module's outcomes.
+    from application.records import with_session
+
+    return with_session(settings, lambda session: held_years(session, council_ids, fiscal_year))
+
+
 async def start_cycle(
-    client: Client, settings: Settings, council_id: str, fiscal_year: int
+    client: Client,
+    settings: Settings,
+    council_id: str,
+    fiscal_year: int,
+    in_store: set[str] | None = None,
 ) -> StartOutcome:
     """Start the council's cycle for ``fiscal_year``; idempotent.
 
     A cycle that already exists, running or closed, is reported as such and left alone:
     a closed year is never started again under the same id. Only a cycle that failed to
-    open (its council was unknown, say) may be started afresh.
+    open (its council was unknown, say) may be started afresh. A cycle the store holds
+    but the engine does not (its Temporal data was lost) raises ``StoreHoldsYear``:
+    ``restore.restore_cycle`` brings it back. ``in_store`` is ``years_in_store``'s answer
+    when the caller read it already for many councils.
 
     The cycle opens asynchronously; ``state`` waits for it and reports a failure to open.
     """
     workflow_id = cycle_workflow_id(council_id, fiscal_year)
+    if in_store is None:
+        in_store = await asyncio.to_thread(years_in_store, settings, [council_id], fiscal_year)
+    if council_id in in_store and not await _exists(client.get_workflow_handle(workflow_id)):
+        raise StoreHoldsYear(council_id, fiscal_year)
     try:
         await client.start_workflow(
             WORKFLOW_NAME,

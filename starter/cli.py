@@ -33,6 +33,7 @@ from starter import (
     cli_records,
     cli_steps,
     notify_cli,
+    restore_cli,
     tasks_cli,
 )
 from starter.cli_common import (
@@ -135,8 +136,10 @@ async def _start_one(config: Settings, council: str, year: int) -> StartResult:
     return await _start_with(client, config, council, year)
 
 
-async def _start_with(client: Client, config: Settings, council: str, year: int) -> StartResult:
-    outcome = await cycles.start_cycle(client, config, council, year)
+async def _start_with(
+    client: Client, config: Settings, council: str, year: int, in_store: set[str] | None = None
+) -> StartResult:
+    outcome = await cycles.start_cycle(client, config, council, year, in_store)
     if outcome is StartOutcome.STARTED:
         # Wait until it has opened, so that an unknown council is an error here and not
         # a silent failure later.
@@ -156,6 +159,7 @@ async def _start_many(
     ``--json``, whose stdout must hold the JSON alone). A council that fails does not
     stop the others; the failures are reported together at the end."""
     client = await cycles.connect(config)
+    in_store = await asyncio.to_thread(cycles.years_in_store, config, list(council_ids), year)
     gate = asyncio.Semaphore(START_CONCURRENCY)
     failures: list[str] = []
     results: list[StartResult] = []
@@ -165,7 +169,7 @@ async def _start_many(
         async def one(council: str) -> None:
             async with gate:
                 try:
-                    results.append(await _start_with(client, config, council, year))
+                    results.append(await _start_with(client, config, council, year, in_store))
                 except Exception as exc:
                     # Collected, not swallowed: every failure is named in the final error.
                     failures.append(f"{council} ({type(exc).__name__}: {one_line(str(exc))})")
@@ -201,6 +205,7 @@ def status(
 
 cli_steps.register(app)
 cli_oversight.register(app, cycle_app)
+restore_cli.register(cycle_app)
 cli_records.register(app)
 notify_cli.register(app)
 tasks_cli.register(app)

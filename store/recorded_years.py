@@ -53,14 +53,6 @@ class RecordedYear(BaseModel):
     events: tuple[RecordedEvent, ...]
 
 
-def has_cycle(session: Session, council_id: str, fiscal_year: int) -> bool:
-    """Whether the store holds the council's cycle of ``fiscal_year``."""
-    found = session.scalar(
-        select(Cycle.id).where(Cycle.council_id == council_id, Cycle.fiscal_year == fiscal_year)
-    )
-    return found is not None
-
-
 def recorded_year(session: Session, council_id: str, fiscal_year: int) -> RecordedYear:
     """The recorded year of the council's cycle. ``NotFound`` if it was never opened."""
     cycle = session.scalar(
@@ -104,3 +96,20 @@ def open_cycles_of(session: Session, municipality_id: str) -> list[tuple[str, in
         .order_by(Cycle.council_id, Cycle.fiscal_year)
     )
     return [(council, year) for council, year in rows]
+
+
+def held_years(session: Session, council_ids: list[str], fiscal_year: int) -> set[str]:
+    """Which of ``council_ids`` have a cycle of ``fiscal_year`` in the store."""
+    held: set[str] = set()
+    # In chunks: a municipality may have thousands of councils, more than one statement
+    # may bind on some databases.
+    for start in range(0, len(council_ids), 500):
+        chunk = council_ids[start : start + 500]
+        held.update(
+            session.scalars(
+                select(Cycle.council_id).where(
+                    Cycle.council_id.in_(chunk), Cycle.fiscal_year == fiscal_year
+                )
+            )
+        )
+    return held

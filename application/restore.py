@@ -1,0 +1,142 @@
+"""Restore a cycle from the store after its Temporal data was lost.
+
+The SQL store is the system of record: it keeps what each cycle opened with (set-up,
+carried-over findings, the time) and every accepted command whole, in order. The state is
+rebuilt by applying those commands again through the rules (``rebuild_state``, a pure
+function), checking at each one that the rules decide exactly what was recorded. The
+workflow is then started again with that state (``CycleInput.restored``) and carries on:
+its next event is numbered after the last recorded one, because the rebuilt state counts
+the accepted commands, so the audit trail continues without a gap or a collision and each
+row names the run (``run_id``) that accepted it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from enum import StrEnum
+
+from pydantic import TypeAdapter, ValidationError
+from temporalio.client import Client
+from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
+from temporalio.exceptions import WorkflowAlreadyStartedError
+
+from application.cycles import CycleError, state
+from application.records import with_session
+from config import Settings
+from domain.commands import Command
+from domain.model import CycleState, Step
+from domain.refusals import Lang, Refusal
+from domain.rules import new_cycle, redo
+from store.recorded_years import RecordedYear, open_cycles_of, recorded_year
+from workflows.inputs import WORKFLOW_NAME, CycleInput, cycle_workflow_id
+
+_COMMAND: TypeAdapter[Command] = TypeAdapter(Command)
+
+
+class RestoreOutcome(StrEnum):
+    """What ``restore_cycle`` did."""
+
+    RESTORED = "restored"
+    # The engine still has the cycle: nothing was lost, nothing is done.
+    ENGINE_HAS_IT = "engine_has_it"
+    # The store holds the year as closed: there is nothing left to run.
+    CLOSED = "closed"
+
+
+class RestoreFailed(CycleError):
+    """The recorded year cannot be rebuilt faithfully; nothing was started."""
+
+    def __init__(self, council_id: str, fiscal_year: int, seq: int, reason: str) -> None:
+        self.council_id = council_id
+        self.fiscal_year = fiscal_year
+        self.seq = seq
+        self.reason = reason
+        super().__init__(self.message("en"))
+
+    def message(self, lang: Lang = "ja") -> str:
+        """The one-line reason in ``lang``."""
+        if lang == "ja":
+            return (
+                f"協議会 {self.council_id} の{self.fiscal_year}年度を記録から復元できません"
+                f"（記録 {self.seq}: {self.reason}）"
+            )
+        return (
+            f"cannot restore council {self.council_id} for {self.fiscal_year} from the store "
+            f"(event {self.seq}: {self.reason})"
+        )
+
+
+def rebuild_state(year: RecordedYear) -> CycleState:
+    """The cycle's state after every recorded command, rebuilt through the rules.
+
+    Pure: the same recorded year always gives the same state. Raises ``RestoreFailed``
+    when an event is missing (a gap in the numbers) or when the rules, applied again,
+    do not decide exactly what was recorded (a changed rule, a changed record).
+    """
+    current = new_cycle(
+        year.council_id,
+        year.fiscal_year,
+        year.setup.roster,
+        year.started_at,
+        vote_rule=year.setup.vote_rule,
+        carried_over=list(year.carried_over),
+        deadline_rules=year.setup.deadline_rules,
+    )
+    for expected, row in enumerate(year.events, start=1):
+
+        def failed(reason: str, seq: int = row.seq) -> RestoreFailed:
+            return RestoreFailed(year.council_id, year.fiscal_year, seq, reason)
+
+        if row.seq != expected:
+            raise failed("missing", expected)
+        try:
+            command = _COMMAND.validate_python(row.command)
+            decision = redo(current, command, row.at)
+        except ValidationError as exc:
+            raise failed(f"unreadable command ({exc.error_count()} errors)") from exc
+        except Refusal as refusal:
+            raise failed(f"refused again: {refusal.code}") from refusal
+        event = decision.event
+        changes = [c.model_dump(mode="json") for c in event.changes]
+        if (event.action, event.step_after, changes) != (row.action, row.step_after, row.changes):
+            raise failed(f"the rules now decide {event.action} differently")
+        current = decision.state
+    return current
+
+
+async def restore_cycle(
+    client: Client, settings: Settings, council_id: str, fiscal_year: int
+) -> RestoreOutcome:
+    """Start the council's cycle of ``fiscal_year`` again from the state rebuilt out of
+    the store, and wait until it answers. Leaves a cycle the engine still has alone."""
+    year = await asyncio.to_thread(
+        with_session, settings, lambda session: recorded_year(session, council_id, fiscal_year)
+    )
+    rebuilt = rebuild_state(year)
+    if rebuilt.step is Step.CLOSED:
+        return RestoreOutcome.CLOSED
+    try:
+        await client.start_workflow(
+            WORKFLOW_NAME,
+            CycleInput(
+                council_id=council_id,
+                fiscal_year=fiscal_year,
+                carried_over=tuple(rebuilt.carried_over),
+                restored=rebuilt,
+            ),
+            id=cycle_workflow_id(council_id, fiscal_year),
+            task_queue=settings.task_queue,
+            # A run that failed or was terminated may be replaced; a live or completed
+            # one never is.
+            id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
+            id_conflict_policy=WorkflowIDConflictPolicy.FAIL,
+        )
+    except WorkflowAlreadyStartedError:
+        return RestoreOutcome.ENGINE_HAS_IT
+    await state(client, council_id, fiscal_year)
+    return RestoreOutcome.RESTORED
+
+
+def open_cycles(settings: Settings, municipality_id: str) -> list[tuple[str, int]]:
+    """(council, year) of every cycle of the municipality the store holds as open."""
+    return with_session(settings, lambda session: open_cycles_of(session, municipality_id))
