@@ -32,6 +32,7 @@ from starter import (
     cli_oversight,
     cli_records,
     cli_steps,
+    doctor_cli,
     notify_cli,
     restore_cli,
     tasks_cli,
@@ -206,6 +207,7 @@ def status(
 cli_steps.register(app)
 cli_oversight.register(app, cycle_app)
 restore_cli.register(cycle_app)
+doctor_cli.register(app)
 cli_records.register(app)
 notify_cli.register(app)
 tasks_cli.register(app)
