@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 from enum import StrEnum
 
-from pydantic import TypeAdapter, ValidationError
+from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
 from temporalio.client import Client
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
@@ -41,6 +41,16 @@ class RestoreOutcome(StrEnum):
     ENGINE_HAS_IT = "engine_has_it"
     # The store holds the year as closed: there is nothing left to run.
     CLOSED = "closed"
+
+
+class RestoreResult(BaseModel):
+    """One cycle's restore, as ``cycle restore --json`` prints it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    council_id: str
+    fiscal_year: int
+    outcome: RestoreOutcome
 
 
 class RestoreFailed(CycleError):

@@ -11,11 +11,12 @@ from typing import Annotated
 import typer
 
 from application import cycles, restore
-from application.restore import RestoreOutcome
+from application.restore import RestoreOutcome, RestoreResult
 from starter.cli_common import (
     CliError,
     JsonOption,
     YearOption,
+    print_json,
     run_async,
     say,
     session_of,
@@ -63,23 +64,24 @@ def restore_command(
         if not targets:
             raise CliError("no_councils", municipality=municipality)
 
-    async def go() -> list[tuple[str, int, RestoreOutcome]]:
+    async def go() -> list[RestoreResult]:
         client = await cycles.connect(config)
         # One at a time: a restore replays a whole year through the rules.
-        return [(c, y, await restore.restore_cycle(client, config, c, y)) for c, y in targets]
+        return [
+            RestoreResult(
+                council_id=c,
+                fiscal_year=y,
+                outcome=await restore.restore_cycle(client, config, c, y),
+            )
+            for c, y in targets
+        ]
 
     results = run_async(go())
     if as_json:
-        import json
-
-        typer.echo(
-            json.dumps(
-                [{"council_id": c, "fiscal_year": y, "outcome": o.value} for c, y, o in results]
-            )
-        )
+        print_json(results)
         return
-    for c, y, outcome in results:
-        say(_SAID[lang][outcome].format(council=c, year=y))
+    for result in results:
+        say(_SAID[lang][result.outcome].format(council=result.council_id, year=result.fiscal_year))
 
 
 def register(cycle_app: typer.Typer) -> None:
