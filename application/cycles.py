@@ -30,7 +30,6 @@ from config import Settings
 from domain.commands import Command
 from domain.model import CycleState
 from domain.refusals import Lang, render
-from store.recorded_years import held_years
 from workflows.inputs import STATE_QUERY, WORKFLOW_NAME, CycleInput, cycle_workflow_id
 
 #: The fiscal year (年度) runs April to March in Japan, whatever the machine's time zone.
@@ -200,15 +199,6 @@ async def connect(settings: Settings) -> Client:
         raise TemporalUnavailable(settings.temporal_address, _one_line(str(exc))) from exc
 
 
-def years_in_store(settings: Settings, council_ids: list[str], fiscal_year: int) -> set[str]:
-    """Which of ``council_ids`` the store holds a cycle of ``fiscal_year`` for (one read,
-    so that starting a municipality's councils does not open the store per council)."""
-    # Imported here: the records module's views import this module's outcomes.
-    from application.records import with_session
-
-    return with_session(settings, lambda session: held_years(session, council_ids, fiscal_year))
-
-
 async def start_cycle(
     client: Client,
     settings: Settings,
@@ -229,6 +219,9 @@ async def start_cycle(
     """
     workflow_id = cycle_workflow_id(council_id, fiscal_year)
     if in_store is None:
+        # Imported here: the records module's views import this module's outcomes.
+        from application.records import years_in_store
+
         in_store = await asyncio.to_thread(years_in_store, settings, [council_id], fiscal_year)
     if council_id in in_store and not await _exists(client.get_workflow_handle(workflow_id)):
         raise StoreHoldsYear(council_id, fiscal_year)

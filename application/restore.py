@@ -21,6 +21,7 @@ from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
 from application.cycles import CycleError, state
+from application.errors import AppError
 from application.records import with_session
 from config import Settings
 from domain.commands import Command
@@ -145,6 +146,43 @@ async def restore_cycle(
         return RestoreOutcome.ENGINE_HAS_IT
     await state(client, council_id, fiscal_year)
     return RestoreOutcome.RESTORED
+
+
+class RestoresFailed(CycleError):
+    """Some cycles of a municipality could not be restored (the others were)."""
+
+    def __init__(self, failures: list[str]) -> None:
+        self.failures = failures
+        super().__init__(self.message("en"))
+
+    def message(self, lang: Lang = "ja") -> str:
+        """The one-line reason in ``lang``, naming each council that failed."""
+        details = "; ".join(self.failures)
+        if lang == "ja":
+            return f"{len(self.failures)}件のサイクルを復元できませんでした: {details}"
+        return f"{len(self.failures)} cycles could not be restored: {details}"
+
+
+async def restore_many(
+    client: Client, settings: Settings, targets: list[tuple[str, int]]
+) -> list[RestoreResult]:
+    """Restore each (council, year) in turn. One that fails does not stop the others;
+    the failures are raised together at the end (``RestoresFailed``), after every other
+    cycle was restored."""
+    results: list[RestoreResult] = []
+    failures: list[str] = []
+    for council_id, fiscal_year in targets:
+        try:
+            outcome = await restore_cycle(client, settings, council_id, fiscal_year)
+        except (CycleError, AppError) as exc:
+            failures.append(f"{council_id} {fiscal_year} ({exc.message('en')})")
+            continue
+        results.append(
+            RestoreResult(council_id=council_id, fiscal_year=fiscal_year, outcome=outcome)
+        )
+    if failures:
+        raise RestoresFailed(failures)
+    return results
 
 
 def open_cycles(settings: Settings, municipality_id: str) -> list[tuple[str, int]]:

@@ -19,7 +19,7 @@ from rich.progress import Progress
 from temporalio.client import Client
 from typer._click.exceptions import NoArgsIsHelpError, UsageError
 
-from application import cycles
+from application import cycles, records
 from application.cycles import CommandRefused, CycleError, StartOutcome
 from application.errors import one_line
 from application.texts import text
@@ -160,7 +160,7 @@ async def _start_many(
     ``--json``, whose stdout must hold the JSON alone). A council that fails does not
     stop the others; the failures are reported together at the end."""
     client = await cycles.connect(config)
-    in_store = await asyncio.to_thread(cycles.years_in_store, config, list(council_ids), year)
+    in_store = await asyncio.to_thread(records.years_in_store, config, list(council_ids), year)
     gate = asyncio.Semaphore(START_CONCURRENCY)
     failures: list[str] = []
     results: list[StartResult] = []

@@ -66,15 +66,7 @@ def restore_command(
 
     async def go() -> list[RestoreResult]:
         client = await cycles.connect(config)
-        # One at a time: a restore replays a whole year through the rules.
-        return [
-            RestoreResult(
-                council_id=c,
-                fiscal_year=y,
-                outcome=await restore.restore_cycle(client, config, c, y),
-            )
-            for c, y in targets
-        ]
+        return await restore.restore_many(client, config, targets)
 
     results = run_async(go())
     if as_json:

@@ -23,7 +23,7 @@ from temporalio.testing import WorkflowEnvironment
 import store
 from activities.channels import Senders
 from application.cycles import StoreHoldsYear, start_cycle
-from application.restore import RestoreOutcome, restore_cycle
+from application.restore import RestoreOutcome, RestoresFailed, restore_cycle, restore_many
 from config import Settings
 from domain.commands import Command, PauseCycleInput, ResumeCycleInput
 from domain.model import CycleState, Step
@@ -155,6 +155,16 @@ async def test_a_year_restored_on_a_fresh_server_finishes_as_if_nothing_happened
             # A second restore finds the running cycle and leaves it alone.
             again = await restore_cycle(fresh.client, settings, COUNCIL, RESTORED_YEAR)
             assert again is RestoreOutcome.ENGINE_HAS_IT
+            # Many at once: one that fails (never recorded) does not stop the others,
+            # and is named in one line at the end.
+            with pytest.raises(RestoresFailed) as failed:
+                await restore_many(
+                    fresh.client, settings, [(COUNCIL, 1999), (COUNCIL, RESTORED_YEAR)]
+                )
+            assert failed.value.failures == [
+                f"{COUNCIL} 1999 (協議会 '{COUNCIL}' の1999年度のサイクルは記録されていません)"
+            ]
+            assert "\n" not in failed.value.message("ja")
             restored_next = await _finish(fresh.client, RESTORED_YEAR, commands[CUT:])
             final = await fresh.client.get_workflow_handle(
                 cycle_workflow_id(COUNCIL, RESTORED_YEAR)
