@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import random
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
+from alembic import command
 from sqlalchemy import Engine, select, text
 
 import store
@@ -26,6 +28,7 @@ from domain.commands import (
 from domain.model import Ballot, CycleState, Step
 from domain.oversight import pending_alert
 from domain.rules import Decision, execute, fire_alert
+from store.db import alembic_config, make_engine
 from store.models import Base, Cycle, CycleDueDate
 from tests.board.support import OPENED, load_testcity, open_cycle
 from tests.workflows.driver import VOTERS
@@ -164,3 +167,40 @@ def test_every_order_of_recording_gives_the_same_projections(clean_engine: Engin
     }
     for name, order in orders.items():
         assert _record_in(clean_engine, order) == in_order, name
+
+
+def test_the_migration_dates_existing_cycles_at_their_latest_event(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    engine = make_engine(url)
+    try:
+        with engine.begin() as connection:
+            config = alembic_config()
+            config.attributes["connection"] = connection
+            command.upgrade(config, "0002_channels")
+            for statement in (
+                "INSERT INTO municipalities (id, name, prefecture, vote_rule) "
+                "VALUES ('m', 'M', 'P', '{}')",
+                "INSERT INTO councils (id, municipality_id, name) VALUES ('c', 'm', 'C')",
+                "INSERT INTO cycles (id, council_id, fiscal_year, step, step_opened_at, "
+                "started_at, workflow_id, run_id, carried_over) VALUES "
+                "(1, 'c', 2026, 'approve', '2026-04-01', '2026-04-01', 'w', 'r', '[]'), "
+                "(2, 'c', 2027, 'discuss', '2027-04-01', '2027-04-01', 'w', 'r', '[]')",
+                *(
+                    "INSERT INTO audit_events (council_id, fiscal_year, seq, cycle_id, action, "
+                    "actor, at, step_before, step_after, changes, command, workflow_id, run_id) "
+                    f"VALUES ('c', 2026, {seq}, 1, 'a', 'x', '2026-04-02', 'discuss', "
+                    "'approve', '[]', '{}', 'w', 'r')"
+                    for seq in (1, 2, 7)
+                ),
+            ):
+                connection.execute(text(statement))
+            command.upgrade(config, "head")
+            rows = connection.execute(
+                text(
+                    "SELECT id, step_seq, vision_seq, approved_seq, pause_seq FROM cycles "
+                    "ORDER BY id"
+                )
+            ).all()
+    finally:
+        engine.dispose()
+    assert [tuple(r) for r in rows] == [(1, 7, 7, 7, 7), (2, 0, 0, 0, 0)]

@@ -26,6 +26,10 @@ def upgrade() -> None:
     with op.batch_alter_table("cycles") as batch:
         for name in _SEQUENCES:
             batch.add_column(sa.Column(name, sa.Integer(), server_default="0", nullable=False))
+    # Cycles recorded before: their columns are as new as the latest recorded event, so an
+    # older event still in flight during the upgrade cannot overwrite them.
+    latest = "COALESCE((SELECT MAX(seq) FROM audit_events WHERE cycle_id = cycles.id), 0)"
+    op.execute(f"UPDATE cycles SET {', '.join(f'{name} = {latest}' for name in _SEQUENCES)}")
     op.create_table(
         "cycle_setups",
         sa.Column("cycle_id", sa.Integer(), nullable=False),
