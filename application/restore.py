@@ -27,7 +27,7 @@ from config import Settings
 from domain.commands import Command
 from domain.model import CycleState, Step
 from domain.refusals import Lang, Refusal
-from domain.rules import new_cycle, redo
+from domain.rules import findings_for_next_year, new_cycle, redo
 from store.recorded_years import RecordedYear, open_cycles_of, recorded_year
 from workflows.inputs import WORKFLOW_NAME, CycleInput, cycle_workflow_id
 
@@ -40,8 +40,11 @@ class RestoreOutcome(StrEnum):
     RESTORED = "restored"
     # The engine still has the cycle: nothing was lost, nothing is done.
     ENGINE_HAS_IT = "engine_has_it"
-    # The store holds the year as closed: there is nothing left to run.
+    # The store holds the year as closed (and its next year): nothing left to run.
     CLOSED = "closed"
+    # The year is closed but its next year was lost with the engine before the store
+    # recorded it: next year opened again, with this year's findings carried over.
+    NEXT_YEAR_OPENED = "next_year_opened"
 
 
 class RestoreResult(BaseModel):
@@ -125,17 +128,37 @@ async def restore_cycle(
     )
     rebuilt = rebuild_state(year)
     if rebuilt.step is Step.CLOSED:
-        return RestoreOutcome.CLOSED
+        if year.next_year_recorded:
+            return RestoreOutcome.CLOSED
+        # What closing the year would have opened: next year, with the findings.
+        opened = CycleInput(
+            council_id=council_id,
+            fiscal_year=fiscal_year + 1,
+            carried_over=tuple(findings_for_next_year(rebuilt)),
+        )
+        if not await _start(client, settings, opened):
+            return RestoreOutcome.ENGINE_HAS_IT
+        await state(client, council_id, fiscal_year + 1)
+        return RestoreOutcome.NEXT_YEAR_OPENED
+    restored = CycleInput(
+        council_id=council_id,
+        fiscal_year=fiscal_year,
+        carried_over=tuple(rebuilt.carried_over),
+        restored=rebuilt,
+    )
+    if not await _start(client, settings, restored):
+        return RestoreOutcome.ENGINE_HAS_IT
+    await state(client, council_id, fiscal_year)
+    return RestoreOutcome.RESTORED
+
+
+async def _start(client: Client, settings: Settings, data: CycleInput) -> bool:
+    """Start the cycle workflow for ``data``; False when the engine has it already."""
     try:
         await client.start_workflow(
             WORKFLOW_NAME,
-            CycleInput(
-                council_id=council_id,
-                fiscal_year=fiscal_year,
-                carried_over=tuple(rebuilt.carried_over),
-                restored=rebuilt,
-            ),
-            id=cycle_workflow_id(council_id, fiscal_year),
+            data,
+            id=cycle_workflow_id(data.council_id, data.fiscal_year),
             task_queue=settings.task_queue,
             # A run that failed or was terminated may be replaced; a live or completed
             # one never is.
@@ -143,9 +166,8 @@ async def restore_cycle(
             id_conflict_policy=WorkflowIDConflictPolicy.FAIL,
         )
     except WorkflowAlreadyStartedError:
-        return RestoreOutcome.ENGINE_HAS_IT
-    await state(client, council_id, fiscal_year)
-    return RestoreOutcome.RESTORED
+        return False
+    return True
 
 
 class RestoresFailed(CycleError):

@@ -29,11 +29,17 @@ _SAID = {
         RestoreOutcome.RESTORED: "協議会 {council} の{year}年度を記録から復元しました",
         RestoreOutcome.ENGINE_HAS_IT: "協議会 {council} の{year}年度は稼働中です（復元不要）",
         RestoreOutcome.CLOSED: "協議会 {council} の{year}年度は終了しています（復元不要）",
+        RestoreOutcome.NEXT_YEAR_OPENED: (
+            "協議会 {council} の{year}年度は終了済み。翌年度を引き継ぎ事項とともに開始しました"
+        ),
     },
     "en": {
         RestoreOutcome.RESTORED: "council {council} {year}: restored from the store",
         RestoreOutcome.ENGINE_HAS_IT: "council {council} {year}: running already, left alone",
         RestoreOutcome.CLOSED: "council {council} {year}: closed, nothing to restore",
+        RestoreOutcome.NEXT_YEAR_OPENED: (
+            "council {council} {year}: closed; next year opened with its findings"
+        ),
     },
 }
 

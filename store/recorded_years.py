@@ -12,8 +12,8 @@ from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session, aliased
 
 from activities.inputs import CouncilSetup
 from domain.model import CarriedFinding, Step
@@ -51,6 +51,9 @@ class RecordedYear(BaseModel):
     setup: CouncilSetup
     setup_kept: bool
     events: tuple[RecordedEvent, ...]
+    # Whether the store holds the council's cycle of the following year (closing a year
+    # opens the next one: a closed year without it lost its next year with the engine).
+    next_year_recorded: bool
 
 
 def recorded_year(session: Session, council_id: str, fiscal_year: int) -> RecordedYear:
@@ -83,16 +86,35 @@ def recorded_year(session: Session, council_id: str, fiscal_year: int) -> Record
             )
             for row in rows
         ),
+        next_year_recorded=session.scalar(
+            select(Cycle.id).where(
+                Cycle.council_id == council_id, Cycle.fiscal_year == fiscal_year + 1
+            )
+        )
+        is not None,
     )
 
 
 def open_cycles_of(session: Session, municipality_id: str) -> list[tuple[str, int]]:
-    """(council, year) of every cycle of the municipality's councils the store holds as
-    not closed, by council then year."""
+    """(council, year) of every cycle of the municipality's councils that the store holds
+    as not closed, or as closed without the next year's cycle that closing it opens, by
+    council then year."""
+    following = aliased(Cycle)
+    next_year_missing = ~(
+        select(following.id)
+        .where(
+            following.council_id == Cycle.council_id,
+            following.fiscal_year == Cycle.fiscal_year + 1,
+        )
+        .exists()
+    )
     rows = session.execute(
         select(Cycle.council_id, Cycle.fiscal_year)
         .join(Council, Council.id == Cycle.council_id)
-        .where(Council.municipality_id == municipality_id, Cycle.closed_at.is_(None))
+        .where(
+            Council.municipality_id == municipality_id,
+            or_(Cycle.closed_at.is_(None), next_year_missing),
+        )
         .order_by(Cycle.council_id, Cycle.fiscal_year)
     )
     return [(council, year) for council, year in rows]

@@ -7,6 +7,7 @@ carry-over into next year as a year that ran uninterrupted."""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -15,7 +16,7 @@ from typing import Any
 
 import pytest
 from pydantic import SecretStr
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, select, text
 from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
@@ -23,7 +24,13 @@ from temporalio.testing import WorkflowEnvironment
 import store
 from activities.channels import Senders
 from application.cycles import StoreHoldsYear, start_cycle
-from application.restore import RestoreOutcome, RestoresFailed, restore_cycle, restore_many
+from application.restore import (
+    RestoreOutcome,
+    RestoresFailed,
+    open_cycles,
+    restore_cycle,
+    restore_many,
+)
 from config import Settings
 from domain.commands import Command, PauseCycleInput, ResumeCycleInput
 from domain.model import CycleState, Step
@@ -38,7 +45,7 @@ from workflows.council_cycle import CouncilCycleWorkflow
 from workflows.inputs import CycleInput, cycle_workflow_id
 
 RESTORED_YEAR = 2043
-REFERENCE_YEAR = 2044
+REFERENCE_YEAR = 2045  # its next year (2046) clear of the restored year's (2044)
 
 
 def _commands() -> list[Command]:
@@ -204,3 +211,40 @@ async def test_a_year_restored_on_a_fresh_server_finishes_as_if_nothing_happened
         f.model_dump(exclude={"from_year"}) for f in reference_next.carried_over
     ]
     assert len(restored_next.carried_over) == 3
+
+
+async def test_a_closed_year_whose_next_year_was_lost_opens_it_with_the_findings(
+    testcity_engine: Engine, tmp_path: Path
+) -> None:
+    engine = testcity_engine
+    queue = f"restore-{uuid.uuid4().hex[:8]}"
+    settings = _settings(engine, queue, tmp_path)
+    async with await _fresh_server() as lost, _worker(lost, engine, queue):
+        await lost.client.start_workflow(
+            CouncilCycleWorkflow.run,
+            CycleInput(council_id=COUNCIL, fiscal_year=RESTORED_YEAR),
+            id=cycle_workflow_id(COUNCIL, RESTORED_YEAR),
+            task_queue=queue,
+        )
+        await _query(lost.client, RESTORED_YEAR)
+        closed_next = await _finish(lost.client, RESTORED_YEAR, _commands())
+    # The engine was lost right after the year closed, before next year was recorded.
+    with engine.begin() as connection:
+        next_id = connection.scalar(
+            select(Cycle.id).where(
+                Cycle.council_id == COUNCIL, Cycle.fiscal_year == RESTORED_YEAR + 1
+            )
+        )
+        for table in ("cycle_setups", "cycle_due_dates", "cycles"):
+            column = "id" if table == "cycles" else "cycle_id"
+            connection.execute(text(f"DELETE FROM {table} WHERE {column} = :id"), {"id": next_id})
+
+    async with await _fresh_server() as fresh, _worker(fresh, engine, queue):
+        targets = await asyncio.to_thread(open_cycles, settings, MUNICIPALITY)
+        assert targets == [(COUNCIL, RESTORED_YEAR)]
+        results = await restore_many(fresh.client, settings, targets)
+        assert [r.outcome for r in results] == [RestoreOutcome.NEXT_YEAR_OPENED]
+        reopened = await _query(fresh.client, RESTORED_YEAR + 1)
+    assert reopened.step is Step.DISCUSS
+    assert reopened.carried_over == closed_next.carried_over
+    assert len(reopened.carried_over) == 3

@@ -83,6 +83,7 @@ def _year() -> tuple[RecordedYear, CycleState]:
         carried_over=CARRIED,
         setup=SETUP,
         setup_kept=True,
+        next_year_recorded=False,
         events=tuple(
             RecordedEvent(
                 seq=e.seq,
