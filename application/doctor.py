@@ -17,7 +17,7 @@ from datetime import date, datetime
 from pydantic import BaseModel, ConfigDict
 from temporalio.client import Client
 
-from application.cycles import CycleNotStarted, state
+from application.cycles import CycleFailed, CycleNotStarted, state
 from application.records import with_session
 from config import Settings
 from domain.model import CycleState, PolicyStatus
@@ -34,6 +34,8 @@ from store.projections import JAPAN
 _TEXT_FIELDS = frozenset({"vision", "paused_reason"})
 #: What ``doctor`` says when the engine has no workflow for a cycle the store holds.
 MISSING = "(no workflow)"
+#: ... and when its workflow ended without ever opening the cycle.
+FAILED = "(failed)"
 
 
 class Difference(BaseModel):
@@ -134,14 +136,14 @@ async def check(
     for projection in stored:
         try:
             current = await state(client, projection.council_id, projection.fiscal_year)
-        except CycleNotStarted:
+        except (CycleNotStarted, CycleFailed) as exc:
             found.append(
                 Difference(
                     council_id=projection.council_id,
                     fiscal_year=projection.fiscal_year,
                     field="workflow",
                     store=projection.values.get("step"),
-                    workflow=MISSING,
+                    workflow=MISSING if isinstance(exc, CycleNotStarted) else FAILED,
                 )
             )
             unrepaired += 1
