@@ -156,6 +156,28 @@ class CycleFailed(CycleError):
         )
 
 
+class StoreHoldsYear(CycleError):
+    """The engine has no such cycle but the store holds its records: its Temporal data was
+    lost. Starting afresh would open a blank cycle over them; ``cycle restore`` is the way."""
+
+    def __init__(self, council_id: str, fiscal_year: int) -> None:
+        self.council_id = council_id
+        self.fiscal_year = fiscal_year
+        super().__init__(self.message("en"))
+
+    def message(self, lang: Lang = "ja") -> str:
+        """The one-line reason in ``lang``."""
+        if lang == "ja":
+            return (
+                f"協議会 {self.council_id} の{self.fiscal_year}年度の記録はすでにストアにあります。"
+                "cycle restore を使ってください"
+            )
+        return (
+            f"the store already holds the records of council {self.council_id} for "
+            f"{self.fiscal_year}; use cycle restore"
+        )
+
+
 class StartOutcome(StrEnum):
     """What ``start_cycle`` found: a cycle it started, or one that already existed."""
 
@@ -178,17 +200,31 @@ async def connect(settings: Settings) -> Client:
 
 
 async def start_cycle(
-    client: Client, settings: Settings, council_id: str, fiscal_year: int
+    client: Client,
+    settings: Settings,
+    council_id: str,
+    fiscal_year: int,
+    in_store: set[str] | None = None,
 ) -> StartOutcome:
     """Start the council's cycle for ``fiscal_year``; idempotent.
 
     A cycle that already exists, running or closed, is reported as such and left alone:
     a closed year is never started again under the same id. Only a cycle that failed to
-    open (its council was unknown, say) may be started afresh.
+    open (its council was unknown, say) may be started afresh. A cycle the store holds
+    but the engine does not (its Temporal data was lost) raises ``StoreHoldsYear``:
+    ``restore.restore_cycle`` brings it back. ``in_store`` is ``years_in_store``'s answer
+    when the caller read it already for many councils.
 
     The cycle opens asynchronously; ``state`` waits for it and reports a failure to open.
     """
     workflow_id = cycle_workflow_id(council_id, fiscal_year)
+    if in_store is None:
+        # Imported here: the records module's views import this module's outcomes.
+        from application.records import years_in_store
+
+        in_store = await asyncio.to_thread(years_in_store, settings, [council_id], fiscal_year)
+    if council_id in in_store and not await _exists(client.get_workflow_handle(workflow_id)):
+        raise StoreHoldsYear(council_id, fiscal_year)
     try:
         await client.start_workflow(
             WORKFLOW_NAME,

@@ -19,6 +19,7 @@ from application.errors import AppError as CliError
 from application.errors import one_line
 from application.views import HistoryEntry, InboxEntry
 from config import Settings
+from store.recorded_years import held_years
 
 T = TypeVar("T")
 
@@ -122,3 +123,9 @@ def council_known(config: Settings, council_id: str) -> bool:
         return True
 
     return with_session(config, check)
+
+
+def years_in_store(settings: Settings, council_ids: list[str], fiscal_year: int) -> set[str]:
+    """Which of ``council_ids`` the store holds a cycle of ``fiscal_year`` for (one read,
+    so that starting a municipality's councils does not open the store per council)."""
+    return with_session(settings, lambda session: held_years(session, council_ids, fiscal_year))

@@ -47,6 +47,7 @@ __all__ = [
     "fire_alert",
     "fire_task_alert",
     "new_cycle",
+    "redo",
     "step_opened_notices",
     "tally",
     "validate",
@@ -134,6 +135,15 @@ def fire_alert(state: CycleState, alert: Alert, at: datetime) -> Decision:
 def fire_task_alert(state: CycleState, alert: TaskAlert, at: datetime) -> Decision:
     """Record that the cycle reminded a task's owner (or told them it is overdue)."""
     return _decide(state, task_alert_command(alert, SYSTEM_ACTOR), at)
+
+
+def redo(state: CycleState, command: Command, at: datetime) -> Decision:
+    """Apply again a command the cycle accepted at ``at`` (rebuilding a cycle from its
+    recorded events): the cycle's own alerts as they were raised, every other command
+    through ``execute``, so its checks hold again exactly as they did the first time."""
+    if command.kind in ("alert", "task_alert"):
+        return _decide(state, command, at)
+    return execute(state, command, at)
 
 
 def _decide(state: CycleState, command: Command, at: datetime) -> Decision:

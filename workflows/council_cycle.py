@@ -119,43 +119,13 @@ class CouncilCycleWorkflow(TaskUpdates):
 
     @workflow.run
     async def run(self, data: CycleInput) -> CycleResult:
-        """Open the cycle, serve commands until evaluate closes, then open next year."""
-        setup: CouncilSetup = await workflow.execute_activity(
-            LOAD_COUNCIL,
-            LoadCouncilInput(council_id=data.council_id),
-            result_type=CouncilSetup,
-            start_to_close_timeout=_STORE_TIMEOUT,
-            retry_policy=_RECORD_RETRY,
-        )
-        opened_at = workflow.now()
-        state = new_cycle(
-            data.council_id,
-            data.fiscal_year,
-            setup.roster,
-            opened_at,
-            vote_rule=setup.vote_rule,
-            carried_over=list(data.carried_over),
-            deadline_rules=setup.deadline_rules,
-        )
-        info = workflow.info()
-        await workflow.execute_activity(
-            RECORD_CYCLE_OPENED,
-            RecordCycleOpenedInput(
-                council_id=data.council_id,
-                fiscal_year=data.fiscal_year,
-                opened_at=opened_at,
-                workflow_id=info.workflow_id,
-                run_id=info.run_id,
-                carried_over=data.carried_over,
-                due_dates=state.due_dates,
-            ),
-            result_type=bool,
-            start_to_close_timeout=_STORE_TIMEOUT,
-            retry_policy=_RECORD_RETRY,
-        )
-        self._state = state
-        for notice in step_opened_notices(state):
-            self._send(0, notice)
+        """Open the cycle (or carry on a restored one), serve commands until evaluate
+        closes, then open next year."""
+        if data.restored is not None:
+            await self._record_opened(data, data.restored, None)
+            self._state = data.restored
+        else:
+            await self._open(data)
 
         await self._serve_until_closed()
         # Let every accepted command finish recording before this run completes.
@@ -166,6 +136,50 @@ class CouncilCycleWorkflow(TaskUpdates):
         if self._notifications:
             await asyncio.gather(*self._notifications)
         return result
+
+    async def _open(self, data: CycleInput) -> None:
+        setup: CouncilSetup = await workflow.execute_activity(
+            LOAD_COUNCIL,
+            LoadCouncilInput(council_id=data.council_id),
+            result_type=CouncilSetup,
+            start_to_close_timeout=_STORE_TIMEOUT,
+            retry_policy=_RECORD_RETRY,
+        )
+        state = new_cycle(
+            data.council_id,
+            data.fiscal_year,
+            setup.roster,
+            workflow.now(),
+            vote_rule=setup.vote_rule,
+            carried_over=list(data.carried_over),
+            deadline_rules=setup.deadline_rules,
+        )
+        await self._record_opened(data, state, setup)
+        self._state = state
+        for notice in step_opened_notices(state):
+            self._send(0, notice)
+
+    async def _record_opened(
+        self, data: CycleInput, state: CycleState, setup: CouncilSetup | None
+    ) -> None:
+        info = workflow.info()
+        await workflow.execute_activity(
+            RECORD_CYCLE_OPENED,
+            RecordCycleOpenedInput(
+                council_id=data.council_id,
+                fiscal_year=data.fiscal_year,
+                opened_at=state.started_at,
+                workflow_id=info.workflow_id,
+                run_id=info.run_id,
+                carried_over=tuple(state.carried_over),
+                due_dates=state.due_dates,
+                setup=setup,
+                restored=data.restored is not None,
+            ),
+            result_type=bool,
+            start_to_close_timeout=_STORE_TIMEOUT,
+            retry_policy=_RECORD_RETRY,
+        )
 
     @workflow.query(name=STATE_QUERY)
     def state(self) -> CycleState | None:
