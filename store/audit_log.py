@@ -75,9 +75,17 @@ CHAINED_TABLES: tuple[type[ChainedRow], ...] = (AccessAuditRow, DirectoryAuditRo
 _HASHED: dict[str, tuple[str, ...]] = {
     "access_audit": ("seq", "at", "actor", "client", "action", "target", "detail"),
     "directory_audit": (
-        "seq", "at", "actor", "change_id", "municipality_id", "op", "target", "field",
-        "before", "after",
-    ),  # fmt: skip
+        "seq",
+        "at",
+        "actor",
+        "change_id",
+        "municipality_id",
+        "op",
+        "target",
+        "field",
+        "before",
+        "after",
+    ),
 }
 
 

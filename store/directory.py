@@ -211,8 +211,13 @@ def load_municipality(session: Session, data: MunicipalityFile) -> LoadSummary:
         counter.updated += done == "updated"
         if done != "unchanged":
             # The resource list is not personal data of members; one line says it moved.
-            counter.note("+" if done == "inserted" else "~", f"resources/{resource.id}",
-                         "entry", None if done == "inserted" else "…", done)
+            counter.note(
+                "+" if done == "inserted" else "~",
+                f"resources/{resource.id}",
+                "entry",
+                None if done == "inserted" else "…",
+                done,
+            )
     session.flush()
     return LoadSummary(
         municipality_id=muni_id,

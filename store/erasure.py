@@ -94,7 +94,9 @@ def erase_person(
             )
             is not None
         )
-        roles = _affected(session, delete(CouncilMember).where(CouncilMember.person_id == person_id))
+        roles = _affected(
+            session, delete(CouncilMember).where(CouncilMember.person_id == person_id)
+        )
         roles += _affected(
             session, delete(MunicipalityStaff).where(MunicipalityStaff.person_id == person_id)
         )
@@ -111,9 +113,7 @@ def erase_person(
         deliveries = _affected(
             session,
             update(Delivery)
-            .where(
-                Delivery.recipient_id == person_id, Delivery.status.in_(("pending", "sending"))
-            )
+            .where(Delivery.recipient_id == person_id, Delivery.status.in_(("pending", "sending")))
             .values(status="failed", last_error="recipient erased"),
         )
     if volunteer is not None:

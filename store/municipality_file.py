@@ -308,7 +308,9 @@ def _first_error(exc: ValidationError) -> str:
     shown = error.get("input")
     # A webhook URL is often a secret: never echo it.
     secret = location.endswith("webhook_url")
-    value = f" (got {shown!r})" if isinstance(shown, str | int | float | bool) and not secret else ""
+    value = (
+        f" (got {shown!r})" if isinstance(shown, str | int | float | bool) and not secret else ""
+    )
     return f"{location}: {message}{value}"
 
 
