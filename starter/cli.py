@@ -28,6 +28,7 @@ from config import Settings
 from domain.model import CycleState
 from domain.refusals import Lang
 from starter import (
+    audit_cli,
     board_cli,
     cli_oversight,
     cli_records,
@@ -202,6 +203,7 @@ def status(
 cli_steps.register(app)
 cli_oversight.register(app, cycle_app)
 cli_records.register(app)
+audit_cli.register(app)
 notify_cli.register(app)
 tasks_cli.register(app)
 board_cli.register(app)

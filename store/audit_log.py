@@ -20,7 +20,7 @@ import hashlib
 import json
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 from sqlalchemy import JSON, Integer, String, Text, select, text
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -157,4 +157,6 @@ def verify(session: Session, model: type[ChainedRow]) -> tuple[int, BrokenLink |
 
 
 def _rows(session: Session, model: type[ChainedRow]) -> Iterator[ChainedRow]:
-    yield from session.scalars(select(model).order_by(model.seq).execution_options(yield_per=500))
+    query = select(model).order_by(model.seq).execution_options(yield_per=500)
+    for row in session.scalars(query):
+        yield cast(ChainedRow, row)

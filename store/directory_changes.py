@@ -9,6 +9,7 @@ so holding no full personal data in it is what lets an erasure be complete.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from typing import Literal
@@ -91,6 +92,8 @@ def shown(table: str, field: str, value: object) -> str | None:
 def _plain(value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return str(value)
 
 
