@@ -17,6 +17,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy.orm import Session
+from temporalio.client import Client
 
 import store
 from application import cycles
@@ -162,14 +163,19 @@ class RosterSent(BaseModel):
 
 
 async def send_rosters(
-    config: Settings, targets: tuple[RosterTarget, ...], change_id: str, actor: Actor
+    config: Settings,
+    targets: tuple[RosterTarget, ...],
+    change_id: str,
+    actor: Actor,
+    client: Client | None = None,
 ) -> list[RosterSent]:
     """Send each target cycle its new roster (update id: the change id, so resending is
     harmless). A cycle that cannot take it is reported, not raised: the others still
-    get theirs."""
+    get theirs. ``client`` defaults to one connected by ``config``."""
     if not targets:
         return []
-    client = await cycles.connect(config)
+    if client is None:
+        client = await cycles.connect(config)
     sent = []
     for target in targets:
         update = UpdateRosterInput(update_id=change_id, changed_by=actor.id, roster=target.roster)
