@@ -113,6 +113,7 @@ class DirectoryChange(BaseModel):
     def line(self) -> str:
         """The change on one line, for the diff."""
         if self.op == "~":
-            return f"~ {self.target} {self.field}: {self.before} → {self.after}"
+            before, after = self.before or "—", self.after or "—"
+            return f"~ {self.target} {self.field}: {before} → {after}"
         value = self.after if self.op == "+" else self.before
         return f"{self.op} {self.target} {self.field}: {value}"
