@@ -7,7 +7,6 @@ needs (ids and roles, never names) and give rendering the names it needs.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from functools import partial
 from typing import Any, TypeVar
 
@@ -19,7 +18,7 @@ from activities.inputs import CouncilSetup
 from domain.deadlines import DeadlineRules
 from domain.model import Role, Roster, RosterEntry, VoteRule
 from store._rows import table
-from store.directory_changes import DirectoryChange, shown
+from store.directory_changes import DirectoryChange, LoadCounter
 from store.erasure import erased_among
 from store.errors import ConflictingId, NotFound
 from store.models import (
@@ -74,28 +73,6 @@ class PersonContact(BaseModel):
     notify_webhook: bool = True
 
 
-@dataclass
-class _Counter:
-    inserted: int = 0
-    updated: int = 0
-    deleted: int = 0
-    changes: list[DirectoryChange] = field(default_factory=list)
-
-    def note(self, op: str, target: str, name: str, before: object, after: object) -> None:
-        table = target.split("/", 1)[0]
-        self.changes.append(
-            DirectoryChange.model_validate(
-                {
-                    "op": op,
-                    "target": target,
-                    "field": name,
-                    "before": shown(table, name, before),
-                    "after": shown(table, name, after),
-                }
-            )
-        )
-
-
 _Owned = TypeVar("_Owned", District, School, Person, Council)
 
 
@@ -103,7 +80,7 @@ def load_municipality(session: Session, data: MunicipalityFile) -> LoadSummary:
     """Upsert everything in ``data``. Loading the same file twice changes nothing; a
     member, staff role or council school left out of the file is removed. Districts,
     schools, people and councils left out are kept: cycles and records refer to them."""
-    counter = _Counter()
+    counter = LoadCounter()
     muni_id = data.municipality.id
     erased = erased_among(session, [p.id for p in data.people])
     if erased:
@@ -234,7 +211,7 @@ def load_municipality(session: Session, data: MunicipalityFile) -> LoadSummary:
 
 
 def _set(
-    session: Session, model: type[Base], key: str, values: dict[str, Any], counter: _Counter
+    session: Session, model: type[Base], key: str, values: dict[str, Any], counter: LoadCounter
 ) -> None:
     row = session.get(model, key)
     target = f"{model.__tablename__}/{key}"
@@ -258,7 +235,7 @@ def _set_owned(
     model: type[_Owned],
     key: str,
     municipality_id: str,
-    counter: _Counter,
+    counter: LoadCounter,
     values: dict[str, Any],
 ) -> None:
     existing = session.get(model, key)
@@ -286,7 +263,7 @@ def _sync_roles(
     session: Session,
     existing: Sequence[CouncilMember] | Sequence[MunicipalityStaff],
     wanted: dict[tuple[str, str], int],
-    counter: _Counter,
+    counter: LoadCounter,
     make: Callable[[str, str, int], CouncilMember | MunicipalityStaff],
     where: str,
 ) -> None:
@@ -321,7 +298,7 @@ def _new_staff(municipality_id: str, person_id: str, role: str, position: int) -
 
 
 def _sync_council_schools(
-    session: Session, council_id: str, school_ids: tuple[str, ...], counter: _Counter
+    session: Session, council_id: str, school_ids: tuple[str, ...], counter: LoadCounter
 ) -> None:
     existing = session.scalars(
         select(CouncilSchool).where(CouncilSchool.council_id == council_id)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Literal
 from urllib.parse import urlsplit
 
@@ -117,3 +118,28 @@ class DirectoryChange(BaseModel):
             return f"~ {self.target} {self.field}: {before} → {after}"
         value = self.after if self.op == "+" else self.before
         return f"{self.op} {self.target} {self.field}: {value}"
+
+
+@dataclass
+class LoadCounter:
+    """Rows a load inserted, updated and deleted, and each field it changed."""
+
+    inserted: int = 0
+    updated: int = 0
+    deleted: int = 0
+    changes: list[DirectoryChange] = field(default_factory=list)
+
+    def note(self, op: str, target: str, name: str, before: object, after: object) -> None:
+        """Record one changed field of the row ``target`` (its table is the first part)."""
+        table = target.split("/", 1)[0]
+        self.changes.append(
+            DirectoryChange.model_validate(
+                {
+                    "op": op,
+                    "target": target,
+                    "field": name,
+                    "before": shown(table, name, before),
+                    "after": shown(table, name, after),
+                }
+            )
+        )
