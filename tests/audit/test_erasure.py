@@ -7,14 +7,20 @@ from __future__ import annotations
 import asyncio
 import uuid
 from datetime import date
+from pathlib import Path
 
 import pytest
+from pydantic import SecretStr
 from sqlalchemy import Engine, select
 from temporalio.client import WorkflowUpdateFailedError
 from temporalio.testing import WorkflowEnvironment
 
 import store
 from activities.channels import Senders
+from application import erasure
+from application.audit import Actor
+from application.errors import AppError
+from config import Settings
 from domain.commands import RecordMeetingInput
 from starter.cli import run
 from store.audit_log import AccessAuditRow, verify
@@ -156,3 +162,24 @@ def test_an_erased_volunteer_keeps_only_the_id(
                    "--yes"])  # fmt: skip
     assert unknown == 1
     assert len(capsys.readouterr().err.splitlines()) == 1
+
+
+def test_only_a_board_admin_or_the_local_operator_may_erase(
+    engine: Engine, database_url: str, auditcity: AuditCity, tmp_path: Path
+) -> None:
+    city = auditcity
+    with store.session_scope(engine) as session:
+        store.load_municipality(session, store.read_municipality_file(city.original()))
+    config = Settings(database_url=SecretStr(database_url), data_dir=tmp_path)
+    member = f"{city.municipality}-m1"
+    chair = Actor(id=f"person:{city.chair}", client="console", person_id=city.chair)
+    with pytest.raises(AppError) as refused:
+        erasure.erase(config, chair, city.municipality, member)
+    assert refused.value.key == "not_board_admin"
+    with store.session_scope(engine) as session:
+        assert session.get_one(Person, member).name == "監査 二郎"
+    board = Actor(id=f"person:{city.board}", client="console", person_id=city.board)
+    done = erasure.erase(config, board, city.municipality, member)
+    assert done.erasure.roles_removed == 1 and done.erasure.councils == (city.council,)
+    with store.session_scope(engine) as session:
+        assert session.get_one(Person, member).name == ERASED
