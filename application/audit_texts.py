@@ -15,9 +15,10 @@ AUDIT_TEXTS: dict[str, tuple[str, str]] = {
         "the directory changed after the diff was shown; nothing changed; run load again",
     ),
     "roster_not_sent": (
-        "名簿は保存しましたが、{council} の{year}年度のサイクルに届きませんでした: {detail}",
+        "名簿は保存しましたが、{council} の{year}年度のサイクルに届きませんでした: {detail}"
+        "（`roster sync` で再送できます）",
         "the directory was saved but the {year} cycle of {council} did not take the new "
-        "roster: {detail}",
+        "roster: {detail}; send it again with `roster sync`",
     ),
     "audit_broken": ("監査記録の改ざんまたは欠落: {detail}", "audit chain broken: {detail}"),
     "erase_unconfirmed": (

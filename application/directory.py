@@ -192,3 +192,14 @@ async def send_rosters(
             )
         )
     return sent
+
+
+async def sync_rosters(config: Settings, municipality_id: str, actor: Actor) -> list[RosterSent]:
+    """Send the store's roster to every open cycle of the municipality: what to do after
+    a load whose roster did not reach a cycle (the directory was saved already)."""
+
+    def read(session: Session) -> tuple[RosterTarget, ...]:
+        return running_roster_targets(session, store.council_ids(session, municipality_id))
+
+    targets = with_session(config, read)
+    return await send_rosters(config, targets, f"sync-{uuid.uuid4()}", actor)

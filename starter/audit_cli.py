@@ -8,14 +8,16 @@ personal access token; the application functions take it as a parameter.
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from application.audit import local_operator
 from application.texts import text
 from application.views import LoadResult
+from domain.refusals import Lang
 from starter.cli_common import (
     CliError,
     JsonOption,
@@ -25,6 +27,9 @@ from starter.cli_common import (
     session_of,
     settings,
 )
+
+if TYPE_CHECKING:
+    from application.directory import RosterSent
 
 YesOption = Annotated[bool, typer.Option("--yes", help="確認なしで適用する（スクリプト用）")]
 
@@ -68,17 +73,7 @@ def load(
         print_json(_result(applied.summary))
     else:
         say(text("load_applied", lang, count=len(plan.changes), change_id=applied.change_id))
-        for cycle in sent:
-            if cycle.problem is None:
-                say(text("roster_sent", lang, council=cycle.council_id, year=cycle.fiscal_year))
-    for cycle in sent:
-        if cycle.problem is not None:
-            raise CliError(
-                "roster_not_sent",
-                council=cycle.council_id,
-                year=cycle.fiscal_year,
-                detail=cycle.problem,
-            )
+    _report_rosters(lang, sent, quiet=as_json)
 
 
 def _result(summary: object) -> LoadResult:
@@ -129,10 +124,31 @@ def person_erase(
             notifications=done.erasure.notifications_cleared,
         )
     )
-    for cycle in done.sent:
-        if cycle.problem is None:
+    _report_rosters(lang, done.sent)
+
+
+roster_app = typer.Typer(help="実行中のサイクルの名簿。`roster sync` で名簿を再送する")
+
+
+@roster_app.command("sync")
+def roster_sync(
+    ctx: typer.Context,
+    municipality: Annotated[str, typer.Option("--municipality", help="自治体ID")],
+) -> None:
+    """データベースの名簿を自治体の実行中のすべてのサイクルに送る（反映に失敗したとき）。"""
+    from application import directory
+
+    sent = run_async(directory.sync_rosters(settings(), municipality, local_operator()))
+    _report_rosters(session_of(ctx).lang, sent)
+
+
+def _report_rosters(lang: Lang, sent: Sequence[RosterSent], quiet: bool = False) -> None:
+    """A line per cycle that took its roster (unless ``quiet``: JSON output), then the
+    first one that did not as the command's error."""
+    for cycle in sent:
+        if cycle.problem is None and not quiet:
             say(text("roster_sent", lang, council=cycle.council_id, year=cycle.fiscal_year))
-    for cycle in done.sent:
+    for cycle in sent:
         if cycle.problem is not None:
             raise CliError(
                 "roster_not_sent",
@@ -143,7 +159,8 @@ def person_erase(
 
 
 def register(app: typer.Typer) -> None:
-    """Add ``load``, ``audit`` and ``person`` to ``app``."""
+    """Add ``load``, ``audit``, ``person`` and ``roster`` to ``app``."""
     app.command("load")(load)
     app.add_typer(audit_app, name="audit")
     app.add_typer(person_app, name="person")
+    app.add_typer(roster_app, name="roster")

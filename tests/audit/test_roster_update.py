@@ -3,6 +3,7 @@ idempotent by update id, refused (nothing changed) when it would empty the roste
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from datetime import UTC, datetime
 
@@ -17,6 +18,7 @@ from domain.model import Role, Roster, RosterEntry, Step
 from domain.refusals import Refusal
 from domain.roster_update import UpdateRosterInput, replace_roster
 from domain.rules import new_cycle
+from starter.cli import run
 from tests.audit.conftest import AuditCity
 from tests.workflows.driver import wait_open
 from worker.main import serving
@@ -70,3 +72,49 @@ async def test_a_resent_update_changes_nothing_and_an_empty_roster_is_refused(
             await cycles.update_roster(client, city.council, 2026, empty)
         assert refused.value.code == "empty_roster"
         assert (await cycles.state(client, city.council, 2026)).roster == smaller
+
+
+async def test_roster_sync_resends_the_store_roster_and_reports_a_cycle_that_cannot_take_it(
+    temporal_env: WorkflowEnvironment,
+    engine: Engine,
+    auditcity: AuditCity,
+    database_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    city = auditcity
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.setenv("TEMPORAL_ADDRESS", temporal_env.client.service_client.config.target_host)
+    monkeypatch.setenv("TEMPORAL_NAMESPACE", temporal_env.client.namespace)
+    with store.session_scope(engine) as session:
+        store.load_municipality(session, store.read_municipality_file(city.original()))
+    client = temporal_env.client
+    queue = f"sync-{uuid.uuid4().hex[:8]}"
+    async with serving(client, queue, engine, Senders(), threads=4):
+        handle = await client.start_workflow(
+            CouncilCycleWorkflow.run,
+            CycleInput(council_id=city.council, fiscal_year=2026),
+            id=cycle_workflow_id(city.council, 2026),
+            task_queue=queue,
+        )
+        await wait_open(handle)
+        # A roster change that never reached the cycle (say, the push failed).
+        with store.session_scope(engine) as session:
+            hostile = city.hostile("https://hooks.example.jp/x")
+            store.load_municipality(session, store.read_municipality_file(hostile))
+        sync = ["--lang", "en", "roster", "sync", "--municipality", city.municipality]
+        assert await asyncio.to_thread(run, sync) == 0
+        assert capsys.readouterr().out.strip() == (
+            f"the 2026 cycle of {city.council} now has the new roster"
+        )
+        state = await cycles.state(client, city.council, 2026)
+        assert state.roster.roles_of(city.stranger) == {Role.CHAIR}
+        assert state.roster.roles_of(city.chair) == frozenset()
+
+        await handle.terminate("test: a cycle that cannot take the roster")
+        assert await asyncio.to_thread(run, sync) == 1
+        failed = capsys.readouterr()
+        assert failed.out == ""
+        [line] = failed.err.splitlines()
+        assert line.startswith("the directory was saved but the 2026 cycle of")
+        assert line.endswith("send it again with `roster sync`")
