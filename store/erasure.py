@@ -12,9 +12,10 @@ municipality file that still lists them is refused instead of bringing them back
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any, cast
 
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import ForeignKey, String, delete, select, update
+from sqlalchemy import CursorResult, Delete, ForeignKey, String, Update, delete, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from store.errors import NotFound
@@ -104,7 +105,7 @@ def erase_person(
             session,
             update(Notification)
             .where(Notification.recipient_id == person_id)
-            .values(subject=ERASED_NAME, body=""),
+            .values(subject="", body=""),
         )
         # A failure text may hold the old address; a delivery not yet made never will be.
         session.execute(
@@ -141,9 +142,9 @@ def erase_person(
     )
 
 
-def _affected(session: Session, statement: object) -> int:
-    result = session.execute(statement)  # type: ignore[call-overload]
-    return int(getattr(result, "rowcount", 0) or 0)
+def _affected(session: Session, statement: Delete | Update) -> int:
+    result = cast(CursorResult[Any], session.execute(statement))
+    return result.rowcount
 
 
 def erased_among(session: Session, ids: list[str]) -> list[str]:
