@@ -30,7 +30,9 @@ from config import Settings
 from domain.commands import Command
 from domain.model import CycleState
 from domain.refusals import Lang, render
+from domain.roster_update import UpdateRosterInput
 from workflows.inputs import STATE_QUERY, WORKFLOW_NAME, CycleInput, cycle_workflow_id
+from workflows.roster_updates import UPDATE_ROSTER
 
 #: The fiscal year (年度) runs April to March in Japan, whatever the machine's time zone.
 JAPAN = ZoneInfo("Asia/Tokyo")
@@ -255,10 +257,38 @@ async def send(
     ``CycleNotStarted`` when there is no such cycle, ``WorkerTimeout`` when no worker
     answered within ``answer_within`` seconds.
     """
+    return await _execute_update(
+        client, council_id, fiscal_year, command.kind, command, answer_within
+    )
+
+
+async def update_roster(
+    client: Client,
+    council_id: str,
+    fiscal_year: int,
+    update: UpdateRosterInput,
+    answer_within: float = DEFAULT_TIMEOUT_SECONDS,
+) -> CycleState:
+    """Put the directory's new roster in force in the council's running cycle (the
+    ``update_roster`` update; resending the same ``update_id`` changes nothing). Raises
+    like ``send``."""
+    return await _execute_update(
+        client, council_id, fiscal_year, UPDATE_ROSTER, update, answer_within
+    )
+
+
+async def _execute_update(
+    client: Client,
+    council_id: str,
+    fiscal_year: int,
+    name: str,
+    argument: Command | UpdateRosterInput,
+    answer_within: float,
+) -> CycleState:
     handle = _handle(client, council_id, fiscal_year)
     try:
         return await asyncio.wait_for(
-            handle.execute_update(command.kind, command, result_type=CycleState),
+            handle.execute_update(name, argument, result_type=CycleState),
             answer_within,
         )
     except WorkflowUpdateFailedError as exc:
@@ -397,5 +427,6 @@ __all__ = [
     "send",
     "start_cycle",
     "state",
+    "update_roster",
     "wait_for_state",
 ]

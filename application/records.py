@@ -49,15 +49,8 @@ def with_session(config: Settings, work: Callable[[Session], T]) -> T:
             engine.dispose()
 
 
-def load_file(config: Settings, path: Path) -> tuple[str, store.LoadSummary]:
-    """Read a municipality file and load it (insert, update, delete to match the file);
-    return the municipality's name and what changed."""
-    data = _read_municipality(path)
-    summary = with_session(config, lambda session: store.load_municipality(session, data))
-    return data.municipality.name, summary
-
-
-def _read_municipality(path: Path) -> store.MunicipalityFile:
+def read_municipality(path: Path) -> store.MunicipalityFile:
+    """Read and check a municipality file; its problem in one line otherwise."""
     try:
         return store.read_municipality_file(path)
     except store.StoreError as exc:

@@ -31,6 +31,10 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "{year}年度のサイクルは終了しています",
         "the {year} cycle is closed",
     ),
+    "empty_roster": (
+        "名簿が空になる変更は受け付けません",
+        "a roster change may not leave the roster empty",
+    ),
     "unknown_attendee": (
         "出席者 {who} はこの協議会の名簿にありません",
         "attendee {who} is not on this council's roster",

@@ -28,6 +28,7 @@ from config import Settings
 from domain.model import CycleState
 from domain.refusals import Lang
 from starter import (
+    audit_cli,
     board_cli,
     cli_oversight,
     cli_records,
@@ -209,6 +210,7 @@ cli_oversight.register(app, cycle_app)
 restore_cli.register(cycle_app)
 doctor_cli.register(app)
 cli_records.register(app)
+audit_cli.register(app)
 notify_cli.register(app)
 tasks_cli.register(app)
 board_cli.register(app)

@@ -18,7 +18,8 @@ from pathlib import Path
 
 from temporalio.client import Client
 
-from application import cycles, records
+from application import cycles, directory, records
+from application.audit import local_operator
 from application.cycles import CommandRefused, StartOutcome
 from application.texts import role_name, step_name, text
 from config import Settings
@@ -61,14 +62,18 @@ def run_demo(council: str, year: int | None, lang: Lang) -> None:
     """Run the demo for ``council`` (loading the Kushiro example first if needed)."""
     config = settings()
     if not records.council_known(config, council):
-        name, summary = records.load_file(config, MUNICIPALITY_FILE)
+        # Running the demo is the operator's own choice: the example is loaded as
+        # confirmed, and audited like any load.
+        plan = directory.plan_load(config, MUNICIPALITY_FILE)
+        applied = directory.apply_load(config, MUNICIPALITY_FILE, local_operator(), plan.changes)
+        name, summary = applied.name, applied.summary
         say(
             text(
                 "loaded",
                 lang,
                 name=name,
                 id=summary.municipality_id,
-                **summary.model_dump(exclude={"municipality_id"}),
+                **summary.model_dump(exclude={"municipality_id", "changes"}),
             )
         )
         if not records.council_known(config, council):

@@ -76,6 +76,7 @@ with workflow.unsafe.imports_passed_through():
         cycle_workflow_id,
         notification_queue,
     )
+    from workflows.roster_updates import RosterUpdates
     from workflows.task_updates import TaskUpdates
 
 
@@ -104,10 +105,10 @@ _NOTIFY_RETRY = RetryPolicy(
 
 
 @workflow.defn(name=WORKFLOW_NAME)
-class CouncilCycleWorkflow(TaskUpdates):
+class CouncilCycleWorkflow(TaskUpdates, RosterUpdates):
     """One council's cycle for one fiscal year, from discuss to the close of evaluate.
     The coordinate and act steps' updates (tasks, activity records) come from
-    ``TaskUpdates``."""
+    ``TaskUpdates``; the directory's roster changes from ``RosterUpdates``."""
 
     def __init__(self) -> None:
         self._state: CycleState | None = None

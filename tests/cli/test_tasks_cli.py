@@ -208,6 +208,6 @@ async def test_volunteer_registry_and_resource_list_commands(cli: Cli, tmp_path:
     assert (
         await cli.ok("resource", "list", "--municipality", "kushiro")
     ).stdout.strip() == "資源リストは空です"
-    await cli.ok("load", "examples/asahikawa.yaml")
+    await cli.ok("load", "examples/asahikawa.yaml", "--yes")
     resources = (await cli.ok("resource", "list", "--municipality", "asahikawa", "--json")).json()
     assert len(resources) == 5 and resources[0]["municipality_id"] == "asahikawa"
