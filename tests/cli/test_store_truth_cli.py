@@ -72,7 +72,7 @@ async def test_doctor_finds_and_repairs_and_restore_brings_cycles_back(tmp_path:
     year = ("--year", str(YEAR))
 
     async with _server(tmp_path / "first", database_url) as cli:
-        await cli.ok("load", "examples/kushiro.yaml")
+        await cli.ok("load", "examples/kushiro.yaml", "--yes")
         await cli.ok("demo", "--council", DEMO_COUNCIL, "--year", str(YEAR - 1))
         # The demo's closed year and the next year it opened: the store agrees.
         clean = await cli.ok("doctor", "--all")
