@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from contextlib import AsyncExitStack
 
 from config import Settings, WorkerRole, get_settings
+from config.payload_keys import ensure_local_key
 from embedded.server import EmbeddedServerError, RunningServer, running_temporal_server
 from store.db import migrate
 from worker.main import run_worker
@@ -134,6 +135,8 @@ async def run(environ: Mapping[str, str]) -> int:
                 " すべてを動かします / runs the whole worker in one process; unset WORKER_ROLE"
                 " (run `python -m worker` per role instead)"
             )
+        if settings.payload_keys is None and (key := ensure_local_key(settings.data_dir)):
+            _say(f"暗号鍵を作成 / created the payload encryption key {key} (0600): back it up")
         async with AsyncExitStack() as stack:
             started_here = "temporal_address" not in settings.model_fields_set
             if started_here:
