@@ -15,7 +15,7 @@ import re
 REDACTED_URL = "[URL]"
 # A scheme, "://", then anything up to white space or a closing quote/bracket; a trailing
 # full stop, comma or colon belongs to the sentence.
-_URL = re.compile(r"\b[A-Za-z][A-Za-z0-9+.-]{1,15}://[^\s'\"<>)\]]*[^\s'\"<>)\].,:;]")
+_URL = re.compile(r"\b[A-Za-z][A-Za-z0-9+.-]{1,31}://[^\s'\"<>)\]]*[^\s'\"<>)\].,:;]")
 
 
 def redact(text: str) -> str:
