@@ -135,8 +135,6 @@ async def run(environ: Mapping[str, str]) -> int:
                 " すべてを動かします / runs the whole worker in one process; unset WORKER_ROLE"
                 " (run `python -m worker` per role instead)"
             )
-        if settings.payload_keys is None and (key := ensure_local_key(settings.data_dir)):
-            _say(f"暗号鍵を作成 / created the payload encryption key {key} (0600): back it up")
         async with AsyncExitStack() as stack:
             started_here = "temporal_address" not in settings.model_fields_set
             if started_here:
@@ -151,6 +149,8 @@ async def run(environ: Mapping[str, str]) -> int:
                 _announce_server(server)
             else:
                 _say(f"TEMPORAL_ADDRESS={settings.temporal_address} を使用 / using that server")
+            if settings.payload_keys is None and (key := ensure_local_key(settings.data_dir)):
+                _say(f"暗号鍵を作成 / created the payload encryption key {key} (0600): back it up")
             _announce_usage(settings, started_here)
             worker_started = True
             await _run_worker_until_stopped(settings, stop)
