@@ -105,7 +105,9 @@ def payload_keys_from(settings: Settings) -> PayloadKeys:
 
     Raises ``PayloadKeyError`` (one line, no key material) when there is neither."""
     if settings.payload_keys is not None:
-        return parse_payload_keys(settings.payload_keys.get_secret_value(), settings.payload_key_id)
+        # An empty PAYLOAD_KEY_ID (docker compose passes one through) means "unset".
+        encrypting = settings.payload_key_id or None
+        return parse_payload_keys(settings.payload_keys.get_secret_value(), encrypting)
     path = local_key_path(settings.data_dir)
     try:
         text = path.read_text(encoding="ascii")
@@ -116,7 +118,7 @@ def payload_keys_from(settings: Settings) -> PayloadKeys:
         ) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise PayloadKeyError(f"cannot read the payload key file {path}: {exc}") from None
-    return parse_payload_keys(text, settings.payload_key_id, source=str(path))
+    return parse_payload_keys(text, settings.payload_key_id or None, source=str(path))
 
 
 def ensure_local_key(data_dir: Path) -> Path | None:
