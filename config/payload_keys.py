@@ -100,11 +100,18 @@ def local_key_path(data_dir: Path) -> Path:
     return data_dir / LOCAL_KEY_FILE
 
 
+def keys_configured(settings: Settings) -> bool:
+    """Whether ``PAYLOAD_KEYS`` is set to something (empty, as in a fresh ``.env``, is unset)."""
+    return settings.payload_keys is not None and bool(
+        settings.payload_keys.get_secret_value().strip()
+    )
+
+
 def payload_keys_from(settings: Settings) -> PayloadKeys:
     """The keys ``settings`` configure: ``PAYLOAD_KEYS``, else the data directory's key file.
 
     Raises ``PayloadKeyError`` (one line, no key material) when there is neither."""
-    if settings.payload_keys is not None:
+    if settings.payload_keys is not None and keys_configured(settings):
         # An empty PAYLOAD_KEY_ID (docker compose passes one through) means "unset".
         encrypting = settings.payload_key_id or None
         return parse_payload_keys(settings.payload_keys.get_secret_value(), encrypting)

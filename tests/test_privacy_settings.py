@@ -75,7 +75,9 @@ def test_the_local_key_is_made_once_private_and_used_without_settings(tmp_path: 
     assert ensure_local_key(data_dir) is None and created.read_text() == first
     keys = payload_keys_from(settings)
     assert keys.encrypting.startswith("local-") and len(keys.keys) == 1
-    # PAYLOAD_KEYS, when set, wins over the file.
+    # An empty PAYLOAD_KEYS (a fresh .env) is unset; a set one wins over the file.
+    empty = Settings(data_dir=data_dir, payload_keys=SecretStr(" "))
+    assert payload_keys_from(empty).encrypting == keys.encrypting
     explicit = Settings(data_dir=data_dir, payload_keys=SecretStr(new_key_text("prod")))
     assert payload_keys_from(explicit).encrypting == "prod"
 
