@@ -22,11 +22,12 @@ from temporalio.client import (
     WorkflowUpdateFailedError,
 )
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
 from config import Settings
+from config.converter import data_converter
+from config.payload_keys import PayloadKeyError
 from domain.commands import Command
 from domain.model import CycleState
 from domain.refusals import Lang, render
@@ -180,6 +181,20 @@ class StoreHoldsYear(CycleError):
         )
 
 
+class PayloadKeysUnavailable(CycleError):
+    """The payload encryption keys are missing or malformed (config/payload_keys.py)."""
+
+    def __init__(self, detail: str) -> None:
+        self.detail = detail
+        super().__init__(self.message("en"))
+
+    def message(self, lang: Lang = "ja") -> str:
+        """The one-line reason in ``lang`` (the detail names the setting, never a key)."""
+        if lang == "ja":
+            return f"ペイロード暗号鍵を使えません: {self.detail}"
+        return f"payload encryption keys unusable: {self.detail}"
+
+
 class StartOutcome(StrEnum):
     """What ``start_cycle`` found: a cycle it started, or one that already existed."""
 
@@ -189,12 +204,17 @@ class StartOutcome(StrEnum):
 
 
 async def connect(settings: Settings) -> Client:
-    """A client for ``settings``' server and namespace, speaking pydantic models."""
+    """A client for ``settings``' server and namespace, speaking pydantic models that are
+    encrypted on the way to the server (config/converter.py)."""
+    try:
+        converter = data_converter(settings)
+    except PayloadKeyError as exc:
+        raise PayloadKeysUnavailable(str(exc)) from exc
     try:
         return await Client.connect(
             settings.temporal_address,
             namespace=settings.temporal_namespace,
-            data_converter=pydantic_data_converter,
+            data_converter=converter,
         )
     except RuntimeError as exc:
         # The SDK reports a refused or failed connection as a RuntimeError.
@@ -418,6 +438,7 @@ __all__ = [
     "CycleError",
     "CycleFailed",
     "CycleNotStarted",
+    "PayloadKeysUnavailable",
     "StartOutcome",
     "TemporalUnavailable",
     "WorkerTimeout",

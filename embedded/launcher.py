@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from contextlib import AsyncExitStack
 
 from config import Settings, WorkerRole, get_settings
+from config.payload_keys import ensure_local_key, keys_configured
 from embedded.server import EmbeddedServerError, RunningServer, running_temporal_server
 from store.db import migrate
 from worker.main import run_worker
@@ -148,6 +149,8 @@ async def run(environ: Mapping[str, str]) -> int:
                 _announce_server(server)
             else:
                 _say(f"TEMPORAL_ADDRESS={settings.temporal_address} を使用 / using that server")
+            if not keys_configured(settings) and (key := ensure_local_key(settings.data_dir)):
+                _say(f"暗号鍵を作成 / created the payload encryption key {key} (0600): back it up")
             _announce_usage(settings, started_here)
             worker_started = True
             await _run_worker_until_stopped(settings, stop)

@@ -104,6 +104,8 @@ def server_command(kind: ServerKind, port: int, data_dir: Path) -> ServerCommand
             "--db-filename", str(data_dir / "temporal.db"),
             "--port", str(port),
             "--ui-port", str(ui_port),
+            # Loopback only (the UI follows): the history is readable by whoever connects.
+            "--ip", "127.0.0.1",
         )  # fmt: skip
         return ServerCommand(kind, argv, (port, ui_port), persistent=True)
     return ServerCommand(kind, (str(test_server_path()), str(port)), (port,), persistent=False)
@@ -237,7 +239,7 @@ async def running_temporal_server(
     (one line naming the port) when the port is taken; never picks another port.
     """
     chosen = kind or choose_server_kind()
-    await asyncio.to_thread(data_dir.mkdir, parents=True, exist_ok=True)
+    await asyncio.to_thread(data_dir.mkdir, mode=0o700, parents=True, exist_ok=True)
     command = server_command(chosen, port, data_dir)
     for needed in command.ports:
         ensure_port_free(needed)

@@ -24,7 +24,9 @@ Keys: each person's key is derived from ``WEBHOOK_SECRET`` as
 ``hex(HMAC-SHA256(WEBHOOK_SECRET, "webhook:" + person_id))`` (``person_key``), so one
 person's bridge cannot forge messages to another's, and nothing per person is stored.
 Any 2xx answer is success; 408, 429 and 5xx are retried; other answers (and redirects,
-which are not followed) fail the delivery for good.
+which are not followed) fail the delivery for good. A failure's text names the recipient's
+id, never the URL: a bridge's URL often carries its token, and these texts reach the logs
+and ``deliveries.last_error``.
 """
 
 from __future__ import annotations
@@ -45,6 +47,7 @@ from pydantic import SecretStr
 
 from activities.channels import SendFailed
 from config import Settings
+from config.redaction import redact
 from domain.webhook_targets import is_loopback_host, refusal_of, refusal_of_address
 from store.deliveries import DeliveryJob
 
@@ -142,12 +145,15 @@ class WebhookSender:
                 status = answer.status
         except urllib.error.HTTPError as exc:
             status = exc.code
-        except (OSError, ValueError) as exc:
-            raise SendFailed(f"webhook {job.address}: {exc}") from exc
+        except ValueError as exc:
+            # A malformed URL; its text quotes the URL, so it is not chained either.
+            raise SendFailed(f"webhook of {job.recipient_id}: {redact(str(exc))}") from None
+        except OSError as exc:
+            raise SendFailed(f"webhook of {job.recipient_id}: {redact(str(exc))}") from exc
         if 200 <= status < 300:
             return
         permanent = status < 500 and status not in _RETRYABLE_STATUS
-        raise SendFailed(f"webhook {job.address}: HTTP {status}", permanent)
+        raise SendFailed(f"webhook of {job.recipient_id}: HTTP {status}", permanent)
 
 
 def check_target(url: str) -> None:

@@ -18,7 +18,6 @@ import pytest
 from pydantic import SecretStr
 from sqlalchemy import Engine, select, text
 from temporalio.client import Client
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
 import store
@@ -38,6 +37,7 @@ from domain.rules import findings_for_next_year
 from store.models import Cycle
 from store.yearly_report import yearly_report
 from tests.board.support import MUNICIPALITY
+from tests.encryption import encrypting_converter
 from tests.workflows import conftest as workflow_fixtures
 from tests.workflows.driver import COUNCIL, send, to_close, to_plan, wait_open
 from worker.main import serving
@@ -75,7 +75,7 @@ def _settings(engine: Engine, queue: str, tmp: Path) -> Settings:
 async def _fresh_server() -> WorkflowEnvironment:
     return await WorkflowEnvironment.start_time_skipping(
         test_server_existing_path=workflow_fixtures.test_server_path(),
-        data_converter=pydantic_data_converter,
+        data_converter=encrypting_converter(),
     )
 
 

@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 from temporalio.client import Client
-from temporalio.contrib.pydantic import pydantic_data_converter
 
 from domain.commands import (
     CastVoteInput,
@@ -25,6 +24,7 @@ from domain.commands import (
 )
 from domain.model import Ballot
 from tests.cli.conftest import Cli, cli_environment
+from tests.encryption import encrypting_converter
 from tests.workflows.driver import send
 from workflows.inputs import cycle_workflow_id
 
@@ -46,7 +46,7 @@ async def cli(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Cli]:
 async def _to_coordinate(cli: Cli) -> None:
     await cli.ok("cycle", "start", *IN_COUNCIL)
     client = await Client.connect(
-        cli.env["TEMPORAL_ADDRESS"], data_converter=pydantic_data_converter
+        cli.env["TEMPORAL_ADDRESS"], data_converter=encrypting_converter()
     )
     handle = client.get_workflow_handle(cycle_workflow_id(COUNCIL, YEAR))
     commands: list[Command] = [

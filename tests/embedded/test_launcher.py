@@ -7,6 +7,7 @@ import os
 import re
 import signal
 import socket
+import stat
 import sys
 import time
 from collections.abc import AsyncIterator
@@ -35,8 +36,13 @@ def _launcher_environment(data_dir: Path, port: int, **extra: str) -> dict[str, 
     environ = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"TEMPORAL_ADDRESS", "DATABASE_URL", "DATA_DIR", "EMBEDDED_TEMPORAL_PORT"}
-    }
+        if key
+        not in {
+            "TEMPORAL_ADDRESS", "DATABASE_URL", "DATA_DIR", "EMBEDDED_TEMPORAL_PORT",
+            # The embedded default: the launcher makes its own key in the data directory.
+            "PAYLOAD_KEYS", "PAYLOAD_KEY_ID",
+        }
+    }  # fmt: skip
     # Hide any temporal CLI so the test always exercises the bundled test server.
     environ["PATH"] = str(Path(sys.executable).parent) + os.pathsep + "/usr/bin:/bin"
     # Runs outside the repo (so no stray .env is read) but imports this checkout's code.
@@ -116,6 +122,12 @@ async def test_sigint_stops_worker_and_server_and_exits_zero(
     assert any("python -m starter load examples/kushiro.yaml" in line for line in lines)
     assert _process_running(server_pid)
     assert (tmp_path / "data" / "cycle.db").is_file()
+    # Private: the data directory, the store and the payload key are the owner's only.
+    key_file = tmp_path / "data" / "payload-keys"
+    assert any(f"created the payload encryption key {key_file} (0600)" in line for line in lines)
+    assert stat.S_IMODE((tmp_path / "data").stat().st_mode) == 0o700
+    assert stat.S_IMODE((tmp_path / "data" / "cycle.db").stat().st_mode) == 0o600
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
 
     launcher.send_signal(signal.SIGINT)
     code = await asyncio.wait_for(launcher.wait(), EXIT_TIMEOUT_SECONDS)

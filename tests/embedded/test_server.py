@@ -118,6 +118,8 @@ def test_dev_server_is_chosen_and_persists_in_the_data_dir(
         "7300",
         "--ui-port",
         "8300",
+        "--ip",
+        "127.0.0.1",
     )
     assert command.persistent
     assert command.ports == (7300, 8300)

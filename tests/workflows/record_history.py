@@ -3,7 +3,9 @@
 Runs the test council through a whole cycle on the time-skipping server with the real
 activities on a throw-away SQLite store, and writes the workflow's event history to
 ``tests/histories/full_cycle.json``. Re-record only on purpose: the replay test exists to
-fail when a workflow change would break cycles already running.
+fail when a workflow change would break cycles already running. Recorded without encryption
+on purpose (a reviewable fixture, and the shape of a history written before encryption was
+turned on): the encrypting codec passes such payloads through, so it replays either way.
 """
 
 from __future__ import annotations

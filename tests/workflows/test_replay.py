@@ -6,10 +6,13 @@ from pathlib import Path
 
 from temporalio import workflow
 from temporalio.client import WorkflowHistory
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Replayer
 from temporalio.workflow import NondeterminismError
 
+with workflow.unsafe.imports_passed_through():
+    # This module defines a workflow, so the sandbox imports it again: the converter's
+    # native crypto library must not be imported a second time (SystemError).
+    from tests.encryption import encrypting_converter
 from workflows.council_cycle import CouncilCycleWorkflow, CycleResult
 from workflows.inputs import WORKFLOW_NAME, CycleInput
 
@@ -19,7 +22,7 @@ HISTORY = Path(__file__).parent.parent / "histories" / "full_cycle.json"
 async def test_recorded_full_cycle_replays_without_nondeterminism() -> None:
     history = WorkflowHistory.from_json("council-cycle/testcity-c1/2026", HISTORY.read_text())
     assert len(history.events) > 50  # a whole cycle, not an empty file
-    replayer = Replayer(workflows=[CouncilCycleWorkflow], data_converter=pydantic_data_converter)
+    replayer = Replayer(workflows=[CouncilCycleWorkflow], data_converter=encrypting_converter())
     result = await replayer.replay_workflow(history, raise_on_replay_failure=True)
     assert result.replay_failure is None
 
@@ -36,6 +39,6 @@ class _ReorderedCycle(CouncilCycleWorkflow):
 
 async def test_a_non_deterministic_change_fails_the_replay() -> None:
     history = WorkflowHistory.from_json("council-cycle/testcity-c1/2026", HISTORY.read_text())
-    replayer = Replayer(workflows=[_ReorderedCycle], data_converter=pydantic_data_converter)
+    replayer = Replayer(workflows=[_ReorderedCycle], data_converter=encrypting_converter())
     result = await replayer.replay_workflow(history, raise_on_replay_failure=False)
     assert isinstance(result.replay_failure, NondeterminismError)
