@@ -88,6 +88,7 @@ def _announce_server(server: RunningServer) -> None:
     )
     _say(f"Temporal のデータ (永続) / Temporal data (persistent): {server.database_path}")
     _say(f"Web UI: {server.ui_url}")
+    _say(f"サーバーのログ / server log: {server.log_path}")
 
 
 def _announce_usage(settings: Settings, started_here: bool) -> None:

