@@ -26,10 +26,17 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
+from application.commands import (
+    CommandRefused,
+    check_command_id,
+    checked_command,
+    new_command_id,
+)
 from config import Settings
 from domain.commands import Command
+from domain.events import CommandReceipt
 from domain.model import CycleState
-from domain.refusals import Lang, render
+from domain.refusals import Lang
 from workflows.inputs import STATE_QUERY, WORKFLOW_NAME, CycleInput, cycle_workflow_id
 
 #: The fiscal year (年度) runs April to March in Japan, whatever the machine's time zone.
@@ -51,20 +58,6 @@ def current_fiscal_year(now: datetime | None = None) -> int:
     """Today's fiscal year, reckoned in Japan time."""
     moment = now if now is not None else datetime.now(JAPAN)
     return fiscal_year_of(moment.astimezone(JAPAN).date())
-
-
-class CommandRefused(Exception):
-    """The cycle refused a command; its state is unchanged. Carries the refusal code and
-    parameters so the reason can be shown in either language."""
-
-    def __init__(self, code: str, params: dict[str, str]) -> None:
-        self.code = code
-        self.params = params
-        super().__init__(render(code, params, "ja"))
-
-    def message(self, lang: Lang = "ja") -> str:
-        """The one-line reason in ``lang``."""
-        return render(self.code, self.params, lang)
 
 
 class CycleError(Exception):
@@ -94,13 +87,22 @@ class CycleNotStarted(CycleError):
 
 class WorkerTimeout(CycleError):
     """The cycle exists but no worker answered in time. An update may still be applied
-    later, when a worker picks it up; the message says so."""
+    later, when a worker picks it up; the message says so and names the command id, so
+    that sending the command again with that id cannot apply it twice."""
 
-    def __init__(self, council_id: str, fiscal_year: int, seconds: float, update: bool) -> None:
+    def __init__(
+        self,
+        council_id: str,
+        fiscal_year: int,
+        seconds: float,
+        update: bool,
+        command_id: str | None = None,
+    ) -> None:
         self.council_id = council_id
         self.fiscal_year = fiscal_year
         self.seconds = seconds
         self.update = update
+        self.command_id = command_id
         super().__init__(self.message("en"))
 
     def message(self, lang: Lang = "ja") -> str:
@@ -108,11 +110,21 @@ class WorkerTimeout(CycleError):
         secs = f"{self.seconds:g}"
         if lang == "ja":
             later = "（コマンドは後で処理される場合があります）" if self.update else ""
+            if self.command_id is not None:
+                later += (
+                    f"。再送するときは --command-id {self.command_id} を付けてください"
+                    "（二重には適用されません）"
+                )
             return (
                 f"協議会 {self.council_id} の{self.fiscal_year}年度のサイクルから{secs}秒以内に"
                 f"応答がありません。ワーカーが起動しているか確認してください{later}"
             )
         later = " (the command may still be applied later)" if self.update else ""
+        if self.command_id is not None:
+            later += (
+                f"; to send it again, add --command-id {self.command_id} "
+                "(it will not be applied twice)"
+            )
         return (
             f"no answer from the {self.fiscal_year} cycle of council {self.council_id} within "
             f"{secs}s; check that a worker is running{later}"
@@ -212,17 +224,28 @@ async def send(
     fiscal_year: int,
     command: Command,
     answer_within: float = DEFAULT_TIMEOUT_SECONDS,
-) -> CycleState:
-    """Execute ``command`` as the update named ``command.kind``; return the new state.
+    command_id: str | None = None,
+) -> CommandReceipt:
+    """Execute ``command`` as the update named ``command.kind``; return its receipt
+    (event number, step, what changed). Read the whole state with ``state``.
+
+    ``command_id`` is the update id: the same command sent again with the same id (after
+    a timeout, say) is applied once and answers the first receipt. Left out, a fresh id
+    is made; a ``WorkerTimeout`` names it so the person can re-send with it.
+
+    The command is checked first (its bounds, its dates against ``fiscal_year``): a bad
+    one is refused here, before anything reaches Temporal.
 
     Raises ``CommandRefused`` when the rules refuse it (nothing changed),
     ``CycleNotStarted`` when there is no such cycle, ``WorkerTimeout`` when no worker
     answered within ``answer_within`` seconds.
     """
+    update_id = new_command_id() if command_id is None else check_command_id(command_id)
+    checked = checked_command(command, fiscal_year)
     handle = _handle(client, council_id, fiscal_year)
     try:
         return await asyncio.wait_for(
-            handle.execute_update(command.kind, command, result_type=CycleState),
+            handle.execute_update(checked.kind, checked, id=update_id, result_type=CommandReceipt),
             answer_within,
         )
     except WorkflowUpdateFailedError as exc:
@@ -232,10 +255,14 @@ async def send(
             raise
         raise refusal from exc
     except TimeoutError as exc:
-        raise WorkerTimeout(council_id, fiscal_year, answer_within, update=True) from exc
+        raise WorkerTimeout(
+            council_id, fiscal_year, answer_within, update=True, command_id=update_id
+        ) from exc
     except RPCError as exc:
         if exc.status == RPCStatusCode.DEADLINE_EXCEEDED:
-            raise WorkerTimeout(council_id, fiscal_year, answer_within, update=True) from exc
+            raise WorkerTimeout(
+                council_id, fiscal_year, answer_within, update=True, command_id=update_id
+            ) from exc
         if exc.status != RPCStatusCode.NOT_FOUND:
             raise
         # An update to a finished workflow is also NOT_FOUND; a finished cycle is a
@@ -358,6 +385,7 @@ __all__ = [
     "connect",
     "current_fiscal_year",
     "fiscal_year_of",
+    "new_command_id",
     "send",
     "start_cycle",
     "state",

@@ -13,6 +13,16 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from domain.base import STEP_ORDER, VOTING_ROLES, Frozen, Role, Step, next_step
 from domain.deadlines import DeadlineRules
+from domain.limits import (
+    AIMS_PER_ACTIVITY_MAX,
+    ROLES_PER_ACTIVITY_MAX,
+    TASKS_PER_ACTIVITY_MAX,
+    AimText,
+    DutyText,
+    KindText,
+    PartyText,
+    TitleText,
+)
 from domain.tasks import ActivityRecord, CoordinationTask, PlannedTask
 
 
@@ -136,27 +146,29 @@ class Aim(Frozen):
     """One aim (ねらい) of a planned activity; evaluated at the end of the cycle."""
 
     aim_id: str = Field(min_length=1, max_length=64)
-    text: str = Field(min_length=1)
+    text: AimText
 
 
 class RoleAssignment(Frozen):
     """Who does what for an activity: a party (school, HQ, a group) and its part."""
 
-    party: str = Field(min_length=1)
-    duty: str = Field(min_length=1)
+    party: PartyText
+    duty: DutyText
 
 
 class PlannedActivity(Frozen):
     """An activity in the plan, with its aims, date and roles."""
 
     activity_id: str = Field(min_length=1, max_length=64)
-    title: str = Field(min_length=1)
-    kind: str = "general"
+    title: TitleText
+    kind: KindText = "general"
     planned_on: date
-    aims: tuple[Aim, ...] = Field(min_length=1)
-    roles: tuple[RoleAssignment, ...] = ()
+    aims: tuple[Aim, ...] = Field(min_length=1, max_length=AIMS_PER_ACTIVITY_MAX)
+    roles: tuple[RoleAssignment, ...] = Field(default=(), max_length=ROLES_PER_ACTIVITY_MAX)
     # The coordination checklist; left out, the kind's default checklist is used.
-    tasks: tuple[PlannedTask, ...] | None = Field(default=None, min_length=1)
+    tasks: tuple[PlannedTask, ...] | None = Field(
+        default=None, min_length=1, max_length=TASKS_PER_ACTIVITY_MAX
+    )
 
 
 class AimRating(StrEnum):

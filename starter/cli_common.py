@@ -55,6 +55,13 @@ YearOption = Annotated[
     typer.Option("--year", help="年度（省略時は今日の日本時間での年度、4月〜3月）"),
 ]
 ActorOption = Annotated[str, typer.Option("--as", help="操作する人のID (member id)")]
+CommandIdOption = Annotated[
+    str | None,
+    typer.Option(
+        "--command-id",
+        help="コマンドID。タイムアウト後に同じIDで再送すると二重に適用されない（省略時は自動）",
+    ),
+]
 JsonOption = Annotated[
     bool, typer.Option("--json", help="結果をJSONで出力する（docs/cli-json.md）")
 ]

@@ -130,7 +130,8 @@ class _Demo:
         say(f"== {self.t(ja, en)}")
 
     async def send(self, command: Command) -> CycleState:
-        state = await cycles.send(self.client, self.council, self.year, command)
+        await cycles.send(self.client, self.council, self.year, command)
+        state = await cycles.state(self.client, self.council, self.year)
         say(f"  {command.actor}: {accepted_line(command.kind, state, self.lang)}")
         return state
 

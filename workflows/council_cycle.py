@@ -51,7 +51,7 @@ with workflow.unsafe.imports_passed_through():
         SubmitPlanInput,
         SubmitPolicyInput,
     )
-    from domain.events import CycleEvent, Notice
+    from domain.events import CommandReceipt, CycleEvent, Notice
     from domain.model import CycleState, Step
     from domain.oversight import pending_alert
     from domain.refusals import Refusal
@@ -66,6 +66,7 @@ with workflow.unsafe.imports_passed_through():
     )
     from domain.task_alerts import pending_task_alert
     from workflows.alarm_clock import AlarmClock
+    from workflows.applied_commands import AppliedCommands
     from workflows.decision_memo import DecisionMemo
     from workflows.delivery import deliver_all
     from workflows.failures import refused as _refused
@@ -116,6 +117,8 @@ class CouncilCycleWorkflow(TaskUpdates):
         self._changes = 0
         # Each update is decided once: by its validator, for its handler.
         self._decided = DecisionMemo()
+        # A command re-sent with the id of one already applied answers its receipt.
+        self._applied = AppliedCommands()
 
     @workflow.run
     async def run(self, data: CycleInput) -> CycleResult:
@@ -175,7 +178,7 @@ class CouncilCycleWorkflow(TaskUpdates):
     # --- commands: one update each; validators ask the rules on a copy -------------
 
     @workflow.update(name="record_meeting")
-    async def record_meeting(self, cmd: RecordMeetingInput) -> CycleState:
+    async def record_meeting(self, cmd: RecordMeetingInput) -> CommandReceipt:
         """Record a meeting (date, attendance, minutes, vision draft)."""
         return await self._accept(cmd)
 
@@ -184,7 +187,7 @@ class CouncilCycleWorkflow(TaskUpdates):
         self._validate(cmd)
 
     @workflow.update(name="close_discussion")
-    async def close_discussion(self, cmd: CloseDiscussionInput) -> CycleState:
+    async def close_discussion(self, cmd: CloseDiscussionInput) -> CommandReceipt:
         """Close discuss and open approve."""
         return await self._accept(cmd)
 
@@ -193,7 +196,7 @@ class CouncilCycleWorkflow(TaskUpdates):
         self._validate(cmd)
 
     @workflow.update(name="submit_policy")
-    async def submit_policy(self, cmd: SubmitPolicyInput) -> CycleState:
+    async def submit_policy(self, cmd: SubmitPolicyInput) -> CommandReceipt:
         """Submit (or resubmit) the basic school-management policy for a vote."""
         return await self._accept(cmd)
 
@@ -202,7 +205,7 @@ class CouncilCycleWorkflow(TaskUpdates):
         self._validate(cmd)
 
     @workflow.update(name="cast_vote")
-    async def cast_vote(self, cmd: CastVoteInput) -> CycleState:
+    async def cast_vote(self, cmd: CastVoteInput) -> CommandReceipt:
         """Cast or change a vote on the policy under vote."""
         return await self._accept(cmd)
 
@@ -211,7 +214,7 @@ class CouncilCycleWorkflow(TaskUpdates):
         self._validate(cmd)
 
     @workflow.update(name="close_vote")
-    async def close_vote(self, cmd: CloseVoteInput) -> CycleState:
+    async def close_vote(self, cmd: CloseVoteInput) -> CommandReceipt:
         """Close the vote: passed opens plan, rejected waits for a revision."""
         return await self._accept(cmd)
 
@@ -220,7 +223,7 @@ class CouncilCycleWorkflow(TaskUpdates):
         self._validate(cmd)
 
     @workflow.update(name="submit_plan")
-    async def submit_plan(self, cmd: SubmitPlanInput) -> CycleState:
+    async def submit_plan(self, cmd: SubmitPlanInput) -> CommandReceipt:
         """Submit the plan of activities and open coordinate."""
         return await self._accept(cmd)
 
@@ -229,7 +232,7 @@ class CouncilCycleWorkflow(TaskUpdates):
         self._validate(cmd)
 
     @workflow.update(name="complete_step")
-    async def complete_step(self, cmd: CompleteStepInput) -> CycleState:
+    async def complete_step(self, cmd: CompleteStepInput) -> CommandReceipt:
         """Kept for old clients: coordinate and act now close by themselves, so the
         rules refuse it with that reason."""
         return await self._accept(cmd)
@@ -239,7 +242,7 @@ class CouncilCycleWorkflow(TaskUpdates):
         self._validate(cmd)
 
     @workflow.update(name="evaluate_aim")
-    async def evaluate_aim(self, cmd: EvaluateAimInput) -> CycleState:
+    async def evaluate_aim(self, cmd: EvaluateAimInput) -> CommandReceipt:
         """Record how far one aim was met."""
         return await self._accept(cmd)
 
@@ -248,7 +251,7 @@ class CouncilCycleWorkflow(TaskUpdates):
         self._validate(cmd)
 
     @workflow.update(name="close_cycle")
-    async def close_cycle(self, cmd: CloseCycleInput) -> CycleState:
+    async def close_cycle(self, cmd: CloseCycleInput) -> CommandReceipt:
         """Close evaluate and with it the year; next year's cycle opens."""
         return await self._accept(cmd)
 
@@ -259,7 +262,7 @@ class CouncilCycleWorkflow(TaskUpdates):
     # --- the board of education's hand on the cycle ----------------------------------
 
     @workflow.update(name="set_deadline")
-    async def set_deadline(self, cmd: SetDeadlineInput) -> CycleState:
+    async def set_deadline(self, cmd: SetDeadlineInput) -> CommandReceipt:
         """Move a step's due date; the reminders follow."""
         return await self._accept(cmd)
 
@@ -268,7 +271,7 @@ class CouncilCycleWorkflow(TaskUpdates):
         self._validate(cmd)
 
     @workflow.update(name="pause_cycle")
-    async def pause_cycle(self, cmd: PauseCycleInput) -> CycleState:
+    async def pause_cycle(self, cmd: PauseCycleInput) -> CommandReceipt:
         """Pause the cycle with a reason: no reminders, commands refused."""
         return await self._accept(cmd)
 
@@ -277,7 +280,7 @@ class CouncilCycleWorkflow(TaskUpdates):
         self._validate(cmd)
 
     @workflow.update(name="resume_cycle")
-    async def resume_cycle(self, cmd: ResumeCycleInput) -> CycleState:
+    async def resume_cycle(self, cmd: ResumeCycleInput) -> CommandReceipt:
         """Resume the cycle; pending deadlines move by the time paused."""
         return await self._accept(cmd)
 
@@ -286,7 +289,7 @@ class CouncilCycleWorkflow(TaskUpdates):
         self._validate(cmd)
 
     @workflow.update(name="remind")
-    async def remind(self, cmd: RemindInput) -> CycleState:
+    async def remind(self, cmd: RemindInput) -> CommandReceipt:
         """Remind the owners of the current step by hand (once per day)."""
         return await self._accept(cmd)
 
@@ -332,6 +335,8 @@ class CouncilCycleWorkflow(TaskUpdates):
 
     def _validate(self, cmd: Command) -> None:
         self._decided.forget()
+        if self._applied.current() is not None:
+            return  # a repeat: accepted, and answered with the first receipt
         if self._state is None:
             raise _refused(Refusal("cycle_opening"))
         now = workflow.now()
@@ -341,7 +346,14 @@ class CouncilCycleWorkflow(TaskUpdates):
             raise _refused(refusal) from None
         self._decided.keep(self._state, now, decision)
 
-    async def _accept(self, cmd: Command) -> CycleState:
+    def _repeat(self) -> CommandReceipt | None:
+        """The first receipt when the current update's id was applied before."""
+        return self._applied.current()
+
+    async def _accept(self, cmd: Command) -> CommandReceipt:
+        repeat = self._repeat()
+        if repeat is not None:
+            return repeat
         now = workflow.now()
         decision = self._decided.take(self._current, now)
         if decision is None:
@@ -351,8 +363,11 @@ class CouncilCycleWorkflow(TaskUpdates):
                 decision = execute(self._current, cmd, now)
             except Refusal as refusal:
                 raise _refused(refusal) from None
+        receipt = CommandReceipt.of(decision.event, paused=decision.state.paused is not None)
+        # Remembered before recording: a repeat arriving meanwhile is not applied again.
+        self._applied.remember(receipt)
         await self._commit(decision)
-        return decision.state
+        return receipt
 
     async def _commit(self, decision: Decision) -> None:
         """Make a decision the state, record it, then send its notices."""
