@@ -20,9 +20,11 @@ import typer
 from pydantic import BaseModel, ValidationError
 from rich.console import Console
 
+from application.commands import CommandRefused
 from application.cycles import current_fiscal_year
 from application.errors import AppError, one_line
 from config import Settings, get_settings
+from domain.limits import refusal_of
 from domain.refusals import Lang
 
 T = TypeVar("T")
@@ -109,10 +111,15 @@ def read_text_file(path: Path) -> str:
 
 
 def build(model: type[T], **fields: Any) -> T:
-    """Build a pydantic model from CLI values; invalid values become one-line errors."""
+    """Build a pydantic model from CLI values; invalid values become one-line errors. A
+    text or list over its maximum, or text of only spaces, is refused with the rules'
+    own reason before anything is sent."""
     try:
         return model(**fields)
     except ValidationError as exc:
+        refusal = refusal_of(exc)
+        if refusal is not None:
+            raise CommandRefused(refusal.code, refusal.params) from exc
         raise CliError("invalid_input", detail=summarize(exc)) from exc
 
 
