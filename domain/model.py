@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from domain.base import STEP_ORDER, VOTING_ROLES, Frozen, Role, Step, next_step
 from domain.deadlines import DeadlineRules
@@ -23,6 +23,7 @@ from domain.limits import (
     PartyText,
     TitleText,
 )
+from domain.refusals import Refusal
 from domain.tasks import ActivityRecord, CoordinationTask, PlannedTask
 
 
@@ -87,6 +88,22 @@ class VoteRule(Frozen):
 
     quorum: Threshold = MORE_THAN_HALF
     majority: Threshold = MORE_THAN_HALF
+
+    @model_validator(mode="after")
+    def _can_pass(self) -> VoteRule:
+        # Votes cast never exceed the members, nor approvals the votes: a threshold above
+        # one whole (3/2), or of exactly one whole that must be exceeded, is never met.
+        for name in ("quorum", "majority"):
+            threshold: Threshold = getattr(self, name)
+            if not threshold.met(1, 1):
+                refusal = Refusal(
+                    "vote_rule_impossible",
+                    field=name,
+                    numerator=str(threshold.numerator),
+                    denominator=str(threshold.denominator),
+                )
+                raise ValueError(refusal.message("en"))
+        return self
 
 
 class Ballot(StrEnum):

@@ -37,7 +37,13 @@ from store.directory import (
     person_contacts,
     person_names,
 )
-from store.errors import ConflictingId, InvalidMunicipalityFile, NotFound, StoreError
+from store.errors import (
+    ConflictingId,
+    InvalidMunicipalityFile,
+    InvalidVolunteer,
+    NotFound,
+    StoreError,
+)
 from store.municipality_file import MunicipalityFile, read_municipality_file
 from store.notifications import (
     InboxRow,
@@ -73,6 +79,7 @@ __all__ = [
     "ImportReport",
     "InboxRow",
     "InvalidMunicipalityFile",
+    "InvalidVolunteer",
     "InvalidVolunteerFile",
     "LoadSummary",
     "MunicipalityFile",
