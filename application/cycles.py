@@ -131,6 +131,30 @@ class WorkerTimeout(CycleError):
         )
 
 
+class CycleBusy(CycleError):
+    """The server turned the command away: the cycle already has as many commands in
+    flight as it takes at once (10 on a default Temporal server). Nothing was applied;
+    the message names the command id to send it again with."""
+
+    def __init__(self, council_id: str, fiscal_year: int, command_id: str) -> None:
+        self.council_id = council_id
+        self.fiscal_year = fiscal_year
+        self.command_id = command_id
+        super().__init__(self.message("en"))
+
+    def message(self, lang: Lang = "ja") -> str:
+        """The one-line reason in ``lang``."""
+        if lang == "ja":
+            return (
+                f"協議会 {self.council_id} の{self.fiscal_year}年度のサイクルは処理中のコマンドが"
+                f"多すぎます。少し待って --command-id {self.command_id} を付けて再送してください"
+            )
+        return (
+            f"the {self.fiscal_year} cycle of council {self.council_id} has too many commands "
+            f"in flight; wait a moment and send again with --command-id {self.command_id}"
+        )
+
+
 class TemporalUnavailable(CycleError):
     """The Temporal server could not be reached."""
 
@@ -263,6 +287,14 @@ async def send(
             raise WorkerTimeout(
                 council_id, fiscal_year, answer_within, update=True, command_id=update_id
             ) from exc
+        if exc.status == RPCStatusCode.RESOURCE_EXHAUSTED:
+            raise CycleBusy(council_id, fiscal_year, update_id) from exc
+        if exc.status in (RPCStatusCode.ABORTED, RPCStatusCode.UNAVAILABLE):
+            # The server dropped the update (its worker died before accepting it, say):
+            # whether it applied is unknown, so the person re-sends it under its id.
+            raise WorkerTimeout(
+                council_id, fiscal_year, answer_within, update=True, command_id=update_id
+            ) from exc
         if exc.status != RPCStatusCode.NOT_FOUND:
             raise
         # An update to a finished workflow is also NOT_FOUND; a finished cycle is a
@@ -376,6 +408,7 @@ def _one_line(text: str) -> str:
 __all__ = [
     "DEFAULT_TIMEOUT_SECONDS",
     "CommandRefused",
+    "CycleBusy",
     "CycleError",
     "CycleFailed",
     "CycleNotStarted",
