@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine
 from temporalio.client import WorkflowHandle, WorkflowUpdateFailedError
+from temporalio.exceptions import ApplicationError
 from temporalio.testing import WorkflowEnvironment
 
 import store
@@ -148,8 +149,9 @@ async def test_a_bad_input_is_refused_in_one_line_and_changes_nothing(
         with pytest.raises(WorkflowUpdateFailedError) as failed:
             await handle.execute_update(command.kind, command, result_type=dict)
         if not by_pydantic:
-            assert failed.value.cause is not None
-            assert getattr(failed.value.cause, "details", ())[0]["code"] == code
+            cause = failed.value.cause
+            assert isinstance(cause, ApplicationError) and cause.type == "Refusal"
+            assert cause.details[0]["code"] == code
         assert await state_at_once(handle) == before
         assert await updates_in_history(handle) == updates_before
         with store.session_scope(engine) as session:
