@@ -43,11 +43,7 @@ with workflow.unsafe.imports_passed_through():
         Command,
         CompleteStepInput,
         EvaluateAimInput,
-        PauseCycleInput,
         RecordMeetingInput,
-        RemindInput,
-        ResumeCycleInput,
-        SetDeadlineInput,
         SubmitPlanInput,
         SubmitPolicyInput,
     )
@@ -77,6 +73,7 @@ with workflow.unsafe.imports_passed_through():
         cycle_workflow_id,
         notification_queue,
     )
+    from workflows.oversight_updates import OversightUpdates
     from workflows.task_updates import TaskUpdates
 
 
@@ -105,10 +102,11 @@ _NOTIFY_RETRY = RetryPolicy(
 
 
 @workflow.defn(name=WORKFLOW_NAME)
-class CouncilCycleWorkflow(TaskUpdates):
+class CouncilCycleWorkflow(TaskUpdates, OversightUpdates):
     """One council's cycle for one fiscal year, from discuss to the close of evaluate.
     The coordinate and act steps' updates (tasks, activity records) come from
-    ``TaskUpdates``."""
+    ``TaskUpdates``, the board of education's (deadline, pause, resume, remind) from
+    ``OversightUpdates``."""
 
     def __init__(self) -> None:
         self._state: CycleState | None = None
@@ -257,44 +255,6 @@ class CouncilCycleWorkflow(TaskUpdates):
 
     @close_cycle.validator
     def _check_close_cycle(self, cmd: CloseCycleInput) -> None:
-        self._validate(cmd)
-
-    # --- the board of education's hand on the cycle ----------------------------------
-
-    @workflow.update(name="set_deadline")
-    async def set_deadline(self, cmd: SetDeadlineInput) -> CommandReceipt:
-        """Move a step's due date; the reminders follow."""
-        return await self._accept(cmd)
-
-    @set_deadline.validator
-    def _check_set_deadline(self, cmd: SetDeadlineInput) -> None:
-        self._validate(cmd)
-
-    @workflow.update(name="pause_cycle")
-    async def pause_cycle(self, cmd: PauseCycleInput) -> CommandReceipt:
-        """Pause the cycle with a reason: no reminders, commands refused."""
-        return await self._accept(cmd)
-
-    @pause_cycle.validator
-    def _check_pause_cycle(self, cmd: PauseCycleInput) -> None:
-        self._validate(cmd)
-
-    @workflow.update(name="resume_cycle")
-    async def resume_cycle(self, cmd: ResumeCycleInput) -> CommandReceipt:
-        """Resume the cycle; pending deadlines move by the time paused."""
-        return await self._accept(cmd)
-
-    @resume_cycle.validator
-    def _check_resume_cycle(self, cmd: ResumeCycleInput) -> None:
-        self._validate(cmd)
-
-    @workflow.update(name="remind")
-    async def remind(self, cmd: RemindInput) -> CommandReceipt:
-        """Remind the owners of the current step by hand (once per day)."""
-        return await self._accept(cmd)
-
-    @remind.validator
-    def _check_remind(self, cmd: RemindInput) -> None:
         self._validate(cmd)
 
     # --- the shell around the rules -------------------------------------------------
