@@ -95,7 +95,7 @@ class EvaluateAimInput(_Command):
     """The chair records how far one aim was met; may be revised until the cycle closes."""
 
     kind: Literal["evaluate_aim"] = "evaluate_aim"
-    aim_id: str = Field(min_length=1)
+    aim_id: str = Field(min_length=1, max_length=64)
     rating: AimRating
     comment: CommentText = ""
 
@@ -140,7 +140,7 @@ class AlertInput(_Command):
     """Not sent by people: the record of a deadline alert the cycle itself raised."""
 
     kind: Literal["alert"] = "alert"
-    alert_kind: str
+    alert_kind: str = Field(min_length=1, max_length=40)
     step: Step
     due: date
     days: int
@@ -211,7 +211,7 @@ class TaskAlertInput(_Command):
 
     kind: Literal["task_alert"] = "task_alert"
     task_id: TaskId
-    alert_kind: str
+    alert_kind: str = Field(min_length=1, max_length=40)
     due: date
 
 
