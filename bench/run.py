@@ -66,7 +66,7 @@ from bench.servers import add_server_pid_argument, check_server_pid, temporal_se
 from config import get_settings
 from config.converter import data_converter
 from config.payload_keys import new_key_text
-from domain.model import CycleState
+from domain.events import CommandReceipt
 from store.models import Base
 from workflows.inputs import STATE_QUERY, WORKFLOW_NAME, CycleInput, cycle_workflow_id
 
@@ -125,7 +125,7 @@ def engine_run(index: int, fiscal_year: int, advance_only: bool) -> Run:
         workflow_id=cycle_workflow_id(cid, fiscal_year),
         arg=CycleInput(council_id=cid, fiscal_year=fiscal_year),
         open_query=STATE_QUERY,
-        updates=tuple(Update(c.kind, c, CycleState) for c in commands),
+        updates=tuple(Update(c.kind, c, CommandReceipt) for c in commands),
         await_result=not advance_only,
     )
 

@@ -30,6 +30,7 @@ from domain.model import (
 )
 from domain.oversight import OVERSIGHT_HANDLERS, OVERSIGHT_PERMISSIONS, UNPAUSABLE
 from domain.refusals import Refusal
+from domain.sanity import check_dates
 from domain.task_alerts import TASK_ALERT_HANDLERS, TaskAlert, task_alert_command
 from domain.task_rules import (
     TASK_HANDLERS,
@@ -121,6 +122,7 @@ COMMAND_STEP: dict[str, Step | None] = {
 def execute(state: CycleState, command: Command, at: datetime) -> Decision:
     """Apply ``command`` to a copy of ``state``; raise ``Refusal`` if the rules forbid it."""
     _check_actor_and_step(state, command)
+    check_dates(state.fiscal_year, command)
     return _decide(state, command, at)
 
 

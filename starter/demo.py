@@ -24,6 +24,7 @@ from application.cycles import CommandRefused, StartOutcome
 from application.texts import role_name, step_name, text
 from config import Settings
 from domain.commands import (
+    CancelActivityInput,
     CastVoteInput,
     CloseCycleInput,
     CloseDiscussionInput,
@@ -39,6 +40,8 @@ from domain.commands import (
 from domain.deadlines import JST
 from domain.model import AimRating, Ballot, CycleState, PlannedActivity, Role, Step
 from domain.refusals import Lang
+from domain.sanity import year_window
+from domain.tasks import CancelReason
 from starter.cli_common import CliError, console, run_async, say, settings, year_or_current
 from starter.plans import read_plan_file
 from starter.render import accepted_line, history_table, state_table
@@ -135,7 +138,8 @@ class _Demo:
         say(f"== {self.t(ja, en)}")
 
     async def send(self, command: Command) -> CycleState:
-        state = await cycles.send(self.client, self.council, self.year, command)
+        await cycles.send(self.client, self.council, self.year, command)
+        state = await cycles.state(self.client, self.council, self.year)
         say(f"  {command.actor}: {accepted_line(command.kind, state, self.lang)}")
         return state
 
@@ -215,16 +219,28 @@ async def _walk(
             CompleteTaskInput(actor=task.owner or planner, task_id=task.task_id, outcome=note)
         )
     # Each activity recorded (not after today: activities are recorded once held); act
-    # closes by itself with the last record.
+    # closes by itself with the last record. A year whose window has not begun yet (a
+    # demo of next year) cannot have held anything: its activities are cancelled.
     today = datetime.now(JST).date()
+    earliest, latest = year_window(year)
     for number, activity in enumerate(plan):
+        if earliest <= min(activity.planned_on, today) <= latest:
+            await demo.send(
+                RecordActivityInput(
+                    actor=planner,
+                    activity_id=activity.activity_id,
+                    held_on=min(activity.planned_on, today),
+                    children=24 + 6 * number,
+                    notes=demo.t("予定どおり実施した", "held as planned"),
+                )
+            )
+            continue
         await demo.send(
-            RecordActivityInput(
+            CancelActivityInput(
                 actor=planner,
                 activity_id=activity.activity_id,
-                held_on=min(activity.planned_on, today),
-                children=24 + 6 * number,
-                notes=demo.t("予定どおり実施した", "held as planned"),
+                reason=CancelReason.OTHER,
+                notes=demo.t("デモ: まだ始まっていない年度のため中止", "demo: a year not begun"),
             )
         )
 

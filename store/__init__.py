@@ -40,7 +40,13 @@ from store.directory import (
 )
 from store.directory_changes import DirectoryChange
 from store.erasure import ERASED_NAME, Erasure, erase_person
-from store.errors import ConflictingId, InvalidMunicipalityFile, NotFound, StoreError
+from store.errors import (
+    ConflictingId,
+    InvalidMunicipalityFile,
+    InvalidVolunteer,
+    NotFound,
+    StoreError,
+)
 from store.municipality_file import MunicipalityFile, read_municipality_file
 from store.notifications import (
     InboxRow,
@@ -82,6 +88,7 @@ __all__ = [
     "ImportReport",
     "InboxRow",
     "InvalidMunicipalityFile",
+    "InvalidVolunteer",
     "InvalidVolunteerFile",
     "LoadSummary",
     "MunicipalityFile",
