@@ -34,7 +34,7 @@ from config import Settings
 from domain.commands import Command, PauseCycleInput, ResumeCycleInput
 from domain.model import CycleState, Step
 from domain.rules import findings_for_next_year
-from store.models import Cycle
+from store.models import Base, Cycle
 from store.yearly_report import yearly_report
 from tests.board.support import MUNICIPALITY
 from tests.encryption import encrypting_converter
@@ -44,18 +44,19 @@ from worker.main import serving
 from workflows.council_cycle import CouncilCycleWorkflow
 from workflows.inputs import CycleInput, cycle_workflow_id
 
-RESTORED_YEAR = 2043
-REFERENCE_YEAR = 2045  # its next year (2046) clear of the restored year's (2044)
+RESTORED_YEAR = 2012
+REFERENCE_YEAR = 2014  # its next year (2015) clear of the restored year's (2013); past years: an activity cannot be recorded as held in the future
 
 
-def _commands() -> list[Command]:
+def _commands(year: int) -> list[Command]:
     # A pause and resume in the middle, so the restored state carries moved due dates.
+    # Dates fall in ``year``: the rules refuse a date outside its fiscal year.
     return [
-        *to_plan()[:2],
+        *to_plan(year)[:2],
         PauseCycleInput(actor="t-board", reason="臨時休校"),
         ResumeCycleInput(actor="t-board"),
-        *to_plan()[2:],
-        *to_close(),
+        *to_plan(year)[2:],
+        *to_close(year),
     ]
 
 
@@ -117,7 +118,7 @@ async def test_a_year_restored_on_a_fresh_server_finishes_as_if_nothing_happened
     engine = testcity_engine
     queue = f"restore-{uuid.uuid4().hex[:8]}"
     settings = _settings(engine, queue, tmp_path)
-    commands = _commands()
+    commands = _commands(RESTORED_YEAR)
 
     # The reference: the same year, uninterrupted.
     async with await _fresh_server() as reference, _worker(reference, engine, queue):
@@ -128,7 +129,7 @@ async def test_a_year_restored_on_a_fresh_server_finishes_as_if_nothing_happened
             task_queue=queue,
         )
         await _query(reference.client, REFERENCE_YEAR)
-        reference_next = await _finish(reference.client, REFERENCE_YEAR, commands)
+        reference_next = await _finish(reference.client, REFERENCE_YEAR, _commands(REFERENCE_YEAR))
 
     # Part of the year on a first server, which is then thrown away with all its data.
     async with await _fresh_server() as lost, _worker(lost, engine, queue):
@@ -227,7 +228,7 @@ async def test_a_closed_year_whose_next_year_was_lost_opens_it_with_the_findings
             task_queue=queue,
         )
         await _query(lost.client, RESTORED_YEAR)
-        closed_next = await _finish(lost.client, RESTORED_YEAR, _commands())
+        closed_next = await _finish(lost.client, RESTORED_YEAR, _commands(RESTORED_YEAR))
     # The engine was lost right after the year closed, before next year was recorded.
     with engine.begin() as connection:
         next_id = connection.scalar(
@@ -235,9 +236,12 @@ async def test_a_closed_year_whose_next_year_was_lost_opens_it_with_the_findings
                 Cycle.council_id == COUNCIL, Cycle.fiscal_year == RESTORED_YEAR + 1
             )
         )
-        for table in ("cycle_setups", "cycle_due_dates", "cycles"):
-            column = "id" if table == "cycles" else "cycle_id"
-            connection.execute(text(f"DELETE FROM {table} WHERE {column} = :id"), {"id": next_id})
+        # Every row of next year (its deadline alerts may already have been recorded:
+        # the year lies in the past), then the cycle itself.
+        for table in reversed(Base.metadata.sorted_tables):
+            if "cycle_id" in table.c:
+                connection.execute(table.delete().where(table.c.cycle_id == next_id))
+        connection.execute(text("DELETE FROM cycles WHERE id = :id"), {"id": next_id})
 
     async with await _fresh_server() as fresh, _worker(fresh, engine, queue):
         targets = await asyncio.to_thread(open_cycles, settings, MUNICIPALITY)
