@@ -45,7 +45,9 @@ from workflows.council_cycle import CouncilCycleWorkflow
 from workflows.inputs import CycleInput, cycle_workflow_id
 
 RESTORED_YEAR = 2012
-REFERENCE_YEAR = 2014  # its next year (2015) clear of the restored year's (2013); past years: an activity cannot be recorded as held in the future
+# Past years: an activity cannot be recorded as held in the future. The reference's next
+# year (2015) is clear of the restored year's (2013).
+REFERENCE_YEAR = 2014
 
 
 def _commands(year: int) -> list[Command]:
