@@ -88,7 +88,5 @@ def downgrade() -> None:
     op.drop_table("console_rate_events")
     op.drop_index(op.f("ix_console_sessions_person_id"), table_name="console_sessions")
     op.drop_table("console_sessions")
-    op.drop_index(
-        op.f("ix_console_sign_in_tokens_person_id"), table_name="console_sign_in_tokens"
-    )
+    op.drop_index(op.f("ix_console_sign_in_tokens_person_id"), table_name="console_sign_in_tokens")
     op.drop_table("console_sign_in_tokens")
