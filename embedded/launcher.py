@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from contextlib import AsyncExitStack
 
 from config import Settings, WorkerRole, get_settings
+from console.launch import running_console, usage_lines
 from embedded.server import EmbeddedServerError, RunningServer, running_temporal_server
 from store.db import migrate
 from worker.main import run_worker
@@ -148,7 +149,10 @@ async def run(environ: Mapping[str, str]) -> int:
                 _announce_server(server)
             else:
                 _say(f"TEMPORAL_ADDRESS={settings.temporal_address} を使用 / using that server")
+            await stack.enter_async_context(running_console(settings))
             _announce_usage(settings, started_here)
+            for line in usage_lines(settings):
+                _say(line)
             worker_started = True
             await _run_worker_until_stopped(settings, stop)
         _say("停止しました / stopped")

@@ -40,6 +40,7 @@ def test_every_service_exists(services: dict[str, dict[str, Any]]) -> None:
         "temporal-ui",
         "worker",
         "worker-activities",
+        "console",
     }
 
 
@@ -143,3 +144,16 @@ def test_every_mounted_file_exists_in_the_repo(services: dict[str, dict[str, Any
     assert bind_sources, "expected the deploy/ files to be mounted"
     for source in bind_sources:
         assert (REPO_ROOT / source).exists(), source
+
+
+def test_the_console_serves_on_8000_against_the_same_server_and_store(
+    services: dict[str, dict[str, Any]],
+) -> None:
+    console = services["console"]
+    assert console["command"] == ["python", "-m", "console"]
+    assert console["ports"] == ["8000:8000"]
+    environment = console["environment"]
+    assert environment["TEMPORAL_ADDRESS"] == TEMPORAL_FRONTEND
+    assert environment["CONSOLE_HOST"] == "0.0.0.0"
+    assert environment["DATABASE_URL"] == services["worker"]["environment"]["DATABASE_URL"]
+    assert _depends_on(console, "temporal-namespace") == "service_completed_successfully"
