@@ -61,9 +61,12 @@ class ConsoleEnv:
         client = await connect(self.settings)
         return await state(client, council_id, YEAR)
 
-    async def context(self) -> BrowserContext:
-        """A fresh browser context: one person, own cookies."""
-        return await self.browser.new_context(base_url=self.base_url, locale="ja-JP")
+    async def context(self, javascript: bool = True) -> BrowserContext:
+        """A fresh browser context: one person, own cookies (and JavaScript off when
+        asked: every page must work without it)."""
+        return await self.browser.new_context(
+            base_url=self.base_url, locale="ja-JP", java_script_enabled=javascript
+        )
 
     def latest_link(self, address: str) -> str:
         """The sign-in link in the newest mail to ``address``."""
@@ -72,15 +75,16 @@ class ConsoleEnv:
             if message["To"] == address:
                 body = message.get_body(("plain",))
                 assert body is not None
-                for line in body.get_content().splitlines():
+                content: str = body.get_content()
+                for line in content.splitlines():
                     if "/signin/link?token=" in line:
                         return line.strip()
         raise AssertionError(f"no sign-in mail to {address}")
 
-    async def sign_in(self, address: str) -> tuple[BrowserContext, Page]:
+    async def sign_in(self, address: str, javascript: bool = True) -> tuple[BrowserContext, Page]:
         """Sign in through the real link flow; a new context on my page (or the passkey
         page, for roles that need one)."""
-        context = await self.context()
+        context = await self.context(javascript)
         page = await context.new_page()
         await page.goto("/signin")
         await page.get_by_label("メールアドレス").fill(address)
@@ -186,7 +190,7 @@ async def console_env(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator
             await _wait_for_port(port, process)
             async with async_playwright() as playwright:
                 browser = await playwright.chromium.launch(
-                    executable_path=shutil.which("chromium"), args=["--no-sandbox"]
+                    executable_path=shutil.which("chromium"), args=["--no-sandbox", "--lang=ja-JP"]
                 )
                 try:
                     yield ConsoleEnv(

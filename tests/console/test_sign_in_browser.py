@@ -5,6 +5,7 @@ authenticator here) confirms the session."""
 
 from __future__ import annotations
 
+from playwright._impl._api_structures import SetCookieParam
 from playwright.async_api import expect
 
 from tests.console.conftest import COUNCIL, YEAR, ConsoleEnv, serious_violations
@@ -28,8 +29,15 @@ async def test_unknown_address_gets_the_same_answer_and_no_mail(console_env: Con
 
 
 async def test_the_link_works_once_and_sign_out_ends_the_session(console_env: ConsoleEnv) -> None:
-    context, page = await console_env.sign_in(CHAIR)
+    # Without JavaScript: the pages are plain HTML forms and links.
+    context, page = await console_env.sign_in(CHAIR, javascript=False)
     assert page.url.endswith("/me")
+    # The language switch: English, then back to Japanese, on the same page.
+    await page.get_by_role("link", name="English").click()
+    await expect(page.get_by_role("heading", level=1)).to_have_text("My page")
+    assert await page.locator("html").get_attribute("lang") == "en"
+    await page.get_by_role("link", name="日本語").click()
+    await expect(page.get_by_role("heading", level=1)).to_have_text("マイページ")
     cookies = {c["name"]: c for c in await context.cookies()}
     session = cookies["cs_session"]
     assert session["httpOnly"] is True and session["sameSite"] == "Lax"
@@ -45,7 +53,13 @@ async def test_the_link_works_once_and_sign_out_ends_the_session(console_env: Co
     # Sign out, then replay the old cookie elsewhere: the server has ended it.
     await page.get_by_role("button", name="サインアウト").click()
     await page.wait_for_url("**/signin")
-    await other.add_cookies([{k: session[k] for k in ("name", "value", "domain", "path")}])  # type: ignore[misc]
+    replayed: SetCookieParam = {
+        "name": session["name"],
+        "value": session["value"],
+        "domain": session["domain"],
+        "path": session["path"],
+    }
+    await other.add_cookies([replayed])
     await again.goto("/me")
     assert again.url.endswith("/signin")
     await context.close()

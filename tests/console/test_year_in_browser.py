@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from playwright.async_api import Page, expect
+from playwright.async_api import Page, ViewportSize, expect
 
 from domain.model import PolicyStatus, Step
 from tests.console.conftest import (
@@ -52,10 +52,11 @@ async def shoot(page: Page, name: str) -> None:
     if SHOTS is None:
         return
     SHOTS.mkdir(parents=True, exist_ok=True)
-    for label, size in (
+    sizes: tuple[tuple[str, ViewportSize], ...] = (
         ("phone", {"width": 360, "height": 800}),
         ("desktop", {"width": 1280, "height": 900}),
-    ):
+    )
+    for label, size in sizes:
         await page.set_viewport_size(size)
         await page.screenshot(path=SHOTS / f"{name}-{label}.png", full_page=True)
     await page.set_viewport_size({"width": 1280, "height": 720})
