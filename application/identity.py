@@ -286,9 +286,9 @@ def sign_in_with_passkey(session: Session, person_id: str, now: datetime) -> New
     return _open_session(session, person_id, now, passkey_confirmed=True)
 
 
-def has_passkey(session: Session, person_id: str) -> bool:
-    """Whether ``person_id`` has registered a passkey."""
-    return bool(auth.passkey_ids(session, person_id))
+def passkey_count(session: Session, person_id: str) -> int:
+    """How many passkeys ``person_id`` has registered."""
+    return len(auth.passkey_ids(session, person_id))
 
 
 def _b64(credential_id: str) -> bytes:

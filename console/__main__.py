@@ -27,6 +27,8 @@ def main() -> int:
         host=settings.console_host,
         port=settings.console_port,
         log_level="warning",
+        # Access logs would carry sign-in tokens (the link's query string): none at all.
+        access_log=False,
     )
     return 0
 

@@ -156,9 +156,7 @@ def _auth_routes() -> APIRouter:
     @router.get("/passkey", response_class=HTMLResponse)
     async def passkey_page(request: Request) -> HTMLResponse:
         who = await signed_in(request, allow_unconfirmed=True)
-        count = await console_of(request).db(
-            lambda s: len(store.console_auth.passkey_ids(s, who.person_id))
-        )
+        count = await console_of(request).db(lambda s: identity.passkey_count(s, who.person_id))
         return render(request, "passkey.html", {"count": count}, who=who)
 
     @router.post("/passkey/options", response_model=None)

@@ -10,17 +10,14 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
-from sqlalchemy.orm import Session
 
-import store
 from application import cycles
+from application.console_reads import council_scope, cycle_people, my_councils, read_notice
 from application.permissions import (
     allowed_commands,
     may_read_closed_minutes,
     may_read_contacts,
-    roles_on,
     task_actions,
-    visible_councils,
 )
 from console.web import (
     PageNotFound,
@@ -33,7 +30,6 @@ from console.web import (
 )
 from domain.base import STEP_ORDER, STEP_OWNERS, Role, Step
 from domain.model import CycleState, PolicyStatus
-from store import console_auth
 from store.volunteers import VolunteerRow
 
 router = APIRouter()
@@ -87,13 +83,8 @@ async def load_cycle(request: Request, who: SignedIn, council_id: str, year: int
     when the council is not theirs (the same answer as for an unknown one)."""
     console = console_of(request)
 
-    def scope(session: Session) -> tuple[frozenset[Role], str]:
-        roles = roles_on(session, who.viewer, council_id)
-        if not roles:
-            return roles, ""
-        return roles, console_auth.council_names(session, [council_id]).get(council_id, "")
-
-    roles, council_name = await console.db(scope)
+    scope = await console.db(lambda s: council_scope(s, who.viewer, council_id))
+    roles, council_name = scope.roles, scope.council_name
     if not roles:
         raise PageNotFound()
     try:
@@ -102,17 +93,7 @@ async def load_cycle(request: Request, who: SignedIn, council_id: str, year: int
         raise PageNotFound() from exc
     contacts = may_read_contacts(roles)
 
-    def details(session: Session) -> tuple[dict[str, str], list[VolunteerRow]]:
-        ids = set(state.roster.everyone())
-        for record in state.activity_records.values():
-            ids.update(record.volunteer_ids)
-        names = store.person_names(session, sorted(ids))
-        municipality = console_auth.council_municipality(session, council_id) or ""
-        registry = store.volunteers(session, municipality)
-        names.update({v.id: v.name for v in registry})
-        return names, registry
-
-    names, registry = await console.db(details)
+    names, registry = await console.db(lambda s: cycle_people(s, state))
     allowed = allowed_commands(state, who.person_id)
     view = CycleView(
         council_id=council_id,
@@ -220,16 +201,8 @@ async def my_page(request: Request) -> HTMLResponse:
     who = await signed_in(request)
     console = console_of(request)
 
-    def read(session: Session) -> tuple[dict[str, str], dict[str, list[int]], list[Any]]:
-        councils = visible_councils(session, who.viewer)
-        names = console_auth.council_names(session, councils)
-        return (
-            names,
-            console_auth.cycle_years(session, councils),
-            store.inbox(session, who.person_id, unread_only=True),
-        )
-
-    names, years, notices = await console.db(read)
+    mine = await console.db(lambda s: my_councils(s, who.viewer))
+    names, years, notices = mine.names, mine.years, mine.unread
     found = await asyncio.gather(
         *(_awaiting(console.temporal(), who, c, names[c], years[c]) for c in sorted(names))
     )
@@ -268,13 +241,7 @@ async def notice_page(request: Request, notice_id: int) -> Response:
     """One of my notices; reading it marks it read."""
     who = await signed_in(request)
 
-    def read(session: Session) -> Any:
-        mine = [n for n in store.inbox(session, who.person_id) if n.id == notice_id]
-        if mine and mine[0].read_at is None:
-            store.mark_read(session, who.person_id, notice_id)
-        return mine[0] if mine else None
-
-    notice = await console_of(request).db(read)
+    notice = await console_of(request).db(lambda s: read_notice(s, who.person_id, notice_id))
     if notice is None:
         raise PageNotFound()
     return render(request, "notice.html", {"notice": notice, "now": now()}, who=who)

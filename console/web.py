@@ -225,6 +225,7 @@ def see_other(url: str) -> RedirectResponse:
 
 def safe_next(target: str | None) -> str:
     """A local path to go back to; anything else becomes my page."""
-    if target and target.startswith("/") and not target.startswith("//"):
+    # "//host" and "/\\host" both leave the site in a browser.
+    if target and target.startswith("/") and not target.startswith(("//", "/\\")):
         return target
     return "/me"
