@@ -20,6 +20,11 @@ async def test_unknown_address_gets_the_same_answer_and_no_mail(console_env: Con
     page = await context.new_page()
     await page.goto("/signin")
     assert await serious_violations(page) == []
+    # Keyboard: the first Tab reaches the skip link, which leads to the main content.
+    await page.keyboard.press("Tab")
+    assert await page.evaluate("document.activeElement.className") == "skip"
+    await page.keyboard.press("Enter")
+    assert await page.evaluate("document.activeElement.id") == "main"
     mails_before = len(list(console_env.mail_dir.glob("*.eml")))
     await page.get_by_label("メールアドレス").fill("nobody@unknown.example")
     await page.get_by_role("button", name="サインイン用のリンクを送る").click()

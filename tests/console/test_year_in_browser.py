@@ -43,6 +43,12 @@ class Audit:
     async def check(self, page: Page) -> None:
         await page.wait_for_load_state()
         problems = await serious_violations(page)
+        # Readable at 360 px (and so at 200 % zoom on a 720 px window): no sideways scroll.
+        await page.set_viewport_size({"width": 360, "height": 800})
+        width = await page.evaluate("document.documentElement.scrollWidth")
+        await page.set_viewport_size({"width": 1280, "height": 720})
+        if width > 360:
+            problems.append(f"{width} px wide at 360 px")
         if problems:
             self.found[page.url] = problems
 
