@@ -195,9 +195,15 @@ async def test_a_year_in_the_browser(console_env: ConsoleEnv) -> None:
     state = await env.state()
     assert state.step is Step.COORDINATE and len(state.tasks) == 3
 
-    # --- coordinate: claim and complete every task ------------------------------------
-    await expect(chair.get_by_role("button", name="引き受ける")).to_have_count(0)
-    for task in state.tasks:
+    # --- coordinate: claim and complete two tasks, waive the third ----------------------
+    await chair.goto(CYCLE)
+    await expect(chair.locator("section[aria-labelledby='tasks'] .card")).to_have_count(3)
+    for name in ("引き受ける", "完了にする", "担当を変える", "不要にする"):
+        await expect(
+            chair.locator("section[aria-labelledby='tasks']").get_by_role("button", name=name)
+        ).to_have_count(0)
+    *done, waived = state.tasks
+    for task in done:
         await coord.goto(CYCLE)
         card = coord.locator(f"#task-{task.task_id}")
         async with coord.expect_navigation():
@@ -207,6 +213,12 @@ async def test_a_year_in_the_browser(console_env: ConsoleEnv) -> None:
         async with coord.expect_navigation():
             await card.get_by_role("button", name="完了にする").click()
         await expect(coord.locator(".error")).to_have_count(0)
+    card = coord.locator(f"#task-{waived.task_id}")
+    await card.locator("summary").click()
+    await card.get_by_label("理由").fill("学校の当番表で足りるため")
+    async with coord.expect_navigation():
+        await card.get_by_role("button", name="不要にする").click()
+    await expect(coord.get_by_text("学校の当番表で足りるため")).to_be_visible()
     await audit.check(coord)
     assert (await env.state()).step is Step.ACT
 
