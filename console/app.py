@@ -14,7 +14,7 @@ from fastapi.templating import Jinja2Templates
 
 import store
 from application import identity
-from application.cycles import connect
+from application.cycles import CycleError, connect
 from application.mail import send_mail
 from console import commands, pages
 from console.messages import text
@@ -84,6 +84,14 @@ def _handlers(app: FastAPI) -> None:
     async def csrf_failed(request: Request, exc: CsrfFailed) -> Response:
         return render(request, "message.html", {"heading": "forbidden", "body": "csrf_failed"},
                       status_code=403)  # fmt: skip
+
+    @app.exception_handler(CycleError)
+    async def temporal_trouble(request: Request, exc: CycleError) -> Response:
+        # Temporal or the worker did not answer: say so in one line, never a stack trace.
+        detail = exc.message(lang_of(request))
+        return render(request, "message.html",
+                      {"heading": "unavailable_title", "body": None, "detail": detail},
+                      status_code=503)  # fmt: skip
 
     @app.exception_handler(404)
     async def unknown_path(request: Request, exc: Exception) -> Response:

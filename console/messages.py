@@ -209,6 +209,7 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
         "フォームの有効期限が切れました。ページを読み込み直してください。",
         "The form has expired. Reload the page and try again.",
     ),
+    "unavailable_title": ("一時的に利用できません", "Temporarily unavailable"),
     "unavailable": ("一時的に利用できません: {detail}", "Temporarily unavailable: {detail}"),
     "role_chair": ("会長", "chair"),
     "role_member": ("委員", "member"),
