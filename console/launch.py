@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ctypes
 import os
+import signal
 import sys
 from collections.abc import AsyncIterator
 
@@ -18,13 +20,30 @@ STOP_TIMEOUT_SECONDS = 10.0
 SAMPLE_ADDRESS = "kushiro-chair@kushiro.example.jp"
 
 
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent() -> None:
+    """In the child before exec: the kernel sends SIGTERM when the launcher dies, even by
+    SIGKILL, so the console never outlives ``make run`` (as the Temporal server does)."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
 @contextlib.asynccontextmanager
 async def running_console(settings: Settings) -> AsyncIterator[asyncio.subprocess.Process]:
     """Run ``python -m console`` against ``settings``' Temporal server and store until
     the block exits; the store is migrated first, so the two processes never race."""
     await asyncio.to_thread(migrate, settings.resolved_database_url())
     env = {**os.environ, "TEMPORAL_ADDRESS": settings.temporal_address}
-    process = await asyncio.create_subprocess_exec(sys.executable, "-m", "console", env=env)
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "console",
+        env=env,
+        stdin=asyncio.subprocess.DEVNULL,
+        preexec_fn=_die_with_parent if sys.platform == "linux" else None,
+    )
     try:
         yield process
     finally:

@@ -42,6 +42,7 @@ def _launcher_environment(data_dir: Path, port: int, **extra: str) -> dict[str, 
     # Runs outside the repo (so no stray .env is read) but imports this checkout's code.
     environ["PYTHONPATH"] = str(REPO_ROOT)
     environ.update(DATA_DIR=str(data_dir), EMBEDDED_TEMPORAL_PORT=str(port), **extra)
+    environ.setdefault("CONSOLE_PORT", str(free_port()))  # the console child, never 8000
     return environ
 
 
@@ -114,6 +115,7 @@ async def test_sigint_stops_worker_and_server_and_exits_zero(
     server_pid = _server_pid(lines)
     assert any("IN MEMORY" in line for line in lines)
     assert any("python -m starter load examples/kushiro.yaml" in line for line in lines)
+    assert any("kushiro-chair@kushiro.example.jp" in line for line in lines)  # console sign-in
     assert _process_running(server_pid)
     assert (tmp_path / "data" / "cycle.db").is_file()
 
@@ -206,3 +208,29 @@ async def test_sigint_during_start_up_exits_zero_and_frees_the_port(
     assert launcher.returncode == 0
     assert "aborted" in rest.decode() or "stopped" in rest.decode()
     assert port_is_free(port)
+
+
+def _console_children(pid: int) -> list[int]:
+    """The launcher's children that run ``python -m console``."""
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    return [
+        int(child)
+        for child in children
+        if b"console" in Path(f"/proc/{child}/cmdline").read_bytes().split(b"\0")
+    ]
+
+
+async def test_the_console_dies_with_a_killed_launcher(
+    tmp_path: Path, launcher_cleanup: list[asyncio.subprocess.Process]
+) -> None:
+    port = free_port()
+    launcher = await _start_launcher(_launcher_environment(tmp_path / "data", port), tmp_path)
+    launcher_cleanup.append(launcher)
+    await _read_until_ready(launcher)
+    consoles = _console_children(launcher.pid)
+    assert len(consoles) == 1
+
+    launcher.kill()  # SIGKILL: the kernel must take the console down too
+    await launcher.wait()
+
+    assert await _wait_gone(consoles[0])
