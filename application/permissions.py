@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from domain.base import Role, Step
 from domain.model import CycleState, PolicyStatus
+from domain.oversight import UNPAUSABLE
 from domain.rules import COMMAND_STEP, PERMISSIONS
 from domain.task_rules import TASK_OVERSEERS
 from domain.tasks import CoordinationTask
@@ -33,9 +34,8 @@ CLOSED_MINUTES_READERS = frozenset(
 #: Who reads volunteers' contact details.
 CONTACT_READERS = frozenset({Role.COORDINATOR, Role.CHIEF_COORDINATOR, Role.BOARD_ADMIN})
 
-#: The commands the console has forms for: the year's work. The board's oversight
-#: (deadlines, pause, reminders) stays with the CLI for now, and ``complete_step`` only
-#: serves steps that do not close by themselves (none the console offers).
+#: The commands the console has forms for: the year's work and the board's oversight.
+#: ``complete_step`` only serves steps that do not close by themselves (none of these).
 CONSOLE_COMMANDS = frozenset(
     {
         "record_meeting",
@@ -52,6 +52,10 @@ CONSOLE_COMMANDS = frozenset(
         "waive_task",
         "record_activity",
         "cancel_activity",
+        "set_deadline",
+        "pause_cycle",
+        "resume_cycle",
+        "remind",
     }
 )
 
@@ -132,7 +136,8 @@ def allowed_commands(state: CycleState, actor: str) -> frozenset[str]:
     allowed &= CONSOLE_COMMANDS
     if state.paused is not None:
         # The rules refuse everything but the board's oversight while paused.
-        return frozenset()
+        return frozenset(allowed & UNPAUSABLE)
+    allowed.discard("resume_cycle")
     policy = state.current_policy
     voting = policy is not None and policy.status is PolicyStatus.VOTING
     if voting:

@@ -174,6 +174,11 @@ def _nothing(form: dict[str, Any]) -> dict[str, Any]:
     return {}
 
 
+def set_deadline(form: dict[str, Any]) -> dict[str, Any]:
+    """A step and its new due date."""
+    return {"step": _text(form, "step", 20), "due": _date(form, "due")}
+
+
 BUILDERS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "record_meeting": record_meeting,
     "close_discussion": _nothing,
@@ -189,6 +194,10 @@ BUILDERS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "waive_task": task_fields,
     "record_activity": record_activity,
     "cancel_activity": cancel_activity,
+    "set_deadline": set_deadline,
+    "pause_cycle": lambda form: {"reason": _text(form, "reason", 2000)},
+    "resume_cycle": _nothing,
+    "remind": lambda form: {"step": _text(form, "step", 20)},
 }
 
 

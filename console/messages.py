@@ -199,6 +199,13 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "close_cycle": ("評価を締めくくり、年度を終える", "Close the evaluation and the year"),
     "carried_over": ("前年度からの引き継ぎ", "Carried over from last year"),
     "no_carried": ("引き継ぎ事項はありません。", "Nothing carried over."),
+    "oversight": ("教育委員会の操作", "The board's oversight"),
+    "set_deadline": ("期限を変更する", "Move a due date"),
+    "new_due": ("新しい期限", "New due date"),
+    "step": ("ステップ", "Step"),
+    "pause_cycle": ("サイクルを一時停止する", "Pause the cycle"),
+    "resume_cycle": ("サイクルを再開する", "Resume the cycle"),
+    "remind": ("担当者に催促する", "Remind the step's owners"),
     "not_found": ("ページが見つかりません", "Page not found"),
     "not_found_body": (
         "このページは存在しないか、閲覧する権限がありません。",
