@@ -3,11 +3,10 @@ switch, and the wiring of the page and command routes."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import APIRouter, BackgroundTasks, FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
@@ -117,7 +116,7 @@ def _auth_routes() -> APIRouter:
         return render(request, "signin.html", {"note": None})
 
     @router.post("/signin", response_class=HTMLResponse)
-    async def request_link(request: Request) -> HTMLResponse:
+    async def request_link(request: Request, background: BackgroundTasks) -> HTMLResponse:
         form = await form_of(request, None)
         email = str(form.get("email", ""))[: identity.MAX_EMAIL_LENGTH + 1]
         client = request.client.host if request.client else "unknown"
@@ -132,7 +131,8 @@ def _auth_routes() -> APIRouter:
             url = f"{console.settings.console_base_url.rstrip('/')}/signin/link?token={link.token}"
             subject = text("mail_subject", lang)
             body = text("mail_body", lang, link=url)
-            await _send(console, link.address, subject, body)
+            # Sent after the answer: a known address must not answer slower than another.
+            background.add_task(send_mail, console.settings, link.address, subject, body)
         return render(request, "signin.html", {"note": "link_sent"})
 
     @router.get("/signin/link", response_class=HTMLResponse)
@@ -235,7 +235,3 @@ async def _json_form(request: Request) -> dict[str, object]:
     except NotSignedIn:
         who = None
     return await form_of(request, who)
-
-
-async def _send(console: Console, to: str, subject: str, body: str) -> None:
-    await asyncio.to_thread(send_mail, console.settings, to, subject, body)

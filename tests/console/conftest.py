@@ -68,9 +68,23 @@ class ConsoleEnv:
             base_url=self.base_url, locale="ja-JP", java_script_enabled=javascript
         )
 
-    def latest_link(self, address: str) -> str:
-        """The sign-in link in the newest mail to ``address``."""
-        for path in sorted(self.mail_dir.glob("*.eml"), reverse=True):
+    async def latest_link(self, address: str, after: int = 0) -> str:
+        """The sign-in link in the newest mail to ``address``, waiting a little for it
+        (the console sends it after answering); only among mails numbered past ``after``."""
+        for _ in range(100):
+            link = self._newest_link(address, after)
+            if link is not None:
+                return link
+            await asyncio.sleep(0.1)
+        raise AssertionError(f"no sign-in mail to {address}")
+
+    def mail_count(self) -> int:
+        """How many mails the console has written."""
+        return len(list(self.mail_dir.glob("*.eml"))) if self.mail_dir.exists() else 0
+
+    def _newest_link(self, address: str, after: int) -> str | None:
+        paths = sorted(self.mail_dir.glob("*.eml")) if self.mail_dir.exists() else []
+        for path in reversed(paths[after:]):
             message = email.message_from_bytes(path.read_bytes(), policy=policy.default)
             if message["To"] == address:
                 body = message.get_body(("plain",))
@@ -79,7 +93,7 @@ class ConsoleEnv:
                 for line in content.splitlines():
                     if "/signin/link?token=" in line:
                         return line.strip()
-        raise AssertionError(f"no sign-in mail to {address}")
+        return None
 
     async def sign_in(self, address: str, javascript: bool = True) -> tuple[BrowserContext, Page]:
         """Sign in through the real link flow; a new context on my page (or the passkey
@@ -87,10 +101,11 @@ class ConsoleEnv:
         context = await self.context(javascript)
         page = await context.new_page()
         await page.goto("/signin")
+        before = self.mail_count()
         await page.get_by_label("メールアドレス").fill(address)
         await page.get_by_role("button", name="サインイン用のリンクを送る").click()
         await page.get_by_text("このアドレスが登録されていれば").wait_for()
-        await page.goto(self.latest_link(address))
+        await page.goto(await self.latest_link(address, before))
         await page.get_by_role("button", name="サインインを完了する").click()
         await page.wait_for_load_state()
         return context, page
