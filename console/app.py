@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import APIRouter, BackgroundTasks, FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
@@ -59,6 +60,20 @@ def create_app(settings: ConsoleSettings) -> FastAPI:
     app.state.console = console
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     _handlers(app)
+
+    @app.middleware("http")
+    async def protective_headers(request: Request, call_next: Any) -> Response:
+        response: Response = await call_next(request)
+        if not request.url.path.startswith("/static/"):
+            # Pages carry personal data: never cached, never framed, no referrer.
+            response.headers["Cache-Control"] = "no-store"
+            response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Content-Security-Policy"] = (
+            "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+        )
+        return response
+
     app.include_router(_auth_routes())
     app.include_router(pages.router)
     app.include_router(commands.router)

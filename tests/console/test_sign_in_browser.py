@@ -49,6 +49,9 @@ async def test_the_link_works_once_and_sign_out_ends_the_session(console_env: Co
     cookies = {c["name"]: c for c in await context.cookies()}
     session = cookies["cs_session"]
     assert session["httpOnly"] is True and session["sameSite"] == "Lax"
+    headers = (await page.request.get("/me")).headers
+    assert headers["cache-control"] == "no-store"
+    assert "frame-ancestors 'none'" in headers["content-security-policy"]
 
     # The same link a second time: refused, no session.
     other = await console_env.context()
