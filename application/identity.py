@@ -87,6 +87,8 @@ def request_link(session: Session, email: str, client: str, now: datetime) -> Li
     by_client = auth.count_and_record(session, "client:" + digest(client), now, since)
     if by_address > MAX_LINKS_PER_ADDRESS or by_client > MAX_LINKS_PER_CLIENT:
         raise SignInError("rate_limited")
+    # Each request tidies up: nothing expired is worth keeping, not even hashed.
+    auth.purge_expired(session, now)
     person_id = auth.person_id_by_email(session, address)
     if person_id is None:
         return None

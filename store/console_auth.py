@@ -325,6 +325,13 @@ def take_challenge(
     return row.person_id, row.challenge
 
 
+def purge_expired(session: Session, now: datetime) -> None:
+    """Drop links, sessions and challenges that can no longer be used."""
+    session.execute(delete(SignInToken).where(SignInToken.expires_at <= now))
+    session.execute(delete(ConsoleSession).where(ConsoleSession.expires_at <= now))
+    session.execute(delete(WebAuthnChallenge).where(WebAuthnChallenge.expires_at <= now))
+
+
 # --- what the console lists -------------------------------------------------------------
 
 

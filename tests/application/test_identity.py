@@ -18,7 +18,7 @@ from application.permissions import (
     visible_councils,
 )
 from domain.base import Role
-from store.console_auth import SignInToken
+from store.console_auth import ConsoleSession, SignInToken
 from tests.store.support import load_example
 
 NOW = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
@@ -50,6 +50,12 @@ def test_a_link_is_stored_hashed_and_works_once_within_15_minutes(kushiro: Engin
         assert identity.current_session(session, opened.cookie, expired) is None
         identity.sign_out(session, opened.cookie, NOW)
         assert identity.current_session(session, opened.cookie, NOW) is None
+        # A request a day later finds no expired link or session left behind.
+        identity.request_link(session, CHAIR, "c1", NOW + timedelta(days=1))
+        session.flush()
+        hashes = session.scalars(select(SignInToken.token_hash)).all()
+        assert identity.digest(link.token) not in hashes and len(hashes) == 1
+        assert session.scalars(select(ConsoleSession)).all() == []
 
 
 def test_requests_are_limited_per_address_and_per_client_alike(kushiro: Engine) -> None:
