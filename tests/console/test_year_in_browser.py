@@ -202,6 +202,13 @@ async def test_a_year_in_the_browser(console_env: ConsoleEnv) -> None:
         await expect(
             chair.locator("section[aria-labelledby='tasks']").get_by_role("button", name=name)
         ).to_have_count(0)
+    # The coordinator's page lists the tasks they own, and the step to act on.
+    await coord.goto("/me")
+    await expect(coord.get_by_text("担当のタスク", exact=True)).to_be_visible()
+    awaiting = coord.locator("section[aria-labelledby='awaiting'] li")
+    await expect(awaiting.filter(has_text="読み手の募集")).to_be_visible()
+    await expect(coord.get_by_text("対応するステップ", exact=True)).to_be_visible()
+    await audit.check(coord)
     *done, waived = state.tasks
     for task in done:
         await coord.goto(CYCLE)
