@@ -1,5 +1,5 @@
 # Set-up and checks for a fresh machine that has only python3 (>= 3.11) on PATH.
-#   make run   - local Temporal server + worker (Ctrl+C stops both)
+#   make run   - local Temporal server + worker + web console (Ctrl+C stops them)
 #   make test  - ruff, mypy, pytest on SQLite, then pytest on PostgreSQL when it answers
 #   make lint  - ruff (check and format --check) and mypy only
 #   make constraints - rewrite constraints.txt from the versions installed in .venv
@@ -17,7 +17,7 @@ CONSTRAINTS := constraints.txt
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/cs_test
 PG_UNREACHABLE := 3
 
-.PHONY: help run test lint constraints
+.PHONY: help run test lint constraints browser-deps
 
 help:
 	@echo "make run   - Temporal サーバーとワーカーを起動 / start a local Temporal server and the worker"
@@ -50,7 +50,11 @@ lint: $(INSTALLED)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy .
 
-test: lint
+# The console's browser tests need Debian's chromium and Japanese fonts (installed when missing).
+browser-deps:
+	@bash scripts/browser_deps.sh
+
+test: lint browser-deps
 	$(BIN)/pytest -q
 	@$(BIN)/python scripts/postgres_test_database.py '$(PG_TEST_URL)'; status=$$?; \
 	if [ $$status -eq 0 ]; then \

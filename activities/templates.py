@@ -146,6 +146,16 @@ _TEMPLATES: dict[str, tuple[str, str, str, str]] = {
 
 TEMPLATES = frozenset(_TEMPLATES)
 
+#: The console page where the person acts on each kind of notice, below the cycle page.
+_PAGE_OF: dict[str, str] = {"vote_needed": "/vote"}
+
+
+def console_link(base_url: str, council_id: str, fiscal_year: int, template: str) -> str:
+    """The web console page where the recipient of ``template`` acts: the vote for a
+    call to vote, else the council's cycle page for that year."""
+    page = _PAGE_OF.get(template, "")
+    return f"{base_url.rstrip('/')}/councils/{council_id}/{fiscal_year}{page}"
+
 
 def render_notice(
     template: str, params: dict[str, str], council: str, lang: Lang = "ja"

@@ -19,6 +19,7 @@ from contextlib import AsyncExitStack
 
 from config import Settings, WorkerRole, get_settings
 from config.payload_keys import ensure_local_key, keys_configured
+from console.launch import running_console, usage_lines
 from embedded.server import (
     UI_PORT_OFFSET,
     EmbeddedServerError,
@@ -184,7 +185,10 @@ async def run(environ: Mapping[str, str]) -> int:
                 _say(f"TEMPORAL_ADDRESS={settings.temporal_address} を使用 / using that server")
             if not keys_configured(settings) and (key := ensure_local_key(settings.data_dir)):
                 _say(f"暗号鍵を作成 / created the payload encryption key {key} (0600): back it up")
+            await stack.enter_async_context(running_console(settings))
             _announce_usage(settings, started_here)
+            for line in usage_lines(settings):
+                _say(line)
             worker_started = True
             await _run_worker_until_stopped(settings, stop)
         _say("停止しました / stopped")

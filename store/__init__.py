@@ -6,6 +6,9 @@ function takes a ``Session`` first and leaves committing to the caller (``sessio
 from store.audit_log import AccessAuditRow, BrokenLink, DirectoryAuditRow
 from store.board import OverviewRow, municipality_name, overview
 from store.board_summary import MunicipalitySummary, summary
+
+# The console's sign-in tables belong to the schema too (migrations compare against it).
+from store.console_auth import PersonRoles, SessionRecord
 from store.cycles import (
     CycleRow,
     HistoryRow,
@@ -96,9 +99,11 @@ __all__ = [
     "NotFound",
     "OverviewRow",
     "PersonContact",
+    "PersonRoles",
     "ReportRow",
     "ResourceEntry",
     "ResourceRow",
+    "SessionRecord",
     "StoreError",
     "TaskView",
     "VolunteerEntry",

@@ -41,6 +41,7 @@ def test_every_service_exists(services: dict[str, dict[str, Any]]) -> None:
         "temporal-ui",
         "worker",
         "worker-activities",
+        "console",
     }
 
 
@@ -183,3 +184,16 @@ def test_the_workers_encrypt_and_read_the_env_file(services: dict[str, dict[str,
 def test_published_ports_listen_on_loopback_only(services: dict[str, dict[str, Any]]) -> None:
     published = [port for service in services.values() for port in service.get("ports", [])]
     assert published and all(str(port).startswith("127.0.0.1:") for port in published)
+
+
+def test_the_console_serves_on_8000_against_the_same_server_and_store(
+    services: dict[str, dict[str, Any]],
+) -> None:
+    console = services["console"]
+    assert console["command"] == ["python", "-m", "console"]
+    assert console["ports"] == ["127.0.0.1:8000:8000"]
+    environment = console["environment"]
+    assert environment["TEMPORAL_ADDRESS"] == TEMPORAL_FRONTEND
+    assert environment["CONSOLE_HOST"] == "0.0.0.0"
+    assert environment["DATABASE_URL"] == services["worker"]["environment"]["DATABASE_URL"]
+    assert _depends_on(console, "temporal-namespace") == "service_completed_successfully"

@@ -18,6 +18,7 @@ from typing import Literal
 from pydantic import SecretStr
 
 from activities.channels import SendFailed
+from activities.templates import console_link
 from config import Settings
 from store.deliveries import DeliveryJob
 
@@ -36,6 +37,8 @@ class SmtpSender:
     password: SecretStr | None = None
     ca_file: Path | None = None
     timeout: float = 30.0
+    #: ``CONSOLE_BASE_URL``: each message ends with the link to the page where one acts.
+    console_base_url: str | None = None
 
     @classmethod
     def from_settings(cls, settings: Settings) -> SmtpSender | None:
@@ -51,6 +54,7 @@ class SmtpSender:
             password=settings.smtp_password,
             ca_file=settings.smtp_ca_file,
             timeout=settings.smtp_timeout_seconds,
+            console_base_url=settings.console_base_url,
         )
 
     def message(self, job: DeliveryJob) -> EmailMessage:
@@ -64,7 +68,13 @@ class SmtpSender:
         msg["Message-ID"] = f"<{job.delivery_id}@{domain}>"
         msg["X-CS-Delivery"] = job.delivery_id
         msg["X-CS-Event"] = job.template
-        msg.set_content(job.body)
+        body = job.body
+        if self.console_base_url and job.council_id:
+            link = console_link(
+                self.console_base_url, job.council_id, job.fiscal_year, job.template
+            )
+            body = f"{body}\n\n{link}"
+        msg.set_content(body)
         return msg
 
     def send(self, job: DeliveryJob) -> None:

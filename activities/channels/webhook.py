@@ -46,6 +46,7 @@ from typing import Any
 from pydantic import SecretStr
 
 from activities.channels import SendFailed
+from activities.templates import console_link
 from config import Settings
 from config.redaction import redact
 from domain.webhook_targets import is_loopback_host, refusal_of, refusal_of_address
@@ -98,13 +99,19 @@ class WebhookSender:
 
     secret: SecretStr
     timeout: float = 15.0
+    #: ``CONSOLE_BASE_URL``: the payload's ``link`` is the page where the person acts.
+    console_base_url: str | None = None
 
     @classmethod
     def from_settings(cls, settings: Settings) -> WebhookSender | None:
         """The sender ``WEBHOOK_*`` describes; ``None`` without ``WEBHOOK_SECRET``."""
         if settings.webhook_secret is None:
             return None
-        return cls(secret=settings.webhook_secret, timeout=settings.webhook_timeout_seconds)
+        return cls(
+            secret=settings.webhook_secret,
+            timeout=settings.webhook_timeout_seconds,
+            console_base_url=settings.console_base_url,
+        )
 
     def request(self, job: DeliveryJob, now: float) -> urllib.request.Request:
         """The signed request for ``job`` made at ``now`` (unix seconds)."""
@@ -121,6 +128,10 @@ class WebhookSender:
             "subject": job.subject,
             "body": job.body,
         }
+        if self.console_base_url:
+            payload["link"] = console_link(
+                self.console_base_url, job.council_id, job.fiscal_year, job.template
+            )
         body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
         key = person_key(self.secret, job.recipient_id)
         return urllib.request.Request(

@@ -80,6 +80,7 @@ def launcher_environment(data_dir: Path, ports: Ports, **extra: str) -> dict[str
         EMBEDDED_TEMPORAL_UI_PORT=str(ports.ui),
         **extra,
     )
+    environ.setdefault("CONSOLE_PORT", str(free_port()))  # the console child, never 8000
     return environ
 
 

@@ -38,6 +38,7 @@ async def test_sigint_stops_worker_and_persistent_server_and_exits_zero(
     assert any(f"log: {data_dir / 'temporal-dev-server.log'}" in line for line in lines), lines
     assert not any("IN MEMORY" in line for line in lines)
     assert any("python -m starter load examples/kushiro.yaml" in line for line in lines)
+    assert any("kushiro-chair@kushiro.example.jp" in line for line in lines)  # console sign-in
     assert process_running(pid)
     assert (data_dir / "cycle.db").is_file()
     assert (data_dir / "temporal.db").is_file()
@@ -152,3 +153,28 @@ async def test_sigint_during_start_up_exits_zero_and_frees_the_port(
     assert "aborted" in rest or "stopped" in rest
     assert port_is_free(ports.grpc)
     assert port_is_free(ports.ui)
+
+
+def _console_children(pid: int) -> list[int]:
+    """The launcher's children that run ``python -m console``."""
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    return [
+        int(child)
+        for child in children
+        if b"console" in Path(f"/proc/{child}/cmdline").read_bytes().split(b"\0")
+    ]
+
+
+async def test_the_console_dies_with_a_killed_launcher(
+    tmp_path: Path, launcher_cleanup: list[asyncio.subprocess.Process]
+) -> None:
+    launcher = await start_launcher(launcher_environment(tmp_path / "data", Ports.free()), tmp_path)
+    launcher_cleanup.append(launcher)
+    await read_until_ready(launcher)
+    consoles = _console_children(launcher.pid)
+    assert len(consoles) == 1
+
+    launcher.kill()  # SIGKILL: the kernel must take the console down too
+    await launcher.wait()
+
+    assert await wait_gone(consoles[0])

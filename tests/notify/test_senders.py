@@ -164,3 +164,20 @@ def test_a_signature_fails_for_another_body_key_or_an_old_timestamp() -> None:
     assert not verify_signature(person_key(SECRET, "q"), stamp, body, header, now=now)
     assert not verify_signature(key, stamp, body, header, now=now + 301)
     assert not verify_signature(key, "not-a-number", body, header, now=now)
+
+
+def test_mail_and_webhook_link_to_the_console_page_where_one_acts(hook: WebhookSink) -> None:
+    sink = SmtpSink(mode="plain").start()
+    try:
+        smtp_sender(sink.port, "plain", console_base_url="https://console.example.jp/").send(
+            job("chair@city.example.jp")
+        )
+    finally:
+        sink.stop()
+    [message] = sink.received()
+    assert message.get_content().strip().endswith("https://console.example.jp/councils/c/2027")
+    vote = job(f"{hook.url}/p", Channel.WEBHOOK).model_copy(update={"template": "vote_needed"})
+    WebhookSender(SECRET, timeout=5, console_base_url="https://console.example.jp").send(vote)
+    [call] = hook.received()
+    assert call.verified
+    assert call.payload["link"] == "https://console.example.jp/councils/c/2027/vote"

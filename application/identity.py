@@ -1,0 +1,297 @@
+"""Who is signed in: e-mail sign-in links, sessions and passkeys (WebAuthn).
+
+Shared by the console and, later, the CLI. Everything secret is random, shown once, and
+stored only as a SHA-256 digest. Every function takes a store session and the time;
+committing is the caller's (``store.session_scope``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy.orm import Session
+from webauthn import (
+    generate_authentication_options,
+    generate_registration_options,
+    options_to_json,
+    verify_authentication_response,
+    verify_registration_response,
+)
+from webauthn.helpers import (
+    base64url_to_bytes,
+    bytes_to_base64url,
+    parse_authentication_credential_json,
+)
+from webauthn.helpers.exceptions import InvalidAuthenticationResponse, InvalidRegistrationResponse
+from webauthn.helpers.structs import (
+    AuthenticatorSelectionCriteria,
+    PublicKeyCredentialDescriptor,
+    ResidentKeyRequirement,
+    UserVerificationRequirement,
+)
+
+from store import console_auth as auth
+
+#: A sign-in link holds for 15 minutes and works once.
+LINK_LIFETIME = timedelta(minutes=15)
+#: A session lasts a working day; then the person signs in again.
+SESSION_LIFETIME = timedelta(hours=12)
+#: Link requests allowed per address and per client within ``RATE_WINDOW``.
+MAX_LINKS_PER_ADDRESS = 5
+MAX_LINKS_PER_CLIENT = 30
+RATE_WINDOW = timedelta(minutes=15)
+#: A WebAuthn ceremony must finish within five minutes.
+CHALLENGE_LIFETIME = timedelta(minutes=5)
+MAX_EMAIL_LENGTH = 320
+
+
+class SignInError(Exception):
+    """A sign-in step failed; ``code`` names the message to show (the catalogue's key)."""
+
+    def __init__(self, code: str) -> None:
+        self.code = code
+        super().__init__(code)
+
+
+def digest(secret: str) -> str:
+    """The SHA-256 hex digest under which a secret is stored."""
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class LinkToSend:
+    """A sign-in link to mail: to whom, at which address, with which token."""
+
+    person_id: str
+    address: str
+    token: str
+
+
+def request_link(session: Session, email: str, client: str, now: datetime) -> LinkToSend | None:
+    """Count the request against the address and the client, then make a link for the
+    person with that address. ``None`` when nobody has it: the caller answers the same
+    either way, so the answer never tells whether an address is known.
+
+    Raises ``SignInError("rate_limited")`` past the limits (counted for unknown
+    addresses too, so the limit itself reveals nothing), ``SignInError("bad_email")``
+    for something that is not an address.
+    """
+    address = email.strip()
+    if not address or len(address) > MAX_EMAIL_LENGTH or "@" not in address:
+        raise SignInError("bad_email")
+    since = now - RATE_WINDOW
+    by_address = auth.count_and_record(session, "addr:" + digest(address.lower()), now, since)
+    by_client = auth.count_and_record(session, "client:" + digest(client), now, since)
+    if by_address > MAX_LINKS_PER_ADDRESS or by_client > MAX_LINKS_PER_CLIENT:
+        raise SignInError("rate_limited")
+    # Each request tidies up: nothing expired is worth keeping, not even hashed.
+    auth.purge_expired(session, now)
+    person_id = auth.person_id_by_email(session, address)
+    if person_id is None:
+        return None
+    token = secrets.token_urlsafe(32)
+    auth.add_sign_in_token(session, digest(token), person_id, now, now + LINK_LIFETIME)
+    return LinkToSend(person_id=person_id, address=address, token=token)
+
+
+@dataclass(frozen=True)
+class NewSession:
+    """A session just opened: the cookie value (shown once) and its expiry."""
+
+    cookie: str
+    person_id: str
+    expires_at: datetime
+
+
+def _open_session(
+    session: Session, person_id: str, now: datetime, passkey_confirmed: bool
+) -> NewSession:
+    cookie = secrets.token_urlsafe(32)
+    expires_at = now + SESSION_LIFETIME
+    auth.create_session(
+        session,
+        digest(cookie),
+        person_id,
+        secrets.token_urlsafe(32),
+        now,
+        expires_at,
+        passkey_confirmed,
+    )
+    return NewSession(cookie=cookie, person_id=person_id, expires_at=expires_at)
+
+
+def redeem_link(session: Session, token: str, now: datetime) -> NewSession:
+    """Spend a sign-in link and open a session; ``SignInError("bad_link")`` when the link
+    is unknown, expired or already used."""
+    person_id = auth.use_sign_in_token(session, digest(token), now) if token else None
+    if person_id is None:
+        raise SignInError("bad_link")
+    return _open_session(session, person_id, now, passkey_confirmed=False)
+
+
+def current_session(
+    session: Session, cookie: str | None, now: datetime
+) -> auth.SessionRecord | None:
+    """The live session the cookie names, if any."""
+    if not cookie:
+        return None
+    return auth.live_session(session, digest(cookie), now)
+
+
+def sign_out(session: Session, cookie: str, now: datetime) -> None:
+    """End the session on the server."""
+    auth.end_session(session, digest(cookie), now)
+
+
+# --- passkeys -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RelyingParty:
+    """The site passkeys are bound to: its id (host name), name and origin."""
+
+    rp_id: str
+    name: str
+    origin: str
+
+
+@dataclass(frozen=True)
+class Ceremony:
+    """Options to hand to the browser, and the id of the stored challenge (a cookie)."""
+
+    challenge_id: str
+    options_json: str
+
+
+def _store_challenge(
+    session: Session, purpose: str, person_id: str | None, challenge: bytes, now: datetime
+) -> str:
+    challenge_id = secrets.token_urlsafe(24)
+    auth.add_challenge(
+        session, digest(challenge_id), purpose, person_id, challenge, now + CHALLENGE_LIFETIME
+    )
+    return challenge_id
+
+
+def registration_options(
+    session: Session, rp: RelyingParty, person_id: str, display_name: str, now: datetime
+) -> Ceremony:
+    """Start registering a passkey for the signed-in ``person_id``."""
+    options = generate_registration_options(
+        rp_id=rp.rp_id,
+        rp_name=rp.name,
+        user_name=person_id,
+        user_id=person_id.encode(),
+        user_display_name=display_name,
+        authenticator_selection=AuthenticatorSelectionCriteria(
+            resident_key=ResidentKeyRequirement.PREFERRED,
+            user_verification=UserVerificationRequirement.PREFERRED,
+        ),
+        exclude_credentials=[
+            PublicKeyCredentialDescriptor(id=_b64(c)) for c in auth.passkey_ids(session, person_id)
+        ],
+    )
+    challenge_id = _store_challenge(session, "register", person_id, options.challenge, now)
+    return Ceremony(challenge_id=challenge_id, options_json=options_to_json(options))
+
+
+def register_passkey(
+    session: Session,
+    rp: RelyingParty,
+    person_id: str,
+    challenge_id: str,
+    credential_json: str,
+    now: datetime,
+) -> None:
+    """Check the browser's answer and keep the new credential; ``SignInError``
+    ("bad_passkey") when it does not verify."""
+    taken = auth.take_challenge(session, digest(challenge_id), "register", now)
+    if taken is None or taken[0] != person_id:
+        raise SignInError("bad_passkey")
+    try:
+        verified = verify_registration_response(
+            credential=credential_json,
+            expected_challenge=taken[1],
+            expected_rp_id=rp.rp_id,
+            expected_origin=rp.origin,
+        )
+    except (InvalidRegistrationResponse, ValueError) as exc:
+        raise SignInError("bad_passkey") from exc
+    auth.add_passkey(
+        session,
+        bytes_to_base64url(verified.credential_id),
+        person_id,
+        verified.credential_public_key,
+        verified.sign_count,
+        now,
+    )
+
+
+def authentication_options(
+    session: Session, rp: RelyingParty, person_id: str | None, now: datetime
+) -> Ceremony:
+    """Start a passkey sign-in: for ``person_id`` (the second factor) or for whoever's
+    passkey answers (a discoverable credential) when ``None``."""
+    allow = (
+        None
+        if person_id is None
+        else [
+            PublicKeyCredentialDescriptor(id=_b64(c)) for c in auth.passkey_ids(session, person_id)
+        ]
+    )
+    options = generate_authentication_options(
+        rp_id=rp.rp_id,
+        allow_credentials=allow,
+        user_verification=UserVerificationRequirement.PREFERRED,
+    )
+    challenge_id = _store_challenge(session, "authenticate", person_id, options.challenge, now)
+    return Ceremony(challenge_id=challenge_id, options_json=options_to_json(options))
+
+
+def verify_passkey(
+    session: Session, rp: RelyingParty, challenge_id: str, credential_json: str, now: datetime
+) -> str:
+    """Check a passkey sign-in; the person it proves. ``SignInError("bad_passkey")``."""
+    taken = auth.take_challenge(session, digest(challenge_id), "authenticate", now)
+    if taken is None:
+        raise SignInError("bad_passkey")
+    expected_person, challenge = taken
+    try:
+        credential = parse_authentication_credential_json(credential_json)
+        known = auth.passkey(session, credential.id)
+        if known is None or (expected_person is not None and known[0] != expected_person):
+            raise SignInError("bad_passkey")
+        verified = verify_authentication_response(
+            credential=credential,
+            expected_challenge=challenge,
+            expected_rp_id=rp.rp_id,
+            expected_origin=rp.origin,
+            credential_public_key=known[1],
+            credential_current_sign_count=known[2],
+        )
+    except (InvalidAuthenticationResponse, ValueError) as exc:
+        raise SignInError("bad_passkey") from exc
+    auth.set_sign_count(session, credential.id, verified.new_sign_count)
+    return known[0]
+
+
+def confirm_with_passkey(session: Session, cookie: str, now: datetime) -> None:
+    """Mark the session as confirmed by a passkey (its second factor)."""
+    auth.confirm_passkey(session, digest(cookie), now)
+
+
+def sign_in_with_passkey(session: Session, person_id: str, now: datetime) -> NewSession:
+    """Open a session for a person whose passkey answered (already two factors)."""
+    return _open_session(session, person_id, now, passkey_confirmed=True)
+
+
+def passkey_count(session: Session, person_id: str) -> int:
+    """How many passkeys ``person_id`` has registered."""
+    return len(auth.passkey_ids(session, person_id))
+
+
+def _b64(credential_id: str) -> bytes:
+    return base64url_to_bytes(credential_id)

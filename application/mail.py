@@ -1,0 +1,62 @@
+"""Outgoing mail of the console (sign-in links): through the e-mail channel when SMTP is
+configured, else written as ``.eml`` files under ``DATA_DIR/mail/`` so that the embedded
+default works offline (open the file, follow the link)."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import UTC, datetime
+from email.message import EmailMessage
+from email.utils import formatdate
+from pathlib import Path
+
+from activities.channels.email import SmtpSender
+from activities.inputs import Channel
+from config import Settings
+from store.deliveries import DeliveryJob
+
+
+def mail_folder(settings: Settings) -> Path:
+    """Where mail goes when no SMTP server is configured."""
+    return settings.data_dir / "mail"
+
+
+def send_mail(settings: Settings, to: str, subject: str, body: str) -> Path | None:
+    """Send one message; the ``.eml`` file written, or ``None`` when it went by SMTP.
+
+    Raises ``activities.channels.SendFailed`` when the SMTP server does not take it.
+    """
+    message_id = f"console-{secrets.token_hex(8)}"
+    sender = SmtpSender.from_settings(settings)
+    if sender is not None:
+        sender.send(
+            DeliveryJob(
+                delivery_key=message_id,
+                delivery_id=message_id,
+                channel=Channel.EMAIL,
+                council_id="",
+                council_name="",
+                fiscal_year=0,
+                step="",
+                template="console_mail",
+                recipient_id="",
+                address=to,
+                subject=subject,
+                body=body,
+                attempt=1,
+                after_unfinished_attempt=False,
+            )
+        )
+        return None
+    message = EmailMessage()
+    message["From"] = settings.smtp_from
+    message["To"] = to
+    message["Subject"] = subject
+    message["Date"] = formatdate(localtime=False, usegmt=True)
+    message.set_content(body)
+    folder = mail_folder(settings)
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
+    path = folder / f"{stamp}-{message_id}.eml"
+    path.write_bytes(bytes(message))
+    return path

@@ -1,0 +1,170 @@
+"""What a signed-in person may see and do. The server decides: the actor of a command is
+the person of the session, and every read is scoped to the councils they serve.
+
+- A council member (chair, member, principal, coordinator) sees the councils they sit on.
+- A board admin sees every council of their municipality; a chief coordinator the
+  councils they support (every council of their municipality).
+- Closed minutes: that council's members and the board only.
+- Volunteers' contact details: coordinators, the chief coordinator and the board only.
+- Board admins and chief coordinators need a passkey as a second factor before any of it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from domain.base import Role, Step
+from domain.model import CycleState, PolicyStatus
+from domain.oversight import UNPAUSABLE
+from domain.rules import COMMAND_STEP, PERMISSIONS
+from domain.task_rules import TASK_OVERSEERS
+from domain.tasks import CoordinationTask
+from store import console_auth as auth
+
+#: Roles of the municipality's staff who oversee every council of it.
+OVERSEEING = frozenset({Role.BOARD_ADMIN, Role.CHIEF_COORDINATOR})
+#: Roles that need a passkey after the link before any personal data.
+PASSKEY_REQUIRED = frozenset({Role.BOARD_ADMIN, Role.CHIEF_COORDINATOR})
+#: Who reads closed minutes: the council's own members, and the board.
+CLOSED_MINUTES_READERS = frozenset(
+    {Role.CHAIR, Role.MEMBER, Role.PRINCIPAL, Role.COORDINATOR, Role.BOARD_ADMIN}
+)
+#: Who reads volunteers' contact details.
+CONTACT_READERS = frozenset({Role.COORDINATOR, Role.CHIEF_COORDINATOR, Role.BOARD_ADMIN})
+
+#: The commands the console has forms for: the year's work and the board's oversight.
+#: ``complete_step`` only serves steps that do not close by themselves (none of these).
+CONSOLE_COMMANDS = frozenset(
+    {
+        "record_meeting",
+        "close_discussion",
+        "submit_policy",
+        "cast_vote",
+        "close_vote",
+        "submit_plan",
+        "evaluate_aim",
+        "close_cycle",
+        "claim_task",
+        "complete_task",
+        "reassign_task",
+        "waive_task",
+        "record_activity",
+        "cancel_activity",
+        "set_deadline",
+        "pause_cycle",
+        "resume_cycle",
+        "remind",
+    }
+)
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """A signed-in person and where they sit."""
+
+    person_id: str
+    municipality_id: str
+    council_roles: dict[str, frozenset[Role]]
+    staff_roles: dict[str, frozenset[Role]]
+
+    @property
+    def needs_passkey(self) -> bool:
+        """Whether this person must confirm the session with a passkey."""
+        return any(roles & PASSKEY_REQUIRED for roles in self.staff_roles.values())
+
+
+def load_viewer(session: Session, person_id: str) -> Viewer | None:
+    """The viewer for ``person_id``; ``None`` when the person is no longer known."""
+    found = auth.person_roles(session, person_id)
+    if found is None:
+        return None
+    councils: dict[str, set[Role]] = {}
+    for council_id, role in found.council_roles:
+        councils.setdefault(council_id, set()).add(Role(role))
+    staff: dict[str, set[Role]] = {}
+    for municipality_id, role in found.staff_roles:
+        staff.setdefault(municipality_id, set()).add(Role(role))
+    return Viewer(
+        person_id=person_id,
+        municipality_id=found.municipality_id,
+        council_roles={c: frozenset(r) for c, r in councils.items()},
+        staff_roles={m: frozenset(r) for m, r in staff.items()},
+    )
+
+
+def visible_councils(session: Session, viewer: Viewer) -> list[str]:
+    """Ids of the councils ``viewer`` may see, sorted."""
+    overseen = [m for m, roles in viewer.staff_roles.items() if roles & OVERSEEING]
+    ids = set(viewer.council_roles)
+    ids.update(auth.councils_of_municipalities(session, overseen))
+    return sorted(ids)
+
+
+def roles_on(session: Session, viewer: Viewer, council_id: str) -> frozenset[Role]:
+    """Every role ``viewer`` holds for the council (its own, and staff roles over it);
+    empty when the council is not theirs to see, or unknown."""
+    roles = set(viewer.council_roles.get(council_id, frozenset()))
+    municipality = auth.council_municipality(session, council_id)
+    if municipality is not None:
+        roles |= viewer.staff_roles.get(municipality, frozenset()) & OVERSEEING
+    return frozenset(roles)
+
+
+def may_read_closed_minutes(roles: frozenset[Role]) -> bool:
+    """Closed minutes are for the council's members and the board."""
+    return bool(roles & CLOSED_MINUTES_READERS)
+
+
+def may_read_contacts(roles: frozenset[Role]) -> bool:
+    """Volunteers' contacts are for coordinators, the chief coordinator and the board."""
+    return bool(roles & CONTACT_READERS)
+
+
+def allowed_commands(state: CycleState, actor: str) -> frozenset[str]:
+    """The cycle commands (by kind) ``actor`` may give now, as the rules' tables say:
+    role, step, pause and what is open. The rules still decide when it is sent."""
+    roles = state.roster.roles_of(actor)
+    if not roles or state.step is Step.CLOSED:
+        return frozenset()
+    allowed = set()
+    for kind, permitted in PERMISSIONS.items():
+        step = COMMAND_STEP[kind]
+        if roles & permitted and (step is None or step is state.step):
+            allowed.add(kind)
+    allowed &= CONSOLE_COMMANDS
+    if state.paused is not None:
+        # The rules refuse everything but the board's oversight while paused.
+        return frozenset(allowed & UNPAUSABLE)
+    allowed.discard("resume_cycle")
+    policy = state.current_policy
+    voting = policy is not None and policy.status is PolicyStatus.VOTING
+    if voting:
+        allowed.discard("submit_policy")
+    else:
+        allowed -= {"cast_vote", "close_vote"}
+    if state.step is not Step.COORDINATE or not any(t.is_open for t in state.tasks):
+        allowed -= {"claim_task", "complete_task", "reassign_task", "waive_task"}
+    return frozenset(allowed)
+
+
+def task_actions(
+    state: CycleState, actor: str, task: CoordinationTask, allowed: frozenset[str]
+) -> frozenset[str]:
+    """Which of claim/complete/reassign/waive ``actor`` may do to ``task`` now."""
+    if not task.is_open:
+        return frozenset()
+    roles = state.roster.roles_of(actor)
+    chief = Role.CHIEF_COORDINATOR in roles
+    mine = task.owner == actor
+    actions = set()
+    if "claim_task" in allowed and (task.owner is None or (mine and not task.claimed)):
+        actions.add("claim_task")
+    if "complete_task" in allowed and (mine or chief):
+        actions.add("complete_task")
+    if "waive_task" in allowed and (mine or roles & TASK_OVERSEERS):
+        actions.add("waive_task")
+    if "reassign_task" in allowed:
+        actions.add("reassign_task")
+    return frozenset(actions)

@@ -1,0 +1,37 @@
+"""``python -m console``: the web console alone, against ``TEMPORAL_ADDRESS`` and
+``DATABASE_URL`` (or the SQLite file in ``DATA_DIR``), on ``CONSOLE_HOST``:``CONSOLE_PORT``
+(127.0.0.1:8000 by default)."""
+
+from __future__ import annotations
+
+import sys
+
+import uvicorn
+from pydantic import ValidationError
+
+from config import settings_error
+from console.app import create_app
+from console.web import ConsoleSettings
+
+
+def main() -> int:
+    """Serve the console until interrupted; the exit code."""
+    try:
+        settings = ConsoleSettings()
+    except ValidationError as exc:
+        print(f"設定エラー / settings error: {settings_error(exc)}", file=sys.stderr)
+        return 2
+    print(f"コンソール / console: {settings.console_base_url}", flush=True)
+    uvicorn.run(
+        create_app(settings),
+        host=settings.console_host,
+        port=settings.console_port,
+        log_level="warning",
+        # Access logs would carry sign-in tokens (the link's query string): none at all.
+        access_log=False,
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

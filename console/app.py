@@ -1,0 +1,254 @@
+"""The console application: sign-in (e-mail link, passkeys), sign-out, the language
+switch, and the wiring of the page and command routes."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import APIRouter, BackgroundTasks, FastAPI, Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+
+import store
+from application import identity
+from application.commands import new_command_id
+from application.cycles import CycleError, connect
+from application.mail import send_mail
+from console import commands, pages
+from console.messages import text
+from console.web import (
+    CHALLENGE_COOKIE,
+    HERE,
+    LANG_COOKIE,
+    SESSION_COOKIE,
+    Console,
+    ConsoleSettings,
+    CsrfFailed,
+    NotSignedIn,
+    PageNotFound,
+    PasskeyNeeded,
+    console_of,
+    form_of,
+    lang_of,
+    now,
+    render,
+    safe_next,
+    see_other,
+    set_cookie,
+    signed_in,
+)
+
+SESSION_SECONDS = int(identity.SESSION_LIFETIME.total_seconds())
+
+
+def create_app(settings: ConsoleSettings) -> FastAPI:
+    """The console for ``settings``: migrates the store and connects to Temporal at start."""
+    engine = store.make_engine(settings.resolved_database_url())
+    templates = Jinja2Templates(directory=str(HERE / "templates"))
+    templates.env.globals["new_command_id"] = new_command_id
+    console = Console(settings=settings, engine=engine, templates=templates)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        store.migrate(settings.resolved_database_url())
+        console.client = await connect(settings)
+        yield
+        engine.dispose()
+
+    app = FastAPI(lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
+    app.state.console = console
+    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+    _handlers(app)
+
+    @app.middleware("http")
+    async def protective_headers(request: Request, call_next: Any) -> Response:
+        response: Response = await call_next(request)
+        if not request.url.path.startswith("/static/"):
+            # Pages carry personal data: never cached, never framed, no referrer.
+            response.headers["Cache-Control"] = "no-store"
+            response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Content-Security-Policy"] = (
+            "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+        )
+        return response
+
+    app.include_router(_auth_routes())
+    app.include_router(pages.router)
+    app.include_router(commands.router)
+    return app
+
+
+def _handlers(app: FastAPI) -> None:
+    @app.exception_handler(NotSignedIn)
+    async def to_sign_in(request: Request, exc: NotSignedIn) -> Response:
+        return see_other("/signin")
+
+    @app.exception_handler(PasskeyNeeded)
+    async def to_passkey(request: Request, exc: PasskeyNeeded) -> Response:
+        return see_other("/passkey")
+
+    @app.exception_handler(PageNotFound)
+    async def not_found(request: Request, exc: PageNotFound) -> Response:
+        return render(request, "message.html", {"heading": "not_found", "body": "not_found_body"},
+                      status_code=404)  # fmt: skip
+
+    @app.exception_handler(CsrfFailed)
+    async def csrf_failed(request: Request, exc: CsrfFailed) -> Response:
+        return render(request, "message.html", {"heading": "forbidden", "body": "csrf_failed"},
+                      status_code=403)  # fmt: skip
+
+    @app.exception_handler(CycleError)
+    async def temporal_trouble(request: Request, exc: CycleError) -> Response:
+        # Temporal or the worker did not answer: say so in one line, never a stack trace.
+        detail = exc.message(lang_of(request))
+        return render(request, "message.html",
+                      {"heading": "unavailable_title", "body": None, "detail": detail},
+                      status_code=503)  # fmt: skip
+
+    @app.exception_handler(404)
+    async def unknown_path(request: Request, exc: Exception) -> Response:
+        return render(request, "message.html", {"heading": "not_found", "body": "not_found_body"},
+                      status_code=404)  # fmt: skip
+
+
+def _auth_routes() -> APIRouter:
+    router = APIRouter()
+
+    @router.get("/", response_model=None)
+    async def home(request: Request) -> Response:
+        return see_other("/me" if request.cookies.get(SESSION_COOKIE) else "/signin")
+
+    @router.get("/lang/{code}", response_model=None)
+    async def switch_language(request: Request, code: str, next: str = "/me") -> Response:
+        response = see_other(safe_next(next))
+        set_cookie(request, response, LANG_COOKIE, "en" if code == "en" else "ja", 31536000)
+        return response
+
+    @router.get("/signin", response_class=HTMLResponse)
+    async def sign_in_page(request: Request) -> HTMLResponse:
+        return render(request, "signin.html", {"note": None})
+
+    @router.post("/signin", response_class=HTMLResponse)
+    async def request_link(request: Request, background: BackgroundTasks) -> HTMLResponse:
+        form = await form_of(request, None)
+        email = str(form.get("email", ""))[: identity.MAX_EMAIL_LENGTH + 1]
+        client = request.client.host if request.client else "unknown"
+        console = console_of(request)
+        lang = lang_of(request)
+        try:
+            link = await console.db(lambda s: identity.request_link(s, email, client, now()))
+        except identity.SignInError as exc:
+            status = 429 if exc.code == "rate_limited" else 422
+            return render(request, "signin.html", {"note": exc.code}, status_code=status)
+        if link is not None:
+            url = f"{console.settings.console_base_url.rstrip('/')}/signin/link?token={link.token}"
+            subject = text("mail_subject", lang)
+            body = text("mail_body", lang, link=url)
+            # Sent after the answer: a known address must not answer slower than another.
+            background.add_task(send_mail, console.settings, link.address, subject, body)
+        return render(request, "signin.html", {"note": "link_sent"})
+
+    @router.get("/signin/link", response_class=HTMLResponse)
+    async def confirm_link(request: Request, token: str = "") -> HTMLResponse:
+        # A GET spends nothing: mail scanners that open links must not burn them.
+        return render(request, "link.html", {"token": token[:200]})
+
+    @router.post("/signin/link", response_model=None)
+    async def redeem_link(request: Request) -> Response:
+        form = await form_of(request, None)
+        token = str(form.get("token", ""))[:200]
+        try:
+            opened = await console_of(request).db(lambda s: identity.redeem_link(s, token, now()))
+        except identity.SignInError:
+            return render(request, "signin.html", {"note": "bad_link"}, status_code=400)
+        response = see_other("/me")
+        set_cookie(request, response, SESSION_COOKIE, opened.cookie, SESSION_SECONDS)
+        return response
+
+    @router.post("/signout", response_model=None)
+    async def sign_out(request: Request) -> Response:
+        who = await signed_in(request, allow_unconfirmed=True)
+        await form_of(request, who)
+        await console_of(request).db(lambda s: identity.sign_out(s, who.cookie, now()))
+        response = see_other("/signin")
+        response.delete_cookie(SESSION_COOKIE, path="/")
+        return response
+
+    @router.get("/passkey", response_class=HTMLResponse)
+    async def passkey_page(request: Request) -> HTMLResponse:
+        who = await signed_in(request, allow_unconfirmed=True)
+        count = await console_of(request).db(lambda s: identity.passkey_count(s, who.person_id))
+        return render(request, "passkey.html", {"count": count}, who=who)
+
+    @router.post("/passkey/options", response_model=None)
+    async def passkey_options(request: Request) -> Response:
+        form = await _json_form(request)
+        console = console_of(request)
+        rp = console.relying_party()
+        purpose = str(form.get("purpose", ""))
+        if purpose == "login":
+            ceremony = await console.db(
+                lambda s: identity.authentication_options(s, rp, None, now())
+            )
+        else:
+            who = await signed_in(request, allow_unconfirmed=True)
+            if purpose == "register":
+                ceremony = await console.db(
+                    lambda s: identity.registration_options(s, rp, who.person_id, who.name, now())
+                )
+            else:
+                ceremony = await console.db(
+                    lambda s: identity.authentication_options(s, rp, who.person_id, now())
+                )
+        response = Response(ceremony.options_json, media_type="application/json")
+        set_cookie(request, response, CHALLENGE_COOKIE, ceremony.challenge_id, 300)
+        return response
+
+    @router.post("/passkey/verify", response_model=None)
+    async def passkey_verify(request: Request) -> Response:
+        form = await _json_form(request)
+        console = console_of(request)
+        rp = console.relying_party()
+        challenge = request.cookies.get(CHALLENGE_COOKIE, "")
+        credential = str(form.get("credential", ""))[:20000]
+        purpose = str(form.get("purpose", ""))
+        lang = lang_of(request)
+        try:
+            if purpose == "register":
+                who = await signed_in(request, allow_unconfirmed=True)
+                await console.db(
+                    lambda s: identity.register_passkey(
+                        s, rp, who.person_id, challenge, credential, now()
+                    )
+                )
+                return JSONResponse({"ok": True, "next": "/passkey"})
+            person = await console.db(
+                lambda s: identity.verify_passkey(s, rp, challenge, credential, now())
+            )
+        except identity.SignInError as exc:
+            return JSONResponse({"ok": False, "message": text(exc.code, lang)}, status_code=400)
+        if purpose == "login":
+            opened = await console.db(lambda s: identity.sign_in_with_passkey(s, person, now()))
+            response = JSONResponse({"ok": True, "next": "/me"})
+            set_cookie(request, response, SESSION_COOKIE, opened.cookie, SESSION_SECONDS)
+            return response
+        who = await signed_in(request, allow_unconfirmed=True)
+        if who.person_id != person:
+            return JSONResponse({"ok": False, "message": text("bad_passkey", lang)}, 400)
+        await console.db(lambda s: identity.confirm_with_passkey(s, who.cookie, now()))
+        return JSONResponse({"ok": True, "next": "/me"})
+
+    return router
+
+
+async def _json_form(request: Request) -> dict[str, object]:
+    """A passkey call: a form with the CSRF token of the session, or of the visitor."""
+    try:
+        who = await signed_in(request, allow_unconfirmed=True)
+    except NotSignedIn:
+        who = None
+    return await form_of(request, who)

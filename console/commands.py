@@ -1,0 +1,52 @@
+"""The command routes: parse the form, send the command as the signed-in person through
+the application layer, show the page again. A refusal shows the rules' one-line reason
+and nothing changes; success redirects (POST, then GET), so a reload repeats nothing."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from application import cycles
+from console.forms import BUILDERS, FormError, command_from
+from console.messages import text
+from console.pages import load_cycle, render_cycle
+from console.web import PageNotFound, console_of, form_of, lang_of, see_other, signed_in
+
+router = APIRouter()
+
+#: The page each command's form lives on (and returns to on a refusal).
+FORM_PAGE = {"cast_vote": "vote.html", "close_vote": "vote.html", "submit_plan": "plan.html"}
+#: Where to go after an accepted command, below the cycle page.
+AFTER = {"cast_vote": "/vote", "submit_plan": ""}
+
+
+@router.post("/councils/{council_id}/{year}/{kind}", response_model=None)
+async def give_command(request: Request, council_id: str, year: int, kind: str) -> Response:
+    """Give the command ``kind`` to the council's cycle as the signed-in person."""
+    who = await signed_in(request)
+    form = await form_of(request, who)
+    if kind not in BUILDERS:
+        raise PageNotFound()
+    view = await load_cycle(request, who, council_id, year)
+    template = FORM_PAGE.get(kind, "cycle.html")
+    lang = lang_of(request)
+    try:
+        command = command_from(kind, form, who.person_id)
+    except FormError as exc:
+        error = text("bad_input", lang, detail=str(exc))
+        return await render_cycle(request, who, view, template, error, form, 422)
+    try:
+        # The form's own id: the same form sent again is applied once (application layer).
+        command_id = str(form.get("command_id", "")) or None
+        await cycles.send(
+            console_of(request).temporal(), council_id, year, command, command_id=command_id
+        )
+    except cycles.CommandRefused as refusal:
+        # The rules said no: show why, on the page the form came from, with its input.
+        view = await load_cycle(request, who, council_id, year)
+        return await render_cycle(request, who, view, template, refusal.message(lang), form, 409)
+    except cycles.CycleError as exc:
+        error = text("unavailable", lang, detail=exc.message(lang))
+        return await render_cycle(request, who, view, template, error, form, 503)
+    return see_other(f"{view.url}{AFTER.get(kind, '')}?done=1")

@@ -1,0 +1,231 @@
+"""What every console route shares: settings, the store and Temporal, who is signed in,
+CSRF, the language, and rendering a template."""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+from pydantic import Field
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+from temporalio.client import Client
+
+import store
+from application import identity
+from application.cycles import JAPAN
+from application.permissions import Viewer, load_viewer
+from config import Settings
+from console.messages import text
+from domain.refusals import Lang
+
+T = TypeVar("T")
+
+SESSION_COOKIE = "cs_session"
+ANON_CSRF_COOKIE = "cs_csrf"
+CHALLENGE_COOKIE = "cs_webauthn"
+LANG_COOKIE = "lang"
+HERE = Path(__file__).resolve().parent
+
+
+class ConsoleSettings(Settings):
+    """The console's own settings on top of the shared ones (``CONSOLE_*``)."""
+
+    console_host: str = "127.0.0.1"
+    console_port: int = Field(default=8000, ge=1, le=65535)
+
+
+class NotSignedIn(Exception):
+    """The request needs a signed-in person."""
+
+
+class PasskeyNeeded(Exception):
+    """The person must confirm the session with a passkey first."""
+
+
+class PageNotFound(Exception):
+    """Answer 404: unknown, or not the viewer's to see (the same answer on purpose)."""
+
+
+class CsrfFailed(Exception):
+    """A form came without the right CSRF token."""
+
+
+@dataclass
+class Console:
+    """The running console: settings, the store, Temporal and the templates."""
+
+    settings: ConsoleSettings
+    engine: Engine
+    templates: Jinja2Templates
+    client: Client | None = None
+
+    async def db(self, work: Callable[[Session], T]) -> T:
+        """Run ``work`` in one committed store session, off the event loop."""
+        return await asyncio.to_thread(self._in_session, work)
+
+    def _in_session(self, work: Callable[[Session], T]) -> T:
+        with store.session_scope(self.engine) as session:
+            return work(session)
+
+    def temporal(self) -> Client:
+        """The Temporal client (connected at start-up)."""
+        if self.client is None:
+            raise RuntimeError("the console is not connected to Temporal")
+        return self.client
+
+    @property
+    def secure_cookies(self) -> bool:
+        """Cookies are ``Secure`` when the console is served over https."""
+        return self.settings.console_base_url.startswith("https://")
+
+    def relying_party(self) -> identity.RelyingParty:
+        """The passkey relying party: the host of ``CONSOLE_BASE_URL``."""
+        parts = urlsplit(self.settings.console_base_url)
+        origin = f"{parts.scheme}://{parts.netloc}"
+        return identity.RelyingParty(
+            rp_id=parts.hostname or "localhost", name=text("app_name", "ja"), origin=origin
+        )
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    """The person of the request's session."""
+
+    cookie: str
+    person_id: str
+    name: str
+    csrf: str
+    passkey_confirmed: bool
+    viewer: Viewer
+
+
+def console_of(request: Request) -> Console:
+    """The console serving ``request``."""
+    console: Console = request.app.state.console
+    return console
+
+
+def now() -> datetime:
+    """The current time (UTC)."""
+    return datetime.now(UTC)
+
+
+def today() -> date:
+    """Today in Japan: due dates are Japanese dates."""
+    return datetime.now(JAPAN).date()
+
+
+def lang_of(request: Request) -> Lang:
+    """The language the person chose (Japanese unless they switched)."""
+    return "en" if request.cookies.get(LANG_COOKIE) == "en" else "ja"
+
+
+async def signed_in(request: Request, allow_unconfirmed: bool = False) -> SignedIn:
+    """The signed-in person; ``NotSignedIn`` or, for board admins and chief coordinators
+    without a passkey confirmation, ``PasskeyNeeded`` (unless ``allow_unconfirmed``)."""
+    cookie = request.cookies.get(SESSION_COOKIE)
+
+    def load(session: Session) -> SignedIn | None:
+        found = identity.current_session(session, cookie, now())
+        if found is None or cookie is None:
+            return None
+        viewer = load_viewer(session, found.person_id)
+        if viewer is None:
+            return None
+        name = store.person_names(session, [found.person_id]).get(found.person_id, "")
+        return SignedIn(
+            cookie=cookie,
+            person_id=found.person_id,
+            name=name,
+            csrf=found.csrf_token,
+            passkey_confirmed=found.passkey_confirmed,
+            viewer=viewer,
+        )
+
+    who = await console_of(request).db(load)
+    if who is None:
+        raise NotSignedIn()
+    if who.viewer.needs_passkey and not who.passkey_confirmed and not allow_unconfirmed:
+        raise PasskeyNeeded()
+    return who
+
+
+def anonymous_csrf(request: Request) -> str:
+    """The CSRF token of a visitor not yet signed in (double-submit cookie)."""
+    return request.cookies.get(ANON_CSRF_COOKIE) or secrets.token_urlsafe(24)
+
+
+async def form_of(request: Request, who: SignedIn | None) -> dict[str, Any]:
+    """The posted form, after checking its CSRF token; ``CsrfFailed`` otherwise."""
+    form = await request.form()
+    sent = str(form.get("csrf", ""))
+    expected = who.csrf if who is not None else request.cookies.get(ANON_CSRF_COOKIE, "")
+    if not sent or not expected or not secrets.compare_digest(sent, expected):
+        raise CsrfFailed()
+    fields: dict[str, Any] = {}
+    for key in form:
+        values = form.getlist(key)
+        fields[key] = [str(v) for v in values] if len(values) > 1 else str(values[0])
+    return fields
+
+
+def render(
+    request: Request,
+    template: str,
+    context: dict[str, Any],
+    who: SignedIn | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    """Render ``template`` in the person's language, with CSRF and the language switch."""
+    lang = lang_of(request)
+    csrf = who.csrf if who is not None else anonymous_csrf(request)
+
+    def t(key: str, **params: object) -> str:
+        return text(key, lang, **params)
+
+    response = console_of(request).templates.TemplateResponse(
+        request,
+        template,
+        {"t": t, "lang": lang, "who": who, "csrf": csrf, "path": request.url.path, **context},
+        status_code=status_code,
+    )
+    if who is None and request.cookies.get(ANON_CSRF_COOKIE) != csrf:
+        set_cookie(request, response, ANON_CSRF_COOKIE, csrf, max_age=3600)
+    return response
+
+
+def set_cookie(request: Request, response: Response, name: str, value: str, max_age: int) -> None:
+    """Set a cookie the way the console always does: HttpOnly, SameSite=Lax, Secure
+    over https."""
+    response.set_cookie(
+        name,
+        value,
+        max_age=max_age,
+        httponly=True,
+        samesite="lax",
+        secure=console_of(request).secure_cookies,
+        path="/",
+    )
+
+
+def see_other(url: str) -> RedirectResponse:
+    """Redirect after a form (POST, then GET): reloading never repeats the command."""
+    return RedirectResponse(url, status_code=303)
+
+
+def safe_next(target: str | None) -> str:
+    """A local path to go back to; anything else becomes my page."""
+    # "//host" and "/\\host" both leave the site in a browser.
+    if target and target.startswith("/") and not target.startswith(("//", "/\\")):
+        return target
+    return "/me"
