@@ -84,12 +84,12 @@ async def test_a_full_year_leaves_no_name_minute_or_comment_in_temporal(
 ) -> None:
     handle = await temporal_env.client.start_workflow(
         CouncilCycleWorkflow.run,
-        CycleInput(council_id=COUNCIL, fiscal_year=2036),
-        id=cycle_workflow_id(COUNCIL, 2036),
+        CycleInput(council_id=COUNCIL, fiscal_year=2005),
+        id=cycle_workflow_id(COUNCIL, 2005),
         task_queue=task_queue,
     )
     await wait_open(handle)
-    for command in [*to_plan(), *to_close()]:
+    for command in [*to_plan(2005), *to_close(2005)]:
         state = await send(handle, command)
     assert state.step is Step.CLOSED
     await handle.result()
@@ -159,14 +159,14 @@ async def _rotate_on(address: str, engine: Engine) -> None:
     with_a = _keys(key_a)
     rotated = _keys(f"{key_a},{key_b}", "key-b")
     queue = f"rotate-{uuid.uuid4().hex[:8]}"
-    workflow_id = cycle_workflow_id(COUNCIL, 2047)
-    commands = to_plan()
+    workflow_id = cycle_workflow_id(COUNCIL, 2007)
+    commands = to_plan(2007)
 
     client_a = await Client.connect(address, data_converter=with_a)
     async with _uncached_worker(client_a, queue, engine):
         handle = await client_a.start_workflow(
             CouncilCycleWorkflow.run,
-            CycleInput(council_id=COUNCIL, fiscal_year=2047),
+            CycleInput(council_id=COUNCIL, fiscal_year=2007),
             id=workflow_id,
             task_queue=queue,
         )
@@ -182,7 +182,8 @@ async def _rotate_on(address: str, engine: Engine) -> None:
         handle_rotated = client_rotated.get_workflow_handle(workflow_id)
         for command in commands[3:6]:
             state: CycleState = await send(handle_rotated, command)
-        assert state.accepted_commands == 6
+        # The six commands; a past year's deadline alerts are counted as they fire.
+        assert state.accepted_commands - len(state.alerts_sent) == 6
         assert state.meetings[0].minutes_closed == "個別の支援について（非公開）"
     history = await handle_rotated.fetch_history()
     assert _key_ids(history) == {"key-a", "key-b"}
