@@ -25,7 +25,9 @@ def test_without_smtp_mail_is_an_eml_file_in_the_data_dir(tmp_path: Path) -> Non
 def test_with_smtp_mail_goes_out_through_the_email_channel(tmp_path: Path) -> None:
     sink = SmtpSink(mode="plain").start()
     try:
-        settings = Settings(data_dir=tmp_path, smtp_host="127.0.0.1", smtp_port=sink.port)
+        settings = Settings(
+            data_dir=tmp_path, smtp_host="127.0.0.1", smtp_port=sink.port, smtp_mode="plain"
+        )
         assert send_mail(settings, "chair@city.example.jp", "件名", "本文") is None
     finally:
         sink.stop()
