@@ -132,10 +132,11 @@ def likely_valid(state: CycleState) -> list[Command]:
         board.append(SetDeadlineInput(actor="f-board", step=state.step, due=due))
     if state.paused is not None:
         return [ResumeCycleInput(actor="f-board"), *board]
-    return [*_moving_on(state), *board, PauseCycleInput(actor="f-board", reason="台風で休校")]
+    return [*moving_on(state), *board, PauseCycleInput(actor="f-board", reason="台風で休校")]
 
 
-def _moving_on(state: CycleState) -> list[Command]:
+def moving_on(state: CycleState) -> list[Command]:
+    """Commands that move ``state`` towards its next step, the surest first."""
     step = state.step
     if step is Step.DISCUSS:
         meeting = RecordMeetingInput(

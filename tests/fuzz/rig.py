@@ -26,13 +26,14 @@ from sqlalchemy import Engine
 from temporalio.client import WorkflowHandle, WorkflowUpdateFailedError
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.exceptions import ApplicationError
-from temporalio.service import RPCError
+from temporalio.service import RPCError, RPCStatusCode
 from temporalio.testing import WorkflowEnvironment
 
 import store
 from activities.channels import Senders
 from domain.commands import Command
 from domain.model import CycleState
+from store.cycles import HistoryRow
 from tests.workflows.conftest import FIXTURES, test_server_path
 from worker.main import serving
 from workflows.council_cycle import CouncilCycleWorkflow
@@ -46,6 +47,8 @@ COUNCIL = "fuzzcity-c1"
 INVALID_INPUT = "invalid_input"
 #: The outcome code of an update name the workflow does not have (the system's commands).
 NO_SUCH_UPDATE = "no_such_update"
+#: The outcome code of an update sent to a cycle whose workflow has completed.
+WORKFLOW_COMPLETED = "workflow_completed"
 
 
 @dataclass(frozen=True)
@@ -122,12 +125,14 @@ class Rig:
 
     # --- coroutines to hand to ``run`` ----------------------------------------------
 
-    async def open_cycle(self, fiscal_year: int) -> WorkflowHandle[Any, Any]:
+    async def open_cycle(
+        self, fiscal_year: int, council_id: str = COUNCIL
+    ) -> WorkflowHandle[Any, Any]:
         """Start the council's cycle for ``fiscal_year`` and wait until it has opened."""
         handle = await self.client_env.client.start_workflow(
             CouncilCycleWorkflow.run,
-            CycleInput(council_id=COUNCIL, fiscal_year=fiscal_year),
-            id=cycle_workflow_id(COUNCIL, fiscal_year),
+            CycleInput(council_id=council_id, fiscal_year=fiscal_year),
+            id=cycle_workflow_id(council_id, fiscal_year),
             task_queue=self.queue,
         )
         for _ in range(400):
@@ -139,6 +144,20 @@ class Rig:
     async def now(self) -> datetime:
         """The test server's clock."""
         return await self.client_env.get_current_time()
+
+    async def settled(
+        self, handle: WorkflowHandle[Any, Any], events: int
+    ) -> tuple[CycleState, list[HistoryRow]]:
+        """The cycle's state once it has decided and recorded at least ``events`` events,
+        with its audit trail (which has exactly as many rows as the state has events)."""
+        for _ in range(500):
+            state = await state_of(handle)
+            with store.session_scope(self.engine) as session:
+                rows = store.history(session, state.council_id, state.fiscal_year)
+            if state.accepted_commands >= events and len(rows) == state.accepted_commands:
+                return state, rows
+            await asyncio.sleep(0.01)
+        raise AssertionError(f"{handle.id} did not record {events} events")
 
 
 async def read_state(handle: WorkflowHandle[Any, Any]) -> CycleState | None:
@@ -167,12 +186,15 @@ async def send(
         cause = failed.cause
         if isinstance(cause, ApplicationError) and cause.type == "Refusal":
             return refused(str(cause.details[0]["code"]))
-        if isinstance(cause, ApplicationError) and "not found" in cause.message.lower():
+        if isinstance(cause, ApplicationError) and "Failed decoding arguments" in cause.message:
+            return refused(INVALID_INPUT)
+        if isinstance(cause, ApplicationError) and "expected but not found" in cause.message:
             return refused(NO_SUCH_UPDATE)
-        return refused(INVALID_INPUT)
+        raise
     except RPCError as error:
-        if "not found" in str(error).lower() or "unknown update" in str(error).lower():
-            return refused(NO_SUCH_UPDATE)
+        # The test server answers an update to a completed workflow with "update not found".
+        if error.status is RPCStatusCode.NOT_FOUND:
+            return refused(WORKFLOW_COMPLETED)
         raise
     return ACCEPTED
 

@@ -31,11 +31,9 @@ from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, rule, run_state_machine_as_test
 
-import store
 from domain.commands import Command
 from domain.model import CycleState, Step
 from domain.rules import findings_for_next_year
-from store.cycles import HistoryRow
 from tests.fuzz.commands import ACTORS, INVALID_PAYLOADS, ROLES, any_command, likely_valid
 from tests.fuzz.oracle import expect, follow, settle
 from tests.fuzz.projection import mismatches
@@ -124,7 +122,9 @@ class CycleMachine(RuleBasedStateMachine):
         if not accepted:
             self._assert_unchanged()
             return
-        after, rows = self.rig.run(self._settled(settle(state, at).accepted_commands))
+        after, rows = self.rig.run(
+            self.rig.settled(self.handle, settle(state, at).accepted_commands)
+        )
         assert after == follow(before, accepted, rows), self._story()
         self.state = after
         type(self).steps_seen.add(after.step)
@@ -137,18 +137,6 @@ class CycleMachine(RuleBasedStateMachine):
 
     async def _send_all(self, commands: list[Command]) -> list[Outcome]:
         return list(await asyncio.gather(*(send(self.handle, c.kind, c) for c in commands)))
-
-    async def _settled(self, events: int) -> tuple[CycleState, list[HistoryRow]]:
-        """The state once the cycle has decided and recorded at least ``events`` events
-        and stands still, with its audit trail."""
-        for _ in range(500):
-            state = await state_of(self.handle)
-            with store.session_scope(self.rig.engine) as session:
-                rows = store.history(session, COUNCIL, self.year)
-            if state.accepted_commands >= events and len(rows) == state.accepted_commands:
-                return state, rows
-            await asyncio.sleep(0.01)
-        raise AssertionError(f"the cycle did not record {events} events\n{self._story()}")
 
     def _next_year(self) -> None:
         closed = self.state
