@@ -55,6 +55,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.model import CycleState, Step
     from domain.oversight import pending_alert
     from domain.refusals import Refusal
+    from domain.rule_changes import RULE_CHANGES
     from domain.rules import (
         Decision,
         execute,
@@ -120,6 +121,7 @@ class CouncilCycleWorkflow(TaskUpdates):
     @workflow.run
     async def run(self, data: CycleInput) -> CycleResult:
         """Open the cycle, serve commands until evaluate closes, then open next year."""
+        rule_changes = self._rule_changes()
         setup: CouncilSetup = await workflow.execute_activity(
             LOAD_COUNCIL,
             LoadCouncilInput(council_id=data.council_id),
@@ -136,6 +138,7 @@ class CouncilCycleWorkflow(TaskUpdates):
             vote_rule=setup.vote_rule,
             carried_over=list(data.carried_over),
             deadline_rules=setup.deadline_rules,
+            rule_changes=rule_changes,
         )
         info = workflow.info()
         await workflow.execute_activity(
@@ -166,6 +169,13 @@ class CouncilCycleWorkflow(TaskUpdates):
         if self._notifications:
             await asyncio.gather(*self._notifications)
         return result
+
+    def _rule_changes(self) -> tuple[str, ...]:
+        """The rule changes this cycle opens with. Each is switched on by a patch of the
+        same name: true for a cycle this code starts, false for one replaying a history
+        recorded before the change, which so keeps the rules it started with
+        (docs/upgrading-workflows.md)."""
+        return tuple(change for change in RULE_CHANGES if workflow.patched(change))
 
     @workflow.query(name=STATE_QUERY)
     def state(self) -> CycleState | None:
