@@ -176,12 +176,15 @@ def test_the_table_covers_every_role_command_and_step() -> None:
     assert {s for s in STATIONS if isinstance(s, Step)} == set(STEP_ORDER)
 
 
-def _as_the_workflow_says(outcome: Outcome, station: str) -> Outcome:
-    # The system's own commands are not updates of the workflow at all; a closed cycle's
-    # workflow has completed (it opened next year's), so nothing reaches the rules.
+def _as_the_workflow_says(outcome: Outcome, station: str) -> set[Outcome]:
+    """The outcomes the workflow may give a command the rules refuse with ``outcome``."""
+    # The system's own commands are not updates of the workflow at all.
+    said = refused(NO_SUCH_UPDATE) if outcome.code == "system_only" else outcome
     if station == Step.CLOSED:
-        return refused(WORKFLOW_COMPLETED)
-    return refused(NO_SUCH_UPDATE) if outcome.code == "system_only" else outcome
+        # A closed cycle's workflow completes once next year's has opened and its notices
+        # are out: until then the rules refuse, afterwards Temporal does.
+        return {said, refused(WORKFLOW_COMPLETED)}
+    return {said}
 
 
 async def _reach(rig: Rig, station: str) -> tuple[Any, CycleState]:
@@ -236,7 +239,7 @@ def test_each_role_may_do_what_the_rules_say_at(rig: Rig, station: str) -> None:
             tried.add(kind)
             outcome = rig.run(send_command(handle, command))
             wanted = _as_the_workflow_says(predicted, station)
-            assert outcome == wanted, f"{kind} by {role} at {station}"
+            assert outcome in wanted, f"{kind} by {role} at {station}"
             if station != Step.CLOSED:
                 assert rig.run(state_of(handle)) == state, f"{kind} by {role} changed the state"
     assert rig.run(state_of(handle)) == state
