@@ -103,6 +103,13 @@ _LOCK_CYCLE = (
     .with_for_update(of=_CYCLES)
 )
 _AUDIT_KEY = (AuditEvent.council_id, AuditEvent.fiscal_year, AuditEvent.seq)
+# The events recorded before a late one that came after it in the cycle. An event moves
+# the cycle's step (or pauses and resumes it) unless one of these did so since: a
+# later alert that moved nothing, recorded first, must not keep its step move out.
+_LATER_EVENTS = select(_AUDIT.c.action, _AUDIT.c.step_before, _AUDIT.c.step_after).where(
+    _AUDIT.c.cycle_id == bindparam("cycle_id"), _AUDIT.c.seq > bindparam("seq")
+)
+_PAUSING = ("pause_cycle", "resume_cycle")
 
 
 def record_event(session: Session, data: RecordEventInput) -> bool:
@@ -137,10 +144,14 @@ def record_event(session: Session, data: RecordEventInput) -> bool:
     # The audit row goes first: its unique key is what makes the whole call idempotent.
     if not insert_new(session, AuditEvent, [audit], key=_AUDIT_KEY, returning=AuditEvent.id):
         return False
-    is_latest = latest_seq is None or event.seq > latest_seq
+    moves_step = pauses = latest_seq is None or event.seq > latest_seq
+    if not moves_step:
+        later = connection.execute(_LATER_EVENTS, {"cycle_id": cycle_id, "seq": event.seq}).all()
+        moves_step = all(row.step_before == row.step_after for row in later)
+        pauses = all(row.action not in _PAUSING for row in later)
     cycle = RecordedCycle(id=cycle_id, step=step)
-    project(connection, cycle, event, is_latest=is_latest)
-    project_oversight(connection, cycle, event, is_latest=is_latest)
+    project(connection, cycle, event, is_latest=moves_step)
+    project_oversight(connection, cycle, event, is_latest=pauses)
     cycle.save(connection)
     return True
 

@@ -87,7 +87,8 @@ def project(
     connection: Connection, cycle: RecordedCycle, event: CycleEvent, is_latest: bool
 ) -> None:
     """Write what ``event`` did into the cycle's tables. The cycle's step moves only
-    when ``is_latest``: an event recorded late must not move it back."""
+    when ``is_latest``: no event recorded before it (out of order) moved the step since,
+    so a late event never moves it back."""
     at = event.at
     command = event.command
     if isinstance(command, RecordMeetingInput):

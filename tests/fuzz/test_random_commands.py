@@ -18,6 +18,13 @@ end of each run. A closed cycle hands over to next year's, which the run goes on
 Runs: ``FUZZ_EXAMPLES`` × ``FUZZ_STEPS`` commands (5 × 200 by default; concurrent
 duplicates count twice). Shrinking is off (each step is a round trip to a real server):
 a failure prints the steps hypothesis ran, and the last commands with their outcomes.
+
+Alerts are in the walk too: a board admin moving a step's due date into the past (random
+dates go back to 2000) makes the cycle raise the overdue notices at once, and opening
+coordinate raises the tasks' reminders (the plan's activities are in the past). The
+server's clock is not moved (``env.sleep``): on the test server it stopped skipping time
+for good once a second cycle had closed after a skip (reproduced on its own; the cycle
+had nothing pending), which would hang the run.
 """
 
 from __future__ import annotations
@@ -52,6 +59,7 @@ class CycleMachine(RuleBasedStateMachine):
     next_year: ClassVar[int] = FIRST_YEAR
     outcomes: ClassVar[Counter[str]] = Counter()
     steps_seen: ClassVar[set[Step]] = set()
+    alerts: ClassVar[int] = 0  # raised by the cycle itself, each checked like a command
 
     def __init__(self) -> None:
         super().__init__()
@@ -102,6 +110,8 @@ class CycleMachine(RuleBasedStateMachine):
         if os.environ.get("FUZZ_TRAIL"):
             print("\n".join(self.trail))
         found = mismatches(self.rig.engine, self.state)
+        # One open cycle on the server at a time: the examples before are done with.
+        self.rig.run(self.handle.terminate("fuzz example done"))
         assert found == [], "\n".join(found)
 
     # --- the checks -------------------------------------------------------------------
@@ -126,6 +136,9 @@ class CycleMachine(RuleBasedStateMachine):
             self.rig.settled(self.handle, settle(state, at).accepted_commands)
         )
         assert after == follow(before, accepted, rows), self._story()
+        type(self).alerts += sum(
+            1 for r in rows if r.seq > before.accepted_commands and r.action.endswith("alert")
+        )
         self.state = after
         type(self).steps_seen.add(after.step)
         if after.step is Step.CLOSED:
@@ -175,6 +188,7 @@ def test_random_commands_leave_the_state_the_rules_predict(rig: Rig) -> None:
     CycleMachine.rig = rig
     CycleMachine.outcomes = Counter()
     CycleMachine.steps_seen = set()
+    CycleMachine.alerts = 0
     run_state_machine_as_test(
         CycleMachine,
         settings=settings(
@@ -188,8 +202,9 @@ def test_random_commands_leave_the_state_the_rules_predict(rig: Rig) -> None:
     )
     sent = sum(CycleMachine.outcomes.values())
     print(f"\n{sent} commands: {dict(CycleMachine.outcomes.most_common())}")
-    print(f"steps reached: {sorted(CycleMachine.steps_seen)}")
+    print(f"steps reached: {sorted(CycleMachine.steps_seen)}; alerts: {CycleMachine.alerts}")
     assert sent >= EXAMPLES * STEPS >= 1000 or os.environ.get("FUZZ_STEPS")
     # The walk got everywhere: a run that never left discuss would prove little.
     assert CycleMachine.steps_seen >= {Step.APPROVE, Step.PLAN, Step.COORDINATE, Step.ACT}
     assert CycleMachine.outcomes["accepted"] >= 100
+    assert CycleMachine.alerts > 0
