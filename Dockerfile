@@ -9,9 +9,10 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /app
 COPY . .
+# constraints.txt: the same versions as make and CI install.
 # Bytecode is compiled here, as root: the app user cannot write /app, and without it the
 # workflow sandbox would compile the workflow modules again for every workflow it starts.
-RUN pip install . \
+RUN pip install -c constraints.txt . \
     && python -m compileall -q /app \
     && useradd --system --home-dir /app app \
     && mkdir -p /data \

@@ -44,6 +44,11 @@ class RecordCycleOpenedInput(_Model):
     carried_over: tuple[CarriedFinding, ...] = ()
     # Every step's due date as the cycle opened with them (the board's overdue view).
     due_dates: dict[Step, date] = {}
+    # The council set-up the cycle opened with, kept for ``cycle restore``; ``None`` from
+    # runs started before it was recorded.
+    setup: CouncilSetup | None = None
+    # A run restored from the store: its row exists already and now names this run.
+    restored: bool = False
 
 
 class RecordEventInput(_Model):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from temporalio.client import (
@@ -22,15 +22,27 @@ from temporalio.client import (
     WorkflowUpdateFailedError,
 )
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
+from application.commands import (
+    CommandRefused,
+    check_command_id,
+    checked_command,
+    new_command_id,
+)
 from config import Settings
+from config.converter import data_converter
+from config.payload_keys import PayloadKeyError
 from domain.commands import Command
+from domain.events import CommandReceipt
 from domain.model import CycleState
-from domain.refusals import Lang, render
+from domain.refusals import Lang
+from domain.roster_update import UpdateRosterInput
 from workflows.inputs import STATE_QUERY, WORKFLOW_NAME, CycleInput, cycle_workflow_id
+from workflows.roster_updates import UPDATE_ROSTER
+
+ResultT = TypeVar("ResultT")
 
 #: The fiscal year (年度) runs April to March in Japan, whatever the machine's time zone.
 JAPAN = ZoneInfo("Asia/Tokyo")
@@ -51,20 +63,6 @@ def current_fiscal_year(now: datetime | None = None) -> int:
     """Today's fiscal year, reckoned in Japan time."""
     moment = now if now is not None else datetime.now(JAPAN)
     return fiscal_year_of(moment.astimezone(JAPAN).date())
-
-
-class CommandRefused(Exception):
-    """The cycle refused a command; its state is unchanged. Carries the refusal code and
-    parameters so the reason can be shown in either language."""
-
-    def __init__(self, code: str, params: dict[str, str]) -> None:
-        self.code = code
-        self.params = params
-        super().__init__(render(code, params, "ja"))
-
-    def message(self, lang: Lang = "ja") -> str:
-        """The one-line reason in ``lang``."""
-        return render(self.code, self.params, lang)
 
 
 class CycleError(Exception):
@@ -94,13 +92,22 @@ class CycleNotStarted(CycleError):
 
 class WorkerTimeout(CycleError):
     """The cycle exists but no worker answered in time. An update may still be applied
-    later, when a worker picks it up; the message says so."""
+    later, when a worker picks it up; the message says so and names the command id, so
+    that sending the command again with that id cannot apply it twice."""
 
-    def __init__(self, council_id: str, fiscal_year: int, seconds: float, update: bool) -> None:
+    def __init__(
+        self,
+        council_id: str,
+        fiscal_year: int,
+        seconds: float,
+        update: bool,
+        command_id: str | None = None,
+    ) -> None:
         self.council_id = council_id
         self.fiscal_year = fiscal_year
         self.seconds = seconds
         self.update = update
+        self.command_id = command_id
         super().__init__(self.message("en"))
 
     def message(self, lang: Lang = "ja") -> str:
@@ -108,14 +115,48 @@ class WorkerTimeout(CycleError):
         secs = f"{self.seconds:g}"
         if lang == "ja":
             later = "（コマンドは後で処理される場合があります）" if self.update else ""
+            if self.command_id is not None:
+                later += (
+                    f"。再送するときは --command-id {self.command_id} を付けてください"
+                    "（二重には適用されません）"
+                )
             return (
                 f"協議会 {self.council_id} の{self.fiscal_year}年度のサイクルから{secs}秒以内に"
                 f"応答がありません。ワーカーが起動しているか確認してください{later}"
             )
         later = " (the command may still be applied later)" if self.update else ""
+        if self.command_id is not None:
+            later += (
+                f"; to send it again, add --command-id {self.command_id} "
+                "(it will not be applied twice)"
+            )
         return (
             f"no answer from the {self.fiscal_year} cycle of council {self.council_id} within "
             f"{secs}s; check that a worker is running{later}"
+        )
+
+
+class CycleBusy(CycleError):
+    """The server turned the command away: the cycle already has as many commands in
+    flight as it takes at once (10 on a default Temporal server). Nothing was applied;
+    the message names the command id to send it again with."""
+
+    def __init__(self, council_id: str, fiscal_year: int, command_id: str) -> None:
+        self.council_id = council_id
+        self.fiscal_year = fiscal_year
+        self.command_id = command_id
+        super().__init__(self.message("en"))
+
+    def message(self, lang: Lang = "ja") -> str:
+        """The one-line reason in ``lang``."""
+        if lang == "ja":
+            return (
+                f"協議会 {self.council_id} の{self.fiscal_year}年度のサイクルは処理中のコマンドが"
+                f"多すぎます。少し待って --command-id {self.command_id} を付けて再送してください"
+            )
+        return (
+            f"the {self.fiscal_year} cycle of council {self.council_id} has too many commands "
+            f"in flight; wait a moment and send again with --command-id {self.command_id}"
         )
 
 
@@ -156,6 +197,42 @@ class CycleFailed(CycleError):
         )
 
 
+class StoreHoldsYear(CycleError):
+    """The engine has no such cycle but the store holds its records: its Temporal data was
+    lost. Starting afresh would open a blank cycle over them; ``cycle restore`` is the way."""
+
+    def __init__(self, council_id: str, fiscal_year: int) -> None:
+        self.council_id = council_id
+        self.fiscal_year = fiscal_year
+        super().__init__(self.message("en"))
+
+    def message(self, lang: Lang = "ja") -> str:
+        """The one-line reason in ``lang``."""
+        if lang == "ja":
+            return (
+                f"協議会 {self.council_id} の{self.fiscal_year}年度の記録はすでにストアにあります。"
+                "cycle restore を使ってください"
+            )
+        return (
+            f"the store already holds the records of council {self.council_id} for "
+            f"{self.fiscal_year}; use cycle restore"
+        )
+
+
+class PayloadKeysUnavailable(CycleError):
+    """The payload encryption keys are missing or malformed (config/payload_keys.py)."""
+
+    def __init__(self, detail: str) -> None:
+        self.detail = detail
+        super().__init__(self.message("en"))
+
+    def message(self, lang: Lang = "ja") -> str:
+        """The one-line reason in ``lang`` (the detail names the setting, never a key)."""
+        if lang == "ja":
+            return f"ペイロード暗号鍵を使えません: {self.detail}"
+        return f"payload encryption keys unusable: {self.detail}"
+
+
 class StartOutcome(StrEnum):
     """What ``start_cycle`` found: a cycle it started, or one that already existed."""
 
@@ -165,12 +242,17 @@ class StartOutcome(StrEnum):
 
 
 async def connect(settings: Settings) -> Client:
-    """A client for ``settings``' server and namespace, speaking pydantic models."""
+    """A client for ``settings``' server and namespace, speaking pydantic models that are
+    encrypted on the way to the server (config/converter.py)."""
+    try:
+        converter = data_converter(settings)
+    except PayloadKeyError as exc:
+        raise PayloadKeysUnavailable(str(exc)) from exc
     try:
         return await Client.connect(
             settings.temporal_address,
             namespace=settings.temporal_namespace,
-            data_converter=pydantic_data_converter,
+            data_converter=converter,
         )
     except RuntimeError as exc:
         # The SDK reports a refused or failed connection as a RuntimeError.
@@ -178,17 +260,31 @@ async def connect(settings: Settings) -> Client:
 
 
 async def start_cycle(
-    client: Client, settings: Settings, council_id: str, fiscal_year: int
+    client: Client,
+    settings: Settings,
+    council_id: str,
+    fiscal_year: int,
+    in_store: set[str] | None = None,
 ) -> StartOutcome:
     """Start the council's cycle for ``fiscal_year``; idempotent.
 
     A cycle that already exists, running or closed, is reported as such and left alone:
     a closed year is never started again under the same id. Only a cycle that failed to
-    open (its council was unknown, say) may be started afresh.
+    open (its council was unknown, say) may be started afresh. A cycle the store holds
+    but the engine does not (its Temporal data was lost) raises ``StoreHoldsYear``:
+    ``restore.restore_cycle`` brings it back. ``in_store`` is ``years_in_store``'s answer
+    when the caller read it already for many councils.
 
     The cycle opens asynchronously; ``state`` waits for it and reports a failure to open.
     """
     workflow_id = cycle_workflow_id(council_id, fiscal_year)
+    if in_store is None:
+        # Imported here: the records module's views import this module's outcomes.
+        from application.records import years_in_store
+
+        in_store = await asyncio.to_thread(years_in_store, settings, [council_id], fiscal_year)
+    if council_id in in_store and not await _exists(client.get_workflow_handle(workflow_id)):
+        raise StoreHoldsYear(council_id, fiscal_year)
     try:
         await client.start_workflow(
             WORKFLOW_NAME,
@@ -212,17 +308,60 @@ async def send(
     fiscal_year: int,
     command: Command,
     answer_within: float = DEFAULT_TIMEOUT_SECONDS,
-) -> CycleState:
-    """Execute ``command`` as the update named ``command.kind``; return the new state.
+    command_id: str | None = None,
+) -> CommandReceipt:
+    """Execute ``command`` as the update named ``command.kind``; return its receipt
+    (event number, step, what changed). Read the whole state with ``state``.
+
+    ``command_id`` is the update id: the same command sent again with the same id (after
+    a timeout, say) is applied once and answers the first receipt. Left out, a fresh id
+    is made; a ``WorkerTimeout`` names it so the person can re-send with it.
+
+    The command is checked first (its bounds, its dates against ``fiscal_year``): a bad
+    one is refused here, before anything reaches Temporal.
 
     Raises ``CommandRefused`` when the rules refuse it (nothing changed),
     ``CycleNotStarted`` when there is no such cycle, ``WorkerTimeout`` when no worker
     answered within ``answer_within`` seconds.
     """
+    update_id = new_command_id() if command_id is None else check_command_id(command_id)
+    checked = checked_command(command, fiscal_year)
+    return await _execute_update(
+        client, council_id, fiscal_year, checked.kind, checked, update_id, CommandReceipt,
+        answer_within,
+    )  # fmt: skip
+
+
+async def update_roster(
+    client: Client,
+    council_id: str,
+    fiscal_year: int,
+    update: UpdateRosterInput,
+    answer_within: float = DEFAULT_TIMEOUT_SECONDS,
+) -> CycleState:
+    """Put the directory's new roster in force in the council's running cycle (the
+    ``update_roster`` update, sent under its ``update_id``: resending changes nothing).
+    Raises like ``send``."""
+    return await _execute_update(
+        client, council_id, fiscal_year, UPDATE_ROSTER, update, update.update_id, CycleState,
+        answer_within,
+    )  # fmt: skip
+
+
+async def _execute_update(
+    client: Client,
+    council_id: str,
+    fiscal_year: int,
+    name: str,
+    argument: Command | UpdateRosterInput,
+    update_id: str,
+    result_type: type[ResultT],
+    answer_within: float,
+) -> ResultT:
     handle = _handle(client, council_id, fiscal_year)
     try:
         return await asyncio.wait_for(
-            handle.execute_update(command.kind, command, result_type=CycleState),
+            handle.execute_update(name, argument, id=update_id, result_type=result_type),
             answer_within,
         )
     except WorkflowUpdateFailedError as exc:
@@ -232,10 +371,22 @@ async def send(
             raise
         raise refusal from exc
     except TimeoutError as exc:
-        raise WorkerTimeout(council_id, fiscal_year, answer_within, update=True) from exc
+        raise WorkerTimeout(
+            council_id, fiscal_year, answer_within, update=True, command_id=update_id
+        ) from exc
     except RPCError as exc:
         if exc.status == RPCStatusCode.DEADLINE_EXCEEDED:
-            raise WorkerTimeout(council_id, fiscal_year, answer_within, update=True) from exc
+            raise WorkerTimeout(
+                council_id, fiscal_year, answer_within, update=True, command_id=update_id
+            ) from exc
+        if exc.status == RPCStatusCode.RESOURCE_EXHAUSTED:
+            raise CycleBusy(council_id, fiscal_year, update_id) from exc
+        if exc.status in (RPCStatusCode.ABORTED, RPCStatusCode.UNAVAILABLE):
+            # The server dropped the update (its worker died before accepting it, say):
+            # whether it applied is unknown, so the person re-sends it under its id.
+            raise WorkerTimeout(
+                council_id, fiscal_year, answer_within, update=True, command_id=update_id
+            ) from exc
         if exc.status != RPCStatusCode.NOT_FOUND:
             raise
         # An update to a finished workflow is also NOT_FOUND; a finished cycle is a
@@ -349,17 +500,21 @@ def _one_line(text: str) -> str:
 __all__ = [
     "DEFAULT_TIMEOUT_SECONDS",
     "CommandRefused",
+    "CycleBusy",
     "CycleError",
     "CycleFailed",
     "CycleNotStarted",
+    "PayloadKeysUnavailable",
     "StartOutcome",
     "TemporalUnavailable",
     "WorkerTimeout",
     "connect",
     "current_fiscal_year",
     "fiscal_year_of",
+    "new_command_id",
     "send",
     "start_cycle",
     "state",
+    "update_roster",
     "wait_for_state",
 ]

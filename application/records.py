@@ -19,6 +19,7 @@ from application.errors import AppError as CliError
 from application.errors import one_line
 from application.views import HistoryEntry, InboxEntry
 from config import Settings
+from store.recorded_years import held_years
 
 T = TypeVar("T")
 
@@ -48,15 +49,8 @@ def with_session(config: Settings, work: Callable[[Session], T]) -> T:
             engine.dispose()
 
 
-def load_file(config: Settings, path: Path) -> tuple[str, store.LoadSummary]:
-    """Read a municipality file and load it (insert, update, delete to match the file);
-    return the municipality's name and what changed."""
-    data = _read_municipality(path)
-    summary = with_session(config, lambda session: store.load_municipality(session, data))
-    return data.municipality.name, summary
-
-
-def _read_municipality(path: Path) -> store.MunicipalityFile:
+def read_municipality(path: Path) -> store.MunicipalityFile:
+    """Read and check a municipality file; its problem in one line otherwise."""
     try:
         return store.read_municipality_file(path)
     except store.StoreError as exc:
@@ -122,3 +116,9 @@ def council_known(config: Settings, council_id: str) -> bool:
         return True
 
     return with_session(config, check)
+
+
+def years_in_store(settings: Settings, council_ids: list[str], fiscal_year: int) -> set[str]:
+    """Which of ``council_ids`` the store holds a cycle of ``fiscal_year`` for (one read,
+    so that starting a municipality's councils does not open the store per council)."""
+    return with_session(settings, lambda session: held_years(session, council_ids, fiscal_year))

@@ -6,6 +6,7 @@ labels and errors that are not the rules' refusals).
 
 from __future__ import annotations
 
+from application.audit_texts import AUDIT_TEXTS
 from domain.refusals import ACTION_NAMES_JA, ROLE_NAMES_JA, STEP_NAMES_JA, Lang
 
 _TEXTS: dict[str, tuple[str, str]] = {
@@ -122,6 +123,9 @@ _TEXTS: dict[str, tuple[str, str]] = {
         "nothing has been recorded for {council} yet",
     ),
 }
+
+# Texts of the governed directory, the audit and erasure, kept in their own module.
+_TEXTS.update(AUDIT_TEXTS)
 
 _STEP_NAMES_EN: dict[str, str] = {
     "discuss": "discuss",

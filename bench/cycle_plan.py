@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime
 
 from bench.population import council_id, member_id, roster
 from domain.commands import (
+    CancelActivityInput,
     CastVoteInput,
     CloseCycleInput,
     CloseDiscussionInput,
@@ -28,6 +29,8 @@ from domain.deadlines import JST
 from domain.model import Aim, AimRating, Ballot, PlannedActivity, Step
 from domain.oversight import pending_alert
 from domain.rules import execute, new_cycle, step_opened_notices
+from domain.sanity import year_window
+from domain.tasks import CancelReason
 
 
 def bench_fiscal_year(now: datetime) -> int:
@@ -87,12 +90,28 @@ def cycle_commands(index: int, fiscal_year: int, today: date | None = None) -> l
         CloseVoteInput(actor=chair),
         SubmitPlanInput(actor=coord, activities=plan),
         *[CompleteTaskInput(actor=coord, task_id=t, outcome="手配済み") for t in TASK_IDS],
-        RecordActivityInput(actor=coord, activity_id="reading", held_on=held_on, children=24),
-        RecordActivityInput(actor=coord, activity_id="patrol", held_on=held_on, children=80),
+        *_act(coord, fiscal_year, held_on),
         EvaluateAimInput(actor=chair, aim_id="reading-1", rating=AimRating.MET),
         EvaluateAimInput(actor=chair, aim_id="patrol-1", rating=AimRating.PARTLY),
         EvaluateAimInput(actor=chair, aim_id="patrol-2", rating=AimRating.NOT_MET),
         CloseCycleInput(actor=chair),
+    ]
+
+
+def _act(coord: str, fiscal_year: int, today: date) -> list[Command]:
+    """Both activities recorded as held ``today`` when today lies in the fiscal year's
+    window; otherwise (the bench runs next year's cycle, whose window has not begun, so
+    that no deadline alert fires) recorded as cancelled, which takes the same one update
+    and one recording each."""
+    earliest, latest = year_window(fiscal_year)
+    if earliest <= today <= latest:
+        return [
+            RecordActivityInput(actor=coord, activity_id="reading", held_on=today, children=24),
+            RecordActivityInput(actor=coord, activity_id="patrol", held_on=today, children=80),
+        ]
+    return [
+        CancelActivityInput(actor=coord, activity_id=activity, reason=CancelReason.OTHER)
+        for activity in ("reading", "patrol")
     ]
 
 

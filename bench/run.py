@@ -25,7 +25,6 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from sqlalchemy import Engine, func, select
 from temporalio.client import Client
-from temporalio.contrib.pydantic import pydantic_data_converter
 
 import store
 from bench import population
@@ -64,7 +63,10 @@ from bench.processes import (
 from bench.profiling import sampling, top_costs
 from bench.report import machine, phase_figures, print_table, write_json
 from bench.servers import add_server_pid_argument, check_server_pid, temporal_server
-from domain.model import CycleState
+from config import get_settings
+from config.converter import data_converter
+from config.payload_keys import new_key_text
+from domain.events import CommandReceipt
 from store.models import Base
 from workflows.inputs import STATE_QUERY, WORKFLOW_NAME, CycleInput, cycle_workflow_id
 
@@ -123,7 +125,7 @@ def engine_run(index: int, fiscal_year: int, advance_only: bool) -> Run:
         workflow_id=cycle_workflow_id(cid, fiscal_year),
         arg=CycleInput(council_id=cid, fiscal_year=fiscal_year),
         open_query=STATE_QUERY,
-        updates=tuple(Update(c.kind, c, CycleState) for c in commands),
+        updates=tuple(Update(c.kind, c, CommandReceipt) for c in commands),
         await_result=not advance_only,
     )
 
@@ -197,7 +199,9 @@ async def benchmark(args: argparse.Namespace, workdir: Path, console: Console) -
             temporal_server(workdir / "temporal", args.server_pid)
         )
         result["server"] = server_text
-        client = await Client.connect(address, data_converter=pydantic_data_converter)
+        # Encrypted as in production; the worker processes inherit the key.
+        os.environ.setdefault("PAYLOAD_KEYS", new_key_text("bench"))
+        client = await Client.connect(address, data_converter=data_converter(get_settings()))
         split = args.split_workers
         engine_worker = await stack.enter_async_context(
             worker_group(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from enum import StrEnum
 from pathlib import Path
 from typing import Literal
@@ -39,11 +40,19 @@ class Settings(BaseSettings):
     # Optional: defaults to a SQLite file in ``data_dir``. A secret because a PostgreSQL
     # URL may carry a password.
     database_url: SecretStr | None = Field(default=None)
+    # Payload encryption (config/payload_keys.py): every key that may decrypt, as
+    # ``id:base64key,...``, and the id of the one that encrypts. Unset: the key file in
+    # ``data_dir`` that the embedded launcher creates.
+    payload_keys: SecretStr | None = None
+    payload_key_id: str | None = Field(default=None, max_length=64)
 
     # E-mail (``SMTP_*``). Without ``SMTP_HOST`` nobody gets e-mail: inbox (and webhook) only.
     smtp_host: str | None = None
     smtp_port: int = Field(default=25, ge=1, le=65535)
-    smtp_mode: Literal["plain", "starttls", "ssl"] = "plain"
+    # Plain SMTP sends passwords and personal data in clear: only to a loopback server
+    # (a local relay or a test server), or with ``SMTP_ALLOW_PLAIN=true`` said out loud.
+    smtp_mode: Literal["plain", "starttls", "ssl"] = "starttls"
+    smtp_allow_plain: bool = False
     smtp_username: str | None = None
     smtp_password: SecretStr | None = None
     smtp_from: str = "noreply@council-cycle.invalid"
@@ -76,11 +85,35 @@ class Settings(BaseSettings):
             )
         return self
 
+    @model_validator(mode="after")
+    def _plain_smtp_only_to_loopback(self) -> Settings:
+        if (
+            self.smtp_host is not None
+            and self.smtp_mode == "plain"
+            and not self.smtp_allow_plain
+            and not is_loopback_host(self.smtp_host)
+        ):
+            raise ValueError(
+                f"SMTP_MODE=plain sends in clear to {self.smtp_host}: use starttls or ssl,"
+                " or set SMTP_ALLOW_PLAIN=true"
+            )
+        return self
+
     def resolved_database_url(self) -> str:
         """The SQLAlchemy URL to use: ``DATABASE_URL`` or ``sqlite:///<data_dir>/cycle.db``."""
         if self.database_url is not None:
             return self.database_url.get_secret_value()
         return f"sqlite:///{self.data_dir / 'cycle.db'}"
+
+
+def is_loopback_host(host: str) -> bool:
+    """Whether ``host`` is this machine (``localhost`` or a loopback address)."""
+    if host.strip().lower() in {"localhost", "localhost."}:
+        return True
+    try:
+        return ipaddress.ip_address(host.strip().strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 def settings_error(exc: ValidationError) -> str:

@@ -12,6 +12,20 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from domain.limits import (
+    ATTENDANCE_MAX,
+    PLAN_ACTIVITIES_MAX,
+    VOLUNTEERS_PER_RECORD_MAX,
+    ClosedMinutesText,
+    CommentText,
+    MinutesText,
+    NotesText,
+    OptionalReasonText,
+    OutcomeText,
+    PolicyText,
+    ReasonText,
+    VisionText,
+)
 from domain.model import AimRating, Ballot, PlannedActivity, Step
 from domain.tasks import CancelReason
 
@@ -29,10 +43,10 @@ class RecordMeetingInput(_Command):
 
     kind: Literal["record_meeting"] = "record_meeting"
     held_on: date
-    attendance: tuple[ActorId, ...] = Field(min_length=1)
-    minutes_public: str = Field(min_length=1)
-    minutes_closed: str = ""
-    vision_draft: str | None = None
+    attendance: tuple[ActorId, ...] = Field(min_length=1, max_length=ATTENDANCE_MAX)
+    minutes_public: MinutesText
+    minutes_closed: ClosedMinutesText = ""
+    vision_draft: VisionText | None = None
 
 
 class CloseDiscussionInput(_Command):
@@ -45,7 +59,7 @@ class SubmitPolicyInput(_Command):
     """The principal submits (or resubmits after a rejection) the basic policy."""
 
     kind: Literal["submit_policy"] = "submit_policy"
-    text: str = Field(min_length=1)
+    text: PolicyText
 
 
 class CastVoteInput(_Command):
@@ -53,7 +67,7 @@ class CastVoteInput(_Command):
 
     kind: Literal["cast_vote"] = "cast_vote"
     ballot: Ballot
-    comment: str = ""
+    comment: CommentText = ""
 
 
 class CloseVoteInput(_Command):
@@ -66,7 +80,7 @@ class SubmitPlanInput(_Command):
     """The coordinator submits the plan: activities with aims, dates and roles."""
 
     kind: Literal["submit_plan"] = "submit_plan"
-    activities: tuple[PlannedActivity, ...] = Field(min_length=1)
+    activities: tuple[PlannedActivity, ...] = Field(min_length=1, max_length=PLAN_ACTIVITIES_MAX)
 
 
 class CompleteStepInput(_Command):
@@ -81,9 +95,9 @@ class EvaluateAimInput(_Command):
     """The chair records how far one aim was met; may be revised until the cycle closes."""
 
     kind: Literal["evaluate_aim"] = "evaluate_aim"
-    aim_id: str = Field(min_length=1)
+    aim_id: str = Field(min_length=1, max_length=64)
     rating: AimRating
-    comment: str = ""
+    comment: CommentText = ""
 
 
 class CloseCycleInput(_Command):
@@ -105,7 +119,7 @@ class PauseCycleInput(_Command):
     everyone whose command is refused meanwhile."""
 
     kind: Literal["pause_cycle"] = "pause_cycle"
-    reason: str = Field(min_length=1)
+    reason: ReasonText
 
 
 class ResumeCycleInput(_Command):
@@ -126,7 +140,7 @@ class AlertInput(_Command):
     """Not sent by people: the record of a deadline alert the cycle itself raised."""
 
     kind: Literal["alert"] = "alert"
-    alert_kind: str
+    alert_kind: str = Field(min_length=1, max_length=40)
     step: Step
     due: date
     days: int
@@ -149,7 +163,7 @@ class CompleteTaskInput(_Command):
 
     kind: Literal["complete_task"] = "complete_task"
     task_id: TaskId
-    outcome: str = Field(min_length=1, max_length=2000)
+    outcome: OutcomeText
 
 
 class ReassignTaskInput(_Command):
@@ -158,7 +172,7 @@ class ReassignTaskInput(_Command):
     kind: Literal["reassign_task"] = "reassign_task"
     task_id: TaskId
     new_owner: ActorId
-    reason: str = ""
+    reason: OptionalReasonText = ""
 
 
 class WaiveTaskInput(_Command):
@@ -167,7 +181,7 @@ class WaiveTaskInput(_Command):
 
     kind: Literal["waive_task"] = "waive_task"
     task_id: TaskId
-    reason: str = Field(min_length=1, max_length=2000)
+    reason: OutcomeText
 
 
 class RecordActivityInput(_Command):
@@ -178,8 +192,8 @@ class RecordActivityInput(_Command):
     activity_id: str = Field(min_length=1, max_length=64)
     held_on: date
     children: int = Field(ge=0, le=100_000)
-    volunteer_ids: tuple[ActorId, ...] = ()
-    notes: str = Field(default="", max_length=4000)
+    volunteer_ids: tuple[ActorId, ...] = Field(default=(), max_length=VOLUNTEERS_PER_RECORD_MAX)
+    notes: NotesText = ""
 
 
 class CancelActivityInput(_Command):
@@ -188,7 +202,7 @@ class CancelActivityInput(_Command):
     kind: Literal["cancel_activity"] = "cancel_activity"
     activity_id: str = Field(min_length=1, max_length=64)
     reason: CancelReason
-    notes: str = Field(default="", max_length=4000)
+    notes: NotesText = ""
 
 
 class TaskAlertInput(_Command):
@@ -197,7 +211,7 @@ class TaskAlertInput(_Command):
 
     kind: Literal["task_alert"] = "task_alert"
     task_id: TaskId
-    alert_kind: str
+    alert_kind: str = Field(min_length=1, max_length=40)
     due: date
 
 

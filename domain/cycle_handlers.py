@@ -19,6 +19,7 @@ from domain.commands import (
     SubmitPolicyInput,
 )
 from domain.events import Change, Notice
+from domain.limits import MEETINGS_PER_YEAR_MAX, POLICY_VERSIONS_PER_YEAR_MAX
 from domain.model import (
     AimEvaluation,
     Ballot,
@@ -63,6 +64,8 @@ def _record_meeting(state: CycleState, cmd: Command, at: datetime) -> Effects:
             raise Refusal("unknown_attendee", who=who)
     if cmd.vision_draft is not None and state.step is not Step.DISCUSS:
         raise Refusal("vision_outside_discuss")
+    if len(state.meetings) >= MEETINGS_PER_YEAR_MAX:
+        raise Refusal("too_many_meetings", limit=str(MEETINGS_PER_YEAR_MAX))
     meeting = Meeting(
         number=len(state.meetings) + 1,
         step=state.step,
@@ -94,6 +97,8 @@ def _submit_policy(state: CycleState, cmd: Command, at: datetime) -> Effects:
     current = state.current_policy
     if current is not None and current.status is PolicyStatus.VOTING:
         raise Refusal("vote_in_progress", version=str(current.version))
+    if len(state.policies) >= POLICY_VERSIONS_PER_YEAR_MAX:
+        raise Refusal("too_many_policy_versions", limit=str(POLICY_VERSIONS_PER_YEAR_MAX))
     version = PolicyVersion(
         version=len(state.policies) + 1,
         text=cmd.text,

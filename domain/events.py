@@ -57,3 +57,28 @@ class CycleEvent(BaseModel):
     def business_key(self) -> str:
         """Stable key for idempotent recording: the same event is never stored twice."""
         return f"{self.council_id}/{self.fiscal_year}/{self.seq}"
+
+
+class CommandReceipt(BaseModel):
+    """What an accepted command answers: small, whatever the size of the state. The
+    whole state is read with the cycle's query when someone needs it (an update's answer
+    is kept in the workflow's history, once per command)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    seq: int
+    action: str
+    step: Step
+    paused: bool
+    changes: tuple[Change, ...] = ()
+
+    @classmethod
+    def of(cls, event: CycleEvent, paused: bool) -> CommandReceipt:
+        """The receipt of ``event``; ``paused`` is whether the cycle is paused after it."""
+        return cls(
+            seq=event.seq,
+            action=event.action,
+            step=event.step_after,
+            paused=paused,
+            changes=event.changes,
+        )

@@ -9,10 +9,21 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from domain.base import STEP_ORDER, VOTING_ROLES, Frozen, Role, Step, next_step
 from domain.deadlines import DeadlineRules
+from domain.limits import (
+    AIMS_PER_ACTIVITY_MAX,
+    ROLES_PER_ACTIVITY_MAX,
+    TASKS_PER_ACTIVITY_MAX,
+    AimText,
+    DutyText,
+    KindText,
+    PartyText,
+    TitleText,
+)
+from domain.refusals import Refusal
 from domain.tasks import ActivityRecord, CoordinationTask, PlannedTask
 
 
@@ -78,6 +89,22 @@ class VoteRule(Frozen):
     quorum: Threshold = MORE_THAN_HALF
     majority: Threshold = MORE_THAN_HALF
 
+    @model_validator(mode="after")
+    def _can_pass(self) -> VoteRule:
+        # Votes cast never exceed the members, nor approvals the votes: a threshold above
+        # one whole (3/2), or of exactly one whole that must be exceeded, is never met.
+        for name in ("quorum", "majority"):
+            threshold: Threshold = getattr(self, name)
+            if not threshold.met(1, 1):
+                refusal = Refusal(
+                    "vote_rule_impossible",
+                    field=name,
+                    numerator=str(threshold.numerator),
+                    denominator=str(threshold.denominator),
+                )
+                raise ValueError(refusal.message("en"))
+        return self
+
 
 class Ballot(StrEnum):
     """A member's vote on a policy version."""
@@ -136,27 +163,29 @@ class Aim(Frozen):
     """One aim (ねらい) of a planned activity; evaluated at the end of the cycle."""
 
     aim_id: str = Field(min_length=1, max_length=64)
-    text: str = Field(min_length=1)
+    text: AimText
 
 
 class RoleAssignment(Frozen):
     """Who does what for an activity: a party (school, HQ, a group) and its part."""
 
-    party: str = Field(min_length=1)
-    duty: str = Field(min_length=1)
+    party: PartyText
+    duty: DutyText
 
 
 class PlannedActivity(Frozen):
     """An activity in the plan, with its aims, date and roles."""
 
     activity_id: str = Field(min_length=1, max_length=64)
-    title: str = Field(min_length=1)
-    kind: str = "general"
+    title: TitleText
+    kind: KindText = "general"
     planned_on: date
-    aims: tuple[Aim, ...] = Field(min_length=1)
-    roles: tuple[RoleAssignment, ...] = ()
+    aims: tuple[Aim, ...] = Field(min_length=1, max_length=AIMS_PER_ACTIVITY_MAX)
+    roles: tuple[RoleAssignment, ...] = Field(default=(), max_length=ROLES_PER_ACTIVITY_MAX)
     # The coordination checklist; left out, the kind's default checklist is used.
-    tasks: tuple[PlannedTask, ...] | None = Field(default=None, min_length=1)
+    tasks: tuple[PlannedTask, ...] | None = Field(
+        default=None, min_length=1, max_length=TASKS_PER_ACTIVITY_MAX
+    )
 
 
 class AimRating(StrEnum):

@@ -31,6 +31,10 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "{year}年度のサイクルは終了しています",
         "the {year} cycle is closed",
     ),
+    "empty_roster": (
+        "名簿が空になる変更は受け付けません",
+        "a roster change may not leave the roster empty",
+    ),
     "unknown_attendee": (
         "出席者 {who} はこの協議会の名簿にありません",
         "attendee {who} is not on this council's roster",
@@ -160,6 +164,46 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "volunteer_not_yet_registered": (
         "ボランティア {volunteer_id} の登録日は {registered_on} で、活動日 {on} より後です",
         "volunteer {volunteer_id} registered on {registered_on}, after the activity on {on}",
+    ),
+    "text_too_long": (
+        "{field} が長すぎます（{length}文字、上限 {limit}文字）",
+        "{field} is too long ({length} characters, at most {limit})",
+    ),
+    "too_many_items": (
+        "{field} の件数が多すぎます（上限 {limit}件）",
+        "{field} has too many items (at most {limit})",
+    ),
+    "blank_text": (
+        "{field} が空か空白だけです",
+        "{field} is empty or only spaces",
+    ),
+    "date_outside_year": (
+        "{field} {day} は{year}年度の範囲（{earliest}〜{latest}）外です",
+        "{field} {day} is outside fiscal year {year} ({earliest} to {latest})",
+    ),
+    "too_many_meetings": (
+        "1年度に記録できる会議は{limit}回までです",
+        "at most {limit} meetings can be recorded in one fiscal year",
+    ),
+    "too_many_policy_versions": (
+        "基本方針は1年度に{limit}版まで提出できます",
+        "at most {limit} policy versions can be submitted in one fiscal year",
+    ),
+    "vote_rule_impossible": (
+        "{field} の {numerator}/{denominator} は満たすことのできない条件です",
+        "{field} of {numerator}/{denominator} can never be met",
+    ),
+    "registered_in_future": (
+        "登録日 {registered_on} は未来の日付です（今日は {today}）",
+        "the registration date {registered_on} is in the future (today is {today})",
+    ),
+    "bad_command_id": (
+        "コマンドIDは英数字と -_.: の{limit}文字以内にしてください",
+        "a command id is at most {limit} letters, digits or -_.:",
+    ),
+    "invalid_command": (
+        "コマンドの内容が正しくありません: {detail}",
+        "the command is not valid: {detail}",
     ),
     "step_not_manual": (
         "「{step}」は手動で完了できるステップではありません",

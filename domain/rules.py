@@ -30,6 +30,7 @@ from domain.model import (
 )
 from domain.oversight import OVERSIGHT_HANDLERS, OVERSIGHT_PERMISSIONS, UNPAUSABLE
 from domain.refusals import Refusal
+from domain.sanity import check_dates
 from domain.task_alerts import TASK_ALERT_HANDLERS, TaskAlert, task_alert_command
 from domain.task_rules import (
     TASK_HANDLERS,
@@ -47,6 +48,7 @@ __all__ = [
     "fire_alert",
     "fire_task_alert",
     "new_cycle",
+    "redo",
     "step_opened_notices",
     "tally",
     "validate",
@@ -123,6 +125,7 @@ COMMAND_STEP: dict[str, Step | None] = {
 def execute(state: CycleState, command: Command, at: datetime) -> Decision:
     """Apply ``command`` to a copy of ``state``; raise ``Refusal`` if the rules forbid it."""
     _check_actor_and_step(state, command)
+    check_dates(state.fiscal_year, command)
     return _decide(state, command, at)
 
 
@@ -137,6 +140,15 @@ def fire_alert(state: CycleState, alert: Alert, at: datetime) -> Decision:
 def fire_task_alert(state: CycleState, alert: TaskAlert, at: datetime) -> Decision:
     """Record that the cycle reminded a task's owner (or told them it is overdue)."""
     return _decide(state, task_alert_command(alert, SYSTEM_ACTOR), at)
+
+
+def redo(state: CycleState, command: Command, at: datetime) -> Decision:
+    """Apply again a command the cycle accepted at ``at`` (rebuilding a cycle from its
+    recorded events): the cycle's own alerts as they were raised, every other command
+    through ``execute``, so its checks hold again exactly as they did the first time."""
+    if command.kind in ("alert", "task_alert"):
+        return _decide(state, command, at)
+    return execute(state, command, at)
 
 
 def _decide(state: CycleState, command: Command, at: datetime) -> Decision:

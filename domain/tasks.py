@@ -19,8 +19,9 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field
 
 from domain.base import Frozen
+from domain.limits import TitleText
 
-TaskTitle = Annotated[str, Field(min_length=1, max_length=200)]
+TaskTitle = TitleText
 
 #: How long before an activity its coordination should be done. A task is due this many
 #: days before its activity, but never after the coordinate step's own due date.

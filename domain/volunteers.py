@@ -59,3 +59,15 @@ def registration_problem(
             on=day.isoformat(),
         )
     return None
+
+
+def registration_date_problem(registered_on: date, today: date) -> Refusal | None:
+    """A registration dated after ``today`` (in Japan) is a typing mistake (2999 for
+    2024): it would hold until a date nobody checks. ``None`` when the date is fine."""
+    if registered_on > today:
+        return Refusal(
+            "registered_in_future",
+            registered_on=registered_on.isoformat(),
+            today=today.isoformat(),
+        )
+    return None

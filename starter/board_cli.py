@@ -270,17 +270,26 @@ def report(
 ) -> None:
     """学校ごとの年間活動報告（会議回数・承認日・活動・参加者・評価）を出力する。"""
     import store
-    from application import records
+    from application import audit, records
     from reports.exports import report_csv, report_markdown
 
     fiscal_year = year_or_current(year)
-    name, rows = records.with_session(
-        settings(),
-        lambda session: (
+
+    def read(session: Session) -> tuple[str, list[store.ReportRow]]:
+        found = (
             store.municipality_name(session, municipality),
             store.yearly_report(session, municipality, fiscal_year),
-        ),
-    )
+        )
+        audit.record_in(
+            session,
+            audit.local_operator(),
+            audit.AuditAction.EXPORT,
+            f"municipalities/{municipality}/report/{fiscal_year}",
+            {"format": output_format.value},
+        )
+        return found
+
+    name, rows = records.with_session(settings(), read)
     if output_format is ReportFormat.CSV:
         write_bytes(report_csv(rows))
     else:
@@ -290,12 +299,16 @@ def report(
 def history_csv(council: str, year: int | None) -> None:
     """``history --csv``: the audit trail as an Excel-ready CSV on stdout."""
     import store
-    from application import records
+    from application import audit, records
     from reports.exports import history_csv as render
 
     def read(session: Session) -> bytes:
         rows = store.history(session, council, year)
         names = store.person_names(session, sorted({r.actor for r in rows}))
+        target = f"councils/{council}/history" + ("" if year is None else f"/{year}")
+        audit.record_in(
+            session, audit.local_operator(), audit.AuditAction.EXPORT, target, {"format": "csv"}
+        )
         return render(rows, names)
 
     write_bytes(records.with_session(settings(), read))

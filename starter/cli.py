@@ -19,7 +19,7 @@ from rich.progress import Progress
 from temporalio.client import Client
 from typer._click.exceptions import NoArgsIsHelpError, UsageError
 
-from application import cycles
+from application import cycles, records
 from application.cycles import CommandRefused, CycleError, StartOutcome
 from application.errors import one_line
 from application.texts import text
@@ -28,11 +28,14 @@ from config import Settings
 from domain.model import CycleState
 from domain.refusals import Lang
 from starter import (
+    audit_cli,
     board_cli,
     cli_oversight,
     cli_records,
     cli_steps,
+    doctor_cli,
     notify_cli,
+    restore_cli,
     tasks_cli,
 )
 from starter.cli_common import (
@@ -135,8 +138,10 @@ async def _start_one(config: Settings, council: str, year: int) -> StartResult:
     return await _start_with(client, config, council, year)
 
 
-async def _start_with(client: Client, config: Settings, council: str, year: int) -> StartResult:
-    outcome = await cycles.start_cycle(client, config, council, year)
+async def _start_with(
+    client: Client, config: Settings, council: str, year: int, in_store: set[str] | None = None
+) -> StartResult:
+    outcome = await cycles.start_cycle(client, config, council, year, in_store)
     if outcome is StartOutcome.STARTED:
         # Wait until it has opened, so that an unknown council is an error here and not
         # a silent failure later.
@@ -156,6 +161,7 @@ async def _start_many(
     ``--json``, whose stdout must hold the JSON alone). A council that fails does not
     stop the others; the failures are reported together at the end."""
     client = await cycles.connect(config)
+    in_store = await asyncio.to_thread(records.years_in_store, config, list(council_ids), year)
     gate = asyncio.Semaphore(START_CONCURRENCY)
     failures: list[str] = []
     results: list[StartResult] = []
@@ -165,7 +171,7 @@ async def _start_many(
         async def one(council: str) -> None:
             async with gate:
                 try:
-                    results.append(await _start_with(client, config, council, year))
+                    results.append(await _start_with(client, config, council, year, in_store))
                 except Exception as exc:
                     # Collected, not swallowed: every failure is named in the final error.
                     failures.append(f"{council} ({type(exc).__name__}: {one_line(str(exc))})")
@@ -201,7 +207,10 @@ def status(
 
 cli_steps.register(app)
 cli_oversight.register(app, cycle_app)
+restore_cli.register(cycle_app)
+doctor_cli.register(app)
 cli_records.register(app)
+audit_cli.register(app)
 notify_cli.register(app)
 tasks_cli.register(app)
 board_cli.register(app)

@@ -20,9 +20,11 @@ import typer
 from pydantic import BaseModel, ValidationError
 from rich.console import Console
 
+from application.commands import CommandRefused
 from application.cycles import current_fiscal_year
 from application.errors import AppError, one_line
 from config import Settings, get_settings
+from domain.limits import refusal_of
 from domain.refusals import Lang
 
 T = TypeVar("T")
@@ -55,6 +57,13 @@ YearOption = Annotated[
     typer.Option("--year", help="年度（省略時は今日の日本時間での年度、4月〜3月）"),
 ]
 ActorOption = Annotated[str, typer.Option("--as", help="操作する人のID (member id)")]
+CommandIdOption = Annotated[
+    str | None,
+    typer.Option(
+        "--command-id",
+        help="コマンドID。タイムアウト後に同じIDで再送すると二重に適用されない（省略時は自動）",
+    ),
+]
 JsonOption = Annotated[
     bool, typer.Option("--json", help="結果をJSONで出力する（docs/cli-json.md）")
 ]
@@ -102,10 +111,15 @@ def read_text_file(path: Path) -> str:
 
 
 def build(model: type[T], **fields: Any) -> T:
-    """Build a pydantic model from CLI values; invalid values become one-line errors."""
+    """Build a pydantic model from CLI values; invalid values become one-line errors. A
+    text or list over its maximum, or text of only spaces, is refused with the rules'
+    own reason before anything is sent."""
     try:
         return model(**fields)
     except ValidationError as exc:
+        refusal = refusal_of(exc)
+        if refusal is not None:
+            raise CommandRefused(refusal.code, refusal.params) from exc
         raise CliError("invalid_input", detail=summarize(exc)) from exc
 
 

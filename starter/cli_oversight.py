@@ -11,6 +11,7 @@ from domain.base import Step
 from domain.commands import PauseCycleInput, ResumeCycleInput, SetDeadlineInput
 from starter.cli_common import (
     ActorOption,
+    CommandIdOption,
     CouncilOption,
     JsonOption,
     YearOption,
@@ -31,10 +32,11 @@ def set_deadline(
     due: Annotated[str, typer.Option("--due", help="新しい期限 YYYY-MM-DD")],
     year: YearOption = None,
     as_json: JsonOption = False,
+    command_id: CommandIdOption = None,
 ) -> None:
     """ステップの期限を変更する。リマインダーは新しい期限に従う（教育委員会）。"""
     command = build(SetDeadlineInput, actor=actor, step=step, due=parse_date(due))
-    execute(ctx, council, year, command, as_json)
+    execute(ctx, council, year, command, as_json, command_id)
 
 
 def pause(
@@ -44,9 +46,12 @@ def pause(
     reason: Annotated[str, typer.Option("--reason", help="一時停止の理由（全員に表示される）")],
     year: YearOption = None,
     as_json: JsonOption = False,
+    command_id: CommandIdOption = None,
 ) -> None:
     """サイクルを一時停止する。停止中のコマンドは理由とともに拒否される（教育委員会）。"""
-    execute(ctx, council, year, build(PauseCycleInput, actor=actor, reason=reason), as_json)
+    execute(
+        ctx, council, year, build(PauseCycleInput, actor=actor, reason=reason), as_json, command_id
+    )
 
 
 def resume(
@@ -55,9 +60,10 @@ def resume(
     actor: ActorOption,
     year: YearOption = None,
     as_json: JsonOption = False,
+    command_id: CommandIdOption = None,
 ) -> None:
     """一時停止したサイクルを再開する。未到来の期限は停止した期間だけ延びる（教育委員会）。"""
-    execute(ctx, council, year, build(ResumeCycleInput, actor=actor), as_json)
+    execute(ctx, council, year, build(ResumeCycleInput, actor=actor), as_json, command_id)
 
 
 def register(app: typer.Typer, cycle_app: typer.Typer) -> None:

@@ -1,5 +1,5 @@
-"""CLI commands that read or load the store: ``load``, ``history``, ``inbox``, and the
-``demo`` entry point.
+"""CLI commands that read the store: ``history``, ``inbox``, and the ``demo`` entry
+point (``load`` lives in ``starter.audit_cli``).
 
 The store (SQLAlchemy and Alembic) and the demo's worker are imported inside the commands
 that use them: that halves the start-up time of every command that only talks to Temporal.
@@ -7,14 +7,12 @@ that use them: that halves the start-up time of every command that only talks to
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
 from application.texts import text
-from application.views import LoadResult
 from starter.cli_common import (
     CliError,
     CouncilOption,
@@ -34,30 +32,6 @@ def councils_of(municipality_id: str) -> list[str]:
     from application import records
 
     return records.councils_of(settings(), municipality_id)
-
-
-def load(
-    ctx: typer.Context,
-    file: Annotated[Path, typer.Argument(help="自治体ファイル（YAML）")],
-    as_json: JsonOption = False,
-) -> None:
-    """自治体ファイル（学校・人・協議会・名簿）をデータベースに読み込む。"""
-    from application import records
-
-    name, summary = records.load_file(settings(), file)
-    result = LoadResult.model_validate(summary.model_dump())
-    if as_json:
-        print_json(result)
-        return
-    say(
-        text(
-            "loaded",
-            session_of(ctx).lang,
-            name=name,
-            id=result.municipality_id,
-            **result.model_dump(exclude={"municipality_id"}),
-        )
-    )
 
 
 def history(
@@ -172,7 +146,6 @@ def demo(
 
 def register(app: typer.Typer) -> None:
     """Add the store-facing commands to ``app``."""
-    app.command("load")(load)
     app.command("history")(history)
     app.add_typer(inbox_app, name="inbox")
     app.command("demo")(demo)

@@ -30,6 +30,7 @@ from domain.model import AimRating, Ballot, CycleState, Step
 from starter.cli_common import (
     ActorOption,
     CliError,
+    CommandIdOption,
     CouncilOption,
     JsonOption,
     YearOption,
@@ -49,14 +50,21 @@ from starter.render import accepted_line
 
 
 def execute(
-    ctx: typer.Context, council: str, year: int | None, command: Command, as_json: bool
+    ctx: typer.Context,
+    council: str,
+    year: int | None,
+    command: Command,
+    as_json: bool,
+    command_id: str | None = None,
 ) -> CycleState:
-    """Send ``command`` to the council's cycle and print the outcome."""
+    """Send ``command`` to the council's cycle under ``command_id`` (a fresh one when
+    left out), then read the state with the query and print the outcome."""
     fiscal_year = year_or_current(year)
 
     async def go() -> CycleState:
         client = await cycles.connect(settings())
-        return await cycles.send(client, council, fiscal_year, command)
+        await cycles.send(client, council, fiscal_year, command, command_id=command_id)
+        return await cycles.state(client, council, fiscal_year)
 
     state = run_async(go())
     if as_json:
@@ -81,6 +89,7 @@ def meeting(
     ] = None,
     year: YearOption = None,
     as_json: JsonOption = False,
+    command_id: CommandIdOption = None,
 ) -> None:
     """会議を記録する（日付・出席者・会議録・目指す子ども像）。"""
     command = build(
@@ -92,7 +101,7 @@ def meeting(
         minutes_closed=closed_minutes,
         vision_draft=vision,
     )
-    execute(ctx, council, year, command, as_json)
+    execute(ctx, council, year, command, as_json, command_id)
 
 
 discussion_app = typer.Typer(help="話し合い（ステップ1）", no_args_is_help=True)
@@ -105,9 +114,10 @@ def close_discussion(
     actor: ActorOption,
     year: YearOption = None,
     as_json: JsonOption = False,
+    command_id: CommandIdOption = None,
 ) -> None:
     """話し合いを終えて承認ステップへ進む（会長）。"""
-    execute(ctx, council, year, build(CloseDiscussionInput, actor=actor), as_json)
+    execute(ctx, council, year, build(CloseDiscussionInput, actor=actor), as_json, command_id)
 
 
 policy_app = typer.Typer(help="学校運営の基本方針（ステップ2）", no_args_is_help=True)
@@ -122,6 +132,7 @@ def submit_policy(
     file: Annotated[Path | None, typer.Option("--file", help="本文を読むファイル")] = None,
     year: YearOption = None,
     as_json: JsonOption = False,
+    command_id: CommandIdOption = None,
 ) -> None:
     """基本方針を提出する（否決後の再提出も同じ）（校長）。"""
     if file is not None and policy_text is None:
@@ -130,7 +141,9 @@ def submit_policy(
         body = policy_text
     else:
         raise CliError("text_xor_file")
-    execute(ctx, council, year, build(SubmitPolicyInput, actor=actor, text=body), as_json)
+    execute(
+        ctx, council, year, build(SubmitPolicyInput, actor=actor, text=body), as_json, command_id
+    )
 
 
 vote_app = typer.Typer(help="基本方針の採決（ステップ2）", no_args_is_help=True)
@@ -145,10 +158,11 @@ def cast_vote(
     comment: Annotated[str, typer.Option("--comment", help="意見")] = "",
     year: YearOption = None,
     as_json: JsonOption = False,
+    command_id: CommandIdOption = None,
 ) -> None:
     """採決中の基本方針に投票する（会長・委員）。"""
     command = build(CastVoteInput, actor=actor, ballot=ballot, comment=comment)
-    execute(ctx, council, year, command, as_json)
+    execute(ctx, council, year, command, as_json, command_id)
 
 
 @vote_app.command("close")
@@ -158,9 +172,10 @@ def close_vote(
     actor: ActorOption,
     year: YearOption = None,
     as_json: JsonOption = False,
+    command_id: CommandIdOption = None,
 ) -> None:
     """採決を締め切る。可決なら計画へ、否決なら校長の再提出を待つ（会長）。"""
-    execute(ctx, council, year, build(CloseVoteInput, actor=actor), as_json)
+    execute(ctx, council, year, build(CloseVoteInput, actor=actor), as_json, command_id)
 
 
 plan_app = typer.Typer(help="活動計画（ステップ3）", no_args_is_help=True)
@@ -174,11 +189,12 @@ def submit_plan(
     file: Annotated[Path, typer.Option("--file", help="活動計画のYAMLファイル")],
     year: YearOption = None,
     as_json: JsonOption = False,
+    command_id: CommandIdOption = None,
 ) -> None:
     """活動計画（活動・ねらい・日程・役割）を提出する（コーディネーター）。"""
     activities = read_plan_file(file)
     command = build(SubmitPlanInput, actor=actor, activities=activities)
-    execute(ctx, council, year, command, as_json)
+    execute(ctx, council, year, command, as_json, command_id)
 
 
 class ManualStep(StrEnum):
@@ -199,10 +215,11 @@ def complete_step(
     step: Annotated[ManualStep, typer.Option("--step", help="coordinate または act")],
     year: YearOption = None,
     as_json: JsonOption = False,
+    command_id: CommandIdOption = None,
 ) -> None:
     """（旧コマンド）連絡調整・活動はタスクと活動の記録で自動的に完了するため、常に拒否される。"""
     command = build(CompleteStepInput, actor=actor, step=Step(step.value))
-    execute(ctx, council, year, command, as_json)
+    execute(ctx, council, year, command, as_json, command_id)
 
 
 evaluate_app = typer.Typer(
@@ -222,6 +239,7 @@ def evaluate_aim(
     comment: Annotated[str, typer.Option("--comment", help="評価のコメント")] = "",
     year: YearOption = None,
     as_json: JsonOption = False,
+    command_id: CommandIdOption = None,
 ) -> None:
     """ねらいを評価する（会長）。`evaluate close` でサイクルを終える。"""
     given = any(v is not None for v in (council, actor, aim, rating, year)) or comment
@@ -241,7 +259,7 @@ def evaluate_aim(
             raise CliError("missing_option", option=option)
     assert council is not None and actor is not None and rating is not None
     command = build(EvaluateAimInput, actor=actor, aim_id=aim, rating=rating, comment=comment)
-    execute(ctx, council, year, command, as_json)
+    execute(ctx, council, year, command, as_json, command_id)
 
 
 @evaluate_app.command("close")
@@ -251,9 +269,10 @@ def close_cycle(
     actor: ActorOption,
     year: YearOption = None,
     as_json: JsonOption = False,
+    command_id: CommandIdOption = None,
 ) -> None:
     """評価を締めくくり、この年度のサイクルを終える。次年度のサイクルが始まる（会長）。"""
-    execute(ctx, council, year, build(CloseCycleInput, actor=actor), as_json)
+    execute(ctx, council, year, build(CloseCycleInput, actor=actor), as_json, command_id)
 
 
 def register(app: typer.Typer) -> None:

@@ -18,11 +18,13 @@ from pathlib import Path
 
 from temporalio.client import Client
 
-from application import cycles, records
+from application import cycles, directory, records
+from application.audit import local_operator
 from application.cycles import CommandRefused, StartOutcome
 from application.texts import role_name, step_name, text
 from config import Settings
 from domain.commands import (
+    CancelActivityInput,
     CastVoteInput,
     CloseCycleInput,
     CloseDiscussionInput,
@@ -38,6 +40,8 @@ from domain.commands import (
 from domain.deadlines import JST
 from domain.model import AimRating, Ballot, CycleState, PlannedActivity, Role, Step
 from domain.refusals import Lang
+from domain.sanity import year_window
+from domain.tasks import CancelReason
 from starter.cli_common import CliError, console, run_async, say, settings, year_or_current
 from starter.plans import read_plan_file
 from starter.render import accepted_line, history_table, state_table
@@ -61,14 +65,18 @@ def run_demo(council: str, year: int | None, lang: Lang) -> None:
     """Run the demo for ``council`` (loading the Kushiro example first if needed)."""
     config = settings()
     if not records.council_known(config, council):
-        name, summary = records.load_file(config, MUNICIPALITY_FILE)
+        # Running the demo is the operator's own choice: the example is loaded as
+        # confirmed, and audited like any load.
+        plan = directory.plan_load(config, MUNICIPALITY_FILE)
+        applied = directory.apply_load(config, MUNICIPALITY_FILE, local_operator(), plan.changes)
+        name, summary = applied.name, applied.summary
         say(
             text(
                 "loaded",
                 lang,
                 name=name,
                 id=summary.municipality_id,
-                **summary.model_dump(exclude={"municipality_id"}),
+                **summary.model_dump(exclude={"municipality_id", "changes"}),
             )
         )
         if not records.council_known(config, council):
@@ -130,7 +138,8 @@ class _Demo:
         say(f"== {self.t(ja, en)}")
 
     async def send(self, command: Command) -> CycleState:
-        state = await cycles.send(self.client, self.council, self.year, command)
+        await cycles.send(self.client, self.council, self.year, command)
+        state = await cycles.state(self.client, self.council, self.year)
         say(f"  {command.actor}: {accepted_line(command.kind, state, self.lang)}")
         return state
 
@@ -210,16 +219,28 @@ async def _walk(
             CompleteTaskInput(actor=task.owner or planner, task_id=task.task_id, outcome=note)
         )
     # Each activity recorded (not after today: activities are recorded once held); act
-    # closes by itself with the last record.
+    # closes by itself with the last record. A year whose window has not begun yet (a
+    # demo of next year) cannot have held anything: its activities are cancelled.
     today = datetime.now(JST).date()
+    earliest, latest = year_window(year)
     for number, activity in enumerate(plan):
+        if earliest <= min(activity.planned_on, today) <= latest:
+            await demo.send(
+                RecordActivityInput(
+                    actor=planner,
+                    activity_id=activity.activity_id,
+                    held_on=min(activity.planned_on, today),
+                    children=24 + 6 * number,
+                    notes=demo.t("予定どおり実施した", "held as planned"),
+                )
+            )
+            continue
         await demo.send(
-            RecordActivityInput(
+            CancelActivityInput(
                 actor=planner,
                 activity_id=activity.activity_id,
-                held_on=min(activity.planned_on, today),
-                children=24 + 6 * number,
-                notes=demo.t("予定どおり実施した", "held as planned"),
+                reason=CancelReason.OTHER,
+                notes=demo.t("デモ: まだ始まっていない年度のため中止", "demo: a year not begun"),
             )
         )
 

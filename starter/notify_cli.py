@@ -139,7 +139,7 @@ async def _remind_one(
     client: Client, council: str, year: int, command: RemindInput, lang: Lang
 ) -> RemindResult:
     try:
-        state = await cycles.send(client, council, year, command)
+        await cycles.send(client, council, year, command)
     except CycleNotStarted:
         return RemindResult(council_id=council, fiscal_year=year, outcome="not_started")
     except CommandRefused as refusal:
@@ -152,6 +152,8 @@ async def _remind_one(
             reason_code=refusal.code,
             reason=refusal.message(lang),
         )
+    # The roster as the cycle knows it: the receipt is small and carries no roster.
+    state = await cycles.state(client, council, year)
     owners = state.roster.holders_of(*STEP_OWNERS[command.step])
     return RemindResult(
         council_id=council, fiscal_year=year, outcome="sent", recipients=len(owners)

@@ -29,6 +29,7 @@ from domain.refusals import Lang
 from domain.tasks import CancelReason, TaskStatus
 from starter.cli_common import (
     ActorOption,
+    CommandIdOption,
     CouncilOption,
     JsonOption,
     YearOption,
@@ -125,9 +126,12 @@ def claim_task(
     actor: ActorOption,
     year: YearOption = None,
     as_json: JsonOption = False,
+    command_id: CommandIdOption = None,
 ) -> None:
     """未割当のタスクを引き受ける、または自分に割り当てられたタスクを引き受け済みにする。"""
-    execute(ctx, council, year, build(ClaimTaskInput, actor=actor, task_id=task_id), as_json)
+    execute(
+        ctx, council, year, build(ClaimTaskInput, actor=actor, task_id=task_id), as_json, command_id
+    )
 
 
 @task_app.command("complete")
@@ -139,10 +143,11 @@ def complete_task(
     outcome: Annotated[str, typer.Option("--outcome", help="結果（例: 公民館を予約済み）")],
     year: YearOption = None,
     as_json: JsonOption = False,
+    command_id: CommandIdOption = None,
 ) -> None:
     """タスクを完了する（担当者または統括コーディネーター）。最後のタスクで連絡調整が終わる。"""
     command = build(CompleteTaskInput, actor=actor, task_id=task_id, outcome=outcome)
-    execute(ctx, council, year, command, as_json)
+    execute(ctx, council, year, command, as_json, command_id)
 
 
 @task_app.command("reassign")
@@ -155,12 +160,13 @@ def reassign_task(
     reason: Annotated[str, typer.Option("--reason", help="理由")] = "",
     year: YearOption = None,
     as_json: JsonOption = False,
+    command_id: CommandIdOption = None,
 ) -> None:
     """タスクの担当を変更する（統括コーディネーターまたは教育委員会のみ）。"""
     command = build(
         ReassignTaskInput, actor=actor, task_id=task_id, new_owner=new_owner, reason=reason
     )
-    execute(ctx, council, year, command, as_json)
+    execute(ctx, council, year, command, as_json, command_id)
 
 
 @task_app.command("waive")
@@ -172,10 +178,11 @@ def waive_task(
     reason: Annotated[str, typer.Option("--reason", help="不要になった理由")],
     year: YearOption = None,
     as_json: JsonOption = False,
+    command_id: CommandIdOption = None,
 ) -> None:
     """タスクを不要にする（担当者・統括コーディネーター・教育委員会、理由つき）。"""
     command = build(WaiveTaskInput, actor=actor, task_id=task_id, reason=reason)
-    execute(ctx, council, year, command, as_json)
+    execute(ctx, council, year, command, as_json, command_id)
 
 
 activity_app = typer.Typer(help="活動の記録（ステップ5）", no_args_is_help=True)
@@ -196,6 +203,7 @@ def record_activity(
     notes: Annotated[str, typer.Option("--notes", help="記録（様子・気づき）")] = "",
     year: YearOption = None,
     as_json: JsonOption = False,
+    command_id: CommandIdOption = None,
 ) -> None:
     """実施した活動を記録する。登録期限切れのボランティアは記録できない。"""
     day: date = parse_date(held_on)
@@ -208,7 +216,7 @@ def record_activity(
         volunteer_ids=split_ids(volunteers),
         notes=notes,
     )
-    execute(ctx, council, year, command, as_json)
+    execute(ctx, council, year, command, as_json, command_id)
 
 
 class CancelChoice(StrEnum):
@@ -231,6 +239,7 @@ def cancel_activity(
     notes: Annotated[str, typer.Option("--notes", help="補足")] = "",
     year: YearOption = None,
     as_json: JsonOption = False,
+    command_id: CommandIdOption = None,
 ) -> None:
     """活動が中止になったことを理由とともに記録する。"""
     command = build(
@@ -240,7 +249,7 @@ def cancel_activity(
         reason=CancelReason(reason.value),
         notes=notes,
     )
-    execute(ctx, council, year, command, as_json)
+    execute(ctx, council, year, command, as_json, command_id)
 
 
 def register(app: typer.Typer) -> None:

@@ -149,10 +149,18 @@ def list_volunteers(
     as_json: JsonOption = False,
 ) -> None:
     """登録ボランティアの一覧（登録日・有効期限・連絡可否つき）。"""
-    from application import task_records
+    from application import audit, task_records
 
     lang = session_of(ctx).lang
     day = parse_date(active_on) if active_on is not None else None
+    # Names and contacts of residents: the read is audited before it is made.
+    audit.record(
+        settings(),
+        audit.local_operator(),
+        audit.AuditAction.READ_PERSONAL_DATA,
+        f"municipalities/{municipality}/volunteers",
+        {"format": "json" if as_json else "table"},
+    )
     rows = task_records.volunteers(settings(), municipality, day, field)
     if as_json:
         print_json(rows)

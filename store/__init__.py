@@ -3,6 +3,7 @@
 function takes a ``Session`` first and leaves committing to the caller (``session_scope``).
 """
 
+from store.audit_log import AccessAuditRow, BrokenLink, DirectoryAuditRow
 from store.board import OverviewRow, municipality_name, overview
 from store.board_summary import MunicipalitySummary, summary
 from store.cycles import (
@@ -37,7 +38,15 @@ from store.directory import (
     person_contacts,
     person_names,
 )
-from store.errors import ConflictingId, InvalidMunicipalityFile, NotFound, StoreError
+from store.directory_changes import DirectoryChange
+from store.erasure import ERASED_NAME, Erasure, erase_person
+from store.errors import (
+    ConflictingId,
+    InvalidMunicipalityFile,
+    InvalidVolunteer,
+    NotFound,
+    StoreError,
+)
 from store.municipality_file import MunicipalityFile, read_municipality_file
 from store.notifications import (
     InboxRow,
@@ -64,15 +73,22 @@ from store.volunteers import (
 from store.yearly_report import ReportRow, yearly_report
 
 __all__ = [
+    "ERASED_NAME",
+    "AccessAuditRow",
     "ActivityRecordView",
+    "BrokenLink",
     "ConflictingId",
     "CycleRow",
     "DeliveryJob",
     "DeliveryRow",
+    "DirectoryAuditRow",
+    "DirectoryChange",
+    "Erasure",
     "HistoryRow",
     "ImportReport",
     "InboxRow",
     "InvalidMunicipalityFile",
+    "InvalidVolunteer",
     "InvalidVolunteerFile",
     "LoadSummary",
     "MunicipalityFile",
@@ -99,6 +115,7 @@ __all__ = [
     "delivery_id",
     "enqueue_all_deliveries",
     "enqueue_deliveries",
+    "erase_person",
     "failed_deliveries_count",
     "history",
     "import_volunteers",

@@ -10,17 +10,18 @@ from __future__ import annotations
 from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from activities.inputs import RecordCycleOpenedInput, RecordEventInput
 from domain.events import Change
 from domain.model import Step
 from store._rows import insert_new, insert_once, table
+from store.cycle_setups import record_setup
 from store.due_dates import project_oversight, record_opening_due_dates
 from store.errors import NotFound
 from store.models import AuditEvent, Council, Cycle
-from store.projections import RecordedCycle, project
+from store.projections import SEQUENCED_GROUPS, RecordedCycle, project
 
 
 class HistoryRow(BaseModel):
@@ -58,7 +59,12 @@ def record_cycle_opened(session: Session, data: RecordCycleOpenedInput) -> bool:
     council and fiscal year). ``NotFound`` if the council is unknown."""
     if session.get(Council, data.council_id) is None:
         raise NotFound(f"協議会 '{data.council_id}' は登録されていません")
-    if _find_cycle(session, data.council_id, data.fiscal_year) is not None:
+    existing = _find_cycle(session, data.council_id, data.fiscal_year)
+    if existing is not None:
+        if data.restored:
+            # The restored run carries on the same records; the row names the live run.
+            existing.run_id = data.run_id
+            session.flush()
         return False
     row = Cycle(
         council_id=data.council_id,
@@ -81,20 +87,22 @@ def record_cycle_opened(session: Session, data: RecordCycleOpenedInput) -> bool:
     )
     if inserted:
         record_opening_due_dates(session, row, data.due_dates)
+        if data.setup is not None:
+            record_setup(session, row.id, data.setup)
         session.flush()
     return inserted
 
 
-_CYCLES, _AUDIT = table(Cycle), table(AuditEvent)
+_CYCLES = table(Cycle)
 # Locking the cycle row (PostgreSQL; SQLite's BEGIN IMMEDIATE already serialises writers)
-# orders concurrent events of one cycle, so "is this the latest event?" cannot be answered
-# wrongly by two transactions at once. The latest recorded event's number comes with the
-# row, in the same round trip. Built once: recording runs once per accepted command.
+# orders concurrent events of one cycle, so two transactions never compare against the
+# same field sequences at once. The sequences come with the row, in the same round trip.
+# Built once: recording runs once per accepted command.
 _LOCK_CYCLE = (
     select(
         _CYCLES.c.id,
         _CYCLES.c.step,
-        select(func.max(_AUDIT.c.seq)).where(_AUDIT.c.cycle_id == _CYCLES.c.id).scalar_subquery(),
+        *(_CYCLES.c[f"{group}_seq"] for group in SEQUENCED_GROUPS),
     )
     .where(
         _CYCLES.c.council_id == bindparam("council_id"),
@@ -103,13 +111,6 @@ _LOCK_CYCLE = (
     .with_for_update(of=_CYCLES)
 )
 _AUDIT_KEY = (AuditEvent.council_id, AuditEvent.fiscal_year, AuditEvent.seq)
-# The events recorded before a late one that came after it in the cycle. An event moves
-# the cycle's step (or pauses and resumes it) unless one of these did so since: a
-# later alert that moved nothing, recorded first, must not keep its step move out.
-_LATER_EVENTS = select(_AUDIT.c.action, _AUDIT.c.step_before, _AUDIT.c.step_after).where(
-    _AUDIT.c.cycle_id == bindparam("cycle_id"), _AUDIT.c.seq > bindparam("seq")
-)
-_PAUSING = ("pause_cycle", "resume_cycle")
 
 
 def record_event(session: Session, data: RecordEventInput) -> bool:
@@ -125,7 +126,7 @@ def record_event(session: Session, data: RecordEventInput) -> bool:
         raise NotFound(
             f"協議会 '{event.council_id}' の{event.fiscal_year}年度のサイクルは記録されていません"
         )
-    cycle_id, step, latest_seq = found
+    cycle_id, step, *seqs = found
     audit = {
         "council_id": event.council_id,
         "fiscal_year": event.fiscal_year,
@@ -144,14 +145,11 @@ def record_event(session: Session, data: RecordEventInput) -> bool:
     # The audit row goes first: its unique key is what makes the whole call idempotent.
     if not insert_new(session, AuditEvent, [audit], key=_AUDIT_KEY, returning=AuditEvent.id):
         return False
-    moves_step = pauses = latest_seq is None or event.seq > latest_seq
-    if not moves_step:
-        later = connection.execute(_LATER_EVENTS, {"cycle_id": cycle_id, "seq": event.seq}).all()
-        moves_step = all(row.step_before == row.step_after for row in later)
-        pauses = all(row.action not in _PAUSING for row in later)
-    cycle = RecordedCycle(id=cycle_id, step=step)
-    project(connection, cycle, event, is_latest=moves_step)
-    project_oversight(connection, cycle, event, is_latest=pauses)
+    cycle = RecordedCycle(
+        id=cycle_id, step=step, seqs=dict(zip(SEQUENCED_GROUPS, seqs, strict=True))
+    )
+    project(connection, cycle, event)
+    project_oversight(connection, cycle, event)
     cycle.save(connection)
     return True
 

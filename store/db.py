@@ -7,10 +7,11 @@ schema is always created by the Alembic migrations shipped inside this package, 
 
 from __future__ import annotations
 
+import os
 import threading
 import weakref
 from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager, nullcontext, suppress
 from pathlib import Path
 from typing import Any
 
@@ -36,9 +37,10 @@ DEFAULT_CONNECTIONS = DEFAULT_ACTIVITY_THREADS + DEFAULT_NOTIFY_THREADS
 def make_engine(url: str, connections: int = DEFAULT_CONNECTIONS) -> Engine:
     """An engine for ``url``, tuned for the database behind it.
 
-    SQLite: creates the parent directory, turns on foreign keys, WAL and a 30 s busy
-    timeout, and starts every transaction with ``BEGIN IMMEDIATE``. PostgreSQL: a pool of
-    up to ``connections`` connections (one per thread that uses it), 10 of them kept open.
+    SQLite: creates the parent directory (0700) and the file (0600), turns on foreign keys,
+    WAL and a 30 s busy timeout, and starts every transaction with ``BEGIN IMMEDIATE``.
+    PostgreSQL: a pool of up to ``connections`` connections (one per thread that uses it),
+    10 of them kept open.
     """
     if connections < 1:
         raise ValueError(f"connections must be at least 1, not {connections}")
@@ -51,11 +53,21 @@ def make_engine(url: str, connections: int = DEFAULT_CONNECTIONS) -> Engine:
         return create_engine(url, pool_size=kept, max_overflow=connections - kept)
     database = parsed.database
     if database and database != ":memory:" and not database.startswith("file:"):
-        Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        create_private_file(Path(database).expanduser())
     engine = create_engine(url, connect_args={"check_same_thread": False})
     event.listen(engine, "connect", _configure_sqlite_connection)
     event.listen(engine, "begin", _begin_immediate)
     return engine
+
+
+def create_private_file(path: Path) -> None:
+    """Create ``path``'s directory (0700) and the empty file (0600) unless they exist.
+
+    The store holds names, contacts and minutes: only its owner may read it. SQLite gives
+    its ``-wal`` and ``-shm`` files the database file's mode."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    with suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
 
 
 def _configure_sqlite_connection(dbapi_connection: Any, _record: Any) -> None:

@@ -25,6 +25,7 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from activities.inputs import Channel
+from config.redaction import redact
 from store._rows import insert_new, table
 from store.errors import NotFound
 from store.models import Council, Delivery, Notification, Person
@@ -242,7 +243,7 @@ def record_delivery_error(session: Session, key: str, error: str) -> None:
     row = _get(session, key, lock=True)
     if row.status == SENDING:
         row.status = PENDING
-    row.last_error = error[:2000]
+    row.last_error = redact(error)[:2000]
     session.flush()
 
 
@@ -252,7 +253,7 @@ def mark_delivery_failed(session: Session, key: str, error: str) -> bool:
     if row.status == SENT:
         return False
     row.status = FAILED
-    row.last_error = error[:2000]
+    row.last_error = redact(error)[:2000]
     session.flush()
     return True
 

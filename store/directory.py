@@ -7,7 +7,6 @@ needs (ids and roles, never names) and give rendering the names it needs.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from functools import partial
 from typing import Any, TypeVar
 
@@ -19,6 +18,8 @@ from activities.inputs import CouncilSetup
 from domain.deadlines import DeadlineRules
 from domain.model import Role, Roster, RosterEntry, VoteRule
 from store._rows import table
+from store.directory_changes import DirectoryChange, LoadCounter
+from store.erasure import erased_among
 from store.errors import ConflictingId, NotFound
 from store.models import (
     Base,
@@ -50,6 +51,8 @@ class LoadSummary(BaseModel):
     people: int
     councils: int
     staff: int
+    # Field by field, personal values masked: the diff ``load`` shows and the audit keeps.
+    changes: tuple[DirectoryChange, ...] = ()
 
     @property
     def changed(self) -> bool:
@@ -70,13 +73,6 @@ class PersonContact(BaseModel):
     notify_webhook: bool = True
 
 
-@dataclass
-class _Counter:
-    inserted: int = 0
-    updated: int = 0
-    deleted: int = 0
-
-
 _Owned = TypeVar("_Owned", District, School, Person, Council)
 
 
@@ -84,8 +80,14 @@ def load_municipality(session: Session, data: MunicipalityFile) -> LoadSummary:
     """Upsert everything in ``data``. Loading the same file twice changes nothing; a
     member, staff role or council school left out of the file is removed. Districts,
     schools, people and councils left out are kept: cycles and records refer to them."""
-    counter = _Counter()
+    counter = LoadCounter()
     muni_id = data.municipality.id
+    erased = erased_among(session, [p.id for p in data.people])
+    if erased:
+        raise ConflictingId(
+            f"people: '{erased[0]}' was erased and cannot be loaded again; "
+            "remove them from the file (or give the person a new id)"
+        )
     _set(
         session,
         Municipality,
@@ -166,6 +168,7 @@ def load_municipality(session: Session, data: MunicipalityFile) -> LoadSummary:
             wanted,
             counter,
             partial(_new_member, council.id),
+            f"councils/{council.id}/members",
         )
     staff = _positions([(s.person, (s.role,)) for s in data.staff])
     existing_staff = session.scalars(
@@ -177,11 +180,21 @@ def load_municipality(session: Session, data: MunicipalityFile) -> LoadSummary:
         staff,
         counter,
         partial(_new_staff, muni_id),
+        f"municipalities/{muni_id}/staff",
     )
     for resource in data.resources:
         done = upsert_resource(session, muni_id, resource)
         counter.inserted += done == "inserted"
         counter.updated += done == "updated"
+        if done != "unchanged":
+            # The resource list is not personal data of members; one line says it moved.
+            counter.note(
+                "+" if done == "inserted" else "~",
+                f"resources/{resource.id}",
+                "entry",
+                None if done == "inserted" else "…",
+                done,
+            )
     session.flush()
     return LoadSummary(
         municipality_id=muni_id,
@@ -193,19 +206,25 @@ def load_municipality(session: Session, data: MunicipalityFile) -> LoadSummary:
         people=len(data.people),
         councils=len(data.councils),
         staff=len(data.staff),
+        changes=tuple(counter.changes),
     )
 
 
 def _set(
-    session: Session, model: type[Base], key: str, values: dict[str, Any], counter: _Counter
+    session: Session, model: type[Base], key: str, values: dict[str, Any], counter: LoadCounter
 ) -> None:
     row = session.get(model, key)
+    target = f"{model.__tablename__}/{key}"
     if row is None:
         session.add(model(id=key, **values))
         counter.inserted += 1
+        for name, value in values.items():
+            if value is not None and name != "municipality_id":
+                counter.note("+", target, name, None, value)
         return
     differing = {k: v for k, v in values.items() if getattr(row, k) != v}
     for name, value in differing.items():
+        counter.note("~", target, name, getattr(row, name), value)
         setattr(row, name, value)
     if differing:
         counter.updated += 1
@@ -216,7 +235,7 @@ def _set_owned(
     model: type[_Owned],
     key: str,
     municipality_id: str,
-    counter: _Counter,
+    counter: LoadCounter,
     values: dict[str, Any],
 ) -> None:
     existing = session.get(model, key)
@@ -244,8 +263,9 @@ def _sync_roles(
     session: Session,
     existing: Sequence[CouncilMember] | Sequence[MunicipalityStaff],
     wanted: dict[tuple[str, str], int],
-    counter: _Counter,
+    counter: LoadCounter,
     make: Callable[[str, str, int], CouncilMember | MunicipalityStaff],
+    where: str,
 ) -> None:
     kept: set[tuple[str, str]] = set()
     for row in existing:
@@ -253,15 +273,18 @@ def _sync_roles(
         if key not in wanted:
             session.delete(row)
             counter.deleted += 1
+            counter.note("-", f"{where}/{row.person_id}", "role", row.role, None)
             continue
         kept.add(key)
         if row.position != wanted[key]:
+            counter.note("~", f"{where}/{row.person_id}", "position", row.position, wanted[key])
             row.position = wanted[key]
             counter.updated += 1
     for (person, role), position in wanted.items():
         if (person, role) not in kept:
             session.add(make(person, role, position))
             counter.inserted += 1
+            counter.note("+", f"{where}/{person}", "role", None, role)
 
 
 def _new_member(council_id: str, person_id: str, role: str, position: int) -> CouncilMember:
@@ -275,7 +298,7 @@ def _new_staff(municipality_id: str, person_id: str, role: str, position: int) -
 
 
 def _sync_council_schools(
-    session: Session, council_id: str, school_ids: tuple[str, ...], counter: _Counter
+    session: Session, council_id: str, school_ids: tuple[str, ...], counter: LoadCounter
 ) -> None:
     existing = session.scalars(
         select(CouncilSchool).where(CouncilSchool.council_id == council_id)
@@ -285,9 +308,11 @@ def _sync_council_schools(
         if link.school_id not in wanted:
             session.delete(link)
             counter.deleted += 1
-    for school_id in wanted - {link.school_id for link in existing}:
+            counter.note("-", f"councils/{council_id}/schools", "school", link.school_id, None)
+    for school_id in sorted(wanted - {link.school_id for link in existing}):
         session.add(CouncilSchool(council_id=council_id, school_id=school_id))
         counter.inserted += 1
+        counter.note("+", f"councils/{council_id}/schools", "school", None, school_id)
 
 
 def council_setup(session: Session, council_id: str) -> CouncilSetup:

@@ -34,9 +34,7 @@ _FIND_DUE = select(_DUE_DATES.c.due_on, _DUE_DATES.c.event_seq).where(
 )
 
 
-def project_oversight(
-    connection: Connection, cycle: RecordedCycle, event: CycleEvent, is_latest: bool
-) -> None:
+def project_oversight(connection: Connection, cycle: RecordedCycle, event: CycleEvent) -> None:
     """Apply the due-date changes and the pause or resume that ``event`` carries, and
     keep the cycle's copy of its current step's due date up to date. Runs after
     ``projections.project`` has moved the step."""
@@ -46,24 +44,21 @@ def project_oversight(
             step = Step(change.field.removeprefix(_DUE_PREFIX))
             _set_due(connection, cycle.id, step, date.fromisoformat(change.after), event.seq)
             dates_changed = True
-    # Whatever moved (the step, or a date), the copy on the cycle is read again from the
-    # dates as they now stand; most events move neither, and skip the statement.
+    # The copy on the cycle is derived, not sequenced: it is read again from the step and
+    # the dates as they now stand (each of them already order-independent), whichever
+    # event moved one of them; most events move neither, and skip the statement.
     if dates_changed or event.step_after is not event.step_before:
         current = connection.execute(_FIND_DUE, {"cycle_id": cycle.id, "step": cycle.step}).first()
         cycle.change(due_on=None if current is None else current.due_on)
-    # A pause recorded after its resume (out of order) must not pause the cycle again.
-    if not is_latest:
-        return
+    # A pause recorded after its (newer) resume must not pause the cycle again, and a
+    # resume recorded late must not undo a newer pause.
     if event.action == "pause_cycle":
-        cycle.change(
-            paused_since=event.at,
-            paused_reason=next(
-                (c.after for c in event.changes if c.field == "paused" and c.after is not None),
-                "",
-            ),
+        reason = next(
+            (c.after for c in event.changes if c.field == "paused" and c.after is not None), ""
         )
+        cycle.change_if_newer("pause", event.seq, paused_since=event.at, paused_reason=reason)
     elif event.action == "resume_cycle":
-        cycle.change(paused_since=None, paused_reason=None)
+        cycle.change_if_newer("pause", event.seq, paused_since=None, paused_reason=None)
 
 
 def _set_due(connection: Connection, cycle_id: int, step: Step, due: date, seq: int) -> None:

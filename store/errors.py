@@ -18,3 +18,7 @@ class InvalidMunicipalityFile(StoreError):
 
 class ConflictingId(StoreError):
     """An id in a municipality file already belongs to another municipality."""
+
+
+class InvalidVolunteer(StoreError):
+    """A volunteer entry the registry refuses (a registration dated in the future)."""

@@ -208,6 +208,14 @@ class Cycle(Base):
     # Set by pause_cycle, cleared by resume_cycle: the board sees who is on hold and why.
     paused_since: Mapped[datetime | None] = mapped_column(TZ_DATETIME)
     paused_reason: Mapped[str | None] = mapped_column(Text)
+    # The event that last wrote each group of projected columns (0: the cycle's opening).
+    # A group is written only by a newer event, so events recorded in any order leave the
+    # row as the latest of them says: step (with step_opened_at and closed_at), vision,
+    # approved_on, and the pause (paused_since and paused_reason).
+    step_seq: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    vision_seq: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    approved_seq: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    pause_seq: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class CycleDueDate(Base):

@@ -58,11 +58,13 @@ from pydantic import (
     ConfigDict,
     Field,
     ValidationError,
+    field_validator,
     model_validator,
 )
 
 from domain.deadlines import DeadlineRules, MonthDay
 from domain.model import Role, Step, VoteRule
+from domain.webhook_targets import refusal_of as webhook_refusal
 from store.errors import InvalidMunicipalityFile
 from store.volunteers import ResourceEntry
 
@@ -189,6 +191,15 @@ class PersonEntry(_Strict):
     notify_email: bool = True
     notify_webhook: bool = True
 
+    @field_validator("webhook_url")
+    @classmethod
+    def _webhook_target_allowed(cls, url: str | None) -> str | None:
+        # The URL itself stays out of the message: it is often a bridge's secret.
+        reason = None if url is None else webhook_refusal(url)
+        if reason is not None:
+            raise ValueError(f"webhook target refused: {reason}")
+        return url
+
 
 class StaffEntry(_Strict):
     """A municipality-wide role: chief coordinator or board of education."""
@@ -295,7 +306,11 @@ def _first_error(exc: ValidationError) -> str:
     if error["type"] == "extra_forbidden":
         return f"{location}: unknown field"
     shown = error.get("input")
-    value = f" (got {shown!r})" if isinstance(shown, str | int | float | bool) else ""
+    # A webhook URL is often a secret: never echo it.
+    secret = location.endswith("webhook_url")
+    value = (
+        f" (got {shown!r})" if isinstance(shown, str | int | float | bool) and not secret else ""
+    )
     return f"{location}: {message}{value}"
 
 

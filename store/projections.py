@@ -62,19 +62,36 @@ _FIND_EVALUATION = select(_EVALUATIONS.c.id, _EVALUATIONS.c.event_seq).where(
 )
 
 
+#: The groups of the cycle row's projected columns, each with the column holding the
+#: sequence of the event that last wrote it.
+SEQUENCED_GROUPS = ("step", "vision", "approved", "pause")
+
+
 @dataclass
 class RecordedCycle:
-    """The cycle an event is recorded into: its row id and current step, and the columns
-    of its row that the event changes, written by ``save`` in one UPDATE."""
+    """The cycle an event is recorded into: its row id, current step and the sequence of
+    the event that last wrote each group of its columns (``SEQUENCED_GROUPS``), and the
+    columns the event changes, written by ``save`` in one UPDATE."""
 
     id: int
     step: str
+    seqs: dict[str, int] = field(default_factory=dict)
     changes: dict[str, Any] = field(default_factory=dict)
 
-    def change(self, **values: Any) -> None:
-        """Set columns of the cycle's row (``save`` writes them)."""
-        self.changes.update(values)
+    def change_if_newer(self, group: str, seq: int, **values: Any) -> bool:
+        """Set the columns of ``group`` unless a newer event (``seq`` or later) wrote
+        them already; return whether they were set. Order-independent by construction:
+        whichever order events arrive in, each group ends as its newest event left it."""
+        if seq <= self.seqs.get(group, 0):
+            return False
+        self.seqs[group] = seq
+        self.changes.update(values, **{f"{group}_seq": seq})
         self.step = self.changes.get("step", self.step)
+        return True
+
+    def change(self, **values: Any) -> None:
+        """Set columns that are derived from others (``due_on``), not sequenced."""
+        self.changes.update(values)
 
     def save(self, connection: Connection) -> None:
         """Write the changed columns, if any."""
@@ -83,12 +100,10 @@ class RecordedCycle:
             self.changes = {}
 
 
-def project(
-    connection: Connection, cycle: RecordedCycle, event: CycleEvent, is_latest: bool
-) -> None:
-    """Write what ``event`` did into the cycle's tables. The cycle's step moves only
-    when ``is_latest``: no event recorded before it (out of order) moved the step since,
-    so a late event never moves it back."""
+def project(connection: Connection, cycle: RecordedCycle, event: CycleEvent) -> None:
+    """Write what ``event`` did into the cycle's tables. Columns of the cycle row change
+    only when no newer event changed them already: an event recorded late never undoes a
+    newer one, and is never skipped for a newer event that changed something else."""
     at = event.at
     command = event.command
     if isinstance(command, RecordMeetingInput):
@@ -116,10 +131,14 @@ def project(
     # Tasks and activity records (coordinate and act) have their own projection.
     project_tasks(connection, cycle.id, event)
     # close_cycle only moves the step, handled below for every command.
-    if is_latest and event.step_after is not event.step_before:
-        cycle.change(step=event.step_after.value, step_opened_at=at)
-        if event.step_after is Step.CLOSED:
-            cycle.change(closed_at=at)
+    if event.step_after is not event.step_before:
+        cycle.change_if_newer(
+            "step",
+            event.seq,
+            step=event.step_after.value,
+            step_opened_at=at,
+            closed_at=at if event.step_after is Step.CLOSED else None,
+        )
 
 
 def _change(event: CycleEvent, field_name: str) -> Change:
@@ -157,7 +176,7 @@ def _project_meeting(
         },
     )
     if command.vision_draft is not None:
-        cycle.change(vision=command.vision_draft)
+        cycle.change_if_newer("vision", event.seq, vision=command.vision_draft)
 
 
 def _project_vote(
@@ -217,7 +236,7 @@ def _project_close_vote(connection: Connection, cycle: RecordedCycle, event: Cyc
         )
     )
     if status == "approved":
-        cycle.change(approved_on=event.at.astimezone(JAPAN).date())
+        cycle.change_if_newer("approved", event.seq, approved_on=event.at.astimezone(JAPAN).date())
 
 
 def _project_plan(connection: Connection, cycle: RecordedCycle, command: SubmitPlanInput) -> None:

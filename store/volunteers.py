@@ -7,16 +7,22 @@ activity.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from domain.deadlines import JST
 from domain.refusals import Refusal
-from domain.volunteers import VolunteerKind, expires_on, registration_problem
-from store.errors import ConflictingId, NotFound
+from domain.volunteers import (
+    VolunteerKind,
+    expires_on,
+    registration_date_problem,
+    registration_problem,
+)
+from store.errors import ConflictingId, InvalidVolunteer, NotFound
 from store.models import Council, Municipality
 from store.task_models import CommunityResource, Volunteer
 
@@ -111,10 +117,14 @@ def _row(v: Volunteer) -> VolunteerRow:
     )
 
 
-def upsert_volunteer(session: Session, municipality_id: str, entry: VolunteerEntry) -> Upserted:
+def upsert_volunteer(
+    session: Session, municipality_id: str, entry: VolunteerEntry, today: date | None = None
+) -> Upserted:
     """Register ``entry`` or bring its row up to date (idempotent by id). The expiry is
     two years from the registration date. ``ConflictingId`` if the id belongs to another
-    municipality's volunteer."""
+    municipality's volunteer; ``InvalidVolunteer`` if it is registered after ``today``
+    (by default today in Japan)."""
+    _check_registration_date(entry.registered_on, today)
     require_municipality(session, municipality_id)
     values = {
         "name": entry.name,
@@ -143,6 +153,14 @@ def upsert_volunteer(session: Session, municipality_id: str, entry: VolunteerEnt
     return "updated" if differing else "unchanged"
 
 
+def _check_registration_date(registered_on: date, today: date | None) -> None:
+    problem = registration_date_problem(
+        registered_on, today if today is not None else datetime.now(JST).date()
+    )
+    if problem is not None:
+        raise InvalidVolunteer(problem.message("ja"))
+
+
 def _volunteer(session: Session, volunteer_id: str) -> Volunteer:
     row = session.get(Volunteer, volunteer_id)
     if row is None:
@@ -150,8 +168,12 @@ def _volunteer(session: Session, volunteer_id: str) -> Volunteer:
     return row
 
 
-def renew_volunteer(session: Session, volunteer_id: str, on: date) -> VolunteerRow:
-    """Renew a registration from ``on`` for two more years (also after a withdrawal)."""
+def renew_volunteer(
+    session: Session, volunteer_id: str, on: date, today: date | None = None
+) -> VolunteerRow:
+    """Renew a registration from ``on`` for two more years (also after a withdrawal).
+    ``InvalidVolunteer`` if ``on`` is after ``today`` (by default today in Japan)."""
+    _check_registration_date(on, today)
     row = _volunteer(session, volunteer_id)
     row.registered_on = on
     row.expires_on = expires_on(on)

@@ -18,6 +18,12 @@ from sqlalchemy.engine import make_url
 
 from store.db import make_engine, migrate
 from store.models import Base
+from tests.encryption import TEST_PAYLOAD_KEYS
+
+# Every client, worker and CLI subprocess of the session encrypts with the session's key:
+# set before any test reads its settings, and inherited by every subprocess.
+os.environ["PAYLOAD_KEYS"] = TEST_PAYLOAD_KEYS
+os.environ.pop("PAYLOAD_KEY_ID", None)
 
 
 def _reset_postgres(url: str) -> None:

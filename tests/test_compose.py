@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -97,7 +98,7 @@ WORKERS = ("worker", "worker-activities")
 
 def test_ui_and_workers_point_at_the_server(services: dict[str, dict[str, Any]]) -> None:
     assert services["temporal-ui"]["environment"]["TEMPORAL_ADDRESS"] == TEMPORAL_FRONTEND
-    assert services["temporal-ui"]["ports"] == ["8080:8080"]
+    assert services["temporal-ui"]["ports"] == ["127.0.0.1:8080:8080"]
     assert services["temporal-namespace"]["environment"]["TEMPORAL_ADDRESS"] == TEMPORAL_FRONTEND
     for name in WORKERS:
         assert services[name]["environment"]["TEMPORAL_ADDRESS"] == TEMPORAL_FRONTEND
@@ -143,3 +144,42 @@ def test_every_mounted_file_exists_in_the_repo(services: dict[str, dict[str, Any
     assert bind_sources, "expected the deploy/ files to be mounted"
     for source in bind_sources:
         assert (REPO_ROOT / source).exists(), source
+
+
+def test_secrets_come_from_the_users_env_file_never_from_defaults(
+    services: dict[str, dict[str, Any]],
+) -> None:
+    text = (REPO_ROOT / "docker-compose.yml").read_text(encoding="utf-8")
+    # ${NAME:?message}: compose refuses to start without the value; no ${NAME:-default}.
+    required = set(re.findall(r"\$\{([A-Z_]+):\?", text))
+    assert {"TEMPORAL_DB_PASSWORD", "APP_DB_PASSWORD", "PAYLOAD_KEYS"} <= required
+    defaulted = set(re.findall(r"\$\{([A-Z_]+):-([^}]*)\}", text))
+    assert not [(name, value) for name, value in defaulted if value and name in SECRET_NAMES]
+    assert not [name for name, _ in defaulted if "PASSWORD" in name or name == "PAYLOAD_KEYS"]
+    example = (REPO_ROOT / ".env.example").read_text(encoding="utf-8")
+    example_names = set(re.findall(r"^#? ?([A-Z_]+)=", example, re.MULTILINE))
+    assert required <= example_names
+    # The example holds no value for any secret: the user writes them.
+    assert re.findall(r"^(?:[A-Z_]*PASSWORD|PAYLOAD_KEYS)=(.*)$", example, re.MULTILINE) == [
+        "",
+        "",
+        "",
+    ]
+    for ignore in (".gitignore", ".dockerignore"):
+        lines = (REPO_ROOT / ignore).read_text(encoding="utf-8").splitlines()
+        assert ".env" in lines, ignore
+
+
+SECRET_NAMES = {"TEMPORAL_DB_PASSWORD", "APP_DB_PASSWORD", "PAYLOAD_KEYS", "WEBHOOK_SECRET"}
+
+
+def test_the_workers_encrypt_and_read_the_env_file(services: dict[str, dict[str, Any]]) -> None:
+    for name in WORKERS:
+        environment = services[name]["environment"]
+        assert environment["PAYLOAD_KEYS"].startswith("${PAYLOAD_KEYS:?")
+        assert services[name]["env_file"] == ".env"
+
+
+def test_published_ports_listen_on_loopback_only(services: dict[str, dict[str, Any]]) -> None:
+    published = [port for service in services.values() for port in service.get("ports", [])]
+    assert published and all(str(port).startswith("127.0.0.1:") for port in published)

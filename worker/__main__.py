@@ -11,6 +11,7 @@ import sys
 from pydantic import ValidationError
 
 from config import get_settings, settings_error
+from config.redaction import redact_logging
 from store.db import migrate
 from worker.main import run_worker
 
@@ -27,6 +28,7 @@ async def _main() -> None:
 
 if __name__ == "__main__":
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    redact_logging()  # no URL (a webhook's token, a database password) reaches the log
     code = 0
     try:
         asyncio.run(_main())

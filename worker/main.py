@@ -17,7 +17,6 @@ from typing import Any
 
 from sqlalchemy import Engine
 from temporalio.client import Client
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Worker
 
 from activities.channels import Senders
@@ -33,6 +32,7 @@ from config import (
     Settings,
     WorkerRole,
 )
+from config.converter import data_converter
 from store.db import make_engine
 from workflows.council_cycle import CouncilCycleWorkflow
 from workflows.inputs import notification_queue
@@ -62,11 +62,12 @@ NOTIFY_THREADS = DEFAULT_NOTIFY_THREADS
 
 
 async def connect(settings: Settings) -> Client:
-    """A client for ``settings``' server, always with the pydantic data converter."""
+    """A client for ``settings``' server, always with the encrypting pydantic converter
+    (config/converter.py); ``PayloadKeyError`` (one line) when no key is configured."""
     return await Client.connect(
         settings.temporal_address,
         namespace=settings.temporal_namespace,
-        data_converter=pydantic_data_converter,
+        data_converter=data_converter(settings),
     )
 
 

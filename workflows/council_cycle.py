@@ -43,15 +43,11 @@ with workflow.unsafe.imports_passed_through():
         Command,
         CompleteStepInput,
         EvaluateAimInput,
-        PauseCycleInput,
         RecordMeetingInput,
-        RemindInput,
-        ResumeCycleInput,
-        SetDeadlineInput,
         SubmitPlanInput,
         SubmitPolicyInput,
     )
-    from domain.events import CycleEvent, Notice
+    from domain.events import CommandReceipt, CycleEvent, Notice
     from domain.model import CycleState, Step
     from domain.oversight import pending_alert
     from domain.refusals import Refusal
@@ -67,6 +63,7 @@ with workflow.unsafe.imports_passed_through():
     )
     from domain.task_alerts import pending_task_alert
     from workflows.alarm_clock import AlarmClock
+    from workflows.applied_commands import AppliedCommands
     from workflows.decision_memo import DecisionMemo
     from workflows.delivery import deliver_all
     from workflows.failures import refused as _refused
@@ -77,6 +74,8 @@ with workflow.unsafe.imports_passed_through():
         cycle_workflow_id,
         notification_queue,
     )
+    from workflows.oversight_updates import OversightUpdates
+    from workflows.roster_updates import RosterUpdates
     from workflows.task_updates import TaskUpdates
 
 
@@ -105,10 +104,11 @@ _NOTIFY_RETRY = RetryPolicy(
 
 
 @workflow.defn(name=WORKFLOW_NAME)
-class CouncilCycleWorkflow(TaskUpdates):
+class CouncilCycleWorkflow(TaskUpdates, OversightUpdates, RosterUpdates):
     """One council's cycle for one fiscal year, from discuss to the close of evaluate.
     The coordinate and act steps' updates (tasks, activity records) come from
-    ``TaskUpdates``."""
+    ``TaskUpdates``, the board of education's (deadline, pause, resume, remind) from
+    ``OversightUpdates``, the directory's roster changes from ``RosterUpdates``."""
 
     def __init__(self) -> None:
         self._state: CycleState | None = None
@@ -117,48 +117,20 @@ class CouncilCycleWorkflow(TaskUpdates):
         self._changes = 0
         # Each update is decided once: by its validator, for its handler.
         self._decided = DecisionMemo()
+        # A command re-sent with the id of one already applied answers its receipt.
+        self._applied = AppliedCommands()
 
     @workflow.run
     async def run(self, data: CycleInput) -> CycleResult:
-        """Open the cycle, serve commands until evaluate closes, then open next year."""
+        """Open the cycle (or carry on a restored one), serve commands until evaluate
+        closes, then open next year."""
+        # First, whichever way the cycle opens: the patch markers' place in the history.
         rule_changes = self._rule_changes()
-        setup: CouncilSetup = await workflow.execute_activity(
-            LOAD_COUNCIL,
-            LoadCouncilInput(council_id=data.council_id),
-            result_type=CouncilSetup,
-            start_to_close_timeout=_STORE_TIMEOUT,
-            retry_policy=_RECORD_RETRY,
-        )
-        opened_at = workflow.now()
-        state = new_cycle(
-            data.council_id,
-            data.fiscal_year,
-            setup.roster,
-            opened_at,
-            vote_rule=setup.vote_rule,
-            carried_over=list(data.carried_over),
-            deadline_rules=setup.deadline_rules,
-            rule_changes=rule_changes,
-        )
-        info = workflow.info()
-        await workflow.execute_activity(
-            RECORD_CYCLE_OPENED,
-            RecordCycleOpenedInput(
-                council_id=data.council_id,
-                fiscal_year=data.fiscal_year,
-                opened_at=opened_at,
-                workflow_id=info.workflow_id,
-                run_id=info.run_id,
-                carried_over=data.carried_over,
-                due_dates=state.due_dates,
-            ),
-            result_type=bool,
-            start_to_close_timeout=_STORE_TIMEOUT,
-            retry_policy=_RECORD_RETRY,
-        )
-        self._state = state
-        for notice in step_opened_notices(state):
-            self._send(0, notice)
+        if data.restored is not None:
+            await self._record_opened(data, data.restored, None)
+            self._state = data.restored
+        else:
+            await self._open(data, rule_changes)
 
         await self._serve_until_closed()
         # Let every accepted command finish recording before this run completes.
@@ -177,6 +149,51 @@ class CouncilCycleWorkflow(TaskUpdates):
         (docs/upgrading-workflows.md)."""
         return tuple(change for change in RULE_CHANGES if workflow.patched(change))
 
+    async def _open(self, data: CycleInput, rule_changes: tuple[str, ...]) -> None:
+        setup: CouncilSetup = await workflow.execute_activity(
+            LOAD_COUNCIL,
+            LoadCouncilInput(council_id=data.council_id),
+            result_type=CouncilSetup,
+            start_to_close_timeout=_STORE_TIMEOUT,
+            retry_policy=_RECORD_RETRY,
+        )
+        state = new_cycle(
+            data.council_id,
+            data.fiscal_year,
+            setup.roster,
+            workflow.now(),
+            vote_rule=setup.vote_rule,
+            carried_over=list(data.carried_over),
+            deadline_rules=setup.deadline_rules,
+            rule_changes=rule_changes,
+        )
+        await self._record_opened(data, state, setup)
+        self._state = state
+        for notice in step_opened_notices(state):
+            self._send(0, notice)
+
+    async def _record_opened(
+        self, data: CycleInput, state: CycleState, setup: CouncilSetup | None
+    ) -> None:
+        info = workflow.info()
+        await workflow.execute_activity(
+            RECORD_CYCLE_OPENED,
+            RecordCycleOpenedInput(
+                council_id=data.council_id,
+                fiscal_year=data.fiscal_year,
+                opened_at=state.started_at,
+                workflow_id=info.workflow_id,
+                run_id=info.run_id,
+                carried_over=tuple(state.carried_over),
+                due_dates=state.due_dates,
+                setup=setup,
+                restored=data.restored is not None,
+            ),
+            result_type=bool,
+            start_to_close_timeout=_STORE_TIMEOUT,
+            retry_policy=_RECORD_RETRY,
+        )
+
     @workflow.query(name=STATE_QUERY)
     def state(self) -> CycleState | None:
         """The whole state of the cycle; ``None`` for the moment while it opens."""
@@ -185,7 +202,7 @@ class CouncilCycleWorkflow(TaskUpdates):
     # --- commands: one update each; validators ask the rules on a copy -------------
 
     @workflow.update(name="record_meeting")
-    async def record_meeting(self, cmd: RecordMeetingInput) -> CycleState:
+    async def record_meeting(self, cmd: RecordMeetingInput) -> CommandReceipt:
         """Record a meeting (date, attendance, minutes, vision draft)."""
         return await self._accept(cmd)
 
@@ -194,7 +211,7 @@ class CouncilCycleWorkflow(TaskUpdates):
         self._validate(cmd)
 
     @workflow.update(name="close_discussion")
-    async def close_discussion(self, cmd: CloseDiscussionInput) -> CycleState:
+    async def close_discussion(self, cmd: CloseDiscussionInput) -> CommandReceipt:
         """Close discuss and open approve."""
         return await self._accept(cmd)
 
@@ -203,7 +220,7 @@ class CouncilCycleWorkflow(TaskUpdates):
         self._validate(cmd)
 
     @workflow.update(name="submit_policy")
-    async def submit_policy(self, cmd: SubmitPolicyInput) -> CycleState:
+    async def submit_policy(self, cmd: SubmitPolicyInput) -> CommandReceipt:
         """Submit (or resubmit) the basic school-management policy for a vote."""
         return await self._accept(cmd)
 
@@ -212,7 +229,7 @@ class CouncilCycleWorkflow(TaskUpdates):
         self._validate(cmd)
 
     @workflow.update(name="cast_vote")
-    async def cast_vote(self, cmd: CastVoteInput) -> CycleState:
+    async def cast_vote(self, cmd: CastVoteInput) -> CommandReceipt:
         """Cast or change a vote on the policy under vote."""
         return await self._accept(cmd)
 
@@ -221,7 +238,7 @@ class CouncilCycleWorkflow(TaskUpdates):
         self._validate(cmd)
 
     @workflow.update(name="close_vote")
-    async def close_vote(self, cmd: CloseVoteInput) -> CycleState:
+    async def close_vote(self, cmd: CloseVoteInput) -> CommandReceipt:
         """Close the vote: passed opens plan, rejected waits for a revision."""
         return await self._accept(cmd)
 
@@ -230,7 +247,7 @@ class CouncilCycleWorkflow(TaskUpdates):
         self._validate(cmd)
 
     @workflow.update(name="submit_plan")
-    async def submit_plan(self, cmd: SubmitPlanInput) -> CycleState:
+    async def submit_plan(self, cmd: SubmitPlanInput) -> CommandReceipt:
         """Submit the plan of activities and open coordinate."""
         return await self._accept(cmd)
 
@@ -239,7 +256,7 @@ class CouncilCycleWorkflow(TaskUpdates):
         self._validate(cmd)
 
     @workflow.update(name="complete_step")
-    async def complete_step(self, cmd: CompleteStepInput) -> CycleState:
+    async def complete_step(self, cmd: CompleteStepInput) -> CommandReceipt:
         """Kept for old clients: coordinate and act now close by themselves, so the
         rules refuse it with that reason."""
         return await self._accept(cmd)
@@ -249,7 +266,7 @@ class CouncilCycleWorkflow(TaskUpdates):
         self._validate(cmd)
 
     @workflow.update(name="evaluate_aim")
-    async def evaluate_aim(self, cmd: EvaluateAimInput) -> CycleState:
+    async def evaluate_aim(self, cmd: EvaluateAimInput) -> CommandReceipt:
         """Record how far one aim was met."""
         return await self._accept(cmd)
 
@@ -258,50 +275,12 @@ class CouncilCycleWorkflow(TaskUpdates):
         self._validate(cmd)
 
     @workflow.update(name="close_cycle")
-    async def close_cycle(self, cmd: CloseCycleInput) -> CycleState:
+    async def close_cycle(self, cmd: CloseCycleInput) -> CommandReceipt:
         """Close evaluate and with it the year; next year's cycle opens."""
         return await self._accept(cmd)
 
     @close_cycle.validator
     def _check_close_cycle(self, cmd: CloseCycleInput) -> None:
-        self._validate(cmd)
-
-    # --- the board of education's hand on the cycle ----------------------------------
-
-    @workflow.update(name="set_deadline")
-    async def set_deadline(self, cmd: SetDeadlineInput) -> CycleState:
-        """Move a step's due date; the reminders follow."""
-        return await self._accept(cmd)
-
-    @set_deadline.validator
-    def _check_set_deadline(self, cmd: SetDeadlineInput) -> None:
-        self._validate(cmd)
-
-    @workflow.update(name="pause_cycle")
-    async def pause_cycle(self, cmd: PauseCycleInput) -> CycleState:
-        """Pause the cycle with a reason: no reminders, commands refused."""
-        return await self._accept(cmd)
-
-    @pause_cycle.validator
-    def _check_pause_cycle(self, cmd: PauseCycleInput) -> None:
-        self._validate(cmd)
-
-    @workflow.update(name="resume_cycle")
-    async def resume_cycle(self, cmd: ResumeCycleInput) -> CycleState:
-        """Resume the cycle; pending deadlines move by the time paused."""
-        return await self._accept(cmd)
-
-    @resume_cycle.validator
-    def _check_resume_cycle(self, cmd: ResumeCycleInput) -> None:
-        self._validate(cmd)
-
-    @workflow.update(name="remind")
-    async def remind(self, cmd: RemindInput) -> CycleState:
-        """Remind the owners of the current step by hand (once per day)."""
-        return await self._accept(cmd)
-
-    @remind.validator
-    def _check_remind(self, cmd: RemindInput) -> None:
         self._validate(cmd)
 
     # --- the shell around the rules -------------------------------------------------
@@ -342,6 +321,8 @@ class CouncilCycleWorkflow(TaskUpdates):
 
     def _validate(self, cmd: Command) -> None:
         self._decided.forget()
+        if self._applied.current() is not None:
+            return  # a repeat: accepted, and answered with the first receipt
         if self._state is None:
             raise _refused(Refusal("cycle_opening"))
         now = workflow.now()
@@ -351,7 +332,14 @@ class CouncilCycleWorkflow(TaskUpdates):
             raise _refused(refusal) from None
         self._decided.keep(self._state, now, decision)
 
-    async def _accept(self, cmd: Command) -> CycleState:
+    def _repeat(self) -> CommandReceipt | None:
+        """The first receipt when the current update's id was applied before."""
+        return self._applied.current()
+
+    async def _accept(self, cmd: Command) -> CommandReceipt:
+        repeat = self._repeat()
+        if repeat is not None:
+            return repeat
         now = workflow.now()
         decision = self._decided.take(self._current, now)
         if decision is None:
@@ -361,8 +349,11 @@ class CouncilCycleWorkflow(TaskUpdates):
                 decision = execute(self._current, cmd, now)
             except Refusal as refusal:
                 raise _refused(refusal) from None
+        receipt = CommandReceipt.of(decision.event, paused=decision.state.paused is not None)
+        # Remembered before recording: a repeat arriving meanwhile is not applied again.
+        self._applied.remember(receipt)
         await self._commit(decision)
-        return decision.state
+        return receipt
 
     async def _commit(self, decision: Decision) -> None:
         """Make a decision the state, record it, then send its notices."""

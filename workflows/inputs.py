@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from domain.model import CarriedFinding
+from domain.model import CarriedFinding, CycleState
 
 WORKFLOW_NAME = "CouncilCycleWorkflow"
 STATE_QUERY = "state"
@@ -33,3 +33,6 @@ class CycleInput(BaseModel):
     council_id: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.-]+$")
     fiscal_year: int = Field(ge=2000, le=2200)
     carried_over: tuple[CarriedFinding, ...] = ()
+    # A cycle rebuilt from the store after the engine's data was lost (``cycle restore``):
+    # the run carries on from it instead of opening a new cycle at discuss.
+    restored: CycleState | None = None

@@ -26,6 +26,7 @@ with workflow.unsafe.imports_passed_through():
         RecordActivityInput,
         WaiveTaskInput,
     )
+    from domain.events import CommandReceipt
     from domain.model import CycleState
     from domain.refusals import Refusal
     from workflows.failures import refused
@@ -44,13 +45,15 @@ class TaskUpdates:
 
         def _validate(self, cmd: Command) -> None: ...
 
-        async def _accept(self, cmd: Command) -> CycleState: ...
+        async def _accept(self, cmd: Command) -> CommandReceipt: ...
+
+        def _repeat(self) -> CommandReceipt | None: ...
 
         @property
         def _current(self) -> CycleState: ...
 
     @workflow.update(name="claim_task")
-    async def claim_task(self, cmd: ClaimTaskInput) -> CycleState:
+    async def claim_task(self, cmd: ClaimTaskInput) -> CommandReceipt:
         """Take an unassigned task, or confirm one assigned to you."""
         return await self._accept(cmd)
 
@@ -59,7 +62,7 @@ class TaskUpdates:
         self._validate(cmd)
 
     @workflow.update(name="complete_task")
-    async def complete_task(self, cmd: CompleteTaskInput) -> CycleState:
+    async def complete_task(self, cmd: CompleteTaskInput) -> CommandReceipt:
         """Complete a task with its outcome; the last one closes coordinate."""
         return await self._accept(cmd)
 
@@ -68,7 +71,7 @@ class TaskUpdates:
         self._validate(cmd)
 
     @workflow.update(name="reassign_task")
-    async def reassign_task(self, cmd: ReassignTaskInput) -> CycleState:
+    async def reassign_task(self, cmd: ReassignTaskInput) -> CommandReceipt:
         """Hand a task to another coordinator (chief coordinator or board only)."""
         return await self._accept(cmd)
 
@@ -77,7 +80,7 @@ class TaskUpdates:
         self._validate(cmd)
 
     @workflow.update(name="waive_task")
-    async def waive_task(self, cmd: WaiveTaskInput) -> CycleState:
+    async def waive_task(self, cmd: WaiveTaskInput) -> CommandReceipt:
         """Mark a task not needed, with a reason; the last one closes coordinate."""
         return await self._accept(cmd)
 
@@ -86,10 +89,10 @@ class TaskUpdates:
         self._validate(cmd)
 
     @workflow.update(name="record_activity")
-    async def record_activity(self, cmd: RecordActivityInput) -> CycleState:
+    async def record_activity(self, cmd: RecordActivityInput) -> CommandReceipt:
         """Record a held activity; refused if a volunteer's registration does not hold
         on the day held. The last record closes act."""
-        if cmd.volunteer_ids:
+        if cmd.volunteer_ids and self._repeat() is None:
             check: VolunteerCheck = await workflow.execute_activity(
                 CHECK_VOLUNTEERS,
                 CheckVolunteersInput(
@@ -110,7 +113,7 @@ class TaskUpdates:
         self._validate(cmd)
 
     @workflow.update(name="cancel_activity")
-    async def cancel_activity(self, cmd: CancelActivityInput) -> CycleState:
+    async def cancel_activity(self, cmd: CancelActivityInput) -> CommandReceipt:
         """Record that an activity was cancelled, and why; the last record closes act."""
         return await self._accept(cmd)
 

@@ -24,16 +24,21 @@ Keys: each person's key is derived from ``WEBHOOK_SECRET`` as
 ``hex(HMAC-SHA256(WEBHOOK_SECRET, "webhook:" + person_id))`` (``person_key``), so one
 person's bridge cannot forge messages to another's, and nothing per person is stored.
 Any 2xx answer is success; 408, 429 and 5xx are retried; other answers (and redirects,
-which are not followed) fail the delivery for good.
+which are not followed) fail the delivery for good. A failure's text names the recipient's
+id, never the URL: a bridge's URL often carries its token, and these texts reach the logs
+and ``deliveries.last_error``.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import json
+import socket
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 from typing import Any
@@ -42,6 +47,8 @@ from pydantic import SecretStr
 
 from activities.channels import SendFailed
 from config import Settings
+from config.redaction import redact
+from domain.webhook_targets import is_loopback_host, refusal_of, refusal_of_address
 from store.deliveries import DeliveryJob
 
 SIGNATURE_TOLERANCE_SECONDS = 300
@@ -130,15 +137,39 @@ class WebhookSender:
         )
 
     def send(self, job: DeliveryJob) -> None:
-        """Post ``job``; ``SendFailed`` (permanent for a 4xx answer) when not accepted."""
+        """Post ``job``; ``SendFailed`` (permanent for a 4xx answer or a target that is
+        not allowed) when not accepted."""
+        check_target(job.address)
         try:
             with _OPENER.open(self.request(job, time.time()), timeout=self.timeout) as answer:
                 status = answer.status
         except urllib.error.HTTPError as exc:
             status = exc.code
-        except (OSError, ValueError) as exc:
-            raise SendFailed(f"webhook {job.address}: {exc}") from exc
+        except ValueError as exc:
+            # A malformed URL; its text quotes the URL, so it is not chained either.
+            raise SendFailed(f"webhook of {job.recipient_id}: {redact(str(exc))}") from None
+        except OSError as exc:
+            raise SendFailed(f"webhook of {job.recipient_id}: {redact(str(exc))}") from exc
         if 200 <= status < 300:
             return
         permanent = status < 500 and status not in _RETRYABLE_STATUS
-        raise SendFailed(f"webhook {job.address}: HTTP {status}", permanent)
+        raise SendFailed(f"webhook of {job.recipient_id}: HTTP {status}", permanent)
+
+
+def check_target(url: str) -> None:
+    """Refuse (permanently, without naming the URL) a target that is not https to a
+    public host or loopback, judged on the URL and on every address its host resolves
+    to now: the file was checked when loaded, but a name can come to point inside."""
+    reason = refusal_of(url)
+    host = urllib.parse.urlsplit(url).hostname if reason is None else None
+    if host is not None and not is_loopback_host(host):
+        try:
+            resolved = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
+        except OSError:
+            resolved = []  # the post itself will fail and be retried
+        for *_, sockaddr in resolved:
+            reason = refusal_of_address(ipaddress.ip_address(str(sockaddr[0]).split("%")[0]))
+            if reason is not None:
+                break
+    if reason is not None:
+        raise SendFailed(f"webhook target refused: {reason}", permanent=True)

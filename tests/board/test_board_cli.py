@@ -122,7 +122,7 @@ async def test_history_raw_prints_the_temporal_history_of_the_cycle(
             task_queue=queue,
         )
         await wait_open(handle)
-        await send(handle, to_plan()[0].model_copy(update={"attendance": ("t-chair",)}))
+        await send(handle, to_plan(2043)[0].model_copy(update={"attendance": ("t-chair",)}))
         # The CLI runs its own event loop: give it a thread.
         code = await asyncio.to_thread(run, ["history", "--council", C2, "--year", "2043", "--raw"])
         missing = await asyncio.to_thread(

@@ -20,7 +20,7 @@ from worker.main import serving
 from workflows.council_cycle import CouncilCycleWorkflow
 from workflows.inputs import CycleInput, cycle_workflow_id
 
-YEAR = 2042
+YEAR = 2022
 
 
 async def test_overview_and_report_show_a_cycle_run_by_the_workflow(
@@ -37,7 +37,7 @@ async def test_overview_and_report_show_a_cycle_run_by_the_workflow(
         await wait_open(handle)
         with store.session_scope(testcity_engine) as session:
             opening = overview(session, MUNICIPALITY, YEAR, today=date(YEAR, 5, 2))
-        for command in [*to_plan(), *to_close()]:
+        for command in [*to_plan(YEAR), *to_close(YEAR)]:
             await send(handle, command)
         result = await handle.result()
         # Next year's cycle opens by itself; wait until it has been recorded.

@@ -123,7 +123,7 @@ async def cli_environment(tmp: Path, name: str) -> AsyncIterator[Cli]:
         worker = asyncio.create_task(run_worker(settings, stop))
         try:
             cli = Cli(env)
-            loaded = await cli("load", "examples/kushiro.yaml")
+            loaded = await cli("load", "examples/kushiro.yaml", "--yes")
             assert loaded.code == 0, loaded.stderr
             yield cli
         finally:

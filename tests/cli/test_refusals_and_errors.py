@@ -125,14 +125,14 @@ async def test_bad_input_is_one_line_and_sends_nothing(cli: Cli, tmp_path: Path)
     evaluate = await cli("evaluate", *WHERE, "--as", CHAIR, "--rating", "met")
     assert_failed_with(evaluate, 2, "オプション --aim を指定してください")
 
-    missing_file = await cli("load", str(tmp_path / "none.yaml"))
+    missing_file = await cli("load", str(tmp_path / "none.yaml"), "--yes")
     assert missing_file.code == 1
     assert missing_file.stdout == ""
     assert len(missing_file.error_lines()) == 1
 
 
 async def test_every_council_of_a_municipality_starts_once(cli: Cli) -> None:
-    await cli.ok("load", "examples/okayama.yaml")
+    await cli.ok("load", "examples/okayama.yaml", "--yes")
     args = ("cycle", "start", "--municipality", "okayama", "--year", "2027", "--json")
     first = (await cli.ok(*args)).json()
     assert first, "okayama has councils"

@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 from temporalio.client import Client
-from temporalio.contrib.pydantic import pydantic_data_converter
 
 from domain.commands import (
     CastVoteInput,
@@ -25,6 +24,7 @@ from domain.commands import (
 )
 from domain.model import Ballot
 from tests.cli.conftest import Cli, cli_environment
+from tests.encryption import encrypting_converter
 from tests.workflows.driver import send
 from workflows.inputs import cycle_workflow_id
 
@@ -46,7 +46,7 @@ async def cli(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Cli]:
 async def _to_coordinate(cli: Cli) -> None:
     await cli.ok("cycle", "start", *IN_COUNCIL)
     client = await Client.connect(
-        cli.env["TEMPORAL_ADDRESS"], data_converter=pydantic_data_converter
+        cli.env["TEMPORAL_ADDRESS"], data_converter=encrypting_converter()
     )
     handle = client.get_workflow_handle(cycle_workflow_id(COUNCIL, YEAR))
     commands: list[Command] = [
@@ -208,6 +208,6 @@ async def test_volunteer_registry_and_resource_list_commands(cli: Cli, tmp_path:
     assert (
         await cli.ok("resource", "list", "--municipality", "kushiro")
     ).stdout.strip() == "資源リストは空です"
-    await cli.ok("load", "examples/asahikawa.yaml")
+    await cli.ok("load", "examples/asahikawa.yaml", "--yes")
     resources = (await cli.ok("resource", "list", "--municipality", "asahikawa", "--json")).json()
     assert len(resources) == 5 and resources[0]["municipality_id"] == "asahikawa"

@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
 import store
 from activities.channels import Senders
 from activities.channels.email import SmtpSender
 from activities.channels.webhook import WebhookSender
+from tests.encryption import encrypting_converter
 from tests.notify.harness import SECRET, Harness
 from tests.notify.loopback import SmtpSink, WebhookSink
 from tests.workflows.conftest import FIXTURES, test_server_path
@@ -55,7 +55,7 @@ def notify_engine(clean_engine: Engine, hook: WebhookSink, tmp_path: Path) -> En
 @pytest.fixture
 async def env() -> AsyncIterator[WorkflowEnvironment]:
     environment = await WorkflowEnvironment.start_time_skipping(
-        test_server_existing_path=test_server_path(), data_converter=pydantic_data_converter
+        test_server_existing_path=test_server_path(), data_converter=encrypting_converter()
     )
     async with environment:
         yield environment

@@ -54,7 +54,7 @@ class Harness:
             handle,
             RecordMeetingInput(
                 actor="n-chair",
-                held_on=date(2026, 11, 25),
+                held_on=date(YEAR, 4, 20),
                 attendance=("n-chair", "n-m1"),
                 minutes_public="目指す子ども像について熟議した",
                 vision_draft="地域とともに学ぶ子ども",

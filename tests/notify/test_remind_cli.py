@@ -25,7 +25,7 @@ async def test_remind_reaches_waiting_councils_once_a_day_and_skips_the_rest(cli
         await cli.ok("cycle", "start", "--council", council, "--year", YEAR)
     chuo = ("--council", "kushiro-chuo", "--year", YEAR)
     await cli.ok(
-        "meeting", *chuo, "--as", "kushiro-chuo-chair", "--date", "2026-11-20",
+        "meeting", *chuo, "--as", "kushiro-chuo-chair", "--date", "2027-04-20",
         "--attendance", "kushiro-chuo-chair", "--minutes", "第1回", "--vision", "挨拶できる子ども",
     )  # fmt: skip
     await cli.ok("discussion", "close", *chuo, "--as", "kushiro-chuo-chair")

@@ -11,18 +11,18 @@ import sys
 
 from pydantic import SecretStr
 from temporalio.client import Client
-from temporalio.contrib.pydantic import pydantic_data_converter
 
 from activities.channels import Senders
 from activities.channels.email import SmtpSender
 from activities.channels.webhook import WebhookSender
 from store.db import make_engine
+from tests.encryption import encrypting_converter
 from worker.main import serving
 
 
 async def main(target: str, queue: str, database_url: str, smtp_port: int, secret: str) -> None:
     """Run the worker until killed."""
-    client = await Client.connect(target, data_converter=pydantic_data_converter)
+    client = await Client.connect(target, data_converter=encrypting_converter())
     senders = Senders(
         email=SmtpSender("127.0.0.1", smtp_port, "plain", "cycle@notify.example.jp", timeout=3),
         webhook=WebhookSender(SecretStr(secret), timeout=3),

@@ -83,15 +83,22 @@ PLAN = (
 )
 
 
-def _commands() -> list[Command]:
+def _in_year(day: date, year: int) -> date:
+    """``day`` (written for fiscal 2026) moved to fiscal ``year``."""
+    return day.replace(year=day.year + year - 2026)
+
+
+def _commands(year: int = 2026) -> list[Command]:
     """A whole year: the first policy is rejected, the second approved after one member
-    changes their vote, then plan, coordinate, act, evaluate (one aim twice), close."""
+    changes their vote, then plan, coordinate, act, evaluate (one aim twice), close.
+    Dates are those of fiscal ``year``."""
+    plan = tuple(a.model_copy(update={"planned_on": _in_year(a.planned_on, year)}) for a in PLAN)
     votes_v1 = [CastVoteInput(actor=v, ballot=Ballot.REJECT) for v in VOTERS[:5]]
     votes_v2 = [CastVoteInput(actor=v, ballot=Ballot.APPROVE) for v in VOTERS[:4]]
     return [
         RecordMeetingInput(
             actor=COORDINATOR,
-            held_on=date(2026, 4, 20),
+            held_on=_in_year(date(2026, 4, 20), year),
             attendance=(CHAIR, PRINCIPAL, COORDINATOR, VOTERS[1]),
             minutes_public="目指す子ども像について熟議した",
             minutes_closed="個別の支援について",
@@ -106,7 +113,7 @@ def _commands() -> list[Command]:
         *votes_v2,
         CastVoteInput(actor=VOTERS[4], ballot=Ballot.APPROVE, comment="修正で納得"),
         CloseVoteInput(actor=CHAIR),
-        SubmitPlanInput(actor=COORDINATOR, activities=PLAN),
+        SubmitPlanInput(actor=COORDINATOR, activities=plan),
         EvaluateAimInput(actor=CHAIR, aim_id="reading-1", rating=AimRating.PARTLY),
         EvaluateAimInput(actor=CHAIR, aim_id="patrol-1", rating=AimRating.MET),
         EvaluateAimInput(actor=CHAIR, aim_id="patrol-2", rating=AimRating.NOT_MET),
@@ -118,7 +125,7 @@ def _commands() -> list[Command]:
 def _events(setup: CouncilSetup, year: int = 2026) -> list[CycleEvent]:
     state = new_cycle(COUNCIL, year, setup.roster, START, setup.vote_rule)
     events: list[CycleEvent] = []
-    commands = _commands()
+    commands = _commands(year)
     while commands:
         command = commands.pop(0)
         state, event = execute(state, command, START + timedelta(hours=len(events) + 1))

@@ -74,6 +74,15 @@ def test_okayama_example_has_a_joint_council() -> None:
             "{from_year: 2026, to_year: 2025, budget_yen: 20000}}]\n",
             "to_year 2025 is before from_year 2026",
         ),
+        # A vote rule that can never pass: more votes than members, or all of them and more.
+        (
+            GOOD_HEAD + "vote_rule: {quorum: {numerator: 3, denominator: 2}}\n",
+            "vote_rule: quorum of 3/2 can never be met",
+        ),
+        (
+            GOOD_HEAD + "vote_rule: {majority: {numerator: 1, denominator: 1}}\n",
+            "vote_rule: majority of 1/1 can never be met",
+        ),
         ("municipality: [unclosed\n", "not valid YAML"),
         ("- just\n- a list\n", "expected a mapping"),
     ],
@@ -94,3 +103,12 @@ def test_bad_file_gives_one_line_naming_the_problem(
 def test_missing_file_is_named(tmp_path: Path) -> None:
     with pytest.raises(InvalidMunicipalityFile, match=r"missing\.yaml: cannot read"):
         read_municipality_file(tmp_path / "missing.yaml")
+
+
+def test_a_unanimous_vote_rule_is_allowed(tmp_path: Path) -> None:
+    path = tmp_path / "town.yaml"
+    path.write_text(
+        GOOD_HEAD + "vote_rule: {majority: {numerator: 1, denominator: 1, inclusive: true}}\n",
+        encoding="utf-8",
+    )
+    assert read_municipality_file(path).vote_rule.majority.inclusive

@@ -136,3 +136,33 @@ def test_the_resource_list_comes_from_the_municipality_file(clean_engine: Engine
         facilities = store.resources(session, "asahikawa", kind="施設")
     assert len(listed) == 5
     assert [r.name for r in facilities] == ["東陽公民館"]
+
+
+def test_a_registration_in_the_future_is_refused_and_changes_nothing(
+    clean_engine: Engine, tmp_path: Path
+) -> None:
+    load_taskcity(clean_engine)
+    today = date(2026, 11, 29)
+    lines = [HEADER, "kv-101,未来 太郎,個人,見守り,,2999-04-01,はい,"]
+    path = write_csv(tmp_path / "future.csv", lines, "utf-8")
+    with store.session_scope(clean_engine) as session:
+        report = store.import_volunteers(session, "taskcity", path)
+    assert report.inserted == 0
+    [error] = report.errors
+    assert error.startswith("行 2: 登録日 2999-04-01 は未来の日付です（今日は ")
+
+    with store.session_scope(clean_engine) as session:
+        entry = VolunteerEntry(id="v-now", name="今 花子", registered_on=date(2026, 4, 1))
+        store.upsert_volunteer(session, "taskcity", entry, today=today)
+    future = VolunteerEntry(id="v-now", name="今 花子", registered_on=date(2999, 4, 1))
+    with store.session_scope(clean_engine) as session:
+        with pytest.raises(store.InvalidVolunteer) as caught:
+            store.upsert_volunteer(session, "taskcity", future, today=today)
+        assert str(caught.value) == "登録日 2999-04-01 は未来の日付です（今日は 2026-11-29）"
+        with pytest.raises(store.InvalidVolunteer):
+            store.renew_volunteer(session, "v-now", date(2999, 4, 1), today=today)
+    with store.session_scope(clean_engine) as session:
+        [row] = store.volunteers(session, "taskcity")
+    assert (row.id, row.registered_on, row.expires_on) == (
+        "v-now", date(2026, 4, 1), date(2028, 4, 1),
+    )  # fmt: skip

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
 import store
 from activities.channels import Senders
+from tests.encryption import encrypting_converter
 from worker.main import serving
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
@@ -32,7 +32,7 @@ def test_server_path() -> str:
 @pytest.fixture(scope="session")
 async def temporal_env() -> AsyncIterator[WorkflowEnvironment]:
     env = await WorkflowEnvironment.start_time_skipping(
-        test_server_existing_path=test_server_path(), data_converter=pydantic_data_converter
+        test_server_existing_path=test_server_path(), data_converter=encrypting_converter()
     )
     async with env:
         yield env

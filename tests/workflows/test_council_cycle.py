@@ -72,7 +72,7 @@ async def test_a_coordinator_vote_is_refused_and_changes_nothing(
     temporal_env: WorkflowEnvironment, task_queue: str, engine: Engine
 ) -> None:
     handle = await open_cycle(temporal_env, task_queue, 2031)
-    for command in to_plan()[:3]:  # up to the policy being under vote
+    for command in to_plan(2031)[:3]:  # up to the policy being under vote
         await send(handle, command)
     before = await handle.query(STATE_QUERY, result_type=CycleState)
 
@@ -105,7 +105,7 @@ async def test_resubmitting_during_a_vote_is_refused_with_the_version(
     temporal_env: WorkflowEnvironment, task_queue: str
 ) -> None:
     handle = await open_cycle(temporal_env, task_queue, 2032)
-    for command in to_plan()[:3]:
+    for command in to_plan(2032)[:3]:
         await send(handle, command)
     with pytest.raises(WorkflowUpdateFailedError) as caught:
         await send(handle, SubmitPolicyInput(actor="t-principal", text="v2"))
@@ -118,7 +118,7 @@ async def test_voters_are_notified_in_their_inbox_once(
     temporal_env: WorkflowEnvironment, task_queue: str, engine: Engine
 ) -> None:
     handle = await open_cycle(temporal_env, task_queue, 2033)
-    for command in to_plan()[:3]:
+    for command in to_plan(2033)[:3]:
         await send(handle, command)
     for _ in range(100):
         with store.session_scope(engine) as session:

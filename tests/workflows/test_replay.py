@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 from temporalio.client import WorkflowHistory
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Replayer
 from temporalio.workflow import NondeterminismError
 
 from domain.rule_changes import RULE_CHANGES
+from tests.encryption import encrypting_converter
 from tests.histories.record import HISTORIES, SCENARIOS, WORKFLOW_ID
 from tests.histories.variants import DeprecatedPatchCycle, ReorderedCycle, UnguardedCycle
 from workflows.council_cycle import CouncilCycleWorkflow
@@ -30,7 +30,9 @@ def recorded(name: str) -> WorkflowHistory:
 
 async def replay(workflow_class: type, name: str) -> Exception | None:
     """Replay scenario ``name`` with ``workflow_class``; the failure, if any."""
-    replayer = Replayer(workflows=[workflow_class], data_converter=pydantic_data_converter)
+    # The encrypting converter of production: it passes the recorded (unencrypted)
+    # payloads through, so the histories replay as a worker with encryption on reads them.
+    replayer = Replayer(workflows=[workflow_class], data_converter=encrypting_converter())
     result = await replayer.replay_workflow(recorded(name), raise_on_replay_failure=False)
     return result.replay_failure
 

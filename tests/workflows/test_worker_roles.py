@@ -65,7 +65,7 @@ async def test_workflows_and_activities_in_separate_workers_run_a_cycle(
         # Both halves: the cycle opens, advances, records and notifies.
         async with serving(client, queue, engine, Senders(), threads=2, role=WorkerRole.ACTIVITIES):
             await wait_open(handle)
-            for command in to_plan()[:3]:
+            for command in to_plan(YEAR)[:3]:
                 state = await send(handle, command)
             for _ in range(100):
                 with store.session_scope(engine) as session:
@@ -80,6 +80,6 @@ async def test_workflows_and_activities_in_separate_workers_run_a_cycle(
     with store.session_scope(engine) as session:
         history = store.history(session, COUNCIL, YEAR)
     assert [row.seq for row in history] == list(range(1, state.accepted_commands + 1))
-    assert [row.action for row in history] == [c.kind for c in to_plan()[:3]]
+    assert [row.action for row in history] == [c.kind for c in to_plan(YEAR)[:3]]
     assert len(votes) == 1
     await handle.terminate("test done")

@@ -1,0 +1,54 @@
+"""``doctor``: compare the store with the engine, and (``--repair``) make the store say
+what the engine says. Prints one line per difference; exits 1 when there are any."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from application import cycles, doctor
+from starter.cli_common import run_async, say, session_of, settings
+
+#: The exit code when the store and the engine disagree (before any repair).
+EXIT_DIFFERENCES = 1
+
+
+def doctor_command(
+    ctx: typer.Context,
+    municipality: Annotated[
+        str | None, typer.Option("--municipality", help="自治体ID（省略時は全自治体）")
+    ] = None,
+    include_closed: Annotated[bool, typer.Option("--all", help="終了したサイクルも比べる")] = False,
+    repair: Annotated[
+        bool, typer.Option("--repair", help="違いをワークフローの状態に合わせて直す")
+    ] = False,
+) -> None:
+    """ストアの記録とワークフローの状態を比べ、違いを1行ずつ表示する。"""
+    lang = session_of(ctx).lang
+    config = settings()
+
+    async def go() -> doctor.Checkup:
+        client = await cycles.connect(config)
+        return await doctor.check(client, config, municipality, include_closed, repair)
+
+    found = run_async(go())
+    for difference in found.differences:
+        say(difference.line())
+    count = len(found.differences)
+    if lang == "ja":
+        say(f"{found.cycles}件のサイクルを比較、違い {count}件")
+        if repair:
+            say(f"修復 {found.repaired}件、修復できず {found.unrepaired}件")
+    else:
+        say(f"{found.cycles} cycles compared, {count} differences")
+        if repair:
+            say(f"{found.repaired} cycles repaired, {found.unrepaired} not repaired")
+    # Without --repair any difference fails; with it, only what could not be repaired.
+    if (found.differences and not repair) or found.unrepaired:
+        raise typer.Exit(EXIT_DIFFERENCES)
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``doctor`` to ``app``."""
+    app.command("doctor")(doctor_command)
