@@ -10,7 +10,7 @@ JSON because a client built on the models could not even make them.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from hypothesis import strategies as st
@@ -38,6 +38,7 @@ from domain.commands import (
     SubmitPolicyInput,
     WaiveTaskInput,
 )
+from domain.limits import NOTES_MAX, OUTCOME_MAX, REASON_MAX
 from domain.model import (
     Aim,
     AimRating,
@@ -80,7 +81,8 @@ ROLES: dict[str, frozenset[Role]] = {
 VOTERS = ("f-chair", "f-m1", "f-m2", "f-coord-member")
 COORDINATORS = ("f-coord", "f-coord2", "f-coord-member", "f-chief")
 
-#: Activities held before the test runs, so that they may be recorded as held.
+#: The plans, written for fiscal year 2026 (``plans_for`` moves them into a cycle's year:
+#: the rules refuse dates outside it). In a past year they may be recorded as held.
 PLANS: tuple[tuple[PlannedActivity, ...], ...] = (
     (
         PlannedActivity(
@@ -112,6 +114,21 @@ PLANS: tuple[tuple[PlannedActivity, ...], ...] = (
         ),
     ),
 )
+
+
+def in_year(day: date, fiscal_year: int) -> date:
+    """``day``, written for fiscal year 2026, moved into ``fiscal_year``."""
+    return day.replace(year=day.year + fiscal_year - 2026)
+
+
+def plans_for(fiscal_year: int) -> tuple[tuple[PlannedActivity, ...], ...]:
+    """``PLANS`` with their dates in ``fiscal_year``."""
+    return tuple(
+        tuple(a.model_copy(update={"planned_on": in_year(a.planned_on, fiscal_year)}) for a in plan)
+        for plan in PLANS
+    )
+
+
 AIM_IDS = ("read-1", "read-2", "watch-1", "fest-1", "no-such-aim")
 ACTIVITY_IDS = ("read", "watch", "fest", "no-such-activity")
 TASK_IDS = (
@@ -141,7 +158,7 @@ def moving_on(state: CycleState) -> list[Command]:
     if step is Step.DISCUSS:
         meeting = RecordMeetingInput(
             actor="f-coord",
-            held_on=date(2026, 4, 20),
+            held_on=in_year(date(2026, 4, 20), state.fiscal_year),
             attendance=("f-chair", "f-m1", "f-principal"),
             minutes_public="熟議",
             vision_draft="ふるさとを誇れる子ども",
@@ -161,7 +178,10 @@ def moving_on(state: CycleState) -> list[Command]:
             CastVoteInput(actor="f-m2", ballot=Ballot.REJECT),
         ]
     if step is Step.PLAN:
-        return [SubmitPlanInput(actor="f-coord", activities=plan) for plan in PLANS]
+        return [
+            SubmitPlanInput(actor="f-coord", activities=plan)
+            for plan in plans_for(state.fiscal_year)
+        ]
     if step is Step.COORDINATE:
         found: list[Command] = []
         for task in (t for t in state.tasks if t.is_open):
@@ -178,17 +198,18 @@ def moving_on(state: CycleState) -> list[Command]:
         for activity in state.plan:
             if activity.activity_id in state.activity_records:
                 continue
-            found += [
-                RecordActivityInput(
-                    actor="f-coord",
-                    activity_id=activity.activity_id,
-                    held_on=activity.planned_on,
-                    children=12,
-                ),
-                CancelActivityInput(
-                    actor="f-coord2", activity_id=activity.activity_id, reason=CancelReason.WEATHER
-                ),
-            ]
+            held: Command = RecordActivityInput(
+                actor="f-coord",
+                activity_id=activity.activity_id,
+                held_on=activity.planned_on,
+                children=12,
+            )
+            cancelled: Command = CancelActivityInput(
+                actor="f-coord2", activity_id=activity.activity_id, reason=CancelReason.WEATHER
+            )
+            # An activity of a year still to come cannot be recorded as held yet.
+            past = activity.planned_on <= date.today()
+            found += [held, cancelled] if past else [cancelled, held]
         return found
     if step is Step.EVALUATE:
         evaluations: list[Command] = [
@@ -200,77 +221,87 @@ def moving_on(state: CycleState) -> list[Command]:
     return []
 
 
-_TEXT = st.text(min_size=1, max_size=12) | st.sampled_from(["熟議", "x" * 5000])
-_DATES = st.dates(min_value=date(2000, 1, 1), max_value=date(2200, 12, 31)) | st.sampled_from(
-    [date(2026, 6, 10), date(2026, 4, 20)]
+# Texts up to the smallest maximum of the fields they go in (a pause's reason); over a
+# maximum, a text is an invalid input (``INVALID_PAYLOADS``). Only spaces is one too.
+_TEXT = st.text(min_size=1, max_size=12).filter(str.strip) | st.sampled_from(
+    ["熟議", "x" * REASON_MAX]
 )
+_ANY_DATE = st.dates(min_value=date(2000, 1, 1), max_value=date(2200, 12, 31))
+
+
+def _dates(fiscal_year: int) -> st.SearchStrategy[date]:
+    """Any date, or (as often) one of the fiscal year's."""
+    start = date(fiscal_year, 3, 1)
+    return _ANY_DATE | st.integers(0, 425).map(lambda n: start + timedelta(days=n))
 
 
 @st.composite
-def any_command(draw: st.DrawFn) -> Command:
-    """Any command the models allow, with any values, from anyone or (as often) from
-    someone holding a role the rules allow it to (``domain.rules.PERMISSIONS``)."""
+def any_command(draw: st.DrawFn, fiscal_year: int) -> Command:
+    """Any command the models allow, with any values (dates mostly in ``fiscal_year``),
+    from anyone or (as often) from someone holding a role the rules allow it to
+    (``domain.rules.PERMISSIONS``)."""
     kind = draw(st.sampled_from(sorted(_BUILDERS)))
     allowed = [who for who, roles in ROLES.items() if roles & PERMISSIONS[kind]]
     actor = draw(st.sampled_from(allowed) | st.sampled_from(ACTORS))
-    return _BUILDERS[kind](draw, actor)
+    return _BUILDERS[kind](draw, actor, fiscal_year)
 
 
-_Builder = Callable[[st.DrawFn, str], Command]
+_Builder = Callable[[st.DrawFn, str, int], Command]
 
 _BUILDERS: dict[str, _Builder] = {
-    "record_meeting": lambda d, a: RecordMeetingInput(
+    "record_meeting": lambda d, a, y: RecordMeetingInput(
         actor=a,
-        held_on=d(_DATES),
+        held_on=d(_dates(y)),
         attendance=tuple(d(st.lists(st.sampled_from(ACTORS), min_size=1, max_size=4))),
         minutes_public=d(_TEXT),
         vision_draft=d(st.none() | _TEXT),
     ),
-    "close_discussion": lambda d, a: CloseDiscussionInput(actor=a),
-    "submit_policy": lambda d, a: SubmitPolicyInput(actor=a, text=d(_TEXT)),
-    "cast_vote": lambda d, a: CastVoteInput(
+    "close_discussion": lambda d, a, y: CloseDiscussionInput(actor=a),
+    "submit_policy": lambda d, a, y: SubmitPolicyInput(actor=a, text=d(_TEXT)),
+    "cast_vote": lambda d, a, y: CastVoteInput(
         actor=a, ballot=d(st.sampled_from(Ballot)), comment=d(st.just("") | _TEXT)
     ),
-    "close_vote": lambda d, a: CloseVoteInput(actor=a),
-    "submit_plan": lambda d, a: SubmitPlanInput(
-        actor=a, activities=d(st.sampled_from(PLANS)) + d(st.sampled_from([(), PLANS[0][:1]]))
+    "close_vote": lambda d, a, y: CloseVoteInput(actor=a),
+    "submit_plan": lambda d, a, y: SubmitPlanInput(
+        actor=a,
+        activities=d(st.sampled_from(plans_for(y))) + d(st.sampled_from([(), plans_for(y)[0][:1]])),
     ),
-    "complete_step": lambda d, a: CompleteStepInput(actor=a, step=d(st.sampled_from(Step))),
-    "evaluate_aim": lambda d, a: EvaluateAimInput(
+    "complete_step": lambda d, a, y: CompleteStepInput(actor=a, step=d(st.sampled_from(Step))),
+    "evaluate_aim": lambda d, a, y: EvaluateAimInput(
         actor=a,
         aim_id=d(st.sampled_from(AIM_IDS)),
         rating=d(st.sampled_from(AimRating)),
         comment=d(st.just("") | _TEXT),
     ),
-    "close_cycle": lambda d, a: CloseCycleInput(actor=a),
-    "set_deadline": lambda d, a: SetDeadlineInput(
-        actor=a, step=d(st.sampled_from(Step)), due=d(_DATES)
+    "close_cycle": lambda d, a, y: CloseCycleInput(actor=a),
+    "set_deadline": lambda d, a, y: SetDeadlineInput(
+        actor=a, step=d(st.sampled_from(Step)), due=d(_dates(y))
     ),
-    "pause_cycle": lambda d, a: PauseCycleInput(actor=a, reason=d(_TEXT)),
-    "resume_cycle": lambda d, a: ResumeCycleInput(actor=a),
-    "remind": lambda d, a: RemindInput(actor=a, step=d(st.sampled_from(Step))),
-    "claim_task": lambda d, a: ClaimTaskInput(actor=a, task_id=d(st.sampled_from(TASK_IDS))),
-    "complete_task": lambda d, a: CompleteTaskInput(
+    "pause_cycle": lambda d, a, y: PauseCycleInput(actor=a, reason=d(_TEXT)),
+    "resume_cycle": lambda d, a, y: ResumeCycleInput(actor=a),
+    "remind": lambda d, a, y: RemindInput(actor=a, step=d(st.sampled_from(Step))),
+    "claim_task": lambda d, a, y: ClaimTaskInput(actor=a, task_id=d(st.sampled_from(TASK_IDS))),
+    "complete_task": lambda d, a, y: CompleteTaskInput(
         actor=a,
         task_id=d(st.sampled_from(TASK_IDS)),
-        outcome=d(_TEXT.filter(lambda t: len(t) <= 2000)),
+        outcome=d(_TEXT),
     ),
-    "reassign_task": lambda d, a: ReassignTaskInput(
+    "reassign_task": lambda d, a, y: ReassignTaskInput(
         actor=a, task_id=d(st.sampled_from(TASK_IDS)), new_owner=d(st.sampled_from(ACTORS))
     ),
-    "waive_task": lambda d, a: WaiveTaskInput(
+    "waive_task": lambda d, a, y: WaiveTaskInput(
         actor=a,
         task_id=d(st.sampled_from(TASK_IDS)),
-        reason=d(st.sampled_from(["不要", "x" * 2000])),
+        reason=d(st.sampled_from(["不要", "x" * OUTCOME_MAX])),
     ),
-    "record_activity": lambda d, a: RecordActivityInput(
+    "record_activity": lambda d, a, y: RecordActivityInput(
         actor=a,
         activity_id=d(st.sampled_from(ACTIVITY_IDS)),
-        held_on=d(_DATES),
+        held_on=d(_dates(y)),
         children=d(st.integers(0, 100_000)),
         volunteer_ids=d(st.sampled_from([(), ("v-unknown",)])),
     ),
-    "cancel_activity": lambda d, a: CancelActivityInput(
+    "cancel_activity": lambda d, a, y: CancelActivityInput(
         actor=a,
         activity_id=d(st.sampled_from(ACTIVITY_IDS)),
         reason=d(st.sampled_from(CancelReason)),
@@ -284,7 +315,10 @@ def _oversized(limit: int) -> str:
 
 #: Inputs no model allows, as (update name, raw JSON): each must be refused unread.
 INVALID_PAYLOADS: tuple[tuple[str, dict[str, Any]], ...] = (
-    ("complete_task", {"actor": "f-coord", "task_id": "read-t1", "outcome": _oversized(2000)}),
+    (
+        "complete_task",
+        {"actor": "f-coord", "task_id": "read-t1", "outcome": _oversized(OUTCOME_MAX)},
+    ),
     ("waive_task", {"actor": "f-chief", "task_id": "read-t1", "reason": ""}),
     (
         "record_activity",
@@ -301,7 +335,7 @@ INVALID_PAYLOADS: tuple[tuple[str, dict[str, Any]], ...] = (
             "activity_id": "read",
             "held_on": "2026-06-10",
             "children": 1,
-            "notes": _oversized(4000),
+            "notes": _oversized(NOTES_MAX),
         },
     ),
     ("cast_vote", {"actor": "f-m1", "ballot": "maybe"}),
@@ -327,5 +361,7 @@ INVALID_PAYLOADS: tuple[tuple[str, dict[str, Any]], ...] = (
     ("evaluate_aim", {"actor": "f-chair", "aim_id": "read-1", "rating": "excellent"}),
     ("close_cycle", {"actor": "f-chair", "extra": "field"}),
     ("pause_cycle", {"actor": "f-board", "reason": ""}),
+    ("pause_cycle", {"actor": "f-board", "reason": "　 "}),
+    ("pause_cycle", {"actor": "f-board", "reason": _oversized(REASON_MAX)}),
     ("cancel_activity", {"actor": "f-coord", "activity_id": "read", "reason": "bored"}),
 )
