@@ -167,7 +167,8 @@ class CouncilCycleWorkflow(TaskUpdates, OversightUpdates, RosterUpdates):
             deadline_rules=setup.deadline_rules,
             rule_changes=rule_changes,
         )
-        await self._record_opened(data, state, setup)
+        kept = setup.model_copy(update={"rule_changes": rule_changes})
+        await self._record_opened(data, state, kept)
         self._state = state
         for notice in step_opened_notices(state):
             self._send(0, notice)
