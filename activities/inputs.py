@@ -31,6 +31,10 @@ class CouncilSetup(_Model):
     roster: Roster
     vote_rule: VoteRule
     deadline_rules: DeadlineRules = DeadlineRules()
+    # The rule changes the cycle opened with (workflow.patched; docs/upgrading-workflows.md).
+    # Set by the workflow, not read from the council: kept with the set-up so that a
+    # restored cycle decides with the rules it started with.
+    rule_changes: tuple[str, ...] = ()
 
 
 class RecordCycleOpenedInput(_Model):

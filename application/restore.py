@@ -95,6 +95,7 @@ def rebuild_state(year: RecordedYear) -> CycleState:
         vote_rule=year.setup.vote_rule,
         carried_over=list(year.carried_over),
         deadline_rules=year.setup.deadline_rules,
+        rule_changes=year.setup.rule_changes,
     )
     for expected, row in enumerate(year.events, start=1):
 

@@ -252,6 +252,9 @@ class CycleState(BaseModel):
     paused: Pause | None = None
     tasks: list[CoordinationTask] = Field(default_factory=list)
     activity_records: dict[str, ActivityRecord] = Field(default_factory=dict)
+    # The rule changes in force for this cycle (``domain.rule_changes``), fixed when it
+    # opens: a cycle started before a change keeps the rules it started with.
+    rule_changes: tuple[str, ...] = ()
 
     @property
     def current_policy(self) -> PolicyVersion | None:

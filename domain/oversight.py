@@ -4,7 +4,7 @@ the alerts the cycle raises by itself when a step falls due."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from domain.base import STEP_ORDER, STEP_OWNERS, Role, Step
 from domain.commands import (
@@ -18,6 +18,7 @@ from domain.deadlines import ALERT_AUDIENCE, JST, Alert, AlertKind, next_alert, 
 from domain.events import Change, Notice
 from domain.model import CycleState, Pause
 from domain.refusals import Refusal
+from domain.rule_changes import TASK_DUES_FOLLOW_PAUSE
 
 Effects = tuple[tuple[Change, ...], tuple[Notice, ...]]
 
@@ -83,6 +84,8 @@ def _resume(state: CycleState, cmd: Command, at: datetime) -> Effects:
         for step, due in state.due_dates.items()
         if before_dates.get(step) != due
     )
+    if TASK_DUES_FOLLOW_PAUSE in state.rule_changes:
+        moved += _move_open_tasks(state, at - state.paused.since)
     reason = state.paused.reason
     state.paused = None
     due = state.due_dates.get(state.step)
@@ -92,6 +95,24 @@ def _resume(state: CycleState, cmd: Command, at: datetime) -> Effects:
         params={"step": state.step.value, "due": "" if due is None else due.isoformat()},
     )
     return (Change(field="paused", before=reason, after=None), *moved), (notice,)
+
+
+def _move_open_tasks(state: CycleState, paused: timedelta) -> tuple[Change, ...]:
+    """Move every open task's due date by ``paused`` in whole days, rounded up (as
+    ``shift`` moves the steps'); the tasks' reminders follow their new dates."""
+    days = timedelta(days=-(-paused // timedelta(days=1)))
+    changes = []
+    for task in state.tasks:
+        if task.is_open and days:
+            before, task.due_on = task.due_on, task.due_on + days
+            changes.append(
+                Change(
+                    field=f"task_due:{task.task_id}",
+                    before=before.isoformat(),
+                    after=task.due_on.isoformat(),
+                )
+            )
+    return tuple(changes)
 
 
 def _alert(state: CycleState, cmd: Command, at: datetime) -> Effects:

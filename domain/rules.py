@@ -70,9 +70,11 @@ def new_cycle(
     vote_rule: VoteRule | None = None,
     carried_over: list[CarriedFinding] | None = None,
     deadline_rules: DeadlineRules | None = None,
+    rule_changes: tuple[str, ...] = (),
 ) -> CycleState:
     """A cycle opening at discuss, with last year's findings (if any) carried over and
-    every step's due date set from the deadline rules."""
+    every step's due date set from the deadline rules. ``rule_changes`` are the changes
+    of ``domain.rule_changes`` in force for it (the workflow says which)."""
     rules = deadline_rules or DeadlineRules()
     return CycleState(
         deadline_rules=rules,
@@ -84,6 +86,7 @@ def new_cycle(
         roster=roster,
         vote_rule=vote_rule or VoteRule(),
         carried_over=list(carried_over or []),
+        rule_changes=rule_changes,
     )
 
 

@@ -51,6 +51,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.model import CycleState, Step
     from domain.oversight import pending_alert
     from domain.refusals import Refusal
+    from domain.rule_changes import RULE_CHANGES
     from domain.rules import (
         Decision,
         execute,
@@ -123,11 +124,13 @@ class CouncilCycleWorkflow(TaskUpdates, OversightUpdates, RosterUpdates):
     async def run(self, data: CycleInput) -> CycleResult:
         """Open the cycle (or carry on a restored one), serve commands until evaluate
         closes, then open next year."""
+        # First, whichever way the cycle opens: the patch markers' place in the history.
+        rule_changes = self._rule_changes()
         if data.restored is not None:
             await self._record_opened(data, data.restored, None)
             self._state = data.restored
         else:
-            await self._open(data)
+            await self._open(data, rule_changes)
 
         await self._serve_until_closed()
         # Let every accepted command finish recording before this run completes.
@@ -139,7 +142,14 @@ class CouncilCycleWorkflow(TaskUpdates, OversightUpdates, RosterUpdates):
             await asyncio.gather(*self._notifications)
         return result
 
-    async def _open(self, data: CycleInput) -> None:
+    def _rule_changes(self) -> tuple[str, ...]:
+        """The rule changes this cycle opens with. Each is switched on by a patch of the
+        same name: true for a cycle this code starts, false for one replaying a history
+        recorded before the change, which so keeps the rules it started with
+        (docs/upgrading-workflows.md)."""
+        return tuple(change for change in RULE_CHANGES if workflow.patched(change))
+
+    async def _open(self, data: CycleInput, rule_changes: tuple[str, ...]) -> None:
         setup: CouncilSetup = await workflow.execute_activity(
             LOAD_COUNCIL,
             LoadCouncilInput(council_id=data.council_id),
@@ -155,8 +165,10 @@ class CouncilCycleWorkflow(TaskUpdates, OversightUpdates, RosterUpdates):
             vote_rule=setup.vote_rule,
             carried_over=list(data.carried_over),
             deadline_rules=setup.deadline_rules,
+            rule_changes=rule_changes,
         )
-        await self._record_opened(data, state, setup)
+        kept = setup.model_copy(update={"rule_changes": rule_changes})
+        await self._record_opened(data, state, kept)
         self._state = state
         for notice in step_opened_notices(state):
             self._send(0, notice)
