@@ -12,6 +12,13 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from domain.meeting_calls import (
+    CallMeetingInput,
+    CallReminderInput,
+    CorrectMinutesInput,
+    PublishMinutesInput,
+    ReplyToCallInput,
+)
 from domain.model import AimRating, Ballot, PlannedActivity, Step
 from domain.tasks import CancelReason
 
@@ -222,6 +229,11 @@ Command = Annotated[
     | WaiveTaskInput
     | RecordActivityInput
     | CancelActivityInput
-    | TaskAlertInput,
+    | TaskAlertInput
+    | CallMeetingInput
+    | ReplyToCallInput
+    | CallReminderInput
+    | PublishMinutesInput
+    | CorrectMinutesInput,
     Field(discriminator="kind"),
 ]

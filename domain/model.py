@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from domain.base import STEP_ORDER, VOTING_ROLES, Frozen, Role, Step, next_step
 from domain.deadlines import DeadlineRules
+from domain.meeting_calls import MeetingCall, MinutesVersion
 from domain.tasks import ActivityRecord, CoordinationTask, PlannedTask
 
 
@@ -223,6 +224,9 @@ class CycleState(BaseModel):
     paused: Pause | None = None
     tasks: list[CoordinationTask] = Field(default_factory=list)
     activity_records: dict[str, ActivityRecord] = Field(default_factory=dict)
+    # Meeting calls with their replies, and the published public minutes (every version).
+    calls: list[MeetingCall] = Field(default_factory=list)
+    public_minutes: list[MinutesVersion] = Field(default_factory=list)
 
     @property
     def current_policy(self) -> PolicyVersion | None:
