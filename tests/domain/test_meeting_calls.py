@@ -54,7 +54,7 @@ def test_a_call_invites_members_and_principal_with_the_reply_link() -> None:
             starts_at=time(18, 30),
             place="会議室",
             agenda="議題",
-        ),  # fmt: skip
+        ),
         at(1),
     )
     [call] = decision.state.calls
