@@ -38,7 +38,7 @@ from domain.meeting_calls import (
     ReplyToCallInput,
 )
 from store._rows import table
-from store.models import ID, SHORT, TZ_DATETIME, Base, Council, Cycle, MeetingRow
+from store.models import ID, SHORT, TZ_DATETIME, Base, Cycle, MeetingRow
 
 
 class MeetingCallRow(Base):
@@ -335,18 +335,3 @@ def published_minutes(
         )
         for r in rows
     ]
-
-
-def published_counts(session: Session, municipality_id: str, fiscal_year: int) -> dict[str, int]:
-    """Per council of the municipality: how many meetings have published minutes."""
-    query = (
-        select(Cycle.council_id, PublicMinutesRow.meeting_number)
-        .join(Cycle, Cycle.id == PublicMinutesRow.cycle_id)
-        .join(Council, Council.id == Cycle.council_id)
-        .where(Council.municipality_id == municipality_id, Cycle.fiscal_year == fiscal_year)
-        .distinct()
-    )
-    counts: dict[str, int] = {}
-    for council_id, _number in session.execute(query):
-        counts[council_id] = counts.get(council_id, 0) + 1
-    return counts
