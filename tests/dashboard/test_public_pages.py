@@ -10,7 +10,7 @@ from sqlalchemy import Engine
 
 import store
 from application.public_pages import public_index_page, public_page
-from domain.commands import RecordMeetingInput
+from domain.commands import Command, RecordMeetingInput
 from domain.meeting_calls import CorrectMinutesInput, PublishMinutesInput
 from tests.board.support import apply
 from tests.dashboard.conftest import YEAR, Dash, jst
@@ -50,7 +50,7 @@ def test_a_draft_is_not_public_until_the_chair_publishes_it(dash: Dash) -> None:
 
 def test_a_correction_keeps_the_old_version_visible_as_corrected(dash: Dash) -> None:
     _record_second_meeting(dash)
-    steps = [
+    steps: list[Command] = [
         PublishMinutesInput(actor="dash-chair1", meeting_number=2),
         CorrectMinutesInput(actor="dash-chair1", meeting_number=2,
                             text="地域の見守りと挨拶運動について協議した。", reason="議題の漏れ"),
