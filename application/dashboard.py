@@ -19,9 +19,10 @@ from sqlalchemy.orm import Session
 from application.charts import ChartData, bar_chart_svg, columns_with_line_svg
 from domain.base import STEP_ORDER, Step
 from domain.refusals import STEP_NAMES_JA
-from store.board import OverviewRow, overview
+from store.board import OverviewRow, municipality_name, overview
 from store.board_summary import MunicipalitySummary, summary
 from store.dashboard import ApprovalPoint, approval_points
+from store.yearly_report import ReportRow, yearly_report
 
 #: Rows per page unless asked otherwise, and the most a page may hold.
 PER_PAGE = 50
@@ -84,6 +85,11 @@ _SORTS = {
     SortKey.OVERDUE_TASKS: lambda r: (r.overdue_tasks, r.council_id),
     SortKey.FAILED_NOTICES: lambda r: (r.failed_notifications, r.council_id),
 }
+
+
+def cycle_path(council_id: str, fiscal_year: int) -> str:
+    """The console's cycle page a dashboard row links to."""
+    return f"/councils/{council_id}/{fiscal_year}"
 
 
 def council_rows(session: Session, query: DashboardQuery, today: date) -> list[OverviewRow]:
@@ -220,3 +226,58 @@ def prefecture_view(
     """Every municipality of ``prefecture`` counted (the CLI's ``summary``); raises
     ``store.NotFound`` when none is registered there."""
     return summary(session, fiscal_year, today=today, prefecture=prefecture)
+
+
+class ReportTotals(BaseModel):
+    """The yearly report's sums over its schools (a joint council counts once per school,
+    as the report's rows do)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    schools: int
+    meetings_held: int
+    policies_approved: int
+    activities_planned: int
+    activities_held: int
+    children: int
+    volunteers: int
+    aims: int
+    aims_met: int
+
+
+class YearlyReportPage(BaseModel):
+    """What the printable (A4) yearly report shows: the CLI's report rows and their sums."""
+
+    model_config = ConfigDict(frozen=True)
+
+    municipality_id: str
+    municipality_name: str
+    fiscal_year: int
+    rows: tuple[ReportRow, ...]
+    totals: ReportTotals
+
+
+def yearly_report_page(
+    session: Session, municipality_id: str, fiscal_year: int
+) -> YearlyReportPage:
+    """The yearly report of the municipality (``store.yearly_report``) with its totals;
+    ``store.NotFound`` for an unknown municipality."""
+    rows = yearly_report(session, municipality_id, fiscal_year)
+    totals = ReportTotals(
+        schools=len({r.school_id for r in rows}),
+        meetings_held=sum(r.meetings_held for r in rows),
+        policies_approved=sum(1 for r in rows if r.approved_on is not None),
+        activities_planned=sum(r.activities_planned for r in rows),
+        activities_held=sum(r.activities_held or 0 for r in rows),
+        children=sum(r.children or 0 for r in rows),
+        volunteers=sum(r.volunteers or 0 for r in rows),
+        aims=sum(r.aims for r in rows),
+        aims_met=sum(r.aims_met for r in rows),
+    )
+    return YearlyReportPage(
+        municipality_id=municipality_id,
+        municipality_name=municipality_name(session, municipality_id),
+        fiscal_year=fiscal_year,
+        rows=tuple(rows),
+        totals=totals,
+    )

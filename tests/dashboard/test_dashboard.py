@@ -14,9 +14,11 @@ from application.charts import ChartData, bar_chart_svg
 from application.dashboard import (
     DashboardQuery,
     SortKey,
+    cycle_path,
     dashboard_charts,
     dashboard_page,
     prefecture_view,
+    yearly_report_page,
 )
 from domain.commands import RemindInput
 from domain.model import Step
@@ -130,3 +132,12 @@ def test_the_prefecture_view_counts_each_municipality(dash_engine: Engine) -> No
     with store.session_scope(dash_engine) as session:
         [row] = prefecture_view(session, "ダッシュ県", YEAR, TODAY)
     assert (row.councils, row.not_started, row.paused) == (6, 1, 1)
+
+
+def test_the_yearly_report_page_sums_its_rows(dash_engine: Engine) -> None:
+    with store.session_scope(dash_engine) as session:
+        report = yearly_report_page(session, "dashcity", YEAR)
+    assert report.municipality_name == "ダッシュ市" and len(report.rows) == 6
+    assert (report.totals.schools, report.totals.policies_approved) == (6, 2)
+    assert report.totals.meetings_held == 4  # c1, c2, c3 and c5 met once each
+    assert cycle_path("dash-c1", YEAR) == "/councils/dash-c1/2026"
