@@ -2,8 +2,8 @@
 ``python -m bench.dashboard_bench``.
 
 Loads the benchmark's population (``bench.population``: municipalities of 500 councils,
-each with its members) into a SQLite file and a PostgreSQL database, then adds what the
-dashboard reads, in bulk: a 中学校区 per ten councils, municipalities spread over seven
+each with its members; bulk-inserted) into a SQLite file and a PostgreSQL database, then adds
+what the dashboard reads, in bulk: a 中学校区 per ten councils, municipalities spread over seven
 prefectures, a cycle of the year per council at some step (approved policies, pauses,
 late steps) with its due dates, and some open tasks past their due date. Then times each
 dashboard query on one municipality (500 councils) and the prefecture view, and prints
@@ -22,7 +22,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Connection, Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
 from application.board_acts import remind_preview
@@ -85,11 +85,52 @@ def _cycle(index: int, rng: random.Random) -> dict[str, Any]:
     }  # fmt: skip
 
 
+def _population(connection: Connection, councils: int) -> None:
+    """The benchmark population (``bench.population``: the same files, ids and rosters),
+    written with plain bulk inserts: the directory's loader (``population.load``) checks
+    and syncs every row and takes tens of minutes for 35,000 councils on PostgreSQL."""
+    tables = Base.metadata.tables
+    rows: dict[str, list[dict[str, Any]]] = {
+        "municipalities": [], "schools": [], "people": [], "municipality_staff": [],
+        "councils": [], "council_schools": [], "council_members": [],
+    }  # fmt: skip
+    for data in population.municipality_files(councils):
+        place = data.municipality.id
+        rows["municipalities"].append(
+            {"id": place, "name": data.municipality.name,
+             "prefecture": data.municipality.prefecture, "vote_rule": {}}
+        )  # fmt: skip
+        rows["schools"] += [
+            {"id": s.id, "name": s.name, "municipality_id": place} for s in data.schools
+        ]
+        rows["people"] += [
+            {"id": p.id, "name": p.name, "municipality_id": place} for p in data.people
+        ]
+        rows["municipality_staff"] += [
+            {"municipality_id": place, "person_id": s.person, "role": s.role, "position": n}
+            for n, s in enumerate(data.staff)
+        ]
+        for council in data.councils:
+            rows["councils"].append({"id": council.id, "name": council.name,
+                                     "municipality_id": place})  # fmt: skip
+            rows["council_schools"] += [
+                {"council_id": council.id, "school_id": school} for school in council.schools
+            ]
+            rows["council_members"] += [
+                {"council_id": council.id, "person_id": m.person, "role": role, "position": n}
+                for n, m in enumerate(council.members)
+                for role in m.roles
+            ]
+    for name, values in rows.items():
+        for start in range(0, len(values), BATCH):
+            connection.execute(tables[name].insert(), values[start : start + BATCH])
+
+
 def load(engine: Engine, councils: int, rng: random.Random) -> None:
     """The population, then districts, prefectures, cycles, due dates and late tasks."""
-    population.load(engine, councils)
     tables = Base.metadata.tables
     with engine.begin() as connection:
+        _population(connection, councils)
         districts = [
             {"id": f"{population.council_id(i)}-d", "name": f"第{i // 10}中学校区",
              "municipality_id": population.municipality_id(i)}
