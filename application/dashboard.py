@@ -63,7 +63,7 @@ class DashboardQuery(BaseModel):
 class DashboardPage(BaseModel):
     """One page of the council list, and how many there are in all."""
 
-    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+    model_config = ConfigDict(frozen=True)
 
     query: DashboardQuery
     rows: tuple[OverviewRow, ...]

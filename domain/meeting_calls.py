@@ -19,12 +19,12 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from domain.base import Frozen, Role
+from domain.deadlines import JST
 
 #: Days before the meeting that invitees without a reply are reminded (once).
 REMIND_DAYS_BEFORE = 2
 #: The hour (JST) reminders go out, as the deadline alerts do.
 REMIND_HOUR = 9
-_JST_OFFSET = timedelta(hours=9)
 
 #: Who is called: the council's members (chair included) and the principal. A
 #: coordinator who sits on the council also holds the member role.
@@ -100,13 +100,12 @@ class MeetingCall(Frozen):
 
     def starts(self) -> datetime:
         """When the meeting starts, as an aware UTC time (the call's time is JST)."""
-        local = datetime.combine(self.held_on, self.starts_at)
-        return (local - _JST_OFFSET).replace(tzinfo=UTC)
+        return datetime.combine(self.held_on, self.starts_at, tzinfo=JST).astimezone(UTC)
 
     def reminder_at(self) -> datetime:
         """When the invitees without a reply are reminded: two days before, 09:00 JST."""
         day = self.held_on - timedelta(days=REMIND_DAYS_BEFORE)
-        return (datetime.combine(day, time(hour=REMIND_HOUR)) - _JST_OFFSET).replace(tzinfo=UTC)
+        return datetime.combine(day, time(hour=REMIND_HOUR), tzinfo=JST).astimezone(UTC)
 
 
 class CallReminder(Frozen):
