@@ -1,5 +1,5 @@
-"""Meeting calls with replies, published public minutes (issue 15), and the indexes the
-board's dashboard reads by.
+"""Meeting calls with replies and published public minutes (issue 15). The board's
+dashboard needs no new index: its queries use the existing ones (bench/README.md).
 
 Revision ID: 0008_board_public
 Revises: 0002_channels
