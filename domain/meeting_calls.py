@@ -116,8 +116,9 @@ class CallReminder(Frozen):
 
 
 def pending_call_reminder(calls: list[MeetingCall]) -> CallReminder | None:
-    """The earliest reminder not yet sent. None for a call made after its reminder time
-    (everyone has just been called) or once the meeting has started."""
+    """The earliest reminder not yet sent; none for a call made after its reminder time
+    (everyone has just been called). A reminder the cycle only gets to after the meeting
+    began (it was paused, say) is still recorded, and tells nobody."""
     due = [
         CallReminder(call_id=c.call_id, at=c.reminder_at())
         for c in calls
