@@ -23,6 +23,7 @@ from domain.limits import (
     PartyText,
     TitleText,
 )
+from domain.meeting_calls import MeetingCall, MinutesVersion
 from domain.refusals import Refusal
 from domain.tasks import ActivityRecord, CoordinationTask, PlannedTask
 
@@ -252,6 +253,9 @@ class CycleState(BaseModel):
     paused: Pause | None = None
     tasks: list[CoordinationTask] = Field(default_factory=list)
     activity_records: dict[str, ActivityRecord] = Field(default_factory=dict)
+    # Meeting calls with their replies, and the published public minutes (every version).
+    calls: list[MeetingCall] = Field(default_factory=list)
+    public_minutes: list[MinutesVersion] = Field(default_factory=list)
 
     @property
     def current_policy(self) -> PolicyVersion | None:
