@@ -12,7 +12,6 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine
 from temporalio.client import WorkflowHandle
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Replayer
 
@@ -31,6 +30,7 @@ from domain.meeting_calls import (
 )
 from domain.model import CycleState
 from store.meeting_calls import calls
+from tests.encryption import encrypting_converter
 from tests.notify.conftest import senders_for
 from tests.notify.harness import CHAIR_MAIL, COUNCIL, YEAR, Harness, minute_after, wait_until
 from tests.notify.loopback import SmtpSink, WebhookSink
@@ -167,6 +167,6 @@ async def test_a_call_answered_by_three_one_reminded_once_then_recorded_and_publ
     assert entry.published_meetings == 1 and entry.path == f"/public/councils/{COUNCIL}/{YEAR}"
     await handle.terminate("test done")
     # The reminder's timer and every call update replay to the same decisions.
-    replayer = Replayer(workflows=[CouncilCycleWorkflow], data_converter=pydantic_data_converter)
+    replayer = Replayer(workflows=[CouncilCycleWorkflow], data_converter=encrypting_converter())
     replay = await replayer.replay_workflow(await handle.fetch_history())
     assert replay.replay_failure is None
