@@ -139,11 +139,19 @@ _TEMPLATES: dict[str, tuple[str, str, str, str]] = {
         "【{council}】会議の招集: {held_on} {starts_at}",
         "{council}の学校運営協議会を{held_on} {starts_at}に開催します。\n"
         "次にすること: 出席・欠席・未定を返信してください（会議の前まで変更できます）。\n"
-        "返信: {base_url}{reply_path}",
+        "返信: {base_url}{reply_path}\n"
+        "出席: {base_url}{reply_path}?answer=attend\n"
+        "欠席: {base_url}{reply_path}?answer=absent\n"
+        "未定: {base_url}{reply_path}?answer=undecided\n"
+        "（リンクを開くと確認の画面になります。押すまで送られません）",
         "[{council}] Meeting called: {held_on} {starts_at}",
         "The council meets on {held_on} at {starts_at}.\n"
         "Next: reply attend, absent or undecided (you can change it until the meeting).\n"
-        "Reply: {base_url}{reply_path}",
+        "Reply: {base_url}{reply_path}\n"
+        "Attend: {base_url}{reply_path}?answer=attend\n"
+        "Absent: {base_url}{reply_path}?answer=absent\n"
+        "Undecided: {base_url}{reply_path}?answer=undecided\n"
+        "(Each link opens a page that asks you to confirm; nothing is sent before.)",
     ),
     "meeting_call_reminder": (
         "【{council}】出欠の返信をお願いします（{held_on}の会議）",

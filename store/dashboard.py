@@ -22,6 +22,7 @@ from store.models import (
     CouncilMember,
     Cycle,
     CycleDueDate,
+    District,
     Municipality,
     MunicipalityStaff,
 )
@@ -162,3 +163,13 @@ def _japan_midnight(now: datetime) -> datetime:
     """The start of ``now``'s day in Japan, as an aware UTC time."""
     day = (now.astimezone(UTC) + _JST_OFFSET).date()
     return (datetime.combine(day, time()) - _JST_OFFSET).replace(tzinfo=UTC)
+
+
+def district_choices(session: Session, municipality_id: str) -> list[tuple[str, str]]:
+    """The municipality's 中学校区 as (id, name), by name: the dashboard's filter."""
+    found = session.execute(
+        select(District.id, District.name)
+        .where(District.municipality_id == municipality_id)
+        .order_by(District.name, District.id)
+    )
+    return [(row.id, row.name) for row in found]
