@@ -159,6 +159,15 @@ async def _call_view(
         "asked": asked if asked in {a.value for a in ANSWERS} else "",
         "answers": ANSWERS,
         "may_record": "record_meeting" in view.allowed,
+        # Who may have attended: the invitees, and the coordinators who took part.
+        "attendees": list(
+            dict.fromkeys(
+                [
+                    *(line.member_id for line in page.invitees),
+                    *view.state.roster.holders_of(Role.COORDINATOR),
+                ]
+            )
+        ),
         "error": error,
         "started": datetime.combine(page.held_on, page.starts_at, tzinfo=JST) <= datetime.now(JST),
     }

@@ -76,8 +76,11 @@ async def board_session(env: ConsoleEnv) -> tuple[BrowserContext, Page]:
             }
         },
     )
+    await page.wait_for_load_state("load")
     await page.get_by_role("button", name="パスキーを登録する").click()
     await expect(page.get_by_text(re.compile(r"登録済みのパスキー: \d+件"))).to_be_visible()
+    # The page's script must be ready, or the button sends the plain form instead.
+    await page.wait_for_load_state("load")
     await page.get_by_role("button", name="パスキーで確認する").click()
     await page.wait_for_url("**/me")
     return context, page
