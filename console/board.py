@@ -211,7 +211,11 @@ async def summary_page(request: Request, municipality_id: str, year: int) -> HTM
 
     def read(session: Session) -> list[Any]:
         rows = summary(session, year, today=day)
-        prefecture = next(r.prefecture for r in rows if r.municipality_id == municipality_id)
+        prefecture = next(
+            (r.prefecture for r in rows if r.municipality_id == municipality_id), None
+        )
+        if prefecture is None:
+            raise PageNotFound()
         return rows if national else [r for r in rows if r.prefecture == prefecture]
 
     rows = await console_of(request).db(read)

@@ -84,7 +84,11 @@ async def council_board_page(
 
     def read(session: Session) -> tuple[Any, list[board_acts.TimelineEntry]]:
         query = DashboardQuery(municipality_id=municipality_id, fiscal_year=year)
-        row = next(r for r in council_rows(session, query, day) if r.council_id == council_id)
+        row = next(
+            (r for r in council_rows(session, query, day) if r.council_id == council_id), None
+        )
+        if row is None:
+            raise PageNotFound()
         entries = board_acts.timeline(session, council_id, year, console.settings.temporal_ui_url)
         return row, entries
 
