@@ -21,11 +21,13 @@ from urllib.parse import urlsplit
 from google.protobuf.duration_pb2 import Duration
 from google.protobuf.empty_pb2 import Empty
 from playwright.async_api import BrowserContext, Page, expect
+from sqlalchemy import select
 from temporalio.api.testservice.v1 import SleepRequest
 
 import store
 from application.cycles import connect
 from domain.deadlines import JST
+from store.audit_log import AccessAuditRow
 from store.notifications import inbox
 from tests.console.conftest import COUNCIL, OTHER_COUNCIL, YEAR, ConsoleEnv, serious_violations
 
@@ -146,6 +148,9 @@ async def test_dashboard_filters_sorts_and_charts_the_known_councils(
     body = await response.body()
     assert body.startswith(b"\xef\xbb\xbf")
     assert len(list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))) == 5  # heading + 4
+    assert _exports(console_env) == [
+        ("person:kushiro-board", f"municipalities/kushiro/report/{YEAR}")
+    ]
     await page.goto(f"{DASHBOARD}/report")
     await expect(page.get_by_role("heading", level=1)).to_contain_text("年間活動報告")
     await check_page(page, "report")
@@ -204,6 +209,19 @@ async def test_a_pause_from_the_dashboard_shows_on_the_cycle_page(console_env: C
     await expect(chair_page.get_by_text(f"期限 {YEAR + 1}-01-15").first).to_be_visible()
     await context.close()
     await chair.close()
+
+
+def _exports(env: ConsoleEnv) -> list[tuple[str, str]]:
+    """Who downloaded what, as the access audit recorded it."""
+    engine = store.make_engine(env.settings.resolved_database_url())
+    try:
+        with store.session_scope(engine) as session:
+            rows = session.scalars(
+                select(AccessAuditRow).where(AccessAuditRow.action == "export")
+            ).all()
+            return [(row.actor, row.target) for row in rows]
+    finally:
+        engine.dispose()
 
 
 def _reply_links(env: ConsoleEnv, person_id: str) -> list[str]:
