@@ -85,7 +85,12 @@ class CycleActivities:
         keys = {r: notification_key(data, r) for r in data.notice.recipients}
         with store.session_scope(self._engine) as session:
             council = store.council_name(session, data.council_id)
-            message = render_notice(data.notice.template, data.notice.params, council)
+            message = render_notice(
+                data.notice.template,
+                data.notice.params,
+                council,
+                base_url=self._senders.console_base_url,
+            )
             new = store.deliver_to_inboxes(session, data, keys, message.subject, message.body)
             outbox = store.enqueue_all_deliveries(
                 session, list(keys.values()), self._senders.enabled, now

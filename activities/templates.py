@@ -135,6 +135,33 @@ _TEMPLATES: dict[str, tuple[str, str, str, str]] = {
         "[{council}] Task '{title}' is overdue (due {due})",
         "Task {task_id} was due on {due}.\nNext: the owner completes it; the chief may reassign.",
     ),
+    "meeting_call": (
+        "【{council}】会議の招集: {held_on} {starts_at}",
+        "{council}の学校運営協議会を{held_on} {starts_at}に開催します。\n"
+        "次にすること: 出席・欠席・未定を返信してください（会議の前まで変更できます）。\n"
+        "返信: {base_url}{reply_path}\n"
+        "出席: {base_url}{reply_path}?answer=attend\n"
+        "欠席: {base_url}{reply_path}?answer=absent\n"
+        "未定: {base_url}{reply_path}?answer=undecided\n"
+        "（リンクを開くと確認の画面になります。押すまで送られません）",
+        "[{council}] Meeting called: {held_on} {starts_at}",
+        "The council meets on {held_on} at {starts_at}.\n"
+        "Next: reply attend, absent or undecided (you can change it until the meeting).\n"
+        "Reply: {base_url}{reply_path}\n"
+        "Attend: {base_url}{reply_path}?answer=attend\n"
+        "Absent: {base_url}{reply_path}?answer=absent\n"
+        "Undecided: {base_url}{reply_path}?answer=undecided\n"
+        "(Each link opens a page that asks you to confirm; nothing is sent before.)",
+    ),
+    "meeting_call_reminder": (
+        "【{council}】出欠の返信をお願いします（{held_on}の会議）",
+        "{held_on} {starts_at}の会議への出欠の返信がまだありません。\n"
+        "次にすること: 出席・欠席・未定を返信してください。\n"
+        "返信: {base_url}{reply_path}",
+        "[{council}] Please reply to the call ({held_on} meeting)",
+        "You have not replied to the meeting on {held_on} at {starts_at}.\n"
+        "Next: reply attend, absent or undecided.\nReply: {base_url}{reply_path}",
+    ),
     "cycle_closed": (
         "【{council}】{year}年度のサイクルが終了しました",
         "{council}の{year}年度の評価が締めくくられました。\n"
@@ -158,7 +185,7 @@ def console_link(base_url: str, council_id: str, fiscal_year: int, template: str
 
 
 def render_notice(
-    template: str, params: dict[str, str], council: str, lang: Lang = "ja"
+    template: str, params: dict[str, str], council: str, lang: Lang = "ja", base_url: str = ""
 ) -> Message:
     """Render ``template`` for the council named ``council``.
 
@@ -173,6 +200,8 @@ def render_notice(
     values = {
         **params,
         "council": council,
+        # Links to the console page where one answers (``reply_path`` below it).
+        "base_url": base_url.rstrip("/"),
         "step_ja": STEP_NAMES_JA.get(step, step),
         "next_ja": next_ja,
         "next_en": next_en,

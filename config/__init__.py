@@ -80,6 +80,10 @@ class Settings(BaseSettings):
     # webhooks link to pages under it. ``localhost`` (not 127.0.0.1) so passkeys work.
     console_base_url: str = "http://localhost:8000"
 
+    # The Temporal Web UI (``TEMPORAL_UI_URL``): the board's history links each event to
+    # the workflow run it came from, for IT staff.
+    temporal_ui_url: str = "http://localhost:8233"
+
     @model_validator(mode="after")
     def _slots_cover_threads(self) -> Settings:
         if self.worker_activity_slots < self.worker_activity_threads:

@@ -17,7 +17,7 @@ from application import identity
 from application.commands import new_command_id
 from application.cycles import CycleError, connect
 from application.mail import send_mail
-from console import commands, pages
+from console import board, board_actions, calls, commands, pages, public
 from console.messages import text
 from console.web import (
     CHALLENGE_COOKIE,
@@ -78,6 +78,9 @@ def create_app(settings: ConsoleSettings) -> FastAPI:
 
     app.include_router(_auth_routes())
     app.include_router(pages.router)
+    # Issue 15's pages: the board's dashboard, meeting calls and minutes, the public pages.
+    for router in (board.router, board_actions.router, calls.router, public.router):
+        app.include_router(router)
     app.include_router(commands.router)
     return app
 

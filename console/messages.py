@@ -7,6 +7,7 @@ repeated here.
 
 from __future__ import annotations
 
+from console.messages_board import BOARD_PAGES
 from domain.refusals import Lang
 
 _CATALOGUE: dict[str, tuple[str, str]] = {
@@ -233,6 +234,10 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "step_closed": ("終了", "Closed"),
     "required": ("必須", "required"),
 }
+
+
+# Issue 15's pages (the board, meeting calls, minutes, public pages): their own block.
+_CATALOGUE.update(BOARD_PAGES)
 
 
 def text(key: str, lang: Lang, **params: object) -> str:

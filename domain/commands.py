@@ -26,6 +26,13 @@ from domain.limits import (
     ReasonText,
     VisionText,
 )
+from domain.meeting_calls import (
+    CallMeetingInput,
+    CallReminderInput,
+    CorrectMinutesInput,
+    PublishMinutesInput,
+    ReplyToCallInput,
+)
 from domain.model import AimRating, Ballot, PlannedActivity, Step
 from domain.tasks import CancelReason
 
@@ -236,6 +243,11 @@ Command = Annotated[
     | WaiveTaskInput
     | RecordActivityInput
     | CancelActivityInput
-    | TaskAlertInput,
+    | TaskAlertInput
+    | CallMeetingInput
+    | ReplyToCallInput
+    | CallReminderInput
+    | PublishMinutesInput
+    | CorrectMinutesInput,
     Field(discriminator="kind"),
 ]

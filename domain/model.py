@@ -23,6 +23,7 @@ from domain.limits import (
     PartyText,
     TitleText,
 )
+from domain.meeting_calls import MeetingCall, MinutesVersion
 from domain.refusals import Refusal
 from domain.tasks import ActivityRecord, CoordinationTask, PlannedTask
 
@@ -255,6 +256,9 @@ class CycleState(BaseModel):
     # The rule changes in force for this cycle (``domain.rule_changes``), fixed when it
     # opens: a cycle started before a change keeps the rules it started with.
     rule_changes: tuple[str, ...] = ()
+    # Meeting calls with their replies, and the published public minutes (every version).
+    calls: list[MeetingCall] = Field(default_factory=list)
+    public_minutes: list[MinutesVersion] = Field(default_factory=list)
 
     @property
     def current_policy(self) -> PolicyVersion | None:

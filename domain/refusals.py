@@ -8,9 +8,12 @@ from __future__ import annotations
 
 from typing import Literal
 
+from domain.meeting_calls import CALL_ACTION_NAMES_JA, CALL_REFUSALS
+
 Lang = Literal["ja", "en"]
 
 _MESSAGES: dict[str, tuple[str, str]] = {
+    **CALL_REFUSALS,
     "cycle_opening": (
         "サイクルを開始しています。少し待ってからもう一度お試しください",
         "the cycle is still opening; try again in a moment",
@@ -222,6 +225,7 @@ STEP_NAMES_JA: dict[str, str] = {
 }
 
 ACTION_NAMES_JA: dict[str, str] = {
+    **CALL_ACTION_NAMES_JA,
     "record_meeting": "会議の記録",
     "close_discussion": "話し合いの終了",
     "submit_policy": "基本方針の提出",

@@ -20,6 +20,13 @@ from domain.commands import (
 from domain.cycle_handlers import CYCLE_HANDLERS, Effects, tally
 from domain.deadlines import Alert, DeadlineRules
 from domain.events import Change, CycleEvent, Notice
+from domain.meeting_call_rules import (
+    CALL_HANDLERS,
+    CALL_PERMISSIONS,
+    CALL_STEPS,
+    call_reminder_command,
+)
+from domain.meeting_calls import CallReminder
 from domain.model import (
     CarriedFinding,
     CycleState,
@@ -46,6 +53,7 @@ __all__ = [
     "execute",
     "findings_for_next_year",
     "fire_alert",
+    "fire_call_reminder",
     "fire_task_alert",
     "new_cycle",
     "redo",
@@ -104,6 +112,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "close_cycle": frozenset({Role.CHAIR}),
     **OVERSIGHT_PERMISSIONS,
     **TASK_PERMISSIONS,
+    **CALL_PERMISSIONS,
 }
 
 # The step each command belongs to; ``None`` means any open step.
@@ -119,6 +128,7 @@ COMMAND_STEP: dict[str, Step | None] = {
     "close_cycle": Step.EVALUATE,
     **dict.fromkeys(OVERSIGHT_PERMISSIONS),
     **TASK_STEPS,
+    **CALL_STEPS,
 }
 
 
@@ -146,9 +156,14 @@ def redo(state: CycleState, command: Command, at: datetime) -> Decision:
     """Apply again a command the cycle accepted at ``at`` (rebuilding a cycle from its
     recorded events): the cycle's own alerts as they were raised, every other command
     through ``execute``, so its checks hold again exactly as they did the first time."""
-    if command.kind in ("alert", "task_alert"):
+    if command.kind in ("alert", "task_alert", "call_reminder"):
         return _decide(state, command, at)
     return execute(state, command, at)
+
+
+def fire_call_reminder(state: CycleState, reminder: CallReminder, at: datetime) -> Decision:
+    """Record that the cycle reminded a call's invitees who have not replied."""
+    return _decide(state, call_reminder_command(reminder, SYSTEM_ACTOR), at)
 
 
 def _decide(state: CycleState, command: Command, at: datetime) -> Decision:
@@ -206,7 +221,7 @@ def findings_for_next_year(state: CycleState) -> list[CarriedFinding]:
 
 
 def _check_actor_and_step(state: CycleState, command: Command) -> None:
-    if command.kind in ("alert", "task_alert"):
+    if command.kind in ("alert", "task_alert", "call_reminder"):
         raise Refusal("system_only", action=command.kind)
     if state.step is Step.CLOSED:
         raise Refusal("cycle_closed", year=str(state.fiscal_year))
@@ -253,6 +268,7 @@ _HANDLERS: dict[str, Callable[[CycleState, Command, datetime], Effects]] = {
     **OVERSIGHT_HANDLERS,
     **TASK_HANDLERS,
     **TASK_ALERT_HANDLERS,
+    **CALL_HANDLERS,
 }
 
 # Keep the three tables in step with each other: a command missing from one is a bug.

@@ -29,6 +29,7 @@ from domain.events import Change, CycleEvent
 from domain.model import Step
 from store._rows import table
 from store.errors import NotFound
+from store.meeting_calls import project_calls
 from store.models import (
     AimRow,
     Cycle,
@@ -130,6 +131,8 @@ def project(connection: Connection, cycle: RecordedCycle, event: CycleEvent) -> 
         _project_evaluation(connection, cycle, event, command)
     # Tasks and activity records (coordinate and act) have their own projection.
     project_tasks(connection, cycle.id, event)
+    # Meeting calls, replies and public minutes have theirs too.
+    project_calls(connection, cycle.id, event)
     # close_cycle only moves the step, handled below for every command.
     if event.step_after is not event.step_before:
         cycle.change_if_newer(

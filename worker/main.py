@@ -112,7 +112,9 @@ def precompile_workflow_modules(workflows: Sequence[type]) -> None:
 def senders_from(settings: Settings) -> Senders:
     """The outside channels ``settings`` configure; a channel left unset is logged as off."""
     senders = Senders(
-        email=SmtpSender.from_settings(settings), webhook=WebhookSender.from_settings(settings)
+        email=SmtpSender.from_settings(settings),
+        webhook=WebhookSender.from_settings(settings),
+        console_base_url=settings.console_base_url,
     )
     if senders.email is None:
         log.warning("SMTP_HOST is not set: no e-mail is sent (inbox only)")

@@ -48,6 +48,7 @@ with workflow.unsafe.imports_passed_through():
         SubmitPolicyInput,
     )
     from domain.events import CommandReceipt, CycleEvent, Notice
+    from domain.meeting_calls import pending_call_reminder
     from domain.model import CycleState, Step
     from domain.oversight import pending_alert
     from domain.refusals import Refusal
@@ -57,6 +58,7 @@ with workflow.unsafe.imports_passed_through():
         execute,
         findings_for_next_year,
         fire_alert,
+        fire_call_reminder,
         fire_task_alert,
         new_cycle,
         step_opened_notices,
@@ -74,6 +76,7 @@ with workflow.unsafe.imports_passed_through():
         cycle_workflow_id,
         notification_queue,
     )
+    from workflows.meeting_call_updates import MeetingCallUpdates
     from workflows.oversight_updates import OversightUpdates
     from workflows.roster_updates import RosterUpdates
     from workflows.task_updates import TaskUpdates
@@ -104,11 +107,12 @@ _NOTIFY_RETRY = RetryPolicy(
 
 
 @workflow.defn(name=WORKFLOW_NAME)
-class CouncilCycleWorkflow(TaskUpdates, OversightUpdates, RosterUpdates):
+class CouncilCycleWorkflow(TaskUpdates, OversightUpdates, RosterUpdates, MeetingCallUpdates):
     """One council's cycle for one fiscal year, from discuss to the close of evaluate.
     The coordinate and act steps' updates (tasks, activity records) come from
     ``TaskUpdates``, the board of education's (deadline, pause, resume, remind) from
-    ``OversightUpdates``, the directory's roster changes from ``RosterUpdates``."""
+    ``OversightUpdates``, the directory's roster changes from ``RosterUpdates``, meeting
+    calls and public minutes from ``MeetingCallUpdates``."""
 
     def __init__(self) -> None:
         self._state: CycleState | None = None
@@ -298,6 +302,8 @@ class CouncilCycleWorkflow(TaskUpdates, OversightUpdates, RosterUpdates):
             while self._current.step is not Step.CLOSED:
                 alert = pending_alert(self._current)
                 task_alert = pending_task_alert(self._current)
+                # A call's reminder waits, like every alert, while the cycle is paused.
+                call = None if self._current.paused else pending_call_reminder(self._current.calls)
                 now = workflow.now()
                 if alert is not None and alert.at <= now:
                     await self._commit(fire_alert(self._current, alert, now))
@@ -305,7 +311,11 @@ class CouncilCycleWorkflow(TaskUpdates, OversightUpdates, RosterUpdates):
                 if task_alert is not None and task_alert.at <= now:
                     await self._commit(fire_task_alert(self._current, task_alert, now))
                     continue
-                timer.set(min((a.at for a in (alert, task_alert) if a is not None), default=None))
+                if call is not None and call.at <= now:
+                    await self._commit(fire_call_reminder(self._current, call, now))
+                    continue
+                alarms = (alert, task_alert, call)
+                timer.set(min((a.at for a in alarms if a is not None), default=None))
                 # When the timer rings the alert is due: the next turn of the loop raises it.
                 seen = self._changes
                 await workflow.wait_condition(self._woken(seen, timer))

@@ -46,6 +46,8 @@ class Senders:
 
     email: Sender | None = None
     webhook: Sender | None = None
+    #: ``CONSOLE_BASE_URL``: messages that ask for an answer link to its console page.
+    console_base_url: str = ""
 
     @property
     def attempt_timeout(self) -> timedelta:

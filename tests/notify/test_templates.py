@@ -11,12 +11,13 @@ PARAMS = {
     "step": "approve", "due": "2027-05-31", "days": "7", "version": "2", "result": "approved",
     "approve": "4", "reject": "1", "eligible": "6", "reason": "台風による休校", "year": "2027",
     "task_id": "t-1", "title": "会場の予約", "count": "1",
+    "held_on": "2027-06-10", "starts_at": "18:30", "reply_path": "/councils/c1/2027/calls/k1",
 }  # fmt: skip
 COUNCIL = "中央小学校学校運営協議会"
 
 #: Templates about one step must name it; the others are about the whole cycle.
 #: Task templates name their step in words (連絡調整), whatever ``step`` says.
-STEP_TEMPLATES = {t for t in TEMPLATES if not t.startswith("task_")} - {
+STEP_TEMPLATES = {t for t in TEMPLATES if not t.startswith(("task_", "meeting_call"))} - {
     "vote_needed",
     "vote_result",
     "paused",
@@ -39,6 +40,12 @@ def test_task_assigned_names_the_task_and_its_due_date() -> None:
     message = render_notice("task_assigned", PARAMS, COUNCIL)
     assert "連絡調整" in message.subject
     assert "会場の予約" in message.body and "t-1" in message.body and "2027-05-31" in message.body
+
+
+def test_a_meeting_call_links_to_the_reply_page_below_the_console() -> None:
+    message = render_notice("meeting_call", PARAMS, COUNCIL, base_url="https://cs.example.jp/")
+    assert "https://cs.example.jp/councils/c1/2027/calls/k1" in message.body
+    assert "2027-06-10 18:30" in message.subject
 
 
 def test_a_missing_value_or_unknown_template_fails_loudly() -> None:

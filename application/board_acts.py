@@ -1,0 +1,167 @@
+"""What a board admin does from the dashboard: remind every council waiting at a step
+(after seeing how many it will reach), move a due date, pause and resume a cycle; and a
+council's history as a timeline linked to its Temporal runs.
+
+Each act is the cycle's own update (``application.cycles.send``), so its rules decide and
+the act is in the cycle's history; ``actor`` is the signed-in board admin, decided by the
+server. The CLI's ``remind`` (starter/notify_cli.py) does the same from a terminal.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date, datetime
+from typing import Literal
+from urllib.parse import quote
+
+from pydantic import BaseModel, ConfigDict
+from sqlalchemy.orm import Session
+from temporalio.client import Client
+
+import store
+from application import cycles
+from application.cycles import CommandRefused, CycleNotStarted
+from domain.base import Step
+from domain.commands import PauseCycleInput, RemindInput, ResumeCycleInput, SetDeadlineInput
+from domain.events import Change, CommandReceipt
+from domain.refusals import ACTION_NAMES_JA
+from store.dashboard import RemindReach, event_runs, remind_reach
+
+#: Refusals that mean "nothing to remind here" (the CLI's ``remind`` skips the same).
+SKIPPED = frozenset({"not_at_step", "already_reminded", "paused", "cycle_closed"})
+#: Councils reminded at the same time.
+CONCURRENCY = 16
+
+
+def remind_preview(
+    session: Session, municipality_id: str, fiscal_year: int, step: Step, now: datetime
+) -> RemindReach:
+    """How many councils (and people) a reminder at ``step`` would reach now, before it
+    is sent; the page asks for confirmation with these numbers."""
+    return remind_reach(session, municipality_id, fiscal_year, step, now)
+
+
+class RemindOutcome(BaseModel):
+    """What reminding one council did."""
+
+    model_config = ConfigDict(frozen=True)
+
+    council_id: str
+    outcome: Literal["sent", "skipped", "not_started"]
+    reason_code: str | None = None
+
+
+async def remind_councils(
+    client: Client, council_ids: tuple[str, ...], fiscal_year: int, actor: str, step: Step
+) -> list[RemindOutcome]:
+    """Send the ``remind`` update to each council (a few at a time), in the given order.
+    Councils the rules skip are reported as skipped; any other refusal or failure is
+    raised after every council was tried (the first one found)."""
+    command = RemindInput(actor=actor, step=step)
+    gate = asyncio.Semaphore(CONCURRENCY)
+
+    async def one(council: str) -> RemindOutcome:
+        async with gate:
+            try:
+                await cycles.send(client, council, fiscal_year, command)
+            except CycleNotStarted:
+                return RemindOutcome(council_id=council, outcome="not_started")
+            except CommandRefused as refusal:
+                if refusal.code not in SKIPPED:
+                    raise
+                return RemindOutcome(
+                    council_id=council, outcome="skipped", reason_code=refusal.code
+                )
+            return RemindOutcome(council_id=council, outcome="sent")
+
+    results = await asyncio.gather(*(one(c) for c in council_ids), return_exceptions=True)
+    for result in results:
+        if isinstance(result, BaseException):
+            raise result
+    return [r for r in results if isinstance(r, RemindOutcome)]
+
+
+async def move_due_date(
+    client: Client, council_id: str, fiscal_year: int, actor: str, step: Step, due: date
+) -> CommandReceipt:
+    """Move ``step``'s due date; the cycle's reminders follow the new date."""
+    return await cycles.send(
+        client, council_id, fiscal_year, SetDeadlineInput(actor=actor, step=step, due=due)
+    )
+
+
+async def pause(
+    client: Client, council_id: str, fiscal_year: int, actor: str, reason: str
+) -> CommandReceipt:
+    """Pause the cycle with a reason everyone on the council is told."""
+    return await cycles.send(
+        client, council_id, fiscal_year, PauseCycleInput(actor=actor, reason=reason)
+    )
+
+
+async def resume(client: Client, council_id: str, fiscal_year: int, actor: str) -> CommandReceipt:
+    """Resume a paused cycle; pending due dates move by the time paused."""
+    return await cycles.send(client, council_id, fiscal_year, ResumeCycleInput(actor=actor))
+
+
+# --- history as a timeline ----------------------------------------------------------
+
+
+class TimelineEntry(BaseModel):
+    """One event of a council's history: who, what, when, old → new, and its run."""
+
+    model_config = ConfigDict(frozen=True)
+
+    seq: int
+    at: datetime
+    actor: str
+    actor_name: str
+    action: str
+    action_ja: str
+    step_before: Step
+    step_after: Step
+    changes: tuple[Change, ...]
+    workflow_id: str
+    run_id: str
+    #: The run in the Temporal Web UI, for IT staff.
+    temporal_link: str
+
+
+def temporal_ui_link(ui_url: str, workflow_id: str, run_id: str, namespace: str = "default") -> str:
+    """The Temporal Web UI page of one workflow run (``TEMPORAL_UI_URL``). The workflow
+    id carries slashes (``council-cycle/<council>/<year>``): it is one path segment."""
+    return (
+        f"{ui_url.rstrip('/')}/namespaces/{quote(namespace, safe='')}/workflows/"
+        f"{quote(workflow_id, safe='')}/{quote(run_id, safe='')}"
+    )
+
+
+def timeline(
+    session: Session, council_id: str, fiscal_year: int, ui_url: str, namespace: str = "default"
+) -> list[TimelineEntry]:
+    """The council's history of ``fiscal_year`` in order, each event with its run and
+    link. ``store.NotFound`` for an unknown council."""
+    rows = store.history(session, council_id, fiscal_year)
+    runs = event_runs(session, council_id, fiscal_year)
+    names = store.person_names(session, sorted({row.actor for row in rows}))
+    entries = []
+    for row in rows:
+        run = runs[row.seq]
+        entries.append(
+            TimelineEntry(
+                seq=row.seq,
+                at=row.at,
+                actor=row.actor,
+                # The system actor (deadline alerts) has no name in the directory.
+                actor_name=names.get(row.actor, "システム" if row.actor == "system" else row.actor),
+                action=row.action,
+                action_ja=ACTION_NAMES_JA.get(row.action, row.action),
+                step_before=row.step_before,
+                step_after=row.step_after,
+                changes=row.changes,
+                workflow_id=run.workflow_id,
+                run_id=run.run_id,
+                temporal_link=temporal_ui_link(ui_url, run.workflow_id, run.run_id, namespace),
+            )
+        )
+    return entries

@@ -1,0 +1,229 @@
+"""The board's dashboard pages (board admins of a municipality, after a passkey): the
+council list with filters, order and pages; the three charts with their tables; the
+yearly report (CSV and an A4 page); the prefecture's summary. The acts (remind, move a
+due date, pause, resume) and a council's history are in ``console.board_acts``.
+
+Each route checks the viewer is a board admin of the municipality (404 otherwise, the
+same answer as for an unknown one), calls one function of ``application.dashboard`` and
+renders what it returns.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+from pydantic import ValidationError
+from sqlalchemy.orm import Session
+
+import store
+from application import audit
+from application.cycles import current_fiscal_year
+from application.dashboard import (
+    DashboardQuery,
+    SortKey,
+    cycle_path,
+    dashboard_charts,
+    dashboard_page,
+    yearly_report_page,
+)
+from console.web import PageNotFound, SignedIn, console_of, render, see_other, signed_in, today
+from domain.base import STEP_ORDER, Role, Step
+from reports.exports import report_csv
+from store.board_summary import summary
+from store.dashboard import district_choices
+
+router = APIRouter()
+
+#: The columns of the council list a person can sort by, in the table's order.
+SORTABLE: tuple[tuple[SortKey, str], ...] = (
+    (SortKey.NAME, "board_col_council"),
+    (SortKey.STEP, "board_col_step"),
+    (SortKey.DAYS_IN_STEP, "board_col_days_in_step"),
+    (SortKey.DUE, "board_col_due"),
+    (SortKey.DAYS_LATE, "board_col_days_late"),
+    (SortKey.OVERDUE_TASKS, "board_col_overdue_tasks"),
+    (SortKey.FAILED_NOTICES, "board_col_failed"),
+)
+#: The steps a filter (and a reminder) can name: the six working steps.
+STEPS: tuple[Step, ...] = STEP_ORDER[:6]
+
+
+def board_base(municipality_id: str, year: int) -> str:
+    """The dashboard's path for a municipality and year."""
+    return f"/board/{municipality_id}/{year}"
+
+
+async def board_admin(request: Request, municipality_id: str) -> SignedIn:
+    """The signed-in board admin of ``municipality_id``; ``PageNotFound`` for anyone else."""
+    who = await signed_in(request)
+    if Role.BOARD_ADMIN not in who.viewer.staff_roles.get(municipality_id, frozenset()):
+        raise PageNotFound()
+    return who
+
+
+def client_of(request: Request) -> str:
+    """The client's address, for the access audit."""
+    return request.client.host if request.client else "unknown"
+
+
+def audit_export(session: Session, who: SignedIn, request: Request, target: str, kind: str) -> None:
+    """Record a download in the access audit, in the download's own transaction."""
+    actor = audit.Actor(
+        id=f"person:{who.person_id}", client=client_of(request)[:100], person_id=who.person_id
+    )
+    audit.record_in(session, actor, audit.AuditAction.EXPORT, target, {"format": kind})
+
+
+def csv_download(content: bytes, filename: str) -> Response:
+    """A CSV that Excel opens cleanly (the exports carry the BOM)."""
+    return Response(
+        content,
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+def _query(request: Request, municipality_id: str, year: int) -> DashboardQuery:
+    params = request.query_params
+    try:
+        return DashboardQuery(
+            municipality_id=municipality_id,
+            fiscal_year=year,
+            district=params.get("district") or None,
+            step=params.get("step") or None,
+            late_only=params.get("late") == "1",
+            sort=params.get("sort") or SortKey.COUNCIL,
+            descending=params.get("desc") == "1",
+            page=int(params.get("page", "1")) if params.get("page", "1").isdigit() else 1,
+        )
+    except ValidationError as exc:
+        raise PageNotFound() from exc
+
+
+def _link(query: DashboardQuery, **changes: Any) -> str:
+    """The dashboard's URL with the current filters and some of them changed."""
+    params: dict[str, Any] = {
+        "district": query.district or "",
+        "step": query.step.value if query.step else "",
+        "late": "1" if query.late_only else "",
+        "sort": query.sort.value,
+        "desc": "1" if query.descending else "",
+        "page": query.page,
+    }
+    params.update(changes)
+    kept = "&".join(f"{k}={v}" for k, v in params.items() if v not in ("", None))
+    return f"{board_base(query.municipality_id, query.fiscal_year)}?{kept}"
+
+
+@router.get("/board", response_model=None)
+async def my_board(request: Request) -> Response:
+    """The dashboard of the board admin's own municipality, this fiscal year."""
+    who = await signed_in(request)
+    for municipality_id, roles in sorted(who.viewer.staff_roles.items()):
+        if Role.BOARD_ADMIN in roles:
+            return see_other(board_base(municipality_id, current_fiscal_year()))
+    raise PageNotFound()
+
+
+@router.get("/board/{municipality_id}/{year}", response_class=HTMLResponse)
+async def dashboard(request: Request, municipality_id: str, year: int) -> HTMLResponse:
+    """The council list (filtered, sorted, paged), the charts and the remind form."""
+    who = await board_admin(request, municipality_id)
+    query = _query(request, municipality_id, year)
+    day = today()
+
+    def read(session: Session) -> tuple[Any, Any, str, list[tuple[str, str]]]:
+        try:
+            page = dashboard_page(session, query, day)
+            charts = dashboard_charts(session, query, day)
+        except store.NotFound as exc:
+            raise PageNotFound() from exc
+        name = store.municipality_name(session, municipality_id)
+        districts = district_choices(session, municipality_id)
+        return page, charts, name, districts
+
+    page, charts, name, districts = await console_of(request).db(read)
+    sort_links = {
+        key.value: _link(
+            query, sort=key.value, desc="1" if query.sort is key and not query.descending else "",
+            page=1,
+        )
+        for key, _ in SORTABLE
+    }  # fmt: skip
+    context = {
+        "q": query,
+        "page": page,
+        "charts": charts,
+        "municipality_name": name,
+        "base": board_base(municipality_id, year),
+        "districts": districts,
+        "steps": STEPS,
+        "sortable": SORTABLE,
+        "sort_links": sort_links,
+        "prev_link": _link(query, page=query.page - 1) if query.page > 1 else None,
+        "next_link": _link(query, page=query.page + 1) if query.page < page.pages else None,
+        "cycle_path": cycle_path,
+    }
+    return render(request, "board.html", context, who=who)
+
+
+@router.get("/board/{municipality_id}/{year}/report", response_class=HTMLResponse)
+async def report_page(request: Request, municipality_id: str, year: int) -> HTMLResponse:
+    """The yearly report as a page that prints on A4."""
+    who = await board_admin(request, municipality_id)
+
+    def read(session: Session) -> Any:
+        try:
+            return yearly_report_page(session, municipality_id, year)
+        except store.NotFound as exc:
+            raise PageNotFound() from exc
+
+    report = await console_of(request).db(read)
+    return render(
+        request, "board_report.html",
+        {"report": report, "base": board_base(municipality_id, year)}, who=who,
+    )  # fmt: skip
+
+
+@router.get("/board/{municipality_id}/{year}/report.csv", response_model=None)
+async def report_download(request: Request, municipality_id: str, year: int) -> Response:
+    """The yearly report as the CLI's ``report --format csv`` makes it (BOM, Excel-clean)."""
+    who = await board_admin(request, municipality_id)
+
+    def read(session: Session) -> bytes:
+        rows = store.yearly_report(session, municipality_id, year)
+        target = f"municipalities/{municipality_id}/report/{year}"
+        audit_export(session, who, request, target, "csv")
+        return report_csv(rows)
+
+    content = await console_of(request).db(read)
+    return csv_download(content, f"report-{municipality_id}-{year}.csv")
+
+
+@router.get("/board/{municipality_id}/{year}/summary", response_class=HTMLResponse)
+async def summary_page(request: Request, municipality_id: str, year: int) -> HTMLResponse:
+    """The summary of the municipality's prefecture (``?scope=national``: every one)."""
+    who = await board_admin(request, municipality_id)
+    national = request.query_params.get("scope") == "national"
+    day = today()
+
+    def read(session: Session) -> list[Any]:
+        rows = summary(session, year, today=day)
+        prefecture = next(
+            (r.prefecture for r in rows if r.municipality_id == municipality_id), None
+        )
+        if prefecture is None:
+            raise PageNotFound()
+        return rows if national else [r for r in rows if r.prefecture == prefecture]
+
+    rows = await console_of(request).db(read)
+    context = {
+        "rows": rows,
+        "national": national,
+        "steps": STEP_ORDER[:7],
+        "base": board_base(municipality_id, year),
+        "year": year,
+    }
+    return render(request, "board_summary.html", context, who=who)

@@ -1,0 +1,210 @@
+"""What a board admin does from the dashboard, each after a confirmation page (plain
+forms, no JavaScript): remind every council waiting at a step (the page shows how many
+councils and people it will reach first), move a due date, pause with a reason, resume;
+and a council's history as a timeline with its Temporal runs, and as CSV.
+
+Every act is the cycle's own update through ``application.board_acts``; the actor is the
+signed-in board admin.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+from sqlalchemy.orm import Session
+
+import store
+from application import board_acts, cycles
+from application.dashboard import DashboardQuery, council_rows, cycle_path
+from console.board import STEPS, audit_export, board_admin, board_base, csv_download
+from console.messages import text
+from console.web import (
+    PageNotFound,
+    SignedIn,
+    console_of,
+    form_of,
+    lang_of,
+    now,
+    render,
+    see_other,
+    today,
+)
+from domain.base import Step
+from reports.exports import history_csv
+from store import console_auth
+
+router = APIRouter()
+
+ACTS = ("move", "pause", "resume")
+MAX_REASON = 2000
+
+
+async def _council(request: Request, municipality_id: str, council_id: str) -> SignedIn:
+    """The board admin, when ``council_id`` is a council of ``municipality_id``."""
+    who = await board_admin(request, municipality_id)
+    found = await console_of(request).db(lambda s: console_auth.council_municipality(s, council_id))
+    if found != municipality_id:
+        raise PageNotFound()
+    return who
+
+
+def _step(raw: str) -> Step | None:
+    return next((s for s in STEPS if s.value == raw), None)
+
+
+def _act_fields(params: Any) -> dict[str, str] | None:
+    """The act's fields from a form, or ``None`` when they are incomplete or wrong."""
+    act = str(params.get("act", ""))
+    if act == "pause":
+        reason = str(params.get("reason", "")).strip()
+        return {"act": act, "reason": reason} if 0 < len(reason) <= MAX_REASON else None
+    if act == "resume":
+        return {"act": act}
+    if act == "move":
+        step, due = str(params.get("step", "")), str(params.get("due", ""))[:10]
+        try:
+            date.fromisoformat(due)
+        except ValueError:
+            return None
+        return {"act": act, "step": step, "due": due} if _step(step) else None
+    return None
+
+
+@router.get("/board/{municipality_id}/{year}/councils/{council_id}", response_class=HTMLResponse)
+async def council_board_page(
+    request: Request, municipality_id: str, year: int, council_id: str
+) -> HTMLResponse:
+    """One council for the board: its row, the acts' forms and its history timeline."""
+    who = await _council(request, municipality_id, council_id)
+    console = console_of(request)
+    day = today()
+
+    def read(session: Session) -> tuple[Any, list[board_acts.TimelineEntry]]:
+        query = DashboardQuery(municipality_id=municipality_id, fiscal_year=year)
+        row = next(
+            (r for r in council_rows(session, query, day) if r.council_id == council_id), None
+        )
+        if row is None:
+            raise PageNotFound()
+        entries = board_acts.timeline(session, council_id, year, console.settings.temporal_ui_url)
+        return row, entries
+
+    row, entries = await console.db(read)
+    context = {
+        "row": row,
+        "entries": entries,
+        "base": board_base(municipality_id, year),
+        "steps": STEPS,
+        "cycle": cycle_path(council_id, year),
+        "year": year,
+        "done": request.query_params.get("done", "") if request.query_params.get("done") in
+        ACTS else "",
+    }  # fmt: skip
+    return render(request, "board_council.html", context, who=who)
+
+
+@router.get(
+    "/board/{municipality_id}/{year}/councils/{council_id}/confirm", response_class=HTMLResponse
+)
+async def confirm_act(
+    request: Request, municipality_id: str, year: int, council_id: str
+) -> HTMLResponse:
+    """The confirmation page of an act: what will change, and the button that does it."""
+    who = await _council(request, municipality_id, council_id)
+    fields = _act_fields(request.query_params)
+    base = board_base(municipality_id, year)
+    if fields is None:
+        detail = text("board_act_incomplete", lang_of(request))
+        return render(request, "board_done.html",
+                      {"error": detail, "back": f"{base}/councils/{council_id}"}, who=who,
+                      status_code=422)  # fmt: skip
+    context = {"fields": fields, "council_id": council_id, "base": base}
+    return render(request, "board_confirm.html", context, who=who)
+
+
+@router.post("/board/{municipality_id}/{year}/councils/{council_id}/act", response_model=None)
+async def do_act(request: Request, municipality_id: str, year: int, council_id: str) -> Response:
+    """Move a due date, pause or resume, as the signed-in board admin."""
+    who = await _council(request, municipality_id, council_id)
+    form = await form_of(request, who)
+    fields = _act_fields(form)
+    back = f"{board_base(municipality_id, year)}/councils/{council_id}"
+    if fields is None:
+        raise PageNotFound()
+    client = console_of(request).temporal()
+    try:
+        if fields["act"] == "pause":
+            await board_acts.pause(client, council_id, year, who.person_id, fields["reason"])
+        elif fields["act"] == "resume":
+            await board_acts.resume(client, council_id, year, who.person_id)
+        else:
+            step = _step(fields["step"])
+            assert step is not None  # checked by _act_fields
+            due = date.fromisoformat(fields["due"])
+            await board_acts.move_due_date(client, council_id, year, who.person_id, step, due)
+    except cycles.CommandRefused as refusal:
+        return render(request, "board_done.html",
+                      {"error": refusal.message(lang_of(request)), "back": back}, who=who,
+                      status_code=409)  # fmt: skip
+    return see_other(f"{back}?done={fields['act']}")
+
+
+@router.get(
+    "/board/{municipality_id}/{year}/councils/{council_id}/history.csv", response_model=None
+)
+async def history_download(
+    request: Request, municipality_id: str, year: int, council_id: str
+) -> Response:
+    """The council's history as the CLI's ``history --csv`` makes it."""
+    who = await _council(request, municipality_id, council_id)
+
+    def read(session: Session) -> bytes:
+        rows = store.history(session, council_id, year)
+        names = store.person_names(session, sorted({r.actor for r in rows}))
+        audit_export(session, who, request, f"councils/{council_id}/history/{year}", "csv")
+        return history_csv(rows, names)
+
+    content = await console_of(request).db(read)
+    return csv_download(content, f"history-{council_id}-{year}.csv")
+
+
+@router.get("/board/{municipality_id}/{year}/remind", response_class=HTMLResponse)
+async def confirm_remind(request: Request, municipality_id: str, year: int) -> HTMLResponse:
+    """Before a reminder: how many councils and people it will reach."""
+    who = await board_admin(request, municipality_id)
+    step = _step(request.query_params.get("step", ""))
+    if step is None:
+        raise PageNotFound()
+    moment = now()
+    reach = await console_of(request).db(
+        lambda s: board_acts.remind_preview(s, municipality_id, year, step, moment)
+    )
+    context = {"reach": reach, "base": board_base(municipality_id, year)}
+    return render(request, "board_remind.html", context, who=who)
+
+
+@router.post("/board/{municipality_id}/{year}/remind", response_class=HTMLResponse)
+async def send_remind(request: Request, municipality_id: str, year: int) -> HTMLResponse:
+    """Remind every council waiting at the step (as the preview counted them now)."""
+    who = await board_admin(request, municipality_id)
+    form = await form_of(request, who)
+    step = _step(str(form.get("step", "")))
+    if step is None:
+        raise PageNotFound()
+    moment = now()
+    reach = await console_of(request).db(
+        lambda s: board_acts.remind_preview(s, municipality_id, year, step, moment)
+    )
+    outcomes = await board_acts.remind_councils(
+        console_of(request).temporal(), reach.council_ids, year, who.person_id, step
+    )
+    sent = sum(1 for o in outcomes if o.outcome == "sent")
+    context = {
+        "done_text": text("board_remind_done", lang_of(request), sent=sent,
+                          skipped=len(outcomes) - sent),
+        "back": board_base(municipality_id, year),
+    }  # fmt: skip
+    return render(request, "board_done.html", context, who=who)
