@@ -61,6 +61,8 @@ def command_figures(ledger: Ledger, findings: Findings) -> None:
             findings.problem(f"{council_id(s.council)} {s.command.kind} {s.outcome}: {s.error}")
         elif (s.outcome == "accepted") != s.expect_accept:
             findings.problem(f"{council_id(s.council)} {s.command.kind}: {s.outcome} unexpectedly")
+        if len(set(s.answers)) > 1:
+            findings.problem(f"{council_id(s.council)} {s.update_id}: told {s.answers}")
         if len(set(s.seqs_seen)) > 1:
             findings.problem(f"{council_id(s.council)} {s.update_id}: receipts {s.seqs_seen}")
 

@@ -65,7 +65,17 @@ class Sent:
     attempts: int = 0
     #: Sequence numbers answered to each concurrent sender of the same update id.
     seqs_seen: list[int] = field(default_factory=list)
+    #: What each sender was told in the end (``accepted``, ``refused:<code>``, ...): two
+    #: senders of one update id must be told the same.
+    answers: list[str] = field(default_factory=list)
     error: str | None = None
+
+    def settle(self) -> None:
+        """The outcome from every sender's answer: accepted when any was told so."""
+        for outcome in ("accepted", "refused", "failed", "lost"):
+            if any(a.split(":")[0] == outcome for a in self.answers):
+                self.outcome = outcome
+                return
 
 
 @dataclass
@@ -160,6 +170,7 @@ class Driver:
         first = rng.randrange(len(self.clients))
         clients = [self.clients[(first + k) % len(self.clients)] for k in range(senders)]
         await asyncio.gather(*(self._until_answered(c, sent) for c in clients))
+        sent.settle()
         if sent.outcome == "accepted":
             self.ledger.accepted_at.append(time.monotonic())
             self.on_accepted()
@@ -179,24 +190,25 @@ class Driver:
                     command_id=sent.update_id,
                 )
             except CommandRefused as exc:
-                sent.outcome, sent.refusal = "refused", exc.code
+                sent.refusal = exc.code
+                sent.answers.append(f"refused:{exc.code}")
                 return
             except (CycleError, RPCError, RuntimeError, OSError) as exc:
                 # Timeouts, a busy cycle, the server away: the same id again, later.
                 sent.error = f"{type(exc).__name__}: {' '.join(str(exc).split())[:200]}"
                 if time.monotonic() > deadline:
-                    if sent.outcome == "pending":
-                        sent.outcome = "lost"
+                    sent.answers.append("lost")
                     return
                 self.ledger.retries += 1
                 await asyncio.sleep(1.0 + random.random())
                 continue
             except Exception as exc:  # not a refusal, not an outage: a failure to report
-                sent.outcome = "failed"
+                sent.answers.append("failed")
                 sent.error = f"{type(exc).__name__}: {' '.join(str(exc).split())[:200]}"
                 return
             sent.seqs_seen.append(receipt.seq)
-            sent.outcome, sent.seq = "accepted", receipt.seq
+            sent.seq = receipt.seq
+            sent.answers.append("accepted")
             return
 
 

@@ -117,9 +117,11 @@ def test_a_lost_or_wrongly_answered_command_is_a_problem() -> None:
         Sent(0, "a", command, expect_accept=True, outcome="lost", error="WorkerTimeout"),
         Sent(0, "b", command, expect_accept=False, outcome="accepted", seq=3, seqs_seen=[3]),
         Sent(0, "c", command, expect_accept=True, outcome="accepted", seq=4, seqs_seen=[4, 5]),
+        Sent(0, "d", command, expect_accept=True, outcome="accepted", seq=6,
+             answers=["accepted", "refused:wrong_step"]),
     ])  # fmt: skip
     findings = Findings()
     command_figures(ledger, findings)
     assert findings.figures["commands"]["lost"] == 1
-    assert findings.figures["commands"]["accepted"] == 2
-    assert len(findings.problems) == 3
+    assert findings.figures["commands"]["accepted"] == 3
+    assert len(findings.problems) == 4
