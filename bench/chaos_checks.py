@@ -18,7 +18,7 @@ from temporalio.client import Client, WorkflowExecutionStatus
 from application.commands import CommandRefused
 from application.cycles import send, wait_for_state
 from application.doctor import check
-from bench.chaos_load import Ledger, Sent
+from bench.chaos_load import Ledger
 from bench.chaos_net import Receipts
 from bench.population import council_id, member_id, roster
 from config import Settings
@@ -106,15 +106,16 @@ def audit_figures(
         findings.problem(f"audit: {duplicated} duplicated, {unexplained} unexplained rows")
 
 
-def expected_inbox(ledger: Ledger, index: int, year: int) -> Counter[tuple[int, str, str]]:
-    """(event seq, template, recipient) of every notice the rules send for the council's
-    accepted commands, replayed in the order of their seqs, and next year's opening."""
+def expected_inbox(ledger: Ledger, index: int, year: int) -> Counter[tuple[int, int, str, str]]:
+    """(year, event seq, template, recipient) of every notice the rules send for the
+    council's accepted commands, replayed in the order of their seqs, with the year's
+    opening and next year's."""
     now = datetime.now(UTC)
     state = new_cycle(council_id(index), year, roster(index), now)
-    wanted: Counter[tuple[int, str, str]] = Counter()
+    wanted: Counter[tuple[int, int, str, str]] = Counter()
     for notice in step_opened_notices(state):
         for who in set(notice.recipients):
-            wanted[(0, notice.template, who)] += 1
+            wanted[(year, 0, notice.template, who)] += 1
     accepted = sorted(
         (s for s in ledger.sent if s.council == index and s.outcome == "accepted"),
         key=lambda s: s.seq or 0,
@@ -124,7 +125,11 @@ def expected_inbox(ledger: Ledger, index: int, year: int) -> Counter[tuple[int, 
         state = decision.state
         for notice in decision.event.notices:
             for who in set(notice.recipients):
-                wanted[(decision.event.seq, notice.template, who)] += 1
+                wanted[(year, decision.event.seq, notice.template, who)] += 1
+    following = new_cycle(council_id(index), year + 1, roster(index), now)
+    for notice in step_opened_notices(following):
+        for who in set(notice.recipients):
+            wanted[(year + 1, 0, notice.template, who)] += 1
     return wanted
 
 
@@ -142,10 +147,11 @@ def notification_figures(
         inbox = connection.execute(
             select(
                 Notification.council_id,
+                Notification.fiscal_year,
                 Notification.event_seq,
                 Notification.template,
                 Notification.recipient_id,
-            ).where(Notification.fiscal_year == year)
+            ).where(Notification.fiscal_year.in_((year, year + 1)))
         ).all()
         outbox = connection.execute(
             select(
@@ -156,10 +162,10 @@ def notification_figures(
                 Delivery.fiscal_year,
             )
         ).all()
-    got: dict[str, Counter[tuple[int, str, str]]] = {}
+    got: dict[str, Counter[tuple[int, int, str, str]]] = {}
     for row in inbox:
         got.setdefault(row.council_id, Counter())[
-            (row.event_seq, row.template, row.recipient_id)
+            (row.fiscal_year, row.event_seq, row.template, row.recipient_id)
         ] += 1
     expected = missing = duplicated = 0
     for index in range(councils):
@@ -267,11 +273,3 @@ async def liveness_figures(
         "doctor_cycles": checkup.cycles,
         "doctor_differences": len(checkup.differences),
     }
-
-
-def accepted_of(ledger: Ledger, index: int) -> list[Sent]:
-    """The council's accepted commands, in seq order."""
-    return sorted(
-        (s for s in ledger.sent if s.council == index and s.outcome == "accepted"),
-        key=lambda s: s.seq or 0,
-    )

@@ -142,9 +142,18 @@ class Injector:
                 await self.worker.revive_if_dead()
                 await asyncio.sleep(0.2)
             await self.fire(fault)
+            await self._recovered(load_finished)
         while not load_finished.is_set():
             await self.worker.revive_if_dead()
             await asyncio.sleep(0.5)
+
+    async def _recovered(self, load_finished: asyncio.Event) -> None:
+        """Wait for a command accepted after the last fault ended (or the load's end), so
+        that each fault meets a running system and its recovery time is its own."""
+        ended_at = self.accepted()
+        while self.accepted() <= ended_at and not load_finished.is_set():
+            await self.worker.revive_if_dead()
+            await asyncio.sleep(0.2)
 
     async def fire(self, fault: Fault) -> None:
         """Inject ``fault`` and undo it after its time."""
