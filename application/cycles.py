@@ -20,6 +20,7 @@ from temporalio.client import (
     WorkflowFailureError,
     WorkflowHandle,
     WorkflowUpdateFailedError,
+    WorkflowUpdateRPCTimeoutOrCancelledError,
 )
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
@@ -370,7 +371,9 @@ async def _execute_update(
             # A failure that is not a refusal is a bug or an outage: never dress it up.
             raise
         raise refusal from exc
-    except TimeoutError as exc:
+    except (TimeoutError, WorkflowUpdateRPCTimeoutOrCancelledError) as exc:
+        # The SDK turns the cancellation ``wait_for`` makes when time is up (and a server
+        # that gave up waiting) into its own error: both mean no answer in time.
         raise WorkerTimeout(
             council_id, fiscal_year, answer_within, update=True, command_id=update_id
         ) from exc
