@@ -26,7 +26,7 @@ import asyncio
 import itertools
 import typing
 from collections.abc import Callable
-from datetime import date
+from datetime import date, time
 from typing import Any
 
 import pytest
@@ -56,6 +56,14 @@ from domain.commands import (
     TaskAlertInput,
     WaiveTaskInput,
 )
+from domain.meeting_calls import (
+    Answer,
+    CallMeetingInput,
+    CallReminderInput,
+    CorrectMinutesInput,
+    PublishMinutesInput,
+    ReplyToCallInput,
+)
 from domain.model import AimRating, Ballot, CycleState, PolicyStatus, Role, Step
 from domain.tasks import CancelReason
 from tests.fuzz.commands import ROLES, in_year, moving_on, plans_for
@@ -73,7 +81,7 @@ from tests.fuzz.rig import (
 OUTSIDER = "f-outsider"
 # Past fiscal years (activities held may be recorded) on councils of their own: closing a
 # cycle opens the next year's, so every cycle gets a year with a free one after it.
-_cycles = itertools.product([f"fuzzcity-c{n}" for n in range(2, 7)], range(2000, 2025, 2))
+_cycles = itertools.product([f"fuzzcity-c{n}" for n in range(2, 11)], range(2000, 2025, 2))
 
 #: One person per role, each holding that role only; and someone not on the roster.
 ACTORS: dict[str, str] = {
@@ -165,6 +173,22 @@ SAMPLES: dict[str, Callable[[str, CycleState], Command]] = {
     ),
     "task_alert": lambda a, s: TaskAlertInput(
         actor=a, task_id=_owned_task(s, a), alert_kind="task_reminder", due=date(2026, 6, 1)
+    ),
+    "call_meeting": lambda a, s: CallMeetingInput(
+        actor=a,
+        call_id="f-call",
+        held_on=date(s.fiscal_year, 9, 1),
+        starts_at=time(18, 30),
+        place="会議室",
+        agenda="熟議",
+    ),
+    "reply_to_call": lambda a, s: ReplyToCallInput(
+        actor=a, call_id=s.calls[0].call_id if s.calls else "f-call", answer=Answer.ATTEND
+    ),
+    "call_reminder": lambda a, s: CallReminderInput(actor=a, call_id="f-call"),
+    "publish_minutes": lambda a, s: PublishMinutesInput(actor=a, meeting_number=1),
+    "correct_minutes": lambda a, s: CorrectMinutesInput(
+        actor=a, meeting_number=1, text="訂正した会議録", reason="誤字の訂正"
     ),
 }
 
