@@ -38,6 +38,7 @@ from starter import (
     restore_cli,
     tasks_cli,
 )
+from starter.cli_auth import council_reader, without_closed_minutes
 from starter.cli_common import (
     CliError,
     CliSession,
@@ -193,12 +194,13 @@ def status(
 ) -> None:
     """サイクルの現在の状態を表示する。"""
     fiscal_year = year_or_current(year)
+    minutes_allowed = council_reader(council)
 
     async def go() -> CycleState:
         client = await cycles.connect(settings())
         return await cycles.state(client, council, fiscal_year)
 
-    state = run_async(go())
+    state = without_closed_minutes(run_async(go()), council, fiscal_year, minutes_allowed)
     if as_json:
         print_json(state)
     else:
