@@ -17,7 +17,7 @@ from application import identity
 from application.commands import new_command_id
 from application.cycles import CycleError, connect
 from application.mail import send_mail
-from console import commands, pages
+from console import codec, commands, pages, tokens
 from console.messages import text
 from console.web import (
     CHALLENGE_COOKIE,
@@ -79,6 +79,8 @@ def create_app(settings: ConsoleSettings) -> FastAPI:
     app.include_router(_auth_routes())
     app.include_router(pages.router)
     app.include_router(commands.router)
+    app.include_router(tokens.router)
+    app.include_router(codec.router)
     return app
 
 

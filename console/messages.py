@@ -7,6 +7,7 @@ repeated here.
 
 from __future__ import annotations
 
+from console.token_messages import TOKEN_MESSAGES
 from domain.refusals import Lang
 
 _CATALOGUE: dict[str, tuple[str, str]] = {
@@ -233,6 +234,9 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "step_closed": ("終了", "Closed"),
     "required": ("必須", "required"),
 }
+
+
+_CATALOGUE.update(TOKEN_MESSAGES)
 
 
 def text(key: str, lang: Lang, **params: object) -> str:
