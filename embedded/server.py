@@ -158,7 +158,7 @@ def server_command(
     ui: tuple[str, ...] = ("--headless",) if ui_port is None else ("--ui-port", str(ui_port))
     if ui_port is not None and codec_endpoint is not None:
         ui += ("--ui-codec-endpoint", codec_endpoint)
-    argv = (
+    argv: tuple[str, ...] = (
         str(temporal_cli_path()), "server", "start-dev",
         "--db-filename", str(database_path),
         "--ip", LOOPBACK,  # also the Web UI's address (``--ui-ip`` defaults to it)
