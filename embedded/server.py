@@ -152,13 +152,13 @@ def server_command(
     ``codec_endpoint`` is the console's codec endpoint the Web UI decodes payloads with.
     """
     if kind is ServerKind.TEST_SERVER:
-        argv = (str(test_server_path()), str(port))
+        argv: tuple[str, ...] = (str(test_server_path()), str(port))
         return ServerCommand(kind, argv, (port,), database_path=None, ui_url=None)
     database_path = data_dir.resolve() / DEV_SERVER_DATABASE
     ui: tuple[str, ...] = ("--headless",) if ui_port is None else ("--ui-port", str(ui_port))
     if ui_port is not None and codec_endpoint is not None:
         ui += ("--ui-codec-endpoint", codec_endpoint)
-    argv: tuple[str, ...] = (
+    argv = (
         str(temporal_cli_path()), "server", "start-dev",
         "--db-filename", str(database_path),
         "--ip", LOOPBACK,  # also the Web UI's address (``--ui-ip`` defaults to it)
