@@ -30,6 +30,7 @@ from domain.refusals import Lang
 from starter import (
     audit_cli,
     board_cli,
+    cli_auth,
     cli_oversight,
     cli_records,
     cli_steps,
@@ -221,6 +222,8 @@ board_cli.register(app)
 def run(args: Sequence[str]) -> int:
     """Run the CLI with ``args``; return the exit code. Never raises."""
     session = CliSession()
+    # Each run signs in afresh (tests run the CLI many times in one process).
+    cli_auth.principal.cache_clear()
     command = typer.main.get_command(app)
     try:
         result = command.main(
