@@ -119,11 +119,17 @@ class Principal:
         return self.actor.person_id
 
     def holds(self, session: Session, municipality_id: str, roles: frozenset[Role]) -> bool:
-        """Whether the owner holds one of ``roles`` on ``municipality_id``'s staff (the
-        local operator holds every role: it is the machine's own board)."""
+        """Whether the owner holds one of ``roles`` in ``municipality_id``: on its staff,
+        or on one of its councils (the local operator holds every role: it is the
+        machine's own board)."""
         if self.viewer is None:
             return True
-        return bool(self.viewer.staff_roles.get(municipality_id, frozenset()) & roles)
+        if self.viewer.staff_roles.get(municipality_id, frozenset()) & roles:
+            return True
+        # Council roles (a coordinator's) count in the person's own municipality.
+        return self.viewer.municipality_id == municipality_id and any(
+            held & roles for held in self.viewer.council_roles.values()
+        )
 
 
 def authenticate(session: Session, secret: str, now: datetime) -> Principal:

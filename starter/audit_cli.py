@@ -114,6 +114,7 @@ def person_erase(
     if not yes:
         raise CliError("erase_unconfirmed")
     lang = session_of(ctx).lang
+    require_board(municipality)
     done = run_async(erasure.erase_and_update_cycles(settings(), cli_actor(), municipality, person))
     say(
         text(

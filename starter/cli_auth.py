@@ -78,7 +78,8 @@ def acting(on_behalf: str | None) -> str:
         return who.person_id
     if not who.may_act_on_behalf:
         raise AppError("on_behalf_refused")
-    command = click.get_current_context().command_path
+    context = click.get_current_context(silent=True)
+    command = context.command_path if context is not None else "starter"
 
     def check_and_record(session: Session) -> None:
         person = load_viewer(session, on_behalf)
@@ -105,6 +106,7 @@ def require_staff(session: Session, municipality_id: str, roles: frozenset[Role]
 
 def require_board(municipality_id: str) -> None:
     """``require_staff`` for the board, in a session of its own."""
+    principal()  # signed in first: it writes the last use, in a session of its own
     with_session(settings(), lambda s: require_staff(s, municipality_id, BOARD))
 
 
@@ -122,6 +124,7 @@ def council_reader(council_id: str) -> bool:
             raise AppError("role_needed", roles="member/board_admin", target=council_id)
         return may_read_closed_minutes(roles)
 
+    principal()
     return with_session(settings(), check)
 
 
@@ -131,6 +134,7 @@ def _names(roles: frozenset[Role]) -> str:
 
 def require_volunteer_staff(municipality_id: str) -> None:
     """Volunteers' names and contacts: the board and the coordinators only."""
+    principal()
     with_session(settings(), lambda s: require_staff(s, municipality_id, VOLUNTEER_STAFF))
 
 
@@ -147,6 +151,7 @@ def require_volunteer_staff_of(volunteer_id: str) -> None:
         if municipality is not None:
             require_staff(session, municipality, VOLUNTEER_STAFF)
 
+    principal()
     with_session(settings(), check)
 
 
@@ -161,6 +166,7 @@ def require_board_of_council(council_id: str) -> None:
         elif principal().viewer is not None:
             raise AppError("role_needed", roles=_names(BOARD), target=council_id)
 
+    principal()
     with_session(settings(), check)
 
 
