@@ -85,9 +85,11 @@ class Cli:
     operator's token; ``--as PERSON`` in a test's arguments means "signed in with
     PERSON's own token" (the CLI itself no longer takes it but for acting on behalf)."""
 
-    def __init__(self, env: dict[str, str]) -> None:
+    def __init__(self, env: dict[str, str], pass_as: bool = False) -> None:
         self.env = env
         self.tokens: dict[str, str] = {}
+        #: Hand ``--as`` to the CLI as it is (acting on behalf with the local token).
+        self.pass_as = pass_as
 
     def token(self, person_id: str) -> str:
         """``person_id``'s own token (made once per environment)."""
@@ -97,7 +99,7 @@ class Cli:
 
     async def __call__(self, *args: str) -> CliResult:
         env = self.env
-        if "--as" in args:
+        if "--as" in args and not self.pass_as:
             at = args.index("--as")
             person = args[at + 1]
             args = args[:at] + args[at + 2 :]

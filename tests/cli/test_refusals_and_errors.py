@@ -115,7 +115,7 @@ async def test_bad_input_is_one_line_and_sends_nothing(cli: Cli, tmp_path: Path)
 
     plan = tmp_path / "plan.yaml"
     plan.write_text("- activity_id: a\n  title: t\n  planned_on: 2026-05-01\n  aims: []\n")
-    bad_plan = await cli("plan", "submit", *WHERE, "--as", "x", "--file", str(plan))
+    bad_plan = await cli("plan", "submit", *WHERE, "--as", CHAIR, "--file", str(plan))
     assert bad_plan.code == 1
     assert bad_plan.stdout == ""
     [line] = bad_plan.error_lines()

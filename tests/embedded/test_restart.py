@@ -62,7 +62,9 @@ async def test_a_cycle_survives_ctrl_c_and_takes_the_next_vote_after_a_restart(
     base_url = os.environ.get("TEST_DATABASE_URL")
     if base_url:  # the PostgreSQL run: the store there, the Temporal data still in data_dir
         environ["DATABASE_URL"] = cli_environ["DATABASE_URL"] = _fresh_postgres(base_url, "restart")
-    cli = Cli(cli_environ)
+    # The CLI finds the launcher's local operator token in DATA_DIR by itself; it may act
+    # on behalf of the council's people (``--as``), as the README's walkthrough does.
+    cli = Cli(cli_environ, pass_as=True)
 
     first = await start_launcher(environ, tmp_path)
     launcher_cleanup.append(first)
