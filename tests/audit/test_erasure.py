@@ -107,7 +107,7 @@ async def test_an_erased_member_is_gone_from_store_cycle_and_records(
             select(AccessAuditRow).where(AccessAuditRow.action == "erasure")
         ).all()
         assert f"people/{member}" in {row.target for row in erasures}
-        assert all(row.actor.startswith("cli:") for row in erasures)
+        assert all(row.actor.startswith("local:") for row in erasures)
         assert verify(session, AccessAuditRow)[1] is None
 
     # Names shown in records: the id stays, the name is 「削除済みの利用者」.

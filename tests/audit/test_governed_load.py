@@ -137,7 +137,7 @@ async def test_the_probe_edit_is_refused_then_shown_audited_and_in_force(
         assert len(change_ids) == 2  # the original load, then the edit
         edit = [row for row in audited if row.change_id == change_ids[1]]
         assert {row.actor for row in edit} == {row.actor for row in audited}
-        assert all(row.actor.startswith("cli:") for row in edit)
+        assert all(row.actor.startswith("local:") for row in edit)
         email = next(r for r in edit if r.target == f"people/{city.board}" and r.field == "email")
         assert (email.op, email.before, email.after) == (
             "~",

@@ -13,6 +13,7 @@ import sys
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from playwright.async_api import BrowserContext, Page, Response, async_playwright, expect
@@ -58,7 +59,8 @@ class CodecEnv:
 
     def workflow_page(self) -> str:
         return (
-            f"{self.ui_url}/namespaces/default/workflows/{self.workflow_id}/{self.run_id}/history"
+            f"{self.ui_url}/namespaces/default/workflows/{quote(self.workflow_id, safe='')}"
+            f"/{self.run_id}/history"
         )
 
     def decodes(self) -> list[AccessAuditRow]:
