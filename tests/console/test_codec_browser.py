@@ -183,7 +183,12 @@ async def _open_in_ui(env: CodecEnv, context: BrowserContext) -> tuple[Page, lis
 
     page.on("response", seen)
     await page.goto(env.workflow_page())
-    await page.wait_for_load_state("networkidle")
+    # The UI long-polls a running workflow, so the network never idles: wait for its
+    # codec calls instead.
+    for _ in range(300):
+        if statuses:
+            break
+        await asyncio.sleep(0.1)
     return page, statuses
 
 
