@@ -68,7 +68,14 @@ async def test_a_cycle_survives_ctrl_c_and_takes_the_next_vote_after_a_restart(
 
     first = await start_launcher(environ, tmp_path)
     launcher_cleanup.append(first)
-    first_server = server_pid(await read_until_ready(first))
+    started = await read_until_ready(first)
+    first_server = server_pid(started)
+    # The launcher made the CLI's local operator token, private, and said so; the Web UI
+    # decodes through the console's codec endpoint.
+    token_file = data_dir / "cli-token"
+    assert token_file.stat().st_mode & 0o777 == 0o600
+    assert any(str(token_file) in line and "(0600)" in line for line in started)
+    assert any("/codec" in line for line in started)
     draining = asyncio.create_task(_drain(first.stderr))
     await cli.ok("load", "examples/kushiro.yaml", "--yes")
     await cli.ok("cycle", "start", *CYCLE)
