@@ -1,8 +1,8 @@
 """CLI commands that change or guard the directory: ``load`` (shown, confirmed, audited,
 sent to the running cycles), ``audit verify`` and ``person erase``.
 
-The actor is the local operator (``cli:<OS user>``) until the CLI signs in with a
-personal access token; the application functions take it as a parameter.
+The actor is the owner of the CLI's access token (``starter.cli_auth``); the application
+functions take it as a parameter.
 """
 
 from __future__ import annotations
