@@ -35,6 +35,9 @@ class AuditAction(StrEnum):
     DIRECTORY_CHANGE = "directory_change"
     CODEC_DECODE = "codec_decode"
     ERASURE = "erasure"
+    ACT_ON_BEHALF = "act_on_behalf"
+    TOKEN_CREATED = "token_created"
+    TOKEN_REVOKED = "token_revoked"
 
 
 class Actor(BaseModel):

@@ -7,6 +7,7 @@ labels and errors that are not the rules' refusals).
 from __future__ import annotations
 
 from application.audit_texts import AUDIT_TEXTS
+from application.token_texts import TOKEN_TEXTS
 from domain.refusals import ACTION_NAMES_JA, ROLE_NAMES_JA, STEP_NAMES_JA, Lang
 
 _TEXTS: dict[str, tuple[str, str]] = {
@@ -126,6 +127,7 @@ _TEXTS: dict[str, tuple[str, str]] = {
 
 # Texts of the governed directory, the audit and erasure, kept in their own module.
 _TEXTS.update(AUDIT_TEXTS)
+_TEXTS.update(TOKEN_TEXTS)
 
 _STEP_NAMES_EN: dict[str, str] = {
     "discuss": "discuss",

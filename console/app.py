@@ -14,10 +14,12 @@ from fastapi.templating import Jinja2Templates
 
 import store
 from application import identity
+from application.audit import AuditAction
 from application.commands import new_command_id
 from application.cycles import CycleError, connect
 from application.mail import send_mail
-from console import board, board_actions, calls, commands, pages, public
+from console import board, board_actions, calls, codec, commands, pages, public, tokens
+from console.access_log import log
 from console.messages import text
 from console.web import (
     CHALLENGE_COOKIE,
@@ -82,6 +84,8 @@ def create_app(settings: ConsoleSettings) -> FastAPI:
     for router in (board.router, board_actions.router, calls.router, public.router):
         app.include_router(router)
     app.include_router(commands.router)
+    app.include_router(tokens.router)
+    app.include_router(codec.router)
     return app
 
 
@@ -167,7 +171,10 @@ def _auth_routes() -> APIRouter:
         try:
             opened = await console_of(request).db(lambda s: identity.redeem_link(s, token, now()))
         except identity.SignInError:
+            # Bad, expired or used: one reason, as the page says (the token is not kept).
+            await log(request, None, AuditAction.SIGN_IN_FAILED, "console", {"reason": "bad_link"})
             return render(request, "signin.html", {"note": "bad_link"}, status_code=400)
+        await log(request, opened.person_id, AuditAction.SIGN_IN, "console", {"method": "link"})
         response = see_other("/me")
         set_cookie(request, response, SESSION_COOKIE, opened.cookie, SESSION_SECONDS)
         return response
@@ -233,16 +240,22 @@ def _auth_routes() -> APIRouter:
                 lambda s: identity.verify_passkey(s, rp, challenge, credential, now())
             )
         except identity.SignInError as exc:
+            await log(request, None, AuditAction.SIGN_IN_FAILED, "console",
+                      {"reason": exc.code, "purpose": purpose[:20]})  # fmt: skip
             return JSONResponse({"ok": False, "message": text(exc.code, lang)}, status_code=400)
         if purpose == "login":
             opened = await console.db(lambda s: identity.sign_in_with_passkey(s, person, now()))
+            await log(request, person, AuditAction.SIGN_IN, "console", {"method": "passkey"})
             response = JSONResponse({"ok": True, "next": "/me"})
             set_cookie(request, response, SESSION_COOKIE, opened.cookie, SESSION_SECONDS)
             return response
         who = await signed_in(request, allow_unconfirmed=True)
         if who.person_id != person:
+            await log(request, None, AuditAction.SIGN_IN_FAILED, "console",
+                      {"reason": "bad_passkey", "purpose": "confirm"})  # fmt: skip
             return JSONResponse({"ok": False, "message": text("bad_passkey", lang)}, 400)
         await console.db(lambda s: identity.confirm_with_passkey(s, who.cookie, now()))
+        await log(request, person, AuditAction.SIGN_IN, "console", {"method": "passkey_confirm"})
         return JSONResponse({"ok": True, "next": "/me"})
 
     return router

@@ -31,11 +31,13 @@ def _die_with_parent() -> None:
 
 
 @contextlib.asynccontextmanager
-async def running_console(settings: Settings) -> AsyncIterator[asyncio.subprocess.Process]:
+async def running_console(
+    settings: Settings, extra_env: dict[str, str] | None = None
+) -> AsyncIterator[asyncio.subprocess.Process]:
     """Run ``python -m console`` against ``settings``' Temporal server and store until
     the block exits; the store is migrated first, so the two processes never race."""
     await asyncio.to_thread(migrate, settings.resolved_database_url())
-    env = {**os.environ, "TEMPORAL_ADDRESS": settings.temporal_address}
+    env = {**os.environ, **(extra_env or {}), "TEMPORAL_ADDRESS": settings.temporal_address}
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
@@ -64,4 +66,31 @@ def usage_lines(settings: Settings) -> list[str]:
         "  （先に examples/kushiro.yaml を読み込む / load examples/kushiro.yaml first)",
         f"  SMTP 未設定のためメールは .eml で保存 / no SMTP: mail is written to"
         f" {mail_folder(settings)}/ (open the newest .eml and follow the link)",
+    ]
+
+
+#: The console setting naming the Web UI origins its codec endpoint answers (CORS).
+CODEC_ORIGINS_VARIABLE = "CODEC_ALLOWED_ORIGINS"
+
+
+def codec_endpoint(settings: Settings) -> str:
+    """The console's codec endpoint, for the Web UI (``--ui-codec-endpoint``)."""
+    return f"{settings.console_base_url.rstrip('/')}/codec"
+
+
+def ui_origins(ui_port: int) -> list[str]:
+    """The Web UI's origins on this machine (both names of the loopback address)."""
+    return [f"http://127.0.0.1:{ui_port}", f"http://localhost:{ui_port}"]
+
+
+def codec_lines(endpoint: str, ui_port: int) -> list[str]:
+    """What the launcher says about reading encrypted histories in the Web UI."""
+    return [
+        f"Web UI の暗号化された履歴は {endpoint} で復号 / the Web UI decodes histories"
+        f" through the console's codec endpoint {endpoint}",
+        "  教育委員会の担当者（パスキー確認済み）のみ。Web UI は http://localhost:"
+        f"{ui_port} で開き、Codec Server 設定で「Include cross-origin credentials」を"
+        " オンに / board admins with a passkey only: open the Web UI at"
+        f' http://localhost:{ui_port} and turn on "Include cross-origin credentials"'
+        " in its codec server settings (the console's session cookie is its credential)",
     ]

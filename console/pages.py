@@ -19,6 +19,7 @@ from application.permissions import (
     may_read_contacts,
     task_actions,
 )
+from console.access_log import log_cycle_reads
 from console.web import (
     PageNotFound,
     SignedIn,
@@ -110,6 +111,9 @@ async def load_cycle(request: Request, who: SignedIn, council_id: str, year: int
     view.task_actions = {
         t.task_id: task_actions(state, who.person_id, t, allowed) for t in state.tasks
     }
+    shows_minutes = view.closed_minutes and any(m.minutes_closed for m in state.meetings)
+    shows_contacts = contacts and any(v.contact for v in registry)
+    await log_cycle_reads(request, who.person_id, council_id, year, shows_minutes, shows_contacts)
     return view
 
 

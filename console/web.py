@@ -42,6 +42,10 @@ class ConsoleSettings(Settings):
 
     console_host: str = "127.0.0.1"
     console_port: int = Field(default=8000, ge=1, le=65535)
+    #: The Temporal Web UI origins allowed to call the codec endpoint (CORS), as JSON.
+    codec_allowed_origins: list[str] = Field(
+        default=["http://127.0.0.1:8233", "http://localhost:8233"], max_length=20
+    )
 
 
 class NotSignedIn(Exception):

@@ -10,6 +10,7 @@ in ``DATA_DIR/temporal.db``: every cycle is still there after Ctrl+C and a new s
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import signal
 import sys
@@ -19,7 +20,15 @@ from contextlib import AsyncExitStack
 
 from config import Settings, WorkerRole, get_settings
 from config.payload_keys import ensure_local_key, keys_configured
-from console.launch import running_console, usage_lines
+from console.launch import (
+    CODEC_ORIGINS_VARIABLE,
+    codec_endpoint,
+    codec_lines,
+    running_console,
+    ui_origins,
+    usage_lines,
+)
+from embedded.local_token import write_local_token
 from embedded.server import (
     UI_PORT_OFFSET,
     EmbeddedServerError,
@@ -166,6 +175,7 @@ async def run(environ: Mapping[str, str]) -> int:
                 " すべてを動かします / runs the whole worker in one process; unset WORKER_ROLE"
                 " (run `python -m worker` per role instead)"
             )
+        console_env: dict[str, str] = {}
         async with AsyncExitStack() as stack:
             started_here = "temporal_address" not in settings.model_fields_set
             if started_here:
@@ -174,18 +184,31 @@ async def run(environ: Mapping[str, str]) -> int:
                 _say(
                     f"Temporal サーバーを起動中 (ポート {port}) / starting Temporal on port {port}…"
                 )
+                codec = codec_endpoint(settings)
                 server = await stack.enter_async_context(
                     running_temporal_server(
-                        port, settings.data_dir, ServerKind.DEV_SERVER, ui_port=ui_port
+                        port,
+                        settings.data_dir,
+                        ServerKind.DEV_SERVER,
+                        ui_port=ui_port,
+                        codec_endpoint=codec,
                     )
                 )
                 settings = settings.model_copy(update={"temporal_address": server.address})
                 _announce_server(server)
+                for line in codec_lines(codec, ui_port):
+                    _say(line)
+                console_env[CODEC_ORIGINS_VARIABLE] = json.dumps(ui_origins(ui_port))
             else:
                 _say(f"TEMPORAL_ADDRESS={settings.temporal_address} を使用 / using that server")
             if not keys_configured(settings) and (key := ensure_local_key(settings.data_dir)):
                 _say(f"暗号鍵を作成 / created the payload encryption key {key} (0600): back it up")
-            await stack.enter_async_context(running_console(settings))
+            token = await asyncio.to_thread(write_local_token, settings)
+            _say(
+                f"CLI のトークンを作成 / wrote the CLI's local operator token {token} (0600):"
+                " the CLI finds it by itself (board rights, may act --as others; audited)"
+            )
+            await stack.enter_async_context(running_console(settings, console_env))
             _announce_usage(settings, started_here)
             for line in usage_lines(settings):
                 _say(line)

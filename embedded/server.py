@@ -138,18 +138,26 @@ def test_server_path() -> Path:
 
 
 def server_command(
-    kind: ServerKind, port: int, data_dir: Path, *, ui_port: int | None = None
+    kind: ServerKind,
+    port: int,
+    data_dir: Path,
+    *,
+    ui_port: int | None = None,
+    codec_endpoint: str | None = None,
 ) -> ServerCommand:
     """The command line that starts ``kind`` on ``port``, storing state under ``data_dir``.
 
     For the dev server, ``ui_port`` is the Web UI's port; ``None`` runs it without the UI
     (``--headless``, as tests do). The test server has no UI and ignores ``data_dir``.
+    ``codec_endpoint`` is the console's codec endpoint the Web UI decodes payloads with.
     """
     if kind is ServerKind.TEST_SERVER:
-        argv = (str(test_server_path()), str(port))
+        argv: tuple[str, ...] = (str(test_server_path()), str(port))
         return ServerCommand(kind, argv, (port,), database_path=None, ui_url=None)
     database_path = data_dir.resolve() / DEV_SERVER_DATABASE
-    ui = ("--headless",) if ui_port is None else ("--ui-port", str(ui_port))
+    ui: tuple[str, ...] = ("--headless",) if ui_port is None else ("--ui-port", str(ui_port))
+    if ui_port is not None and codec_endpoint is not None:
+        ui += ("--ui-codec-endpoint", codec_endpoint)
     argv = (
         str(temporal_cli_path()), "server", "start-dev",
         "--db-filename", str(database_path),
@@ -283,6 +291,7 @@ async def running_temporal_server(
     kind: ServerKind = ServerKind.DEV_SERVER,
     *,
     ui_port: int | None = None,
+    codec_endpoint: str | None = None,
     namespace: str = "default",
     startup_timeout: float = STARTUP_TIMEOUT_SECONDS,
 ) -> AsyncIterator[RunningServer]:
@@ -293,7 +302,7 @@ async def running_temporal_server(
     naming the port) when a port is taken; never picks another port.
     """
     await asyncio.to_thread(data_dir.mkdir, mode=0o700, parents=True, exist_ok=True)
-    command = server_command(kind, port, data_dir, ui_port=ui_port)
+    command = server_command(kind, port, data_dir, ui_port=ui_port, codec_endpoint=codec_endpoint)
     for needed in command.ports:
         ensure_port_free(needed)
     address = f"{LOOPBACK}:{port}"

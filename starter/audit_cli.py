@@ -1,8 +1,8 @@
 """CLI commands that change or guard the directory: ``load`` (shown, confirmed, audited,
 sent to the running cycles), ``audit verify`` and ``person erase``.
 
-The actor is the local operator (``cli:<OS user>``) until the CLI signs in with a
-personal access token; the application functions take it as a parameter.
+The actor is the owner of the CLI's access token (``starter.cli_auth``); the application
+functions take it as a parameter.
 """
 
 from __future__ import annotations
@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from application.audit import local_operator
 from application.texts import text
 from application.views import LoadResult
 from domain.refusals import Lang
+from starter.cli_auth import cli_actor, require_board
 from starter.cli_common import (
     CliError,
     JsonOption,
@@ -52,6 +52,8 @@ def load(
     if not (yes or dry_run or interactive):
         raise CliError("load_unconfirmed")
     plan = directory.plan_load(config, file)
+    # The diff itself shows names and contacts: the board's, before anything is printed.
+    require_board(plan.summary.municipality_id)
     header = {"name": plan.name, "id": plan.summary.municipality_id}
     if not as_json:
         if plan.changes:
@@ -66,7 +68,7 @@ def load(
         return
     if not yes and not typer.confirm(text("load_confirm", lang), default=False):
         raise CliError("load_declined")
-    actor = local_operator()
+    actor = cli_actor()
     applied = directory.apply_load(config, file, actor, plan.changes)
     sent = run_async(directory.send_rosters(config, applied.rosters, applied.change_id, actor))
     if as_json:
@@ -112,9 +114,8 @@ def person_erase(
     if not yes:
         raise CliError("erase_unconfirmed")
     lang = session_of(ctx).lang
-    done = run_async(
-        erasure.erase_and_update_cycles(settings(), local_operator(), municipality, person)
-    )
+    require_board(municipality)
+    done = run_async(erasure.erase_and_update_cycles(settings(), cli_actor(), municipality, person))
     say(
         text(
             "erased",
@@ -138,7 +139,8 @@ def roster_sync(
     """データベースの名簿を自治体の実行中のすべてのサイクルに送る（反映に失敗したとき）。"""
     from application import directory
 
-    sent = run_async(directory.sync_rosters(settings(), municipality, local_operator()))
+    require_board(municipality)
+    sent = run_async(directory.sync_rosters(settings(), municipality, cli_actor()))
     _report_rosters(session_of(ctx).lang, sent)
 
 

@@ -24,6 +24,7 @@ from application.cycles import JAPAN
 from application.texts import step_name
 from domain.model import Step
 from domain.refusals import Lang
+from starter.cli_auth import cli_actor, require_board, require_board_of_council
 from starter.cli_common import (
     CliError,
     JsonOption,
@@ -274,6 +275,7 @@ def report(
     from reports.exports import report_csv, report_markdown
 
     fiscal_year = year_or_current(year)
+    require_board(municipality)
 
     def read(session: Session) -> tuple[str, list[store.ReportRow]]:
         found = (
@@ -282,7 +284,7 @@ def report(
         )
         audit.record_in(
             session,
-            audit.local_operator(),
+            cli_actor(),
             audit.AuditAction.EXPORT,
             f"municipalities/{municipality}/report/{fiscal_year}",
             {"format": output_format.value},
@@ -302,13 +304,13 @@ def history_csv(council: str, year: int | None) -> None:
     from application import audit, records
     from reports.exports import history_csv as render
 
+    require_board_of_council(council)
+
     def read(session: Session) -> bytes:
         rows = store.history(session, council, year)
         names = store.person_names(session, sorted({r.actor for r in rows}))
         target = f"councils/{council}/history" + ("" if year is None else f"/{year}")
-        audit.record_in(
-            session, audit.local_operator(), audit.AuditAction.EXPORT, target, {"format": "csv"}
-        )
+        audit.record_in(session, cli_actor(), audit.AuditAction.EXPORT, target, {"format": "csv"})
         return render(rows, names)
 
     write_bytes(records.with_session(settings(), read))

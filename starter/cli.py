@@ -30,6 +30,7 @@ from domain.refusals import Lang
 from starter import (
     audit_cli,
     board_cli,
+    cli_auth,
     cli_oversight,
     cli_records,
     cli_steps,
@@ -38,6 +39,7 @@ from starter import (
     restore_cli,
     tasks_cli,
 )
+from starter.cli_auth import council_reader, without_closed_minutes
 from starter.cli_common import (
     CliError,
     CliSession,
@@ -193,12 +195,13 @@ def status(
 ) -> None:
     """サイクルの現在の状態を表示する。"""
     fiscal_year = year_or_current(year)
+    minutes_allowed = council_reader(council)
 
     async def go() -> CycleState:
         client = await cycles.connect(settings())
         return await cycles.state(client, council, fiscal_year)
 
-    state = run_async(go())
+    state = without_closed_minutes(run_async(go()), council, fiscal_year, minutes_allowed)
     if as_json:
         print_json(state)
     else:
@@ -219,6 +222,8 @@ board_cli.register(app)
 def run(args: Sequence[str]) -> int:
     """Run the CLI with ``args``; return the exit code. Never raises."""
     session = CliSession()
+    # Each run signs in afresh (tests run the CLI many times in one process).
+    cli_auth.principal.cache_clear()
     command = typer.main.get_command(app)
     try:
         result = command.main(

@@ -56,7 +56,14 @@ YearOption = Annotated[
     int | None,
     typer.Option("--year", help="年度（省略時は今日の日本時間での年度、4月〜3月）"),
 ]
-ActorOption = Annotated[str, typer.Option("--as", help="操作する人のID (member id)")]
+OnBehalfOption = Annotated[
+    str | None,
+    typer.Option(
+        "--as",
+        help="代理で操作する人のID（「代理で操作できる」教育委員会担当者のトークンのみ。"
+        "省略時はトークンの本人）",
+    ),
+]
 CommandIdOption = Annotated[
     str | None,
     typer.Option(

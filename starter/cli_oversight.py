@@ -9,11 +9,12 @@ import typer
 
 from domain.base import Step
 from domain.commands import PauseCycleInput, ResumeCycleInput, SetDeadlineInput
+from starter.cli_auth import acting
 from starter.cli_common import (
-    ActorOption,
     CommandIdOption,
     CouncilOption,
     JsonOption,
+    OnBehalfOption,
     YearOption,
     build,
     parse_date,
@@ -27,14 +28,15 @@ deadline_app = typer.Typer(help="ステップの期限（教育委員会）", no
 def set_deadline(
     ctx: typer.Context,
     council: CouncilOption,
-    actor: ActorOption,
     step: Annotated[Step, typer.Option("--step", help="期限を変えるステップ")],
     due: Annotated[str, typer.Option("--due", help="新しい期限 YYYY-MM-DD")],
     year: YearOption = None,
     as_json: JsonOption = False,
     command_id: CommandIdOption = None,
+    on_behalf: OnBehalfOption = None,
 ) -> None:
     """ステップの期限を変更する。リマインダーは新しい期限に従う（教育委員会）。"""
+    actor = acting(on_behalf)
     command = build(SetDeadlineInput, actor=actor, step=step, due=parse_date(due))
     execute(ctx, council, year, command, as_json, command_id)
 
@@ -42,13 +44,14 @@ def set_deadline(
 def pause(
     ctx: typer.Context,
     council: CouncilOption,
-    actor: ActorOption,
     reason: Annotated[str, typer.Option("--reason", help="一時停止の理由（全員に表示される）")],
     year: YearOption = None,
     as_json: JsonOption = False,
     command_id: CommandIdOption = None,
+    on_behalf: OnBehalfOption = None,
 ) -> None:
     """サイクルを一時停止する。停止中のコマンドは理由とともに拒否される（教育委員会）。"""
+    actor = acting(on_behalf)
     execute(
         ctx, council, year, build(PauseCycleInput, actor=actor, reason=reason), as_json, command_id
     )
@@ -57,12 +60,13 @@ def pause(
 def resume(
     ctx: typer.Context,
     council: CouncilOption,
-    actor: ActorOption,
     year: YearOption = None,
     as_json: JsonOption = False,
     command_id: CommandIdOption = None,
+    on_behalf: OnBehalfOption = None,
 ) -> None:
     """一時停止したサイクルを再開する。未到来の期限は停止した期間だけ延びる（教育委員会）。"""
+    actor = acting(on_behalf)
     execute(ctx, council, year, build(ResumeCycleInput, actor=actor), as_json, command_id)
 
 

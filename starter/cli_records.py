@@ -13,10 +13,12 @@ import typer
 from rich.table import Table
 
 from application.texts import text
+from starter.cli_auth import acting
 from starter.cli_common import (
     CliError,
     CouncilOption,
     JsonOption,
+    OnBehalfOption,
     YearOption,
     console,
     print_json,
@@ -70,7 +72,7 @@ def history(
 
 
 inbox_app = typer.Typer(
-    help="通知の受信箱。`inbox --as ID` で一覧、`inbox read --as ID 通知ID` で既読にする",
+    help="通知の受信箱（サインインした本人の）。`inbox` で一覧、`inbox read 通知ID` で既読にする",
     invoke_without_command=True,
 )
 
@@ -78,17 +80,16 @@ inbox_app = typer.Typer(
 @inbox_app.callback()
 def inbox(
     ctx: typer.Context,
-    actor: Annotated[str | None, typer.Option("--as", help="受信者のID")] = None,
+    on_behalf: OnBehalfOption = None,
     unread: Annotated[bool, typer.Option("--unread", help="未読のみ")] = False,
     as_json: JsonOption = False,
 ) -> None:
     """通知の一覧を新しい順に表示する。"""
     if ctx.invoked_subcommand is not None:
-        if actor is not None or unread or as_json:
+        if on_behalf is not None or unread or as_json:
             raise CliError("options_before_subcommand", group="inbox", sub=ctx.invoked_subcommand)
         return
-    if actor is None:
-        raise CliError("missing_option", option="--as")
+    actor = acting(on_behalf)
     lang = session_of(ctx).lang
     from application import records
 
@@ -122,9 +123,10 @@ def inbox(
 def inbox_read(
     ctx: typer.Context,
     notification_id: Annotated[int, typer.Argument(help="通知ID")],
-    actor: Annotated[str, typer.Option("--as", help="受信者のID")],
+    on_behalf: OnBehalfOption = None,
 ) -> None:
     """通知を既読にする。"""
+    actor = acting(on_behalf)
     from application import records
 
     records.mark_read(settings(), actor, notification_id)

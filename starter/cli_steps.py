@@ -27,12 +27,13 @@ from domain.commands import (
     SubmitPolicyInput,
 )
 from domain.model import AimRating, Ballot, CycleState, Step
+from starter.cli_auth import acting
 from starter.cli_common import (
-    ActorOption,
     CliError,
     CommandIdOption,
     CouncilOption,
     JsonOption,
+    OnBehalfOption,
     YearOption,
     build,
     parse_date,
@@ -77,7 +78,6 @@ def execute(
 def meeting(
     ctx: typer.Context,
     council: CouncilOption,
-    actor: ActorOption,
     held_on: Annotated[str, typer.Option("--date", help="開催日 YYYY-MM-DD")],
     attendance: Annotated[str, typer.Option("--attendance", help="出席者ID（カンマ区切り）")],
     minutes: Annotated[str, typer.Option("--minutes", help="会議録（公開）")],
@@ -90,8 +90,10 @@ def meeting(
     year: YearOption = None,
     as_json: JsonOption = False,
     command_id: CommandIdOption = None,
+    on_behalf: OnBehalfOption = None,
 ) -> None:
     """会議を記録する（日付・出席者・会議録・目指す子ども像）。"""
+    actor = acting(on_behalf)
     command = build(
         RecordMeetingInput,
         actor=actor,
@@ -111,12 +113,13 @@ discussion_app = typer.Typer(help="話し合い（ステップ1）", no_args_is_
 def close_discussion(
     ctx: typer.Context,
     council: CouncilOption,
-    actor: ActorOption,
     year: YearOption = None,
     as_json: JsonOption = False,
     command_id: CommandIdOption = None,
+    on_behalf: OnBehalfOption = None,
 ) -> None:
     """話し合いを終えて承認ステップへ進む（会長）。"""
+    actor = acting(on_behalf)
     execute(ctx, council, year, build(CloseDiscussionInput, actor=actor), as_json, command_id)
 
 
@@ -127,14 +130,15 @@ policy_app = typer.Typer(help="学校運営の基本方針（ステップ2）", 
 def submit_policy(
     ctx: typer.Context,
     council: CouncilOption,
-    actor: ActorOption,
     policy_text: Annotated[str | None, typer.Option("--text", help="基本方針の本文")] = None,
     file: Annotated[Path | None, typer.Option("--file", help="本文を読むファイル")] = None,
     year: YearOption = None,
     as_json: JsonOption = False,
     command_id: CommandIdOption = None,
+    on_behalf: OnBehalfOption = None,
 ) -> None:
     """基本方針を提出する（否決後の再提出も同じ）（校長）。"""
+    actor = acting(on_behalf)
     if file is not None and policy_text is None:
         body = read_text_file(file)
     elif policy_text is not None and file is None:
@@ -154,13 +158,14 @@ def cast_vote(
     ctx: typer.Context,
     ballot: Annotated[Ballot, typer.Argument(help="approve（賛成）または reject（反対）")],
     council: CouncilOption,
-    actor: ActorOption,
     comment: Annotated[str, typer.Option("--comment", help="意見")] = "",
     year: YearOption = None,
     as_json: JsonOption = False,
     command_id: CommandIdOption = None,
+    on_behalf: OnBehalfOption = None,
 ) -> None:
     """採決中の基本方針に投票する（会長・委員）。"""
+    actor = acting(on_behalf)
     command = build(CastVoteInput, actor=actor, ballot=ballot, comment=comment)
     execute(ctx, council, year, command, as_json, command_id)
 
@@ -169,12 +174,13 @@ def cast_vote(
 def close_vote(
     ctx: typer.Context,
     council: CouncilOption,
-    actor: ActorOption,
     year: YearOption = None,
     as_json: JsonOption = False,
     command_id: CommandIdOption = None,
+    on_behalf: OnBehalfOption = None,
 ) -> None:
     """採決を締め切る。可決なら計画へ、否決なら校長の再提出を待つ（会長）。"""
+    actor = acting(on_behalf)
     execute(ctx, council, year, build(CloseVoteInput, actor=actor), as_json, command_id)
 
 
@@ -185,13 +191,14 @@ plan_app = typer.Typer(help="活動計画（ステップ3）", no_args_is_help=T
 def submit_plan(
     ctx: typer.Context,
     council: CouncilOption,
-    actor: ActorOption,
     file: Annotated[Path, typer.Option("--file", help="活動計画のYAMLファイル")],
     year: YearOption = None,
     as_json: JsonOption = False,
     command_id: CommandIdOption = None,
+    on_behalf: OnBehalfOption = None,
 ) -> None:
     """活動計画（活動・ねらい・日程・役割）を提出する（コーディネーター）。"""
+    actor = acting(on_behalf)
     activities = read_plan_file(file)
     command = build(SubmitPlanInput, actor=actor, activities=activities)
     execute(ctx, council, year, command, as_json, command_id)
@@ -211,13 +218,14 @@ step_app = typer.Typer(help="連絡調整・活動（ステップ4・5）", no_a
 def complete_step(
     ctx: typer.Context,
     council: CouncilOption,
-    actor: ActorOption,
     step: Annotated[ManualStep, typer.Option("--step", help="coordinate または act")],
     year: YearOption = None,
     as_json: JsonOption = False,
     command_id: CommandIdOption = None,
+    on_behalf: OnBehalfOption = None,
 ) -> None:
     """（旧コマンド）連絡調整・活動はタスクと活動の記録で自動的に完了するため、常に拒否される。"""
+    actor = acting(on_behalf)
     command = build(CompleteStepInput, actor=actor, step=Step(step.value))
     execute(ctx, council, year, command, as_json, command_id)
 
@@ -231,7 +239,7 @@ evaluate_app = typer.Typer(
 def evaluate_aim(
     ctx: typer.Context,
     council: Annotated[str | None, typer.Option("--council", help="協議会ID")] = None,
-    actor: Annotated[str | None, typer.Option("--as", help="操作する人のID")] = None,
+    on_behalf: OnBehalfOption = None,
     aim: Annotated[str | None, typer.Option("--aim", help="ねらいID")] = None,
     rating: Annotated[
         AimRating | None, typer.Option("--rating", help="met / partly / not_met")
@@ -242,7 +250,7 @@ def evaluate_aim(
     command_id: CommandIdOption = None,
 ) -> None:
     """ねらいを評価する（会長）。`evaluate close` でサイクルを終える。"""
-    given = any(v is not None for v in (council, actor, aim, rating, year)) or comment
+    given = any(v is not None for v in (council, on_behalf, aim, rating, year)) or comment
     if ctx.invoked_subcommand is not None:
         if given or as_json:
             raise CliError(
@@ -251,13 +259,13 @@ def evaluate_aim(
         return
     for option, value in (
         ("--council", council),
-        ("--as", actor),
         ("--aim", aim),
         ("--rating", rating),
     ):
         if value is None:
             raise CliError("missing_option", option=option)
-    assert council is not None and actor is not None and rating is not None
+    assert council is not None and rating is not None
+    actor = acting(on_behalf)
     command = build(EvaluateAimInput, actor=actor, aim_id=aim, rating=rating, comment=comment)
     execute(ctx, council, year, command, as_json, command_id)
 
@@ -266,12 +274,13 @@ def evaluate_aim(
 def close_cycle(
     ctx: typer.Context,
     council: CouncilOption,
-    actor: ActorOption,
     year: YearOption = None,
     as_json: JsonOption = False,
     command_id: CommandIdOption = None,
+    on_behalf: OnBehalfOption = None,
 ) -> None:
     """評価を締めくくり、この年度のサイクルを終える。次年度のサイクルが始まる（会長）。"""
+    actor = acting(on_behalf)
     execute(ctx, council, year, build(CloseCycleInput, actor=actor), as_json, command_id)
 
 

@@ -19,8 +19,9 @@ from pathlib import Path
 from temporalio.client import Client
 
 from application import cycles, directory, records
-from application.audit import local_operator
+from application.audit import AuditAction, record
 from application.cycles import CommandRefused, StartOutcome
+from application.errors import AppError
 from application.texts import role_name, step_name, text
 from config import Settings
 from domain.commands import (
@@ -42,6 +43,7 @@ from domain.model import AimRating, Ballot, CycleState, PlannedActivity, Role, S
 from domain.refusals import Lang
 from domain.sanity import year_window
 from domain.tasks import CancelReason
+from starter.cli_auth import principal
 from starter.cli_common import CliError, console, run_async, say, settings, year_or_current
 from starter.plans import read_plan_file
 from starter.render import accepted_line, history_table, state_table
@@ -64,11 +66,17 @@ _COMMENTS = {
 def run_demo(council: str, year: int | None, lang: Lang) -> None:
     """Run the demo for ``council`` (loading the Kushiro example first if needed)."""
     config = settings()
+    # The demo speaks for every member of the council: only a token that may act on
+    # behalf (a board admin's so flagged, or the launcher's local one) may run it.
+    who = principal()
+    if not who.may_act_on_behalf:
+        raise AppError("on_behalf_refused")
+    record(config, who.actor, AuditAction.ACT_ON_BEHALF, f"councils/{council}", {"command": "demo"})
     if not records.council_known(config, council):
         # Running the demo is the operator's own choice: the example is loaded as
         # confirmed, and audited like any load.
         plan = directory.plan_load(config, MUNICIPALITY_FILE)
-        applied = directory.apply_load(config, MUNICIPALITY_FILE, local_operator(), plan.changes)
+        applied = directory.apply_load(config, MUNICIPALITY_FILE, who.actor, plan.changes)
         name, summary = applied.name, applied.summary
         say(
             text(

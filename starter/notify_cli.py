@@ -25,10 +25,11 @@ from domain.base import STEP_OWNERS, Step
 from domain.commands import RemindInput
 from domain.refusals import Lang
 from starter import cli_records
+from starter.cli_auth import acting
 from starter.cli_common import (
-    ActorOption,
     CliError,
     JsonOption,
+    OnBehalfOption,
     YearOption,
     build,
     console,
@@ -74,11 +75,12 @@ def remind(
     ctx: typer.Context,
     municipality: Annotated[str, typer.Option("--municipality", help="自治体ID")],
     step: Annotated[Step, typer.Option("--step", help="督促するステップ")],
-    actor: ActorOption,
     year: YearOption = None,
     as_json: JsonOption = False,
+    on_behalf: OnBehalfOption = None,
 ) -> None:
     """ステップで止まっている全協議会に督促を送る（教育委員会。1協議会1日1回まで）。"""
+    actor = acting(on_behalf)
     lang = session_of(ctx).lang
     command = build(RemindInput, actor=actor, step=step)
     fiscal_year = year_or_current(year)

@@ -27,11 +27,12 @@ from domain.commands import (
 )
 from domain.refusals import Lang
 from domain.tasks import CancelReason, TaskStatus
+from starter.cli_auth import acting
 from starter.cli_common import (
-    ActorOption,
     CommandIdOption,
     CouncilOption,
     JsonOption,
+    OnBehalfOption,
     YearOption,
     build,
     console,
@@ -75,12 +76,13 @@ task_app = typer.Typer(help="連絡調整のタスク（ステップ4）", no_ar
 @task_app.command("list")
 def list_tasks(
     ctx: typer.Context,
-    actor: ActorOption,
     year: Annotated[int | None, typer.Option("--year", help="年度（省略時は全年度）")] = None,
     open_only: Annotated[bool, typer.Option("--open", help="未完了のタスクのみ")] = False,
     as_json: JsonOption = False,
+    on_behalf: OnBehalfOption = None,
 ) -> None:
     """見られるタスクを期限順に表示する（コーディネーターは自分の協議会、統括は全協議会）。"""
+    actor = acting(on_behalf)
     from application import task_records
 
     lang = session_of(ctx).lang
@@ -123,12 +125,13 @@ def claim_task(
     ctx: typer.Context,
     task_id: TaskArgument,
     council: CouncilOption,
-    actor: ActorOption,
     year: YearOption = None,
     as_json: JsonOption = False,
     command_id: CommandIdOption = None,
+    on_behalf: OnBehalfOption = None,
 ) -> None:
     """未割当のタスクを引き受ける、または自分に割り当てられたタスクを引き受け済みにする。"""
+    actor = acting(on_behalf)
     execute(
         ctx, council, year, build(ClaimTaskInput, actor=actor, task_id=task_id), as_json, command_id
     )
@@ -139,13 +142,14 @@ def complete_task(
     ctx: typer.Context,
     task_id: TaskArgument,
     council: CouncilOption,
-    actor: ActorOption,
     outcome: Annotated[str, typer.Option("--outcome", help="結果（例: 公民館を予約済み）")],
     year: YearOption = None,
     as_json: JsonOption = False,
     command_id: CommandIdOption = None,
+    on_behalf: OnBehalfOption = None,
 ) -> None:
     """タスクを完了する（担当者または統括コーディネーター）。最後のタスクで連絡調整が終わる。"""
+    actor = acting(on_behalf)
     command = build(CompleteTaskInput, actor=actor, task_id=task_id, outcome=outcome)
     execute(ctx, council, year, command, as_json, command_id)
 
@@ -155,14 +159,15 @@ def reassign_task(
     ctx: typer.Context,
     task_id: TaskArgument,
     council: CouncilOption,
-    actor: ActorOption,
     new_owner: Annotated[str, typer.Option("--to", help="新しい担当コーディネーターのID")],
     reason: Annotated[str, typer.Option("--reason", help="理由")] = "",
     year: YearOption = None,
     as_json: JsonOption = False,
     command_id: CommandIdOption = None,
+    on_behalf: OnBehalfOption = None,
 ) -> None:
     """タスクの担当を変更する（統括コーディネーターまたは教育委員会のみ）。"""
+    actor = acting(on_behalf)
     command = build(
         ReassignTaskInput, actor=actor, task_id=task_id, new_owner=new_owner, reason=reason
     )
@@ -174,13 +179,14 @@ def waive_task(
     ctx: typer.Context,
     task_id: TaskArgument,
     council: CouncilOption,
-    actor: ActorOption,
     reason: Annotated[str, typer.Option("--reason", help="不要になった理由")],
     year: YearOption = None,
     as_json: JsonOption = False,
     command_id: CommandIdOption = None,
+    on_behalf: OnBehalfOption = None,
 ) -> None:
     """タスクを不要にする（担当者・統括コーディネーター・教育委員会、理由つき）。"""
+    actor = acting(on_behalf)
     command = build(WaiveTaskInput, actor=actor, task_id=task_id, reason=reason)
     execute(ctx, council, year, command, as_json, command_id)
 
@@ -194,7 +200,6 @@ def record_activity(
     ctx: typer.Context,
     activity_id: ActivityArgument,
     council: CouncilOption,
-    actor: ActorOption,
     held_on: Annotated[str, typer.Option("--date", help="実施日 YYYY-MM-DD")],
     children: Annotated[int, typer.Option("--children", help="参加した子どもの人数")],
     volunteers: Annotated[
@@ -204,8 +209,10 @@ def record_activity(
     year: YearOption = None,
     as_json: JsonOption = False,
     command_id: CommandIdOption = None,
+    on_behalf: OnBehalfOption = None,
 ) -> None:
     """実施した活動を記録する。登録期限切れのボランティアは記録できない。"""
+    actor = acting(on_behalf)
     day: date = parse_date(held_on)
     command = build(
         RecordActivityInput,
@@ -232,7 +239,6 @@ def cancel_activity(
     ctx: typer.Context,
     activity_id: ActivityArgument,
     council: CouncilOption,
-    actor: ActorOption,
     reason: Annotated[
         CancelChoice, typer.Option("--reason", help="weather（荒天）/ disaster（災害）/ other")
     ],
@@ -240,8 +246,10 @@ def cancel_activity(
     year: YearOption = None,
     as_json: JsonOption = False,
     command_id: CommandIdOption = None,
+    on_behalf: OnBehalfOption = None,
 ) -> None:
     """活動が中止になったことを理由とともに記録する。"""
+    actor = acting(on_behalf)
     command = build(
         CancelActivityInput,
         actor=actor,

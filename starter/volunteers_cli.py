@@ -18,6 +18,11 @@ from rich.table import Table
 from domain.deadlines import JST
 from domain.refusals import Lang
 from domain.volunteers import VolunteerKind
+from starter.cli_auth import (
+    cli_actor,
+    require_volunteer_staff,
+    require_volunteer_staff_of,
+)
 from starter.cli_common import (
     JsonOption,
     build,
@@ -131,6 +136,7 @@ def add(
         registered_on=_day(registered),
         consent_to_contact=consent,
     )
+    require_volunteer_staff(municipality)
     done, row = task_records.add_volunteer(settings(), municipality, entry)
     if as_json:
         print_json(row)
@@ -154,9 +160,10 @@ def list_volunteers(
     lang = session_of(ctx).lang
     day = parse_date(active_on) if active_on is not None else None
     # Names and contacts of residents: the read is audited before it is made.
+    require_volunteer_staff(municipality)
     audit.record(
         settings(),
-        audit.local_operator(),
+        cli_actor(),
         audit.AuditAction.READ_PERSONAL_DATA,
         f"municipalities/{municipality}/volunteers",
         {"format": "json" if as_json else "table"},
@@ -202,6 +209,7 @@ def renew(
     """登録を更新する（更新日から2年間有効）。"""
     from application import task_records
 
+    require_volunteer_staff_of(volunteer_id)
     row = task_records.renew(settings(), volunteer_id, _day(on))
     if as_json:
         print_json(row)
@@ -219,6 +227,7 @@ def withdraw(
     """登録を取り消す（その日以降の活動には記録できない）。"""
     from application import task_records
 
+    require_volunteer_staff_of(volunteer_id)
     row = task_records.withdraw(settings(), volunteer_id, _day(on))
     if as_json:
         print_json(row)
@@ -237,6 +246,7 @@ def import_file(
     """Excel の名簿（CSV）を取り込む。読めない行は「行 N: 理由」と表示し、正しい行は取り込む。"""
     from application import task_records
 
+    require_volunteer_staff(municipality)
     report = task_records.import_csv(settings(), municipality, file)
     if as_json:
         print_json(report)

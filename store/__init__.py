@@ -3,11 +3,11 @@
 function takes a ``Session`` first and leaves committing to the caller (``session_scope``).
 """
 
+# The console's sign-in tables belong to the schema too (migrations compare against it).
+from store.access_tokens import TokenRecord
 from store.audit_log import AccessAuditRow, BrokenLink, DirectoryAuditRow
 from store.board import OverviewRow, municipality_name, overview
 from store.board_summary import MunicipalitySummary, summary
-
-# The console's sign-in tables belong to the schema too (migrations compare against it).
 from store.console_auth import PersonRoles, SessionRecord
 from store.cycles import (
     CycleRow,
@@ -106,6 +106,7 @@ __all__ = [
     "SessionRecord",
     "StoreError",
     "TaskView",
+    "TokenRecord",
     "VolunteerEntry",
     "VolunteerRow",
     "activity_records",

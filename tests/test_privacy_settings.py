@@ -18,6 +18,7 @@ from config.payload_keys import (
     payload_keys_from,
 )
 from starter.cli import run
+from tests.cli_token import sign_in_locally
 
 
 def test_smtp_defaults_to_starttls_and_refuses_plain_to_another_host(
@@ -88,6 +89,8 @@ def test_the_cli_without_a_key_says_so_in_one_line(
     monkeypatch.delenv("PAYLOAD_KEYS")
     monkeypatch.setenv("DATA_DIR", str(tmp_path / "empty"))
     monkeypatch.setenv("TEMPORAL_ADDRESS", "127.0.0.1:1")
+    (tmp_path / "empty").mkdir()
+    sign_in_locally(monkeypatch, Settings().resolved_database_url())
     assert run(["cycle", "status", "--council", "testcity-c1", "--year", "2026"]) == 1
     err = capsys.readouterr().err
     assert len(err.splitlines()) == 1

@@ -14,6 +14,7 @@ from application.audit import Actor, AuditAction, record_in
 from starter.cli import run
 from store import session_scope
 from store.audit_log import AccessAuditRow, DirectoryAuditRow, append, verify
+from tests.cli_token import sign_in_locally
 
 OPERATOR = Actor(id="cli:tester", client="cli@test")
 
@@ -110,6 +111,7 @@ def test_audit_verify_prints_the_first_broken_row_and_exits_1(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     monkeypatch.setenv("DATABASE_URL", database_url)
+    sign_in_locally(monkeypatch, database_url)
     _record(clean_engine, 3)
     assert run(["--lang", "en", "audit", "verify"]) == 0
     out = capsys.readouterr().out

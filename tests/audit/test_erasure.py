@@ -27,6 +27,7 @@ from store.audit_log import AccessAuditRow, verify
 from store.models import Person
 from store.task_models import Volunteer
 from tests.audit.conftest import AuditCity
+from tests.cli_token import sign_in_locally
 from tests.workflows.driver import send, wait_open
 from worker.main import serving
 from workflows.council_cycle import CouncilCycleWorkflow
@@ -41,6 +42,7 @@ def cli_env(
     temporal_env: WorkflowEnvironment, database_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("DATABASE_URL", database_url)
+    sign_in_locally(monkeypatch, database_url)
     monkeypatch.setenv("TEMPORAL_ADDRESS", temporal_env.client.service_client.config.target_host)
     monkeypatch.setenv("TEMPORAL_NAMESPACE", temporal_env.client.namespace)
 
@@ -105,7 +107,7 @@ async def test_an_erased_member_is_gone_from_store_cycle_and_records(
             select(AccessAuditRow).where(AccessAuditRow.action == "erasure")
         ).all()
         assert f"people/{member}" in {row.target for row in erasures}
-        assert all(row.actor.startswith("cli:") for row in erasures)
+        assert all(row.actor.startswith("local:") for row in erasures)
         assert verify(session, AccessAuditRow)[1] is None
 
     # Names shown in records: the id stays, the name is 「削除済みの利用者」.
@@ -131,6 +133,7 @@ def test_an_erased_volunteer_keeps_only_the_id(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     monkeypatch.setenv("DATABASE_URL", database_url)
+    sign_in_locally(monkeypatch, database_url)
     city = auditcity
     assert run(["load", str(city.original()), "--yes"]) == 0
     volunteer = f"{city.municipality}-v1"

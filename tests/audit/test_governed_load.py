@@ -22,6 +22,7 @@ from domain.model import Role
 from starter.cli import run
 from store.audit_log import AccessAuditRow, DirectoryAuditRow, verify
 from tests.audit.conftest import AuditCity
+from tests.cli_token import sign_in_locally
 from tests.store.support import row_counts
 from tests.workflows.driver import send, wait_open
 from worker.main import serving
@@ -58,6 +59,7 @@ def cli_env(
     temporal_env: WorkflowEnvironment, database_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("DATABASE_URL", database_url)
+    sign_in_locally(monkeypatch, database_url)
     monkeypatch.setenv("TEMPORAL_ADDRESS", temporal_env.client.service_client.config.target_host)
     monkeypatch.setenv("TEMPORAL_NAMESPACE", temporal_env.client.namespace)
 
@@ -135,7 +137,7 @@ async def test_the_probe_edit_is_refused_then_shown_audited_and_in_force(
         assert len(change_ids) == 2  # the original load, then the edit
         edit = [row for row in audited if row.change_id == change_ids[1]]
         assert {row.actor for row in edit} == {row.actor for row in audited}
-        assert all(row.actor.startswith("cli:") for row in edit)
+        assert all(row.actor.startswith("local:") for row in edit)
         email = next(r for r in edit if r.target == f"people/{city.board}" and r.field == "email")
         assert (email.op, email.before, email.after) == (
             "~",

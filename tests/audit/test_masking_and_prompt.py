@@ -16,6 +16,7 @@ from sqlalchemy import Engine
 import store
 from store.directory_changes import mask_contact, mask_email, mask_name, mask_phone, mask_url
 from tests.audit.conftest import AuditCity
+from tests.cli_token import local_token
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -69,7 +70,8 @@ def test_at_a_terminal_load_asks_and_applies_only_on_yes(
     with store.session_scope(engine) as session:
         store.load_municipality(session, store.read_municipality_file(city.original()))
     hostile = city.hostile("https://hooks.evil.example/secret")
-    env = {**os.environ, "DATABASE_URL": database_url, "PYTHONUNBUFFERED": "1"}
+    env = {**os.environ, "DATABASE_URL": database_url, "PYTHONUNBUFFERED": "1",
+           "CS_TOKEN": local_token(database_url)}  # fmt: skip
     exit_code, output = _converse(["--lang", "en", "load", str(hostile)], answer, env)
     assert exit_code == code, output
     assert f"~ people/{city.board} email: b***@ac.example.jp → b***@evil.example" in output

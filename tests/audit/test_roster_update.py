@@ -20,6 +20,7 @@ from domain.roster_update import UpdateRosterInput, replace_roster
 from domain.rules import new_cycle
 from starter.cli import run
 from tests.audit.conftest import AuditCity
+from tests.cli_token import sign_in_locally
 from tests.workflows.driver import wait_open
 from worker.main import serving
 from workflows.council_cycle import CouncilCycleWorkflow
@@ -84,6 +85,7 @@ async def test_roster_sync_resends_the_store_roster_and_reports_a_cycle_that_can
 ) -> None:
     city = auditcity
     monkeypatch.setenv("DATABASE_URL", database_url)
+    sign_in_locally(monkeypatch, database_url)
     monkeypatch.setenv("TEMPORAL_ADDRESS", temporal_env.client.service_client.config.target_host)
     monkeypatch.setenv("TEMPORAL_NAMESPACE", temporal_env.client.namespace)
     with store.session_scope(engine) as session:

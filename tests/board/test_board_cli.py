@@ -17,6 +17,7 @@ from temporalio.testing import WorkflowEnvironment
 from activities.channels import Senders
 from starter.cli import run
 from tests.board.support import OPENED, apply, open_cycle
+from tests.cli_token import sign_in_locally
 from tests.workflows.driver import send, to_plan, wait_open
 from worker.main import serving
 from workflows.council_cycle import CouncilCycleWorkflow
@@ -31,6 +32,7 @@ def cli_store(
 ) -> Engine:
     """The test municipality with C1 approved (in plan) and C2 still discussing."""
     monkeypatch.setenv("DATABASE_URL", database_url)
+    sign_in_locally(monkeypatch, database_url)
     state = open_cycle(testcity_engine, C1, 2026)
     for day, command in enumerate(to_plan(), start=1):
         state = apply(testcity_engine, state, command, OPENED + timedelta(days=day))
@@ -112,6 +114,7 @@ async def test_history_raw_prints_the_temporal_history_of_the_cycle(
 ) -> None:
     queue = f"board-{uuid.uuid4().hex[:8]}"
     monkeypatch.setenv("DATABASE_URL", database_url)
+    sign_in_locally(monkeypatch, database_url)
     monkeypatch.setenv("TEMPORAL_ADDRESS", temporal_env.client.service_client.config.target_host)
     monkeypatch.setenv("TEMPORAL_NAMESPACE", temporal_env.client.namespace)
     async with serving(temporal_env.client, queue, testcity_engine, Senders(), threads=4):

@@ -12,6 +12,7 @@ from sqlalchemy import Engine, update
 from starter.cli import run
 from store.models import Person, School
 from tests.board.support import OPENED, apply, open_cycle
+from tests.cli_token import sign_in_locally
 from tests.workflows.driver import to_plan
 
 C1 = "testcity-c1"
@@ -24,6 +25,7 @@ def hostile_store(
 ) -> Engine:
     """The chair named like a formula, a school named like another; C1 through approve."""
     monkeypatch.setenv("DATABASE_URL", database_url)
+    sign_in_locally(monkeypatch, database_url)
     with testcity_engine.begin() as connection:
         connection.execute(update(Person).where(Person.id == "t-chair").values(name=FORMULA_NAME))
         connection.execute(

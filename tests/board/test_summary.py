@@ -21,6 +21,7 @@ from starter.cli import run
 from store.board_summary import STEPS, MunicipalitySummary
 from store.models import Person
 from tests.board.support import MUNICIPALITY, OPENED, apply, apply_all, open_cycle
+from tests.cli_token import sign_in_locally
 from tests.workflows.driver import to_plan
 
 C1, C2 = "testcity-c1", "testcity-c2"
@@ -137,6 +138,7 @@ def test_cli_summary_prints_a_table_with_totals_and_json(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     monkeypatch.setenv("DATABASE_URL", database_url)
+    sign_in_locally(monkeypatch, database_url)
     assert run(["summary", "--year", "2026"]) == 0
     table = capsys.readouterr().out
     assert "協議会数" in table and "合計" in table and "ベンチ市0" in table

@@ -13,9 +13,11 @@ import asyncio
 import contextlib
 import json
 import os
+import secrets
 import sys
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -23,8 +25,10 @@ from pydantic import SecretStr
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+import store
 from config import Settings
 from embedded.server import ServerKind, embedded_temporal, free_port
+from store.access_tokens import add_token
 from store.db import migrate
 from worker.main import run_worker
 
@@ -50,20 +54,67 @@ class CliResult:
         return self.stderr.splitlines()
 
 
-class Cli:
-    """Runs ``python -m starter`` against the test environment."""
+def make_token(database_url: str, person_id: str | None, on_behalf: bool = False) -> str:
+    """A live access token for ``person_id`` (``None``: the local operator's), made
+    straight in the store as the console would."""
+    from application.access_tokens import create_local, digest
 
-    def __init__(self, env: dict[str, str]) -> None:
+    engine = store.make_engine(database_url)
+    try:
+        with store.session_scope(engine) as session:
+            now = datetime.now(UTC)
+            if person_id is None:
+                return create_local(session, now)
+            secret = f"cst_test_{person_id}_{secrets.token_urlsafe(16)}"
+            add_token(
+                session,
+                digest(secret),
+                person_id,
+                "test",
+                on_behalf,
+                now,
+                now + timedelta(days=1),
+            )
+            return secret
+    finally:
+        engine.dispose()
+
+
+class Cli:
+    """Runs ``python -m starter`` against the test environment, signed in with the local
+    operator's token; ``--as PERSON`` in a test's arguments means "signed in with
+    PERSON's own token" (the CLI itself no longer takes it but for acting on behalf)."""
+
+    def __init__(self, env: dict[str, str], pass_as: bool = False) -> None:
         self.env = env
+        self.tokens: dict[str, str] = {}
+        #: Hand ``--as`` to the CLI as it is (acting on behalf with the local token).
+        self.pass_as = pass_as
+
+    def token(self, person_id: str) -> str:
+        """``person_id``'s own token (made once per environment)."""
+        if person_id not in self.tokens:
+            self.tokens[person_id] = make_token(self.env["DATABASE_URL"], person_id)
+        return self.tokens[person_id]
 
     async def __call__(self, *args: str) -> CliResult:
+        env = self.env
+        if "--as" in args and not self.pass_as:
+            at = args.index("--as")
+            person = args[at + 1]
+            args = args[:at] + args[at + 2 :]
+            env = {**env, "CS_TOKEN": self.token(person)}
+        return await self.run(env, *args)
+
+    async def run(self, env: dict[str, str], *args: str) -> CliResult:
+        """Run the CLI with exactly ``env`` and ``args``."""
         process = await asyncio.create_subprocess_exec(
             sys.executable,
             "-m",
             "starter",
             *args,
             cwd=REPO_ROOT,
-            env=self.env,
+            env=env,
             stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.PIPE,
         )
@@ -120,6 +171,7 @@ async def cli_environment(tmp: Path, name: str) -> AsyncIterator[Cli]:
         }
         stop = asyncio.Event()
         migrate(database_url)
+        env["CS_TOKEN"] = make_token(database_url, None)
         worker = asyncio.create_task(run_worker(settings, stop))
         try:
             cli = Cli(env)

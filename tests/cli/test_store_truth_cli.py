@@ -18,7 +18,7 @@ from sqlalchemy import create_engine, text
 from config import Settings
 from embedded.server import ServerKind, embedded_temporal, free_port
 from store.db import migrate
-from tests.cli.conftest import Cli, _fresh_postgres
+from tests.cli.conftest import Cli, _fresh_postgres, make_token
 from worker.main import run_worker
 
 COUNCIL = "kushiro-chuo"
@@ -44,6 +44,7 @@ async def _server(tmp: Path, database_url: str) -> AsyncIterator[Cli]:
             "TASK_QUEUE": settings.task_queue,
             "DATA_DIR": str(settings.data_dir),
             "DATABASE_URL": database_url,
+            "CS_TOKEN": make_token(database_url, None),
         }
         stop = asyncio.Event()
         worker = asyncio.create_task(run_worker(settings, stop))

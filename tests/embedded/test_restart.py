@@ -62,11 +62,20 @@ async def test_a_cycle_survives_ctrl_c_and_takes_the_next_vote_after_a_restart(
     base_url = os.environ.get("TEST_DATABASE_URL")
     if base_url:  # the PostgreSQL run: the store there, the Temporal data still in data_dir
         environ["DATABASE_URL"] = cli_environ["DATABASE_URL"] = _fresh_postgres(base_url, "restart")
-    cli = Cli(cli_environ)
+    # The CLI finds the launcher's local operator token in DATA_DIR by itself; it may act
+    # on behalf of the council's people (``--as``), as the README's walkthrough does.
+    cli = Cli(cli_environ, pass_as=True)
 
     first = await start_launcher(environ, tmp_path)
     launcher_cleanup.append(first)
-    first_server = server_pid(await read_until_ready(first))
+    started = await read_until_ready(first)
+    first_server = server_pid(started)
+    # The launcher made the CLI's local operator token, private, and said so; the Web UI
+    # decodes through the console's codec endpoint.
+    token_file = data_dir / "cli-token"
+    assert token_file.stat().st_mode & 0o777 == 0o600
+    assert any(str(token_file) in line and "(0600)" in line for line in started)
+    assert any("/codec" in line for line in started)
     draining = asyncio.create_task(_drain(first.stderr))
     await cli.ok("load", "examples/kushiro.yaml", "--yes")
     await cli.ok("cycle", "start", *CYCLE)

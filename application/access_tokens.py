@@ -1,0 +1,161 @@
+"""Personal access tokens: the CLI's sign-in.
+
+A person makes a token on the console's access token page; it is shown once and stored
+only as its SHA-256 digest, with an expiry (at most 90 days), a last-use time, and a
+revocation. The CLI sends it (``CS_TOKEN`` or a token file) and the actor of every
+command is the token's owner. A board admin may flag a token "may act on behalf", which
+alone allows ``--as``; each such command is an audit row (actor = the admin,
+``on_behalf_of`` = the person).
+
+The embedded launcher makes a *local operator* token (no person) for whoever runs
+``make run`` on their own machine: it acts as the board of every municipality and may
+act on behalf, so ``load`` works on an empty directory and the walkthrough works from a
+fresh clone. It is revoked and replaced at each start.
+"""
+
+from __future__ import annotations
+
+import getpass
+import hashlib
+import secrets
+import socket
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy.orm import Session
+
+from application.audit import Actor
+from application.errors import AppError
+from application.permissions import Viewer, load_viewer
+from domain.base import Role
+from store import access_tokens as tokens
+from store.access_tokens import MAX_TOKEN_NAME, TokenRecord
+
+#: A personal token lives at most this long.
+MAX_LIFETIME = timedelta(days=90)
+#: The local operator's token lives as long as a long-running ``make run`` might.
+LOCAL_LIFETIME = timedelta(days=90)
+TOKEN_PREFIX = "cst_"
+MAX_TOKEN_LENGTH = 200
+
+
+def digest(secret: str) -> str:
+    """The SHA-256 hex digest under which a token is stored."""
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class NewToken:
+    """A token just made: its secret (shown once, never again) and its record."""
+
+    secret: str
+    record: TokenRecord
+
+
+def _new_secret() -> str:
+    return TOKEN_PREFIX + secrets.token_urlsafe(32)
+
+
+def create(
+    session: Session,
+    viewer: Viewer,
+    name: str,
+    days: int,
+    may_act_on_behalf: bool,
+    now: datetime,
+) -> NewToken:
+    """Make a token for ``viewer``. ``AppError`` for a bad name or expiry, or for the
+    "act on behalf" flag asked by someone who is not a board admin."""
+    clean = name.strip()
+    if not clean or len(clean) > MAX_TOKEN_NAME:
+        raise AppError("token_name_bad")
+    if not 1 <= days <= MAX_LIFETIME.days:
+        raise AppError("token_days_bad")
+    if may_act_on_behalf and not _is_board_admin(viewer):
+        raise AppError("on_behalf_refused")
+    secret = _new_secret()
+    record = tokens.add_token(
+        session,
+        digest(secret),
+        viewer.person_id,
+        clean,
+        may_act_on_behalf,
+        now,
+        now + timedelta(days=days),
+    )
+    return NewToken(secret=secret, record=record)
+
+
+def create_local(session: Session, now: datetime) -> str:
+    """Revoke the local operator's old tokens and make a new one; its secret."""
+    tokens.revoke_local(session, now)
+    secret = _new_secret()
+    tokens.add_token(session, digest(secret), None, "local", True, now, now + LOCAL_LIFETIME)
+    return secret
+
+
+def list_for(session: Session, person_id: str) -> list[TokenRecord]:
+    """``person_id``'s tokens, newest first."""
+    return tokens.tokens_of(session, person_id)
+
+
+def revoke(session: Session, person_id: str, token_id: int, now: datetime) -> bool:
+    """Revoke one of ``person_id``'s own tokens; whether it was live."""
+    return tokens.revoke(session, token_id, person_id, now)
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who a token proves: the actor for the audit, the directory person (``None`` for
+    the local operator), their viewer, and whether ``--as`` is open to them."""
+
+    actor: Actor
+    viewer: Viewer | None
+    may_act_on_behalf: bool
+
+    @property
+    def person_id(self) -> str | None:
+        """The token owner's person id (``None`` for the local operator)."""
+        return self.actor.person_id
+
+    def holds(self, session: Session, municipality_id: str, roles: frozenset[Role]) -> bool:
+        """Whether the owner holds one of ``roles`` in ``municipality_id``: on its staff,
+        or on one of its councils (the local operator holds every role: it is the
+        machine's own board)."""
+        if self.viewer is None:
+            return True
+        if self.viewer.staff_roles.get(municipality_id, frozenset()) & roles:
+            return True
+        # Council roles (a coordinator's) count in the person's own municipality.
+        return self.viewer.municipality_id == municipality_id and any(
+            held & roles for held in self.viewer.council_roles.values()
+        )
+
+
+def authenticate(session: Session, secret: str, now: datetime) -> Principal:
+    """The principal of a live token, marking it used; ``AppError("token_invalid")``
+    for an unknown, expired or revoked token (one answer for all three)."""
+    found = tokens.token_by_hash(session, digest(secret[:MAX_TOKEN_LENGTH]))
+    if found is None or found.revoked_at is not None or _as_utc(found.expires_at) <= now:
+        raise AppError("token_invalid")
+    client = f"cli@{socket.gethostname()}"[:100]
+    tokens.mark_used(session, found.id, now)
+    if found.person_id is None:
+        actor = Actor(id=f"local:{getpass.getuser()}"[:100], client=client)
+        return Principal(actor=actor, viewer=None, may_act_on_behalf=True)
+    viewer = load_viewer(session, found.person_id)
+    if viewer is None:
+        raise AppError("token_invalid")
+    actor = Actor(id=f"person:{found.person_id}", client=client, person_id=found.person_id)
+    return Principal(actor=actor, viewer=viewer, may_act_on_behalf=found.may_act_on_behalf)
+
+
+def _is_board_admin(viewer: Viewer) -> bool:
+    return any(Role.BOARD_ADMIN in roles for roles in viewer.staff_roles.values())
+
+
+def _as_utc(value: datetime) -> datetime:
+    # SQLite gives naive datetimes back; they were stored as UTC.
+    from datetime import UTC
+
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)

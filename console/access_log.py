@@ -1,0 +1,48 @@
+"""The console's entries in the access audit: sign-ins, failed sign-ins and reads of
+personal data, each with the actor, the time and the client's address."""
+
+from __future__ import annotations
+
+from fastapi import Request
+
+from application.audit import Actor, AuditAction, Detail, record_in
+from console.tokens import client_of, console_actor
+from console.web import console_of
+
+#: The actor of a failed sign-in: nobody is proven yet.
+ANONYMOUS = "anonymous"
+
+
+async def log(
+    request: Request,
+    person_id: str | None,
+    action: AuditAction,
+    target: str,
+    detail: Detail | None = None,
+) -> None:
+    """Append one access-audit row for this request, in a transaction of its own."""
+    actor = (
+        console_actor(request, person_id)
+        if person_id is not None
+        else Actor(id=ANONYMOUS, client=client_of(request))
+    )
+    await console_of(request).db(lambda s: record_in(s, actor, action, target, detail))
+
+
+async def log_cycle_reads(
+    request: Request,
+    person_id: str,
+    council_id: str,
+    year: int,
+    closed_minutes: bool,
+    contacts: bool,
+) -> None:
+    """Record what personal data a cycle page shows: closed minutes, volunteers'
+    contacts (one row each; nothing when the page shows neither)."""
+    target = f"councils/{council_id}/cycles/{year}"
+    if closed_minutes:
+        await log(request, person_id, AuditAction.READ_PERSONAL_DATA, target + "/closed-minutes",
+                  {"via": request.url.path[:200]})  # fmt: skip
+    if contacts:
+        await log(request, person_id, AuditAction.READ_PERSONAL_DATA, target + "/volunteers",
+                  {"via": request.url.path[:200]})  # fmt: skip

@@ -1,0 +1,113 @@
+"""The codec endpoint for the Temporal Web UI (Temporal's remote codec protocol):
+``POST /codec/decode`` and ``/codec/encode`` with ``{"payloads": [...]}`` (protobuf JSON),
+so IT staff can read an encrypted history in the Web UI.
+
+Only a signed-in board admin whose session a passkey confirmed may use it: the Web UI
+sends the console's session cookie along (its "include cross-origin credentials"
+setting; the UI and the console are on the same host, so the SameSite=Lax cookie goes
+with it). No session answers 401, anyone else 403, and nothing is decoded. CORS answers
+only the configured Web UI origins (``CODEC_ALLOWED_ORIGINS``). Every decode is an
+access-audit row: who, when, from where, which namespace, how many payloads.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, Response
+from google.protobuf.json_format import MessageToDict, ParseDict, ParseError
+from temporalio.api.common.v1 import Payloads
+
+from application.audit import AuditAction, record_in
+from config.converter import EncryptionCodec
+from config.payload_keys import PayloadKeyError, payload_keys_from
+from console.tokens import console_actor
+from console.web import NotSignedIn, PasskeyNeeded, SignedIn, console_of, signed_in
+from domain.base import Role
+
+router = APIRouter()
+#: A history page's payloads; more in one call is refused (413).
+MAX_BODY_BYTES = 4 * 1024 * 1024
+MAX_NAMESPACE = 100
+ALLOWED_HEADERS = "Content-Type, X-Namespace, Authorization, Authorization-Extras"
+
+
+def _cors(request: Request, response: Response) -> Response:
+    origin = request.headers.get("origin")
+    if origin and origin in console_of(request).settings.codec_allowed_origins:
+        response.headers["Access-Control-Allow-Origin"] = origin
+        response.headers["Access-Control-Allow-Credentials"] = "true"
+        response.headers["Vary"] = "Origin"
+    return response
+
+
+def _refuse(request: Request, status: int, reason: str) -> Response:
+    return _cors(request, JSONResponse({"error": reason}, status_code=status))
+
+
+@router.options("/codec/{operation}", response_model=None)
+async def preflight(request: Request, operation: str) -> Response:
+    """The CORS preflight: allowed only for the configured Web UI origins."""
+    response = Response(status_code=204)
+    origin = request.headers.get("origin")
+    if operation not in ("decode", "encode") or origin not in (
+        console_of(request).settings.codec_allowed_origins
+    ):
+        return Response(status_code=403)
+    response.headers["Access-Control-Allow-Methods"] = "POST, OPTIONS"
+    response.headers["Access-Control-Allow-Headers"] = ALLOWED_HEADERS
+    response.headers["Access-Control-Max-Age"] = "600"
+    return _cors(request, response)
+
+
+async def _board_admin(request: Request) -> SignedIn | Response:
+    try:
+        who = await signed_in(request)
+    except NotSignedIn:
+        return _refuse(request, 401, "not signed in")
+    except PasskeyNeeded:
+        return _refuse(request, 403, "passkey needed")
+    if not any(Role.BOARD_ADMIN in roles for roles in who.viewer.staff_roles.values()):
+        return _refuse(request, 403, "board admins only")
+    return who
+
+
+@router.post("/codec/{operation}", response_model=None)
+async def codec(request: Request, operation: str) -> Response:
+    """Decode (or encode) the posted payloads for a board admin with a passkey."""
+    if operation not in ("decode", "encode"):
+        return _refuse(request, 404, "unknown operation")
+    origin = request.headers.get("origin")
+    if origin is not None and origin not in console_of(request).settings.codec_allowed_origins:
+        return Response(status_code=403)
+    who = await _board_admin(request)
+    if isinstance(who, Response):
+        return who
+    body = await request.body()
+    if len(body) > MAX_BODY_BYTES:
+        return _refuse(request, 413, "too large")
+    try:
+        payloads = ParseDict(json.loads(body), Payloads())
+    except (ValueError, ParseError):
+        return _refuse(request, 400, 'expected {"payloads": [...]}')
+    console = console_of(request)
+    codec = EncryptionCodec(payload_keys_from(console.settings))
+    namespace = request.headers.get("x-namespace", "")[:MAX_NAMESPACE]
+    if operation == "encode":
+        done = await codec.encode(list(payloads.payloads))
+    else:
+        actor = console_actor(request, who.person_id)
+        detail = {"payloads": str(len(payloads.payloads)), "namespace": namespace}
+        # The decode is recorded before anything decrypted leaves the console.
+        await console.db(
+            lambda s: record_in(s, actor, AuditAction.CODEC_DECODE, f"temporal/{namespace}", detail)
+        )
+        try:
+            done = await codec.decode(list(payloads.payloads))
+        except PayloadKeyError as exc:
+            return _refuse(request, 422, str(exc))
+    answer: dict[str, Any] = MessageToDict(Payloads(payloads=done))
+    answer.setdefault("payloads", [])
+    return _cors(request, JSONResponse(answer))

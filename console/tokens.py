@@ -1,0 +1,117 @@
+"""The access token page (「アクセストークン」): a person makes tokens for the CLI (shown
+once, stored hashed, at most 90 days), sees them with their last use, and revokes them.
+Creating and revoking are audit rows. ``console_actor`` is the audit actor of a console
+request, shared with the other audited console routes."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+from sqlalchemy.orm import Session
+
+from application import access_tokens
+from application.audit import Actor, AuditAction, record_in
+from application.errors import AppError
+from console.web import SignedIn, console_of, form_of, now, render, see_other, signed_in
+from store.access_tokens import MAX_TOKEN_NAME, TokenRecord
+
+router = APIRouter()
+DEFAULT_DAYS = 30
+
+
+def client_of(request: Request) -> str:
+    """``console@<client address>`` for the audit."""
+    host = request.client.host if request.client else "unknown"
+    return f"console@{host}"[:100]
+
+
+def console_actor(request: Request, person_id: str) -> Actor:
+    """The audit actor of a signed-in person's console request."""
+    return Actor(id=f"person:{person_id}", client=client_of(request), person_id=person_id)
+
+
+def _state(token: TokenRecord, at: datetime) -> str:
+    if token.revoked_at is not None:
+        return "token_revoked"
+    expires = token.expires_at
+    expires = expires if expires.tzinfo is not None else expires.replace(tzinfo=UTC)
+    return "token_expired" if expires <= at else "token_live"
+
+
+async def _page(
+    request: Request, who: SignedIn, extra: dict[str, Any], status_code: int = 200
+) -> HTMLResponse:
+    rows = await console_of(request).db(lambda s: access_tokens.list_for(s, who.person_id))
+    at = now()
+    context = {
+        "tokens": [(row, _state(row, at)) for row in rows],
+        "board": any(
+            "board_admin" in {r.value for r in roles} for roles in who.viewer.staff_roles.values()
+        ),
+        "max_name": MAX_TOKEN_NAME,
+        "max_days": access_tokens.MAX_LIFETIME.days,
+        "default_days": DEFAULT_DAYS,
+        "secret": None,
+        "error": None,
+        **extra,
+    }
+    return render(request, "tokens.html", context, who=who, status_code=status_code)
+
+
+@router.get("/tokens", response_class=HTMLResponse)
+async def tokens_page(request: Request) -> HTMLResponse:
+    """The person's tokens and the form to make one."""
+    who = await signed_in(request)
+    return await _page(request, who, {})
+
+
+@router.post("/tokens", response_class=HTMLResponse)
+async def create_token(request: Request) -> HTMLResponse:
+    """Make a token and show its secret, this once (the answer is never cached)."""
+    who = await signed_in(request)
+    form = await form_of(request, who)
+    name = str(form.get("name", ""))[: MAX_TOKEN_NAME + 1]
+    try:
+        days = int(str(form.get("days", "")) or "0")
+    except ValueError:
+        days = 0
+    on_behalf = form.get("on_behalf") == "1"
+    actor = console_actor(request, who.person_id)
+
+    def create(session: Session) -> access_tokens.NewToken:
+        made = access_tokens.create(session, who.viewer, name, days, on_behalf, now())
+        detail = {"token_id": str(made.record.id), "days": str(days)}
+        if on_behalf:
+            detail["may_act_on_behalf"] = "yes"
+        record_in(session, actor, AuditAction.TOKEN_CREATED, f"people/{who.person_id}", detail)
+        return made
+
+    try:
+        made = await console_of(request).db(create)
+    except AppError as exc:
+        return await _page(request, who, {"error": exc.key}, status_code=422)
+    return await _page(request, who, {"secret": made.secret})
+
+
+@router.post("/tokens/{token_id}/revoke", response_model=None)
+async def revoke_token(request: Request, token_id: int) -> Response:
+    """Revoke one of the person's own tokens; the CLI is refused from then on."""
+    who = await signed_in(request)
+    await form_of(request, who)
+    actor = console_actor(request, who.person_id)
+
+    def revoke(session: Session) -> None:
+        if access_tokens.revoke(session, who.person_id, token_id, now()):
+            record_in(
+                session,
+                actor,
+                AuditAction.TOKEN_REVOKED,
+                f"people/{who.person_id}",
+                {"token_id": str(token_id)},
+            )
+
+    await console_of(request).db(revoke)
+    return see_other("/tokens")
