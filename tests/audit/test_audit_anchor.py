@@ -13,11 +13,13 @@ import pytest
 from sqlalchemy import Engine, select, text
 
 from application.audit import Actor, AuditAction, record_in
+from application.dashboard import yearly_report_page
 from starter.cli import run
 from store import session_scope
 from store.audit_anchor import parse_anchors
 from store.audit_log import AccessAuditRow, row_hash
 from tests.cli_token import sign_in_locally
+from tests.store.support import load_example
 
 OPERATOR = Actor(id="cli:tester", client="cli@test")
 
@@ -161,3 +163,24 @@ def test_a_malformed_anchor_is_refused_in_one_line(
 
 def _line() -> str:
     return f"audit-anchor access_audit seq=7 sha256={'a' * 64} at=2026-12-07T07:00:00+09:00"
+
+
+def test_the_yearly_report_prints_the_anchor_it_can_be_checked_against(
+    chain: Engine, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    load_example(chain, "kushiro")
+    assert run(["report", "--municipality", "kushiro", "--year", "2026"]) == 0
+    report = tmp_path / "report.md"
+    report.write_text(capsys.readouterr().out, encoding="utf-8")
+    printed = report.read_text(encoding="utf-8")
+    assert "## 監査記録の照合値（アンカー）" in printed
+    # The report's own export row (seq 6) is under the anchor it prints.
+    assert "- `audit-anchor access_audit seq=6 sha256=" in printed
+    assert _verify(capsys, "--anchor", str(report))[0] == 0
+    # The board's printable page carries the same kind of line.
+    with session_scope(chain) as session:
+        page = yearly_report_page(session, "kushiro", 2026)
+    assert page.anchors[0].startswith("audit-anchor access_audit seq=6 sha256=")
+    _rewrite_from(chain, 2)
+    code, out, err = _verify(capsys, "--anchor", str(report))
+    assert (code, out) == (1, "") and "row seq 6: hash differs from the anchor" in err
