@@ -27,7 +27,9 @@ def refuse_addresses_of_others(session: Session, data: MunicipalityFile) -> None
     legacy = session.execute(
         select(Person.id, Person.email).where(Person.email_key.is_(None), Person.email.is_not(None))
     ).all()
-    taken = [(pid, key) for pid, key in holders] + [(pid, email_key(e)) for pid, e in legacy]
+    taken = [(pid, key) for pid, key in holders] + [
+        (pid, email_key(e)) for pid, e in legacy if e is not None
+    ]
     clashes = sorted(wanted[key] for pid, key in taken if key in wanted and pid not in in_file)
     if clashes:
         raise ConflictingId(

@@ -15,7 +15,9 @@ from workflows.audit_anchor import AuditAnchorWorkflow
 log = logging.getLogger(__name__)
 
 
-async def start_daily_anchor(client: Client, task_queue: str) -> WorkflowHandle[None, None]:
+async def start_daily_anchor(
+    client: Client, task_queue: str
+) -> WorkflowHandle[AuditAnchorWorkflow, None]:
     """Start the daily audit-anchor workflow on ``task_queue`` unless it runs already;
     its handle either way."""
     try:
