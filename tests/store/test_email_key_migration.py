@@ -56,7 +56,8 @@ def test_existing_people_get_keys_and_shared_addresses_none(tmp_path: Path) -> N
                 )
         migrate(url)
         with engine.connect() as connection:
-            keys = dict(connection.execute(text("SELECT id, email_key FROM people")).all())
+            rows = connection.execute(text("SELECT id, email_key FROM people")).all()
+            keys: dict[str, str | None] = {pid: key for pid, key in rows}
         assert keys == {
             "a-1": "chair@a.example.jp", "a-2": None, "b-1": None, "a-3": None, "b-3": None,
             "b-2": None,
