@@ -132,3 +132,20 @@ def test_a_municipality_may_move_an_address_between_its_own_people(
     with store.session_scope(kita) as session:
         link = identity.request_link(session, STORED.upper(), "c3", NOW)
     assert link is not None and (link.person_id, link.address) == ("kita-board", STORED)
+
+
+def test_a_person_left_out_of_the_file_keeps_their_address(
+    kita: Engine, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # People left out of a file stay stored: their address stays theirs.
+    before = row_counts(kita)
+    text = FILE.format(muni="kita", name="kita市", address="x", board_mail="")
+    text = text.replace("  - {id: kita-chair, name: 会長 一郎, email: 'x'}\n", "")
+    text = text.replace("kita-chair", "kita-board").replace(
+        "name: 教委 次郎", f"name: 教委 次郎, email: '{KELVIN}ITA-chair@kita.example.jp'"
+    )
+    path = tmp_path / "kita-without-chair.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert run(["--lang", "en", "load", str(path), "--yes"]) == 1
+    assert "people[0].email: the address already belongs" in capsys.readouterr().err
+    assert row_counts(kita) == before
