@@ -193,7 +193,8 @@ async def form_of(request: Request, who: SignedIn | None) -> dict[str, Any]:
     form = await request.form()
     sent = str(form.get("csrf", ""))
     expected = who.csrf if who is not None else request.cookies.get(ANON_CSRF_COOKIE, "")
-    if not sent or not expected or not secrets.compare_digest(sent, expected):
+    # As bytes: compare_digest refuses str with non-ASCII characters (a TypeError, a 500).
+    if not sent or not expected or not secrets.compare_digest(sent.encode(), expected.encode()):
         raise CsrfFailed()
     fields: dict[str, Any] = {}
     for key in form:
