@@ -22,11 +22,13 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
+from fastapi import FastAPI
 from pydantic import SecretStr
 
 import store
 from application import identity
 from application.cycles import connect, start_cycle, state
+from console.app import create_app
 from console.web import ConsoleSettings
 from embedded.server import ServerKind, embedded_temporal, free_port
 from store.db import migrate
@@ -157,6 +159,18 @@ def hardening_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hardenin
         loop.loop.call_soon_threadsafe(finished.set)
         running.result(60)
         loop.close()
+
+
+@pytest.fixture(scope="package")
+def console_app(hardening_env: HardeningEnv) -> Iterator[FastAPI]:
+    """The console app in-process, its lifespan running on the environment's loop."""
+    app = create_app(hardening_env.settings)
+    context = app.router.lifespan_context(app)
+    hardening_env.loop.run(context.__aenter__())
+    try:
+        yield app
+    finally:
+        hardening_env.loop.run(context.__aexit__(None, None, None))
 
 
 @contextlib.contextmanager
