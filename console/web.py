@@ -61,9 +61,7 @@ class ConsoleSettings(Settings):
             try:
                 ipaddress.ip_network(entry, strict=False)
             except ValueError:
-                raise ValueError(
-                    f"CONSOLE_TRUSTED_PROXIES: {entry[:60]!r} is not an IP address or network"
-                ) from None
+                raise ValueError(f"{entry[:60]!r} is not an IP address or network") from None
         return value
 
 

@@ -92,7 +92,7 @@ def routes_of(app: FastAPI) -> list[Route]:
     found = [
         Route(method, route.path)
         for route in _api_routes(app.routes)
-        for method in sorted(route.methods)
+        for method in sorted(route.methods or ())
     ]
     return [*found, Route("GET", "/static/{file}")]
 
