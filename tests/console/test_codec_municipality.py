@@ -22,7 +22,6 @@ from typing import Any
 
 import pytest
 from google.protobuf.json_format import MessageToDict, ParseDict
-from pydantic import SecretStr
 from sqlalchemy import select
 from temporalio.api.common.v1 import Payload, Payloads
 from temporalio.converter import WorkflowSerializationContext
