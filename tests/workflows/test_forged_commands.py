@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import AsyncIterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,10 +24,12 @@ from temporalio.api.common.v1 import Payload
 from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client, WorkflowHandle, WorkflowHistory, WorkflowUpdateFailedError
 from temporalio.common import RawValue
+from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.converter import DataConverter
 from temporalio.exceptions import ApplicationError
-from temporalio.worker import Replayer
+from temporalio.worker import Replayer, Worker
 
+from activities.channels import Senders
 from application.cycles import connect, start_cycle
 from config import Settings
 from config.command_payloads import REFUSAL_TYPE
@@ -38,9 +41,16 @@ from tests.encryption import TEST_KEYS, TEST_PAYLOAD_KEYS
 from tests.histories.record import HISTORIES, SCENARIOS, WORKFLOW_ID
 from tests.workflows.driver import COUNCIL, send, to_plan, wait_open
 from worker.command_guard import CommandGuard
-from worker.main import run_worker
+from worker.main import connect as connect_worker
+from worker.main import cycle_activities, notification_activities, run_worker, serving
 from workflows.council_cycle import CouncilCycleWorkflow
-from workflows.inputs import STATE_QUERY, WORKFLOW_NAME, CycleInput, cycle_workflow_id
+from workflows.inputs import (
+    STATE_QUERY,
+    WORKFLOW_NAME,
+    CycleInput,
+    cycle_workflow_id,
+    notification_queue,
+)
 
 #: A genuine command answers within this (it takes ~0.1 s); a stuck cycle never does.
 AT_ONCE_SECONDS = 10.0
@@ -235,6 +245,15 @@ async def test_a_forged_start_fails_at_once_and_the_genuine_start_follows(
     await handle.terminate("test over")
 
 
+async def _idle(handle: WorkflowHandle[Any, Any]) -> None:
+    for _ in range(300):
+        raw = (await handle.describe()).raw_description
+        if not raw.pending_activities and not raw.HasField("pending_workflow_task"):
+            return
+        await asyncio.sleep(0.1)
+    raise AssertionError("the cycle did not settle")
+
+
 async def _closed_status(handle: WorkflowHandle[Any, Any]) -> str:
     while True:
         description = await handle.describe()
@@ -256,3 +275,48 @@ async def test_the_worker_replays_histories_recorded_before_encryption(name: str
     history = WorkflowHistory.from_json(WORKFLOW_ID, history_text)
     result = await replayer.replay_workflow(history, raise_on_replay_failure=False)
     assert result.replay_failure is None
+
+
+async def test_a_cycle_started_before_encryption_carries_on_under_the_strict_worker(
+    forgery: Forgery, engine: Engine
+) -> None:
+    # Before the upgrade: a plaintext client and worker (no codec at all) start a cycle
+    # and record its first two commands in clear.
+    year, queue = 2037, "forged-commands-legacy"
+    commands = to_plan(year)
+    plain = await Client.connect(forgery.address, data_converter=pydantic_data_converter)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        legacy = Worker(
+            plain, task_queue=queue, workflows=[CouncilCycleWorkflow],
+            activities=cycle_activities(engine, Senders()), activity_executor=pool,
+            max_cached_workflows=0,  # nothing left on a sticky queue of a stopped worker
+        )  # fmt: skip
+        notices = Worker(
+            plain, task_queue=notification_queue(queue),
+            activities=notification_activities(engine, Senders()), activity_executor=pool,
+        )  # fmt: skip
+        async with legacy, notices:
+            handle = await plain.start_workflow(
+                CouncilCycleWorkflow.run, CycleInput(council_id=COUNCIL, fiscal_year=year),
+                id=cycle_workflow_id(COUNCIL, year), task_queue=queue,
+            )  # fmt: skip
+            await wait_open(handle)
+            for command in commands[:2]:
+                await send(handle, command)
+            await _idle(handle)  # its notices sent: no task left with the stopping worker
+
+    # After: the production worker (strict) replays the plaintext history and takes the
+    # next genuine (encrypted) command at once; a forged one is still refused.
+    strict = await connect_worker(forgery.settings)
+    async with serving(strict, queue, engine, Senders(), threads=2):
+        genuine = forgery.client.get_workflow_handle(handle.id)
+        state = await asyncio.wait_for(send(genuine, commands[2]), AT_ONCE_SECONDS)
+        assert [m.minutes_public for m in state.meetings] == ["目指す子ども像について熟議した"]
+        assert state.accepted_commands - len(state.alerts_sent) == 3
+        code, out = await forgery.temporal(
+            "workflow", "update", "execute", "--workflow-id", handle.id,
+            "--name", "cast_vote", "--input", commands[3].model_dump_json(),
+        )  # fmt: skip
+        assert code != 0 and f"type: {REFUSAL_TYPE}" in out, out
+        assert (await _state(genuine)).accepted_commands == state.accepted_commands
+        await genuine.terminate("test over")
