@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 from pydantic import SecretStr
 from sqlalchemy import Engine
+from temporalio import workflow
 from temporalio.api.common.v1 import Payload
 from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client, WorkflowHandle, WorkflowHistory, WorkflowUpdateFailedError
@@ -27,7 +28,7 @@ from temporalio.common import RawValue
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.converter import DataConverter
 from temporalio.exceptions import ApplicationError
-from temporalio.worker import Replayer, Worker
+from temporalio.worker import Replayer, UnsandboxedWorkflowRunner, Worker
 
 from activities.channels import Senders
 from application.cycles import connect, start_cycle
@@ -320,3 +321,63 @@ async def test_a_cycle_started_before_encryption_carries_on_under_the_strict_wor
         assert code != 0 and f"type: {REFUSAL_TYPE}" in out, out
         assert (await _state(genuine)).accepted_commands == state.accepted_commands
         await genuine.terminate("test over")
+
+
+@workflow.defn(name="SignalProbe")
+class SignalProbe:
+    """A workflow with a signal (the cycle has none): what the guard does with one."""
+
+    def __init__(self) -> None:
+        self.notes: list[str] = []
+
+    @workflow.run
+    async def run(self) -> None:
+        """Wait for ever."""
+        await workflow.wait_condition(lambda: False)
+
+    @workflow.signal
+    def note(self, text: str) -> None:
+        """Keep a note."""
+        self.notes.append(text)
+
+    @workflow.query
+    def seen(self) -> list[str]:
+        """The notes kept."""
+        return self.notes
+
+
+async def test_a_forged_signal_to_a_handler_is_dropped_the_same_way_on_replay(
+    forgery: Forgery,
+) -> None:
+    queue, strict = "forged-signals", await connect_worker(forgery.settings)
+    probe = Worker(
+        strict, task_queue=queue, workflows=[SignalProbe], interceptors=[CommandGuard()],
+        workflow_runner=UnsandboxedWorkflowRunner(),
+    )  # fmt: skip
+    async with probe:
+        handle = await forgery.client.start_workflow(
+            SignalProbe.run, id="signal-probe", task_queue=queue
+        )
+        await handle.signal(SignalProbe.note, "genuine-1")
+        code, out = await forgery.temporal(
+            "workflow", "signal", "--workflow-id", handle.id, "--name", "note",
+            "--input", '"forged"',
+        )  # fmt: skip
+        assert code == 0, out
+        await handle.signal(SignalProbe.note, "genuine-2")
+        assert await handle.query(SignalProbe.seen) == ["genuine-1", "genuine-2"]
+        history = await handle.fetch_history()
+        assert (
+            sum(e.HasField("workflow_execution_signaled_event_attributes") for e in history.events)
+            == 3
+        )
+        assert EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED not in [
+            e.event_type for e in history.events
+        ]
+        # Replayed, the forged signal is dropped again: the same decisions, no divergence.
+        replayer = Replayer(
+            workflows=[SignalProbe], data_converter=strict.data_converter,
+            interceptors=[CommandGuard()], workflow_runner=UnsandboxedWorkflowRunner(),
+        )  # fmt: skip
+        assert (await replayer.replay_workflow(history)).replay_failure is None
+        await handle.terminate("test over")
