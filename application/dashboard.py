@@ -22,6 +22,7 @@ from domain.refusals import STEP_NAMES_JA
 from store.board import OverviewRow, municipality_name, overview
 from store.board_summary import MunicipalitySummary, summary
 from store.dashboard import ApprovalPoint, approval_points
+from store.deliveries import FailureReason, failure_reasons
 from store.yearly_report import ReportRow, yearly_report
 
 #: Rows per page unless asked otherwise, and the most a page may hold.
@@ -281,3 +282,16 @@ def yearly_report_page(
         rows=tuple(rows),
         totals=totals,
     )
+
+
+def failed_notices(
+    session: Session, municipality_id: str, fiscal_year: int
+) -> list[tuple[str, int]]:
+    """The year's notifications that could not be sent, as (reason, count) in the order of
+    ``FailureReason``: the board's page says each reason in words."""
+    counts = failure_reasons(session, municipality_id, fiscal_year)
+    return [
+        (reason.value, counts[reason.value])
+        for reason in FailureReason
+        if counts.get(reason.value)
+    ]
