@@ -291,7 +291,5 @@ def failed_notices(
     ``FailureReason``: the board's page says each reason in words."""
     counts = failure_reasons(session, municipality_id, fiscal_year)
     return [
-        (reason.value, counts[reason.value])
-        for reason in FailureReason
-        if counts.get(reason.value)
+        (reason.value, counts[reason.value]) for reason in FailureReason if counts.get(reason.value)
     ]
