@@ -20,7 +20,7 @@ PRIVATE_FILE_MODE = 0o600
 MAIL_FOLDER = "mail"
 #: What the project writes at the top of ``DATA_DIR``: the store (and SQLite's side
 #: files), Temporal's database and logs, the CLI token and the payload key.
-DATA_FILE_PATTERNS = (
+DATA_FILE_PATTERNS: tuple[str, ...] = (
     "cycle.db*",
     "temporal.db*",
     "temporal-*.log",
@@ -28,7 +28,7 @@ DATA_FILE_PATTERNS = (
     "payload-keys",
 )
 #: What the project writes in ``DATA_DIR/mail``.
-MAIL_FILE_PATTERNS = ("*.eml",)
+MAIL_FILE_PATTERNS: tuple[str, ...] = ("*.eml",)
 _SHOWN_NAMES = 5
 
 
@@ -65,7 +65,7 @@ def tighten_data_dir(data_dir: Path) -> list[str]:
     tightened: list[str] = []
     if private_dir(data_dir):
         tightened.append(".")
-    places = [(data_dir, DATA_FILE_PATTERNS)]
+    places: list[tuple[Path, tuple[str, ...]]] = [(data_dir, DATA_FILE_PATTERNS)]
     mail = data_dir / MAIL_FOLDER
     if mail.is_dir() and not mail.is_symlink():
         if _tighten(mail, PRIVATE_DIR_MODE):
