@@ -1,7 +1,7 @@
 """Why a delivery failed for good, as a code the board's page puts in words.
 
 Revision ID: 0010_hygiene
-Revises: 0009_access_tokens
+Revises: 0010_identity
 Create Date: 2026-12-06 23:00:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0010_hygiene"
-down_revision = "0009_access_tokens"
+down_revision = "0010_identity"
 branch_labels = None
 depends_on = None
 
