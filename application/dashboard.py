@@ -23,6 +23,7 @@ from store.audit_anchor import take_anchors
 from store.board import OverviewRow, municipality_name, overview
 from store.board_summary import MunicipalitySummary, summary
 from store.dashboard import ApprovalPoint, approval_points
+from store.deliveries import FailureReason, failure_reasons
 from store.yearly_report import ReportRow, yearly_report
 
 #: Rows per page unless asked otherwise, and the most a page may hold.
@@ -286,3 +287,14 @@ def yearly_report_page(
         totals=totals,
         anchors=tuple(a.line() for a in take_anchors(session, datetime.now(UTC))),
     )
+
+
+def failed_notices(
+    session: Session, municipality_id: str, fiscal_year: int
+) -> list[tuple[str, int]]:
+    """The year's notifications that could not be sent, as (reason, count) in the order of
+    ``FailureReason``: the board's page says each reason in words."""
+    counts = failure_reasons(session, municipality_id, fiscal_year)
+    return [
+        (reason.value, counts[reason.value]) for reason in FailureReason if counts.get(reason.value)
+    ]

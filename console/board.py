@@ -26,6 +26,7 @@ from application.dashboard import (
     cycle_path,
     dashboard_charts,
     dashboard_page,
+    failed_notices,
     yearly_report_page,
 )
 from console.params import MAX_ROW_ID, Year, bounded_int
@@ -138,7 +139,7 @@ async def dashboard(request: Request, municipality_id: str, year: Year) -> HTMLR
     query = _query(request, municipality_id, year)
     day = today()
 
-    def read(session: Session) -> tuple[Any, Any, str, list[tuple[str, str]]]:
+    def read(session: Session) -> tuple[Any, Any, str, list[tuple[str, str]], Any]:
         try:
             page = dashboard_page(session, query, day)
             charts = dashboard_charts(session, query, day)
@@ -146,9 +147,10 @@ async def dashboard(request: Request, municipality_id: str, year: Year) -> HTMLR
             raise PageNotFound() from exc
         name = store.municipality_name(session, municipality_id)
         districts = district_choices(session, municipality_id)
-        return page, charts, name, districts
+        failed = failed_notices(session, municipality_id, year)
+        return page, charts, name, districts, failed
 
-    page, charts, name, districts = await console_of(request).db(read)
+    page, charts, name, districts, failed = await console_of(request).db(read)
     sort_links = {
         key.value: _link(
             query, sort=key.value, desc="1" if query.sort is key and not query.descending else "",
@@ -169,6 +171,8 @@ async def dashboard(request: Request, municipality_id: str, year: Year) -> HTMLR
         "prev_link": _link(query, page=query.page - 1) if query.page > 1 else None,
         "next_link": _link(query, page=query.page + 1) if query.page < page.pages else None,
         "cycle_path": cycle_path,
+        "failed": failed,
+        "failed_total": sum(count for _, count in failed),
     }
     return render(request, "board.html", context, who=who)
 

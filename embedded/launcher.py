@@ -20,6 +20,7 @@ from contextlib import AsyncExitStack
 
 from config import Settings, WorkerRole, get_settings
 from config.payload_keys import ensure_local_key, keys_configured
+from config.private_files import tighten_data_dir, tightened_warning
 from console.launch import (
     CODEC_ORIGINS_VARIABLE,
     codec_endpoint,
@@ -127,6 +128,16 @@ def _announce_usage(settings: Settings, started_here: bool) -> None:
     _say("停止: Ctrl+C / stop: Ctrl+C")
 
 
+def _make_data_dir_private(settings: Settings) -> None:
+    """Everything this process and its children (the server, the console) create is the
+    owner's only; what an earlier start or a copy left wider is tightened, and said."""
+    # Before any child starts: the dev server's database and log, the console's mail.
+    os.umask(0o077)
+    warning = tightened_warning(settings.data_dir, tighten_data_dir(settings.data_dir))
+    if warning is not None:
+        print(warning, file=sys.stderr, flush=True)
+
+
 async def _run_worker_until_stopped(settings: Settings, stop: asyncio.Event) -> None:
     # Migrate before announcing "ready" so a broken database fails the start-up visibly.
     await asyncio.to_thread(migrate, settings.resolved_database_url())
@@ -175,6 +186,7 @@ async def run(environ: Mapping[str, str]) -> int:
                 " すべてを動かします / runs the whole worker in one process; unset WORKER_ROLE"
                 " (run `python -m worker` per role instead)"
             )
+        _make_data_dir_private(settings)
         console_env: dict[str, str] = {}
         async with AsyncExitStack() as stack:
             started_here = "temporal_address" not in settings.model_fields_set

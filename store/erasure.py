@@ -116,7 +116,9 @@ def erase_person(
             session,
             update(Delivery)
             .where(Delivery.recipient_id == person_id, Delivery.status.in_(("pending", "sending")))
-            .values(status="failed", last_error="recipient erased"),
+            .values(
+                status="failed", last_error="recipient erased", failure_reason="address_removed"
+            ),
         )
     if volunteer is not None:
         volunteer.name, volunteer.contact, volunteer.availability = ERASED_NAME, None, ""

@@ -406,6 +406,8 @@ class Delivery(Base):
     status: Mapped[str] = mapped_column(SHORT)
     attempts: Mapped[int] = mapped_column(Integer)
     last_error: Mapped[str | None] = mapped_column(Text)
+    #: ``failed`` only: why, as a ``store.deliveries.FailureReason`` (the board reads it).
+    failure_reason: Mapped[str | None] = mapped_column(SHORT)
     created_at: Mapped[datetime] = mapped_column(TZ_DATETIME)
     attempted_at: Mapped[datetime | None] = mapped_column(TZ_DATETIME)
     sent_at: Mapped[datetime | None] = mapped_column(TZ_DATETIME)

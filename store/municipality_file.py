@@ -66,12 +66,13 @@ from pydantic import (
 from domain.deadlines import DeadlineRules, MonthDay
 from domain.email_keys import MAX_EMAIL_KEY_LENGTH, email_key
 from domain.model import Role, Step, VoteRule
+from domain.text_rules import ONE_LINE
 from domain.webhook_targets import refusal_of as webhook_refusal
 from store.errors import InvalidMunicipalityFile
 from store.volunteers import ResourceEntry
 
 Identifier = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.-]+$")]
-Text = Annotated[str, Field(min_length=1, max_length=200)]
+Text = Annotated[str, Field(min_length=1, max_length=200), ONE_LINE]
 
 #: Roles a person may hold on one council; the municipality-wide ones go under ``staff``.
 CouncilRole = Literal["chair", "member", "principal", "coordinator"]
@@ -188,8 +189,12 @@ class PersonEntry(_Strict):
     id: Identifier
     name: Text
     kana: Text | None = None
-    email: Annotated[str, Field(max_length=320, pattern=r"^[^@\s]+@[^@\s]+$")] | None = None
-    webhook_url: Annotated[str, Field(max_length=2000, pattern=r"^https?://\S+$")] | None = None
+    email: Annotated[str, Field(max_length=320, pattern=r"^[^@\s]+@[^@\s]+$"), ONE_LINE] | None = (
+        None
+    )
+    webhook_url: (
+        Annotated[str, Field(max_length=2000, pattern=r"^https?://\S+$"), ONE_LINE] | None
+    ) = None
     notify_email: bool = True
     notify_webhook: bool = True
 
