@@ -1,6 +1,6 @@
 """Why a delivery failed for good, as a code the board's page puts in words.
 
-Revision ID: 0010_hygiene
+Revision ID: 0011_hygiene
 Revises: 0010_identity
 Create Date: 2026-12-06 23:00:00
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0010_hygiene"
+revision = "0011_hygiene"
 down_revision = "0010_identity"
 branch_labels = None
 depends_on = None
