@@ -39,6 +39,7 @@ class AuditAction(StrEnum):
     TOKEN_CREATED = "token_created"
     TOKEN_REVOKED = "token_revoked"
     PASSKEY_REGISTERED = "passkey_registered"
+    PASSKEY_RESET = "passkey_reset"
 
 
 class Actor(BaseModel):

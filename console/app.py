@@ -21,6 +21,7 @@ from application.mail import send_mail
 from console import board, board_actions, calls, codec, commands, pages, passkeys, public, tokens
 from console.access_log import log
 from console.messages import text
+from console.passkey_reset import router as passkey_reset_router
 from console.web import (
     HERE,
     LANG_COOKIE,
@@ -79,6 +80,7 @@ def create_app(settings: ConsoleSettings) -> FastAPI:
 
     app.include_router(_auth_routes())
     app.include_router(passkeys.router)
+    app.include_router(passkey_reset_router)
     app.include_router(pages.router)
     # Issue 15's pages: the board's dashboard, meeting calls and minutes, the public pages.
     for router in (board.router, board_actions.router, calls.router, public.router):

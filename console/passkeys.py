@@ -165,10 +165,15 @@ async def _register(
     return JSONResponse({"ok": True, "next": "/passkey"})
 
 
+def notice_time(at: datetime) -> str:
+    """A moment as the passkey e-mails give it: Japan's date and time."""
+    return at.astimezone(JAPAN).strftime("%Y-%m-%d %H:%M")
+
+
 def _notice(at: datetime, client: str, count: int) -> tuple[str, str]:
     """The e-mail telling a person a passkey was added: Japanese, then English (the
     person may not read the language of whoever added it)."""
-    when = at.astimezone(JAPAN).strftime("%Y-%m-%d %H:%M")
+    when = notice_time(at)
     address = client.removeprefix("console@")
     subject = text("passkey_mail_subject", "ja")
     body = "\n\n".join(

@@ -29,7 +29,7 @@ import store
 from application import access_tokens
 from store import console_auth
 from store.audit_log import AccessAuditRow
-from tests.console.conftest import COUNCIL, YEAR, ConsoleEnv
+from tests.console.conftest import COUNCIL, YEAR, ConsoleEnv, serious_violations
 
 BOARD = "board@kushiro.example.jp"
 CHIEF = "chief@kushiro.example.jp"
@@ -37,6 +37,7 @@ CHAIR = "kushiro-chair@kushiro.example.jp"
 BOARD_PAGE = f"/board/kushiro/{YEAR}"
 CYCLE = f"/councils/{COUNCIL}/{YEAR}"
 NOTICE_SUBJECT = "【学校運営協議会】パスキーが登録されました"
+RESET_SUBJECT = "【学校運営協議会】パスキーがリセットされました"
 
 
 def _read(env: ConsoleEnv, work: Any) -> Any:
@@ -73,22 +74,24 @@ def _tokens(env: ConsoleEnv, person_id: str) -> int:
     return len(_read(env, lambda s: access_tokens.list_for(s, person_id)))
 
 
-def _notices(env: ConsoleEnv, address: str) -> list[str]:
+def _notices(env: ConsoleEnv, address: str, subject: str = NOTICE_SUBJECT) -> list[str]:
     """The bodies of the passkey notices mailed to ``address``, oldest first."""
     bodies = []
     for path in sorted(env.mail_dir.glob("*.eml")):
         message = email.message_from_bytes(path.read_bytes(), policy=policy.default)
-        if message["To"] == address and message["Subject"] == NOTICE_SUBJECT:
+        if message["To"] == address and message["Subject"] == subject:
             body = message.get_body(("plain",))
             assert body is not None
             bodies.append(str(body.get_content()))
     return bodies
 
 
-async def _wait_for_notices(env: ConsoleEnv, address: str, count: int) -> list[str]:
+async def _wait_for_notices(
+    env: ConsoleEnv, address: str, count: int, subject: str = NOTICE_SUBJECT
+) -> list[str]:
     """The notices once there are ``count`` (the console mails after answering)."""
     for _ in range(100):
-        found = _notices(env, address)
+        found = _notices(env, address, subject)
         if len(found) >= count:
             return found
         await asyncio.sleep(0.1)
@@ -196,6 +199,7 @@ async def test_a_mail_link_alone_cannot_add_a_passkey_or_pass_the_step(
         page.get_by_text("登録済みのパスキーでこのサインインを確認してください")
     ).to_be_visible()
     assert await page.get_by_role("button", name="パスキーを登録する").count() == 0
+    assert await serious_violations(page) == []
     csrf = await page.locator("#passkey-confirm").get_attribute("data-csrf")
     assert csrf
     status, body = await _post(page, "/passkey/options", {"purpose": "register", "csrf": csrf})
@@ -347,3 +351,47 @@ async def test_the_board_timeline_is_an_audited_read(console_env: ConsoleEnv) ->
         ("person:kushiro-board", target, path)
     ]
     await context.close()
+
+
+async def test_the_board_resets_a_lost_passkey_audited_and_announced(
+    console_env: ConsoleEnv,
+) -> None:
+    # The chief coordinator, signed in and confirmed in a browser of theirs.
+    chief, chief_page = await console_env.sign_in(CHIEF)
+    await console_env.confirm_with_passkey(chief, chief_page, CHIEF)
+    removed = len(_passkeys(console_env, "kushiro-chief"))
+    assert removed >= 1
+    board, page = await console_env.sign_in(BOARD)
+    await console_env.confirm_with_passkey(board, page, BOARD)
+    await page.goto(BOARD_PAGE)
+    await page.get_by_role("link", name="パスキーのリセット").click()
+    names = await page.locator("table.passkey-holders tbody th").all_inner_texts()
+    assert "山田 太郎" in names and "佐藤 恵子" not in names
+    assert await serious_violations(page) == []
+    # Not their own passkeys, nor an unknown person's: the same 404.
+    for person in ("kushiro-board", "nobody"):
+        answer = await page.request.get(f"{BOARD_PAGE}/passkeys/{person}/confirm")
+        assert answer.status == 404, person
+    before = len(_audit(console_env, "passkey_reset"))
+    await page.locator("tr", has_text="山田 太郎").get_by_role("link").click()
+    await expect(page.get_by_text("山田 太郎 さんのパスキーをすべて削除")).to_be_visible()
+    await page.get_by_role("button", name="パスキーを削除する").click()
+    await expect(page.get_by_text("パスキーを削除し、本人にメールで知らせました。")).to_be_visible()
+    [row] = _audit(console_env, "passkey_reset")[before:]
+    assert (row.actor, row.target) == ("person:kushiro-board", "people/kushiro-chief")
+    assert row.detail == {"removed": str(removed), "notice": "mail"}
+    assert _passkeys(console_env, "kushiro-chief") == []
+    [mail] = await _wait_for_notices(console_env, CHIEF, 1, RESET_SUBJECT)
+    assert f"パスキー（{removed}件）を削除しました" in mail
+    # The reset ended the chief's sessions.
+    await chief_page.goto("/me")
+    assert chief_page.url.endswith("/signin")
+
+    # From a mail link, the chief enrols a first passkey again: audited and announced.
+    console_env.passkeys.pop(CHIEF)
+    again, again_page = await console_env.sign_in(CHIEF)
+    await console_env.confirm_with_passkey(again, again_page, CHIEF)
+    row = _audit(console_env, "passkey_registered")[-1]
+    assert row.target == "people/kushiro-chief" and row.detail["first"] == "yes"
+    for context in (chief, board, again):
+        await context.close()
