@@ -35,6 +35,7 @@ from webauthn.helpers.structs import (
 )
 
 from store import console_auth as auth
+from store import passkey_admin
 
 #: A sign-in link holds for 15 minutes and works once.
 LINK_LIFETIME = timedelta(minutes=15)
@@ -245,6 +246,7 @@ def register_passkey(
     if live is None:
         raise SignInError("bad_passkey")
     person_id = live.person_id
+    passkey_admin.lock_person(session, person_id)
     existing = auth.passkey_ids(session, person_id)
     may_add_passkey(session, person_id, live.passkey_confirmed)
     taken = auth.take_challenge(session, digest(challenge_id), "register", now)

@@ -40,6 +40,7 @@ def reset_passkeys(
     session: Session, municipality_id: str, admin_id: str, person_id: str, now: datetime
 ) -> PasskeyReset:
     """Remove ``person_id``'s passkeys and end their sessions (``check_target`` first)."""
+    passkey_admin.lock_person(session, person_id)
     check_target(session, municipality_id, admin_id, person_id)
     removed = passkey_admin.remove_passkeys(session, person_id)
     passkey_admin.end_sessions_of(session, person_id, now)

@@ -40,6 +40,12 @@ def person_municipality(session: Session, person_id: str) -> str | None:
     return session.scalar(select(Person.municipality_id).where(Person.id == person_id))
 
 
+def lock_person(session: Session, person_id: str) -> None:
+    """Hold ``person_id``'s row until the transaction ends (PostgreSQL: ``FOR UPDATE``), so
+    two registrations at once cannot both count "no passkey yet"; SQLite has one writer."""
+    session.execute(select(Person.id).where(Person.id == person_id).with_for_update())
+
+
 def remove_passkeys(session: Session, person_id: str) -> int:
     """Remove every passkey of ``person_id``; how many there were."""
     removed = session.execute(

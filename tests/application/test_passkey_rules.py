@@ -1,7 +1,8 @@
 """The passkey rules of ``application.identity`` against a real store (SQLite, or
 PostgreSQL with ``TEST_DATABASE_URL``): a mail-link session may enrol a first passkey but
 not add another; a session a passkey confirmed may; malformed credentials are refused
-passkeys (``SignInError``), never another exception, and change nothing."""
+passkeys (``SignInError``), never another exception, and change nothing; the board's reset
+removes one person's passkeys and sessions, and no one else's."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import pytest
 from sqlalchemy import Engine
 
 import store
-from application import identity
+from application import identity, passkey_reset
 from store import console_auth
 from tests.store.support import load_example
 
@@ -73,3 +74,33 @@ def test_a_malformed_credential_is_a_refused_passkey(kushiro: Engine, credential
                 session, RP, opened.cookie, enrol.challenge_id, credential, NOW
             )
         assert console_auth.passkey_ids(session, opened.person_id) == []
+
+
+def test_a_board_reset_removes_a_persons_passkeys_and_ends_their_sessions(
+    kushiro: Engine,
+) -> None:
+    with store.session_scope(kushiro) as session:
+        console_auth.add_passkey(session, "BBBB", "kushiro-chief", b"key", 0, NOW)
+        console_auth.add_passkey(session, "CCCC", "kushiro-chief", b"key", 0, NOW)
+        console_auth.add_passkey(session, "DDDD", "kushiro-board", b"key", 0, NOW)
+        link = identity.request_link(session, "chief@kushiro.example.jp", "c1", NOW)
+        assert link is not None
+        opened = identity.redeem_link(session, link.token, NOW)
+    with store.session_scope(kushiro) as session:
+        # Not the admin's own passkeys, not someone without any, not another municipality.
+        for person, municipality in (
+            ("kushiro-board", "kushiro"),
+            ("kushiro-kushiro-chair", "kushiro"),
+            ("kushiro-chief", "asahikawa"),
+            ("nobody", "kushiro"),
+        ):
+            with pytest.raises(passkey_reset.ResetNotAllowed):
+                passkey_reset.reset_passkeys(session, municipality, "kushiro-board", person, NOW)
+        done = passkey_reset.reset_passkeys(
+            session, "kushiro", "kushiro-board", "kushiro-chief", NOW
+        )
+    assert (done.removed, done.address) == (2, "chief@kushiro.example.jp")
+    with store.session_scope(kushiro) as session:
+        assert console_auth.passkey_ids(session, "kushiro-chief") == []
+        assert console_auth.passkey_ids(session, "kushiro-board") == ["DDDD"]
+        assert identity.current_session(session, opened.cookie, NOW) is None
