@@ -5,7 +5,8 @@ when, and from which client.
 directory changes; the console for sign-ins, failed sign-ins and codec decodes. The actor
 is an ``Actor`` the caller was given by whoever decided who is acting (today the CLI's
 local operator, ``local_operator()``; later the signed-in person of a session or token),
-never a field a client fills in. ``verify`` walks both audit chains.
+never a field a client fills in. ``verify`` walks both audit chains; ``anchors`` writes
+their heads down and ``verify_anchors`` checks a kept copy (``store.audit_anchor``).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from application.records import with_session
 from config import Settings
+from store.audit_anchor import Anchor, check_anchor, take_anchors
 from store.audit_log import CHAINED_TABLES, AccessAuditRow, BrokenLink, append
 from store.audit_log import verify as verify_chain
 
@@ -119,3 +121,23 @@ def verify(config: Settings) -> list[ChainReport]:
 
 def _line(broken: BrokenLink | None) -> str | None:
     return None if broken is None else broken.line()
+
+
+def anchors(config: Settings) -> list[Anchor]:
+    """The head of every audit chain now, to keep where a writer of the database cannot
+    reach it (``store.audit_anchor``)."""
+    return with_session(config, lambda session: take_anchors(session, datetime.now(UTC)))
+
+
+def verify_anchors(config: Settings, kept: list[Anchor]) -> str | None:
+    """The first way the chains depart from the ``kept`` anchors (one line), or ``None``
+    when every anchored head is still there with its hash."""
+
+    def check(session: Session) -> str | None:
+        for anchor in kept:
+            problem = check_anchor(session, anchor)
+            if problem is not None:
+                return problem
+        return None
+
+    return with_session(config, check)

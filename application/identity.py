@@ -34,6 +34,7 @@ from webauthn.helpers.structs import (
     UserVerificationRequirement,
 )
 
+from domain.email_keys import email_key
 from store import console_auth as auth
 from store import passkey_admin
 
@@ -70,7 +71,8 @@ def digest(secret: str) -> str:
 
 @dataclass(frozen=True)
 class LinkToSend:
-    """A sign-in link to mail: to whom, at which address, with which token."""
+    """A sign-in link to mail: to whom, at which address (the stored one), with which
+    token."""
 
     person_id: str
     address: str
@@ -90,18 +92,22 @@ def request_link(session: Session, email: str, client: str, now: datetime) -> Li
     if not address or len(address) > MAX_EMAIL_LENGTH or "@" not in address:
         raise SignInError("bad_email")
     since = now - RATE_WINDOW
-    by_address = auth.count_and_record(session, "addr:" + digest(address.lower()), now, since)
+    # Counted per mailbox: every spelling of one address shares its limit.
+    by_address = auth.count_and_record(session, "addr:" + digest(email_key(address)), now, since)
     by_client = auth.count_and_record(session, "client:" + digest(client), now, since)
     if by_address > MAX_LINKS_PER_ADDRESS or by_client > MAX_LINKS_PER_CLIENT:
         raise SignInError("rate_limited")
     # Each request tidies up: nothing expired is worth keeping, not even hashed.
     auth.purge_expired(session, now)
-    person_id = auth.person_id_by_email(session, address)
-    if person_id is None:
+    found = auth.person_by_email(session, address)
+    if found is None:
         return None
+    person_id, stored_address = found
     token = secrets.token_urlsafe(32)
     auth.add_sign_in_token(session, digest(token), person_id, now, now + LINK_LIFETIME)
-    return LinkToSend(person_id=person_id, address=address, token=token)
+    # To the address on file, never the one typed: a look-alike spelling may name another
+    # mailbox on a server that does not fold it as we do.
+    return LinkToSend(person_id=person_id, address=stored_address, token=token)
 
 
 @dataclass(frozen=True)

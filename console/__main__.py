@@ -29,6 +29,10 @@ def main() -> int:
         log_level="warning",
         # Access logs would carry sign-in tokens (the link's query string): none at all.
         access_log=False,
+        # X-Forwarded-* only from the proxies named in CONSOLE_TRUSTED_PROXIES (uvicorn
+        # would otherwise believe any loopback client, and its FORWARDED_ALLOW_IPS).
+        proxy_headers=bool(settings.console_trusted_proxies),
+        forwarded_allow_ips=settings.console_trusted_proxies or None,
     )
     return 0
 

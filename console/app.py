@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
 
 from fastapi import APIRouter, BackgroundTasks, FastAPI, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
@@ -20,6 +20,7 @@ from application.cycles import CycleError, connect
 from application.mail import send_mail
 from console import board, board_actions, calls, codec, commands, pages, passkeys, public, tokens
 from console.access_log import log
+from console.guard import BodyLimit, ProtectiveHeaders, protective_headers
 from console.messages import text
 from console.passkey_reset import router as passkey_reset_router
 from console.web import (
@@ -64,19 +65,10 @@ def create_app(settings: ConsoleSettings) -> FastAPI:
     app.state.console = console
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     _handlers(app)
-
-    @app.middleware("http")
-    async def protective_headers(request: Request, call_next: Any) -> Response:
-        response: Response = await call_next(request)
-        if not request.url.path.startswith("/static/"):
-            # Pages carry personal data: never cached, never framed, no referrer.
-            response.headers["Cache-Control"] = "no-store"
-            response.headers["Referrer-Policy"] = "no-referrer"
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Content-Security-Policy"] = (
-            "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
-        )
-        return response
+    # The body limit first (innermost of the two), so its 413 gets the protective headers.
+    limits = {"/codec/": codec.MAX_BODY_BYTES}
+    app.add_middleware(BodyLimit, default=settings.console_max_form_bytes, limits=limits)
+    app.add_middleware(ProtectiveHeaders)
 
     app.include_router(_auth_routes())
     app.include_router(passkeys.router)
@@ -122,6 +114,27 @@ def _handlers(app: FastAPI) -> None:
     async def unknown_path(request: Request, exc: Exception) -> Response:
         return render(request, "message.html", {"heading": "not_found", "body": "not_found_body"},
                       status_code=404)  # fmt: skip
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_parameter(request: Request, exc: RequestValidationError) -> Response:
+        # A path id out of bounds names no page (404); a bad query or form value is 400,
+        # naming the parameter (never its value).
+        first = exc.errors()[0] if exc.errors() else {}
+        where = [str(part) for part in first.get("loc", ())]
+        if where[:1] == ["path"]:
+            context: dict[str, object] = {"heading": "not_found", "body": "not_found_body"}
+            return render(request, "message.html", context, status_code=404)
+        detail = text("bad_parameter", lang_of(request), name=".".join(where[1:])[:60])
+        context = {"heading": "bad_request", "body": None, "detail": detail}
+        return render(request, "message.html", context, status_code=400)
+
+    @app.exception_handler(Exception)
+    async def server_error(request: Request, exc: Exception) -> Response:
+        # Starlette sends this answer outside the middlewares: the headers are set here.
+        response = PlainTextResponse(text("server_error", lang_of(request)), status_code=500)
+        for name, value in protective_headers(request.url.path):
+            response.headers[name] = value
+        return response
 
 
 def _auth_routes() -> APIRouter:

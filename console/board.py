@@ -28,6 +28,7 @@ from application.dashboard import (
     dashboard_page,
     yearly_report_page,
 )
+from console.params import MAX_ROW_ID, Year, bounded_int
 from console.web import PageNotFound, SignedIn, console_of, render, see_other, signed_in, today
 from domain.base import STEP_ORDER, Role, Step
 from reports.exports import report_csv
@@ -87,6 +88,9 @@ def csv_download(content: bytes, filename: str) -> Response:
 
 def _query(request: Request, municipality_id: str, year: int) -> DashboardQuery:
     params = request.query_params
+    page = bounded_int(params.get("page", "1"), 1, MAX_ROW_ID)
+    if page is None:
+        raise PageNotFound()
     try:
         return DashboardQuery(
             municipality_id=municipality_id,
@@ -96,7 +100,7 @@ def _query(request: Request, municipality_id: str, year: int) -> DashboardQuery:
             late_only=params.get("late") == "1",
             sort=params.get("sort") or SortKey.COUNCIL,
             descending=params.get("desc") == "1",
-            page=int(params.get("page", "1")) if params.get("page", "1").isdigit() else 1,
+            page=page,
         )
     except ValidationError as exc:
         raise PageNotFound() from exc
@@ -128,7 +132,7 @@ async def my_board(request: Request) -> Response:
 
 
 @router.get("/board/{municipality_id}/{year}", response_class=HTMLResponse)
-async def dashboard(request: Request, municipality_id: str, year: int) -> HTMLResponse:
+async def dashboard(request: Request, municipality_id: str, year: Year) -> HTMLResponse:
     """The council list (filtered, sorted, paged), the charts and the remind form."""
     who = await board_admin(request, municipality_id)
     query = _query(request, municipality_id, year)
@@ -170,7 +174,7 @@ async def dashboard(request: Request, municipality_id: str, year: int) -> HTMLRe
 
 
 @router.get("/board/{municipality_id}/{year}/report", response_class=HTMLResponse)
-async def report_page(request: Request, municipality_id: str, year: int) -> HTMLResponse:
+async def report_page(request: Request, municipality_id: str, year: Year) -> HTMLResponse:
     """The yearly report as a page that prints on A4."""
     who = await board_admin(request, municipality_id)
 
@@ -188,7 +192,7 @@ async def report_page(request: Request, municipality_id: str, year: int) -> HTML
 
 
 @router.get("/board/{municipality_id}/{year}/report.csv", response_model=None)
-async def report_download(request: Request, municipality_id: str, year: int) -> Response:
+async def report_download(request: Request, municipality_id: str, year: Year) -> Response:
     """The yearly report as the CLI's ``report --format csv`` makes it (BOM, Excel-clean)."""
     who = await board_admin(request, municipality_id)
 
@@ -203,7 +207,7 @@ async def report_download(request: Request, municipality_id: str, year: int) -> 
 
 
 @router.get("/board/{municipality_id}/{year}/summary", response_class=HTMLResponse)
-async def summary_page(request: Request, municipality_id: str, year: int) -> HTMLResponse:
+async def summary_page(request: Request, municipality_id: str, year: Year) -> HTMLResponse:
     """The summary of the municipality's prefecture (``?scope=national``: every one)."""
     who = await board_admin(request, municipality_id)
     national = request.query_params.get("scope") == "national"

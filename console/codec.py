@@ -74,6 +74,17 @@ async def _board_admin(request: Request) -> SignedIn | Response:
     return who
 
 
+async def _body_within_limit(request: Request) -> bytes | None:
+    """The posted body, read as it streams in; past ``MAX_BODY_BYTES`` None, and the rest
+    is never read (nor held in memory)."""
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_BODY_BYTES:
+            return None
+    return bytes(body)
+
+
 @router.post("/codec/{operation}", response_model=None)
 async def codec(request: Request, operation: str) -> Response:
     """Decode (or encode) the posted payloads for a board admin with a passkey."""
@@ -85,8 +96,8 @@ async def codec(request: Request, operation: str) -> Response:
     who = await _board_admin(request)
     if isinstance(who, Response):
         return who
-    body = await request.body()
-    if len(body) > MAX_BODY_BYTES:
+    body = await _body_within_limit(request)
+    if body is None:
         return _refuse(request, 413, "too large")
     try:
         payloads = ParseDict(json.loads(body), Payloads())

@@ -221,6 +221,12 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "unavailable_title": ("一時的に利用できません", "Temporarily unavailable"),
     "unavailable": ("一時的に利用できません: {detail}", "Temporarily unavailable: {detail}"),
+    "bad_request": ("入力が正しくありません", "Bad request"),
+    "bad_parameter": ("入力が正しくありません: {name}", "Not a valid value: {name}"),
+    "server_error": (
+        "内部エラーが発生しました。時間をおいて再度お試しください。",
+        "Something went wrong on our side. Please try again later.",
+    ),
     "role_chair": ("会長", "chair"),
     "role_member": ("委員", "member"),
     "role_principal": ("校長", "principal"),

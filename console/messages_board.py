@@ -122,6 +122,12 @@ BOARD_PAGES: dict[str, tuple[str, str]] = {
     "report_volunteers": ("ボランティア（延べ）", "Volunteers (total)"),
     "report_aims_met": ("達成した目標", "Aims met"),
     "report_total": ("合計（{schools}校）", "Total ({schools} schools)"),
+    "report_anchor": (
+        "監査記録の照合値（作成時点）。データベースの外に保管し、"
+        "`audit verify --anchor` で改ざん・欠落がないか照合できます。",
+        "Audit anchors (as of printing): keep them outside the database; "
+        "`audit verify --anchor` checks the audit against them.",
+    ),
     "summary_municipality": ("自治体", "Municipality"),
     "summary_councils": ("協議会数", "Councils"),
     "summary_overdue": ("期限超過", "Late"),

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable, Sequence
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Any, Protocol
 
@@ -273,15 +273,14 @@ def report(
     import store
     from application import audit, records
     from reports.exports import report_csv, report_markdown
+    from store.audit_anchor import take_anchors
 
     fiscal_year = year_or_current(year)
     require_board(municipality)
 
-    def read(session: Session) -> tuple[str, list[store.ReportRow]]:
-        found = (
-            store.municipality_name(session, municipality),
-            store.yearly_report(session, municipality, fiscal_year),
-        )
+    def read(session: Session) -> tuple[str, list[store.ReportRow], list[str]]:
+        name = store.municipality_name(session, municipality)
+        rows = store.yearly_report(session, municipality, fiscal_year)
         audit.record_in(
             session,
             cli_actor(),
@@ -289,13 +288,15 @@ def report(
             f"municipalities/{municipality}/report/{fiscal_year}",
             {"format": output_format.value},
         )
-        return found
+        # Taken after the export's own audit row: the printed anchor covers it too.
+        anchors = [a.line() for a in take_anchors(session, datetime.now(UTC))]
+        return name, rows, anchors
 
-    name, rows = records.with_session(settings(), read)
+    name, rows, anchors = records.with_session(settings(), read)
     if output_format is ReportFormat.CSV:
         write_bytes(report_csv(rows))
     else:
-        sys.stdout.write(report_markdown(rows, name, fiscal_year))
+        sys.stdout.write(report_markdown(rows, name, fiscal_year, anchors))
 
 
 def history_csv(council: str, year: int | None) -> None:

@@ -81,6 +81,7 @@ def erase_person(
     roles = notifications = deliveries = 0
     if person is not None:
         person.name, person.kana, person.email, person.webhook_url = ERASED_NAME, None, None, None
+        person.email_key = None
         person.notify_email = person.notify_webhook = False
         councils = sorted(
             set(

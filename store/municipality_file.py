@@ -41,8 +41,9 @@ Format (every id is a string of letters, digits, ``-``, ``_`` or ``.``, at most 
 
 Every cross-reference (a school's district, a council's schools, a member or staff
 person) must name an id defined in the same file, and ids must be unique within their
-list. Any problem raises ``InvalidMunicipalityFile`` with one line naming the file, the
-field and the bad value.
+list; no two people may share an e-mail address (ignoring case and look-alike
+characters: the address is how a person signs in). Any problem raises
+``InvalidMunicipalityFile`` with one line naming the file, the field and the bad value.
 """
 
 from __future__ import annotations
@@ -63,6 +64,7 @@ from pydantic import (
 )
 
 from domain.deadlines import DeadlineRules, MonthDay
+from domain.email_keys import MAX_EMAIL_KEY_LENGTH, email_key
 from domain.model import Role, Step, VoteRule
 from domain.webhook_targets import refusal_of as webhook_refusal
 from store.errors import InvalidMunicipalityFile
@@ -262,6 +264,26 @@ class MunicipalityFile(_Strict):
                     raise ValueError(
                         f"councils[{i}].members[{j}].person: unknown person '{member.person}'"
                     )
+        return self
+
+    @model_validator(mode="after")
+    def _one_person_per_address(self) -> MunicipalityFile:
+        # The address is the sign-in: two people with one mailbox would lock both out.
+        # Compared as ``email_key`` does, so ``K`` (the Kelvin sign) equals ``k``; the
+        # message names positions only, never the address.
+        seen: dict[str, int] = {}
+        for i, person in enumerate(self.people):
+            if person.email is None:
+                continue
+            key = email_key(person.email)
+            if len(key) > MAX_EMAIL_KEY_LENGTH:
+                raise ValueError(f"people[{i}].email: too long once normalised")
+            if key in seen:
+                raise ValueError(
+                    f"people[{i}].email: the same address as people[{seen[key]}] "
+                    "(compared ignoring case and look-alike characters)"
+                )
+            seen[key] = i
         return self
 
 

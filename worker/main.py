@@ -19,6 +19,7 @@ from sqlalchemy import Engine
 from temporalio.client import Client
 from temporalio.worker import Worker
 
+from activities.audit_anchor_activities import AuditAnchorActivities
 from activities.channels import Senders
 from activities.channels.email import SmtpSender
 from activities.channels.webhook import WebhookSender
@@ -34,6 +35,8 @@ from config import (
 )
 from config.converter import data_converter
 from store.db import make_engine
+from worker.daily_jobs import start_daily_anchor
+from workflows.audit_anchor import AuditAnchorWorkflow
 from workflows.council_cycle import CouncilCycleWorkflow
 from workflows.inputs import notification_queue
 
@@ -142,6 +145,7 @@ def notification_activities(engine: Engine, senders: Senders) -> list[Callable[.
         CycleActivities(engine, senders).notify,
         delivery.deliver,
         delivery.record_delivery_failed,
+        AuditAnchorActivities(engine, senders).publish_audit_anchor,
     ]
 
 
@@ -201,12 +205,13 @@ async def serving(
     role: WorkerRole = WorkerRole.ALL,
 ) -> AsyncIterator[None]:
     """Serve the cycle workflow and its activities on ``task_queue``, and its
-    notifications on the queue beside it (``serving_queues``), while the block runs."""
+    notifications on the queue beside it (``serving_queues``), while the block runs; the
+    daily audit anchor (``workflows.audit_anchor``) is served alongside."""
     async with serving_queues(
         client,
         task_queue,
         role,
-        [CouncilCycleWorkflow],
+        [CouncilCycleWorkflow, AuditAnchorWorkflow],
         cycle_activities(engine, senders),
         notification_activities(engine, senders),
         threads=threads,
@@ -232,6 +237,7 @@ async def run_worker(settings: Settings, stop: asyncio.Event) -> None:
         slots=settings.worker_activity_slots,
         role=settings.worker_role,
     ):
+        await start_daily_anchor(client, settings.task_queue)
         log.info(
             "worker running: server=%s queue=%s (+ %s) role=%s",
             settings.temporal_address,
