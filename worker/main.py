@@ -33,8 +33,9 @@ from config import (
     Settings,
     WorkerRole,
 )
-from config.converter import data_converter
+from config.converter import worker_converter
 from store.db import make_engine
+from worker.command_guard import CommandGuard
 from worker.daily_jobs import start_daily_anchor
 from workflows.audit_anchor import AuditAnchorWorkflow
 from workflows.council_cycle import CouncilCycleWorkflow
@@ -65,12 +66,13 @@ NOTIFY_THREADS = DEFAULT_NOTIFY_THREADS
 
 
 async def connect(settings: Settings) -> Client:
-    """A client for ``settings``' server, always with the encrypting pydantic converter
-    (config/converter.py); ``PayloadKeyError`` (one line) when no key is configured."""
+    """A client for ``settings``' server, always with the worker's encrypting pydantic
+    converter (config/converter.py), which refuses a command not encrypted with the
+    application's key; ``PayloadKeyError`` (one line) when no key is configured."""
     return await Client.connect(
         settings.temporal_address,
         namespace=settings.temporal_namespace,
-        data_converter=data_converter(settings),
+        data_converter=worker_converter(settings),
     )
 
 
@@ -96,6 +98,9 @@ def tuned_worker(
             activities=activities,
             activity_executor=executor,
             max_concurrent_activities=slots,
+            # Settles the commands the worker's codec could not authenticate
+            # (worker/command_guard.py); a no-op for a client without that codec.
+            interceptors=[CommandGuard()],
         )
 
 
