@@ -8,7 +8,9 @@ items 1 and 8), in Debian's Chromium with virtual authenticators:
   with its own passkey, reaches no board or cycle page and makes no token: nothing
   changes but the failed-sign-in rows. The person's own confirmed session still can;
 - a malformed credential is a one-line 4xx answer and a failed sign-in row, never a 500;
-- a meeting call's closed part and the board's council timeline are personal-data reads.
+- a meeting call's closed part and the board's council timeline are personal-data reads;
+- a board admin resets a person's lost passkeys (audited, mailed, sessions ended), and the
+  person enrols a first passkey again from a mail link.
 
 The tests run in file order and share one console.
 """
