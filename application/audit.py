@@ -40,6 +40,8 @@ class AuditAction(StrEnum):
     ACT_ON_BEHALF = "act_on_behalf"
     TOKEN_CREATED = "token_created"
     TOKEN_REVOKED = "token_revoked"
+    PASSKEY_REGISTERED = "passkey_registered"
+    PASSKEY_RESET = "passkey_reset"
 
 
 class Actor(BaseModel):

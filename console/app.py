@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, BackgroundTasks, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
+from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
@@ -18,12 +18,12 @@ from application.audit import AuditAction
 from application.commands import new_command_id
 from application.cycles import CycleError, connect
 from application.mail import send_mail
-from console import board, board_actions, calls, codec, commands, pages, public, tokens
+from console import board, board_actions, calls, codec, commands, pages, passkeys, public, tokens
 from console.access_log import log
 from console.guard import BodyLimit, ProtectiveHeaders, protective_headers
 from console.messages import text
+from console.passkey_reset import router as passkey_reset_router
 from console.web import (
-    CHALLENGE_COOKIE,
     HERE,
     LANG_COOKIE,
     SESSION_COOKIE,
@@ -71,6 +71,8 @@ def create_app(settings: ConsoleSettings) -> FastAPI:
     app.add_middleware(ProtectiveHeaders)
 
     app.include_router(_auth_routes())
+    app.include_router(passkeys.router)
+    app.include_router(passkey_reset_router)
     app.include_router(pages.router)
     # Issue 15's pages: the board's dashboard, meeting calls and minutes, the public pages.
     for router in (board.router, board_actions.router, calls.router, public.router):
@@ -201,83 +203,4 @@ def _auth_routes() -> APIRouter:
         response.delete_cookie(SESSION_COOKIE, path="/")
         return response
 
-    @router.get("/passkey", response_class=HTMLResponse)
-    async def passkey_page(request: Request) -> HTMLResponse:
-        who = await signed_in(request, allow_unconfirmed=True)
-        count = await console_of(request).db(lambda s: identity.passkey_count(s, who.person_id))
-        return render(request, "passkey.html", {"count": count}, who=who)
-
-    @router.post("/passkey/options", response_model=None)
-    async def passkey_options(request: Request) -> Response:
-        form = await _json_form(request)
-        console = console_of(request)
-        rp = console.relying_party()
-        purpose = str(form.get("purpose", ""))
-        if purpose == "login":
-            ceremony = await console.db(
-                lambda s: identity.authentication_options(s, rp, None, now())
-            )
-        else:
-            who = await signed_in(request, allow_unconfirmed=True)
-            if purpose == "register":
-                ceremony = await console.db(
-                    lambda s: identity.registration_options(s, rp, who.person_id, who.name, now())
-                )
-            else:
-                ceremony = await console.db(
-                    lambda s: identity.authentication_options(s, rp, who.person_id, now())
-                )
-        response = Response(ceremony.options_json, media_type="application/json")
-        set_cookie(request, response, CHALLENGE_COOKIE, ceremony.challenge_id, 300)
-        return response
-
-    @router.post("/passkey/verify", response_model=None)
-    async def passkey_verify(request: Request) -> Response:
-        form = await _json_form(request)
-        console = console_of(request)
-        rp = console.relying_party()
-        challenge = request.cookies.get(CHALLENGE_COOKIE, "")
-        credential = str(form.get("credential", ""))[:20000]
-        purpose = str(form.get("purpose", ""))
-        lang = lang_of(request)
-        try:
-            if purpose == "register":
-                who = await signed_in(request, allow_unconfirmed=True)
-                await console.db(
-                    lambda s: identity.register_passkey(
-                        s, rp, who.person_id, challenge, credential, now()
-                    )
-                )
-                return JSONResponse({"ok": True, "next": "/passkey"})
-            person = await console.db(
-                lambda s: identity.verify_passkey(s, rp, challenge, credential, now())
-            )
-        except identity.SignInError as exc:
-            await log(request, None, AuditAction.SIGN_IN_FAILED, "console",
-                      {"reason": exc.code, "purpose": purpose[:20]})  # fmt: skip
-            return JSONResponse({"ok": False, "message": text(exc.code, lang)}, status_code=400)
-        if purpose == "login":
-            opened = await console.db(lambda s: identity.sign_in_with_passkey(s, person, now()))
-            await log(request, person, AuditAction.SIGN_IN, "console", {"method": "passkey"})
-            response = JSONResponse({"ok": True, "next": "/me"})
-            set_cookie(request, response, SESSION_COOKIE, opened.cookie, SESSION_SECONDS)
-            return response
-        who = await signed_in(request, allow_unconfirmed=True)
-        if who.person_id != person:
-            await log(request, None, AuditAction.SIGN_IN_FAILED, "console",
-                      {"reason": "bad_passkey", "purpose": "confirm"})  # fmt: skip
-            return JSONResponse({"ok": False, "message": text("bad_passkey", lang)}, 400)
-        await console.db(lambda s: identity.confirm_with_passkey(s, who.cookie, now()))
-        await log(request, person, AuditAction.SIGN_IN, "console", {"method": "passkey_confirm"})
-        return JSONResponse({"ok": True, "next": "/me"})
-
     return router
-
-
-async def _json_form(request: Request) -> dict[str, object]:
-    """A passkey call: a form with the CSRF token of the session, or of the visitor."""
-    try:
-        who = await signed_in(request, allow_unconfirmed=True)
-    except NotSignedIn:
-        who = None
-    return await form_of(request, who)

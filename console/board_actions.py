@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 import store
 from application import board_acts, cycles
 from application.dashboard import DashboardQuery, council_rows, cycle_path
+from console.access_log import cycle_target, log_read
 from console.board import STEPS, audit_export, board_admin, board_base, csv_download
 from console.messages import text
 from console.params import Year
@@ -94,6 +95,9 @@ async def council_board_page(
         return row, entries
 
     row, entries = await console.db(read)
+    if entries:
+        # Who did what, with names and reasons: the timeline is a read of personal data.
+        await log_read(request, who.person_id, f"{cycle_target(council_id, year)}/history")
     context = {
         "row": row,
         "entries": entries,

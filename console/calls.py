@@ -25,6 +25,7 @@ import store
 from application import cycles
 from application.meeting_calls import call_page
 from application.public_pages import public_page_path
+from console.access_log import cycle_target, log_read
 from console.messages import text
 from console.pages import CycleView, load_cycle
 from console.params import RowId, Year
@@ -151,6 +152,10 @@ async def _call_view(
         )
     except store.NotFound as exc:
         raise PageNotFound() from exc
+    if view.closed_minutes and page.closed_part:
+        # The page shows the call's closed part (非公開の部分): a read of personal data.
+        target = f"{cycle_target(view.council_id, view.year)}/calls/{page.call_id}/closed-part"
+        await log_read(request, who.person_id, target)
     mine = next((line for line in page.invitees if line.member_id == who.person_id), None)
     asked = request.query_params.get("answer", "")
     context = {

@@ -8,6 +8,7 @@ repeated here.
 from __future__ import annotations
 
 from console.messages_board import BOARD_PAGES
+from console.passkey_messages import PASSKEY_MESSAGES
 from console.token_messages import TOKEN_MESSAGES
 from domain.refusals import Lang
 
@@ -246,6 +247,7 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
 # Issue 15's pages (the board, meeting calls, minutes, public pages): their own block.
 _CATALOGUE.update(BOARD_PAGES)
 _CATALOGUE.update(TOKEN_MESSAGES)
+_CATALOGUE.update(PASSKEY_MESSAGES)
 
 
 def text(key: str, lang: Lang, **params: object) -> str:
