@@ -10,7 +10,7 @@ import random
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from itertools import cycle
 
 from bench.console_load_http import HttpError, location_path
@@ -73,8 +73,7 @@ class Workload:
         i, url = council.index, council.url
         if self.count % MEETING_EVERY == 0 and council.meetings < MEETINGS_UNDER_LOAD:
             council.meetings += 1
-            day = self.today - timedelta(days=council.meetings % 28)
-            fields = meeting_fields(i, day, False)
+            fields = meeting_fields(i, self.today, False)
             chair = self.people[person_id(i, "chair")]
             return Command(chair, f"{url}/record_meeting", fields, "record_meeting")
         if council.kind == "tasks" and council.tasks:

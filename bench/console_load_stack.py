@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ctypes
 import os
 import signal
 import subprocess
@@ -36,6 +37,16 @@ SEATS: tuple[tuple[str, str], ...] = (
     ("coord", "coordinator"),
 )
 READY_SECONDS = 120.0
+_PR_SET_PDEATHSIG = 1
+# Loaded here, not in the forked child (embedded/server.py says why).
+_LIBC = ctypes.CDLL(None) if sys.platform == "linux" else None
+
+
+def _die_with_parent() -> None:
+    """In the launcher before exec: SIGTERM when this benchmark dies, even by SIGKILL, so
+    no stack outlives it (the launcher then stops its server and console)."""
+    assert _LIBC is not None
+    _LIBC.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 def council_id(index: int) -> str:
@@ -186,6 +197,7 @@ async def running_stack(data_dir: Path) -> AsyncIterator[Stack]:
             stdout=log,
             stderr=asyncio.subprocess.STDOUT,
             start_new_session=True,
+            preexec_fn=_die_with_parent if _LIBC is not None else None,
         )
     stack = Stack(process, data_dir, console_port, log_path, f"127.0.0.1:{temporal_port}")
     try:
