@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import statistics
 import sys
 import tempfile
@@ -120,6 +121,7 @@ async def _one_rate(
     args: argparse.Namespace, stack: Stack, workload: Workload, chair: Any, url: str, rate: float
 ) -> dict[str, Any]:
     _say(f"offering {rate:g} commands/s for {args.seconds:g} s")
+    load_before = os.getloadavg()[0]
     cpu_before = stack.cpu_seconds()
     stop = asyncio.Event()
     probing = asyncio.create_task(probe(chair, url, stop))
@@ -146,6 +148,8 @@ async def _one_rate(
             "errors": dict(found.errors),
         },
         "cpu_seconds": cpu,
+        # How quiet the machine was: the 1-minute load average before and after.
+        "load_average": [round(load_before, 2), round(os.getloadavg()[0], 2)],
         "cpu_ms_per_command": {
             name: round(1000 * seconds / commands, 1) if commands else None
             for name, seconds in {**cpu, "total": sum(cpu.values())}.items()

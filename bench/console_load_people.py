@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
-from bench.console_load_http import Answer, Browser, HttpError, location_path
+from bench.console_load_http import Answer, Browser, location_path
 from bench.console_load_stack import SEATS, address, council_id, person_id
 
 #: Link requests a client may make per window (``application.identity``: 30 per 15 min);
@@ -216,18 +216,16 @@ def plan_fields(index: int, today: date) -> list[tuple[str, str]]:
     return fields
 
 
-Step = Callable[[], Awaitable[None]]
+#: One council's set-up, to run.
+SetupStep = Callable[[], Awaitable[None]]
 
 
-async def in_turn(steps: Sequence[Step], lanes: int) -> None:
+async def in_turn(steps: Sequence[SetupStep], lanes: int) -> None:
     """Run ``steps`` with at most ``lanes`` at once; the first failure is raised."""
     gate = asyncio.Semaphore(lanes)
 
-    async def one(step: Step) -> None:
+    async def one(step: SetupStep) -> None:
         async with gate:
             await step()
 
     await asyncio.gather(*(one(s) for s in steps))
-
-
-__all__ = ["HttpError"]
