@@ -22,9 +22,9 @@ from console import board, board_actions, calls, codec, commands, pages, passkey
 from console.access_log import log
 from console.guard import BodyLimit, ProtectiveHeaders, protective_headers
 from console.health import router as health_router
+from console.messages import text
 from console.metrics import RequestMetrics
 from console.metrics import router as metrics_router
-from console.messages import text
 from console.passkey_reset import router as passkey_reset_router
 from console.web import (
     HERE,

@@ -24,7 +24,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 access_log = logging.getLogger("console.access")
 # The ``*_created`` series double the output and tell nothing a scraper needs.
-disable_created_metrics()
+disable_created_metrics()  # type: ignore[no-untyped-call]  # untyped in prometheus_client
 
 REQUESTS = Counter(
     "console_requests", "HTTP requests answered, by route template", ["method", "route", "status"]

@@ -132,8 +132,9 @@ def _announce_usage(settings: Settings, started_here: bool) -> None:
 def _announce_metrics(settings: Settings) -> None:
     # Where an operator points Prometheus (docs/operations.md).
     console = settings.console_base_url.rstrip("/")
-    _say(f"メトリクス / metrics: console {console}/metrics (health {console}/healthz,"
-         f" {console}/readyz), worker http://{settings.worker_metrics_address}/metrics")  # fmt: skip
+    worker = f"http://{settings.worker_metrics_address}/metrics"
+    _say(f"メトリクス / metrics: console {console}/metrics, worker {worker}")
+    _say(f"  ヘルスチェック / health: {console}/healthz, {console}/readyz")
 
 
 def _make_data_dir_private(settings: Settings) -> None:

@@ -13,8 +13,8 @@ from pydantic import ValidationError
 
 from config import get_settings, settings_error
 from config.log_format import configure_logging
-from worker.health import check_exit_code
 from store.db import migrate
+from worker.health import check_exit_code
 from worker.main import run_worker
 
 

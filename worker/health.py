@@ -24,22 +24,22 @@ def _store_answers(engine: Engine) -> None:
         connection.execute(text("SELECT 1"))
 
 
-async def store_problem(engine: Engine, timeout: float = CHECK_TIMEOUT_SECONDS) -> str | None:
-    """``None`` when the store answers ``SELECT 1`` within ``timeout``; else one line."""
+async def store_problem(engine: Engine, within: float = CHECK_TIMEOUT_SECONDS) -> str | None:
+    """``None`` when the store answers ``SELECT 1`` within ``within`` seconds; else one line."""
     try:
-        await asyncio.wait_for(asyncio.to_thread(_store_answers, engine), timeout)
+        await asyncio.wait_for(asyncio.to_thread(_store_answers, engine), within)
     except TimeoutError:
-        return f"store: no answer within {timeout:g} s"
+        return f"store: no answer within {within:g} s"
     except Exception as exc:  # any driver error: the store does not answer
         return f"store: {type(exc).__name__}"
     return None
 
 
-async def temporal_problem(client: Client, timeout: float = CHECK_TIMEOUT_SECONDS) -> str | None:
-    """``None`` when the Temporal frontend answers within ``timeout``; else one line."""
+async def temporal_problem(client: Client, within: float = CHECK_TIMEOUT_SECONDS) -> str | None:
+    """``None`` when the Temporal frontend answers within ``within`` seconds; else one line."""
     try:
         await client.workflow_service.get_system_info(
-            GetSystemInfoRequest(), timeout=timedelta(seconds=timeout)
+            GetSystemInfoRequest(), timeout=timedelta(seconds=within)
         )
     except Exception as exc:  # an RPC error or a timeout: Temporal does not answer
         return f"temporal: {type(exc).__name__}"
@@ -47,29 +47,29 @@ async def temporal_problem(client: Client, timeout: float = CHECK_TIMEOUT_SECOND
 
 
 async def what_does_not_answer(
-    engine: Engine, client: Client | None, timeout: float = CHECK_TIMEOUT_SECONDS
+    engine: Engine, client: Client | None, within: float = CHECK_TIMEOUT_SECONDS
 ) -> str | None:
     """``None`` when the store and Temporal both answer; else one line naming each that
     does not (never a URL or a password)."""
     temporal = (
-        "temporal: not connected" if client is None else await temporal_problem(client, timeout)
+        "temporal: not connected" if client is None else await temporal_problem(client, within)
     )
-    problems = [p for p in (await store_problem(engine, timeout), temporal) if p is not None]
+    problems = [p for p in (await store_problem(engine, within), temporal) if p is not None]
     return "; ".join(problems) or None
 
 
-async def check(settings: Settings, timeout: float = CHECK_TIMEOUT_SECONDS) -> str | None:
+async def check(settings: Settings, within: float = CHECK_TIMEOUT_SECONDS) -> str | None:
     """The worker's readiness: ``None`` when its store and Temporal server answer."""
     engine = make_engine(settings.resolved_database_url())
     try:
         try:
             client: Client | None = await asyncio.wait_for(
                 Client.connect(settings.temporal_address, namespace=settings.temporal_namespace),
-                timeout,
+                within,
             )
         except Exception:  # refused or timed out: named below as not connected
             client = None
-        return await what_does_not_answer(engine, client, timeout)
+        return await what_does_not_answer(engine, client, within)
     finally:
         engine.dispose()
 

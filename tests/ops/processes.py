@@ -153,9 +153,7 @@ async def start_console(env: dict[str, str], log: Path) -> Process:
 async def start_worker(env: dict[str, str], log: Path) -> Process:
     """A worker with its metrics on a free port."""
     port = free_port()
-    return await start(
-        "worker", {**env, "WORKER_METRICS_ADDRESS": f"127.0.0.1:{port}"}, port, log
-    )
+    return await start("worker", {**env, "WORKER_METRICS_ADDRESS": f"127.0.0.1:{port}"}, port, log)
 
 
 async def run_check(env: dict[str, str]) -> tuple[int, str]:
