@@ -27,6 +27,9 @@ from tests.console.conftest import COUNCIL, MEMBER_EMAILS, YEAR, _municipality_f
 from tests.ops.processes import Browser, Process, csrf_in, run_check, start_console, start_worker
 
 MEMBER = "kk-member-1@test.example"
+#: A person of the example who may record a meeting and needs no passkey.
+PRINCIPAL = "kushiro-principal@kushiro.example.jp"
+CYCLE = f"/councils/{COUNCIL}/{YEAR}"
 #: What no log line or metric may carry: the people's addresses and ids.
 PERSONAL = [*MEMBER_EMAILS.values(), *MEMBER_EMAILS]
 
@@ -39,6 +42,7 @@ class Cluster:
     workers: list[Process]
     env: dict[str, str]
     mail_dir: Path
+    settings: Settings
 
 
 @pytest.fixture(scope="module")
@@ -66,7 +70,7 @@ async def cluster(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Clu
             client = await connect(settings)
             await start_cycle(client, settings, COUNCIL, YEAR)
             await state(client, COUNCIL, YEAR)  # answered by a worker: the workflow ran
-            yield Cluster(started[2:], started[:2], env, tmp / "data" / "mail")
+            yield Cluster(started[2:], started[:2], env, tmp / "data" / "mail", settings)
         finally:
             for process in reversed(started):
                 await process.stop()
@@ -129,6 +133,31 @@ async def test_the_sign_in_rate_limit_counts_requests_on_both_consoles(cluster: 
         )
         statuses.append(sent.status)
     assert statuses == [200, 200, 200, 200, 200, 429]
+
+
+async def test_a_command_sent_to_both_consoles_under_one_id_is_done_once(
+    cluster: Cluster,
+) -> None:
+    first, second = cluster.consoles
+    browser = await _sign_in(cluster, first.base, PRINCIPAL)
+    page = (await browser.get(first.base, CYCLE)).body
+    attendance = re.findall(r'name="attendance" value="([^"]+)"', page)
+    assert attendance, "no attendance boxes on the cycle page"
+    form = {
+        "csrf": csrf_in(page),
+        "command_id": "ops-same-form-twice",
+        "held_on": f"{YEAR}-04-20",
+        "attendance": attendance[0],
+        "minutes_public": "第1回",
+        "minutes_closed": "",
+        "vision_draft": "",
+    }
+    # The same form, sent once to each console (a retry through the load balancer).
+    for console in (first, second):
+        sent = await browser.post(console.base, f"{CYCLE}/record_meeting", form)
+        assert sent.status == 303, sent.body[:500]
+    client = await connect(cluster.settings)
+    assert len((await state(client, COUNCIL, YEAR)).meetings) == 1
 
 
 async def test_health_and_readiness_answer(cluster: Cluster) -> None:
