@@ -134,7 +134,8 @@ def _announce_metrics(settings: Settings) -> None:
     console = settings.console_base_url.rstrip("/")
     worker = f"http://{settings.worker_metrics_address}/metrics"
     _say(f"メトリクス / metrics: console {console}/metrics, worker {worker}")
-    _say(f"  ヘルスチェック / health: {console}/healthz, {console}/readyz")
+    # Not /readyz here: tests and scripts wait for the first line that says "ready".
+    _say(f"  ヘルスチェック / health: {console}/healthz (docs/operations.md)")
 
 
 def _make_data_dir_private(settings: Settings) -> None:

@@ -34,7 +34,8 @@ async def test_the_launcher_prints_the_metrics_addresses_and_the_workers_answer(
     lines = await read_until_ready(launcher)
     said = "\n".join(lines)
     assert f"metrics: console {console}/metrics, worker http://127.0.0.1:" in said, said
-    assert f"health: {console}/healthz, {console}/readyz" in said, said
+    assert f"health: {console}/healthz" in said, said
+    assert "準備完了 / ready: worker" in lines[-1]  # nothing before it says "ready"
     found = re.search(r"worker (http://127\.0\.0\.1:\d+/metrics)", said)
     assert found is not None
     metrics = ""
