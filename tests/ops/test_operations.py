@@ -179,7 +179,7 @@ async def test_console_metrics_are_labelled_by_route_template(cluster: Cluster) 
     assert 'route="/lang/{code}"' in text and "/lang/en" not in text
     assert 'route="unmatched",status="404"' in text and "/no/such" not in text
     assert "console_request_duration_seconds_bucket" in text
-    assert "console_sign_ins_total" in text
+    assert "console_sign_ins_total" in text and "process_cpu_seconds_total" in text
     for secret in (*PERSONAL, "token=", "@"):
         assert secret not in text
 
