@@ -38,6 +38,9 @@ async def test_a_full_cycle_history_stays_small(
     )
     print(f"full cycle history: {len(history.events)} events, {size} bytes, {answers} in answers")
     # Before the receipts the same cycle took about 155,000 bytes, 91,000 of them in the
-    # updates' answers (each one the whole state); see docs/bounded-commands.md.
+    # updates' answers (each one the whole state); see docs/bounded-commands.md. Since
+    # each payload names the workflow its key is derived for (``encryption-key-scope``,
+    # issue 24: a command copied to another cycle does not decrypt there), a full cycle
+    # takes about 103,000 bytes: about 50 more bytes for each of its ~500 payloads.
     assert answers < 15_000
-    assert size < 100_000
+    assert size < 115_000
