@@ -17,7 +17,7 @@ import typer
 from application.texts import text
 from application.views import LoadResult
 from domain.refusals import Lang
-from starter.cli_auth import cli_actor, require_board
+from starter.cli_auth import cli_actor, principal, require_board
 from starter.cli_common import (
     CliError,
     JsonOption,
@@ -88,10 +88,10 @@ audit_app = typer.Typer(help="監査記録。`audit verify` で改ざん・欠�
 @audit_app.command("verify")
 def audit_verify(ctx: typer.Context) -> None:
     """監査記録のハッシュ連鎖を確かめる。最初の壊れた行を1行で示して終了コード1。"""
-    from application import audit
+    from application import operations
 
     lang = session_of(ctx).lang
-    reports = audit.verify(settings())
+    reports = operations.verify_audit(settings(), principal())
     for report in reports:
         if report.broken is not None:
             raise CliError("audit_broken", detail=report.broken)

@@ -20,6 +20,7 @@ from domain.refusals import Lang
 from domain.volunteers import VolunteerKind
 from starter.cli_auth import (
     cli_actor,
+    principal,
     require_volunteer_staff,
     require_volunteer_staff_of,
 )
@@ -277,10 +278,11 @@ def list_resources(
     as_json: JsonOption = False,
 ) -> None:
     """地域人材・資源リスト（企業・団体・施設・個人ができること）を表示する。"""
-    from application import task_records
+    from application import operations
 
     lang = session_of(ctx).lang
-    rows = task_records.resources(settings(), municipality, kind)
+    shown_as = "json" if as_json else "table"
+    rows = operations.resources(settings(), principal(), municipality, kind, shown_as)
     if as_json:
         print_json(rows)
         return
