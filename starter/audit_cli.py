@@ -48,6 +48,7 @@ def load(
 
     lang = session_of(ctx).lang
     config = settings()
+    principal()  # signed in before the file or the store is read
     interactive = sys.stdin.isatty() and not as_json
     if not (yes or dry_run or interactive):
         raise CliError("load_unconfirmed")
