@@ -11,8 +11,8 @@ the command what it needs (its targets, its rows).
   read is audited).
 - ``cycle status``: a role on the council; closed minutes to its members and the board.
 - A cycle command (``meeting``, ``vote cast`` …): the person it is sent as must sit on
-  the council; ``remind`` (every council of a municipality): its board admin. The rules
-  still decide which role may give which command.
+  the council; ``remind`` (every council of a municipality): the person must be of the
+  municipality. The rules still decide which role may give which command (exit 3).
 """
 
 from __future__ import annotations
@@ -27,8 +27,8 @@ from application.errors import AppError
 from application.permissions import (
     VOLUNTEER_STAFF,
     may_read_closed_minutes,
+    require_actor_of_municipality,
     require_actor_on_council,
-    require_actor_roles,
     require_auditor,
     require_board,
     require_board_of_council,
@@ -39,7 +39,6 @@ from application.permissions import (
 from application.records import with_session
 from config import Settings
 from domain.model import CycleState
-from domain.oversight import OVERSIGHT_PERMISSIONS
 from store.recorded_years import open_cycles_of
 
 if TYPE_CHECKING:
@@ -175,9 +174,9 @@ def may_send(config: Settings, actor_id: str, council_id: str) -> None:
 
 
 def may_remind(config: Settings, actor_id: str, municipality_id: str) -> None:
-    """Refuse in one line unless the person ``remind`` is sent as may remind the
-    municipality's councils (the rules' table: the board)."""
-    roles = OVERSIGHT_PERMISSIONS["remind"]
+    """Refuse in one line unless the person ``remind`` is sent as is of the
+    municipality (the rules then refuse anyone but its board, as for every council)."""
     with_session(
-        config, lambda session: require_actor_roles(session, actor_id, municipality_id, roles)
+        config,
+        lambda session: require_actor_of_municipality(session, actor_id, municipality_id),
     )

@@ -233,14 +233,15 @@ def require_actor_on_council(session: Session, actor_id: str, council_id: str) -
         raise AppError("role_needed", roles="member/board_admin", target=council_id)
 
 
-def require_actor_roles(
-    session: Session, actor_id: str, municipality_id: str, roles: frozenset[Role]
-) -> None:
-    """The person a municipality-wide command is sent as must hold one of ``roles`` on
-    its staff (``domain.oversight``'s table for ``remind``: the board)."""
+def require_actor_of_municipality(session: Session, actor_id: str, municipality_id: str) -> None:
+    """The person a municipality-wide command (``remind``) is sent as must be of the
+    municipality (on its staff, or on one of its councils); which role may give it stays
+    the rules' to decide (``domain.oversight``: the board)."""
     viewer = load_viewer(session, actor_id)
-    if viewer is None or not viewer.staff_roles.get(municipality_id, frozenset()) & roles:
-        raise AppError("role_needed", roles=_names(roles), target=municipality_id)
+    if viewer is None or (
+        viewer.municipality_id != municipality_id and municipality_id not in viewer.staff_roles
+    ):
+        raise AppError("role_needed", roles=_names(BOARD), target=municipality_id)
 
 
 def require_local_operator(who: Principal) -> None:
