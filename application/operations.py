@@ -7,8 +7,6 @@ the command what it needs (its targets, its rows).
 - ``doctor``: with ``--municipality`` its board admin; over every municipality the local
   operator only.
 - ``audit verify``: the local operator or a board admin (row counts only, no content).
-- ``resource list``: the municipality's board and coordinators (contacts are listed; the
-  read is audited).
 - ``cycle status``: a role on the council; closed minutes to its members and the board.
 - A cycle command (``meeting``, ``vote cast`` …): the person it is sent as must sit on
   the council; ``remind`` (every council of a municipality): the person must be of the
@@ -25,7 +23,6 @@ import store
 from application import audit
 from application.errors import AppError
 from application.permissions import (
-    VOLUNTEER_STAFF,
     may_read_closed_minutes,
     require_actor_of_municipality,
     require_actor_on_council,
@@ -34,7 +31,6 @@ from application.permissions import (
     require_board_of_council,
     require_council_reader,
     require_local_operator,
-    require_staff,
 )
 from application.records import with_session
 from config import Settings
@@ -105,26 +101,6 @@ def verify_audit(config: Settings, who: Principal) -> list[audit.ChainReport]:
     """``audit.verify`` for an auditor (``permissions.require_auditor``)."""
     require_auditor(who)
     return audit.verify(config)
-
-
-def resources(
-    config: Settings, who: Principal, municipality_id: str, kind: str | None, shown_as: str
-) -> list[store.ResourceRow]:
-    """The municipality's community resources, with their contacts: its staff only, and
-    the read is an audit row."""
-
-    def read(session: Session) -> list[store.ResourceRow]:
-        require_staff(session, who, municipality_id, VOLUNTEER_STAFF)
-        audit.record_in(
-            session,
-            who.actor,
-            audit.AuditAction.READ_PERSONAL_DATA,
-            f"municipalities/{municipality_id}/resources",
-            {"format": shown_as},
-        )
-        return store.resources(session, municipality_id, kind)
-
-    return with_session(config, read)
 
 
 def may_read_cycle(config: Settings, who: Principal, council_id: str) -> bool:

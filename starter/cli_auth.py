@@ -18,14 +18,13 @@ from functools import cache
 from pathlib import Path
 
 import click
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from application import access_tokens, permissions
 from application.access_tokens import Principal
 from application.audit import Actor, AuditAction, record_in
 from application.errors import AppError
-from application.permissions import BOARD, VOLUNTEER_STAFF, load_viewer
+from application.permissions import BOARD, load_viewer
 from application.records import with_session
 from starter.cli_common import settings
 
@@ -100,28 +99,3 @@ def require_board(municipality_id: str) -> None:
     """The board admin of the municipality (``permissions.require_board``)."""
     who = principal()  # signed in first: it writes the last use, in a session of its own
     with_session(settings(), lambda s: permissions.require_board(s, who, municipality_id))
-
-
-def require_volunteer_staff(municipality_id: str) -> None:
-    """Volunteers' names and contacts: the board and the coordinators only."""
-    who = principal()
-    with_session(
-        settings(), lambda s: permissions.require_staff(s, who, municipality_id, VOLUNTEER_STAFF)
-    )
-
-
-def require_volunteer_staff_of(volunteer_id: str) -> None:
-    """``require_volunteer_staff`` for the volunteer's municipality (an unknown
-    volunteer is left to the command, which names it in its own error)."""
-    who = principal()
-
-    def check(session: Session) -> None:
-        from store.task_models import Volunteer
-
-        municipality = session.scalar(
-            select(Volunteer.municipality_id).where(Volunteer.id == volunteer_id)
-        )
-        if municipality is not None:
-            permissions.require_staff(session, who, municipality, VOLUNTEER_STAFF)
-
-    with_session(settings(), check)
