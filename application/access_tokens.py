@@ -115,11 +115,6 @@ class Principal:
     may_act_on_behalf: bool
 
     @property
-    def is_local_operator(self) -> bool:
-        """Whether this is ``make run``'s local operator (no person behind the token)."""
-        return self.viewer is None
-
-    @property
     def person_id(self) -> str | None:
         """The token owner's person id (``None`` for the local operator)."""
         return self.actor.person_id
