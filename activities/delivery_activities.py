@@ -25,7 +25,7 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 import store
-from activities.channels import Senders, SendFailed
+from activities.channels import Senders, SendFailed, Undeliverable
 from activities.inputs import DELIVER, RECORD_DELIVERY_FAILED, DeliverInput, DeliveryFailedInput
 
 
@@ -60,10 +60,22 @@ class DeliveryActivities:
             )
         try:
             self._senders.for_channel(job.channel).send(job)
+        except Undeliverable as impossible:
+            with store.session_scope(self._engine) as session:
+                store.mark_delivery_failed(
+                    session, job.delivery_key, str(impossible), impossible.reason
+                )
+            # No attempt can ever succeed: fail the activity without a retry (a retried
+            # ValueError here once kept hundreds of deliveries "sending" for days).
+            raise ApplicationError(
+                str(impossible), type="Undeliverable", non_retryable=True
+            ) from impossible
         except SendFailed as failed:
             with store.session_scope(self._engine) as session:
                 if failed.permanent:
-                    store.mark_delivery_failed(session, job.delivery_key, str(failed))
+                    store.mark_delivery_failed(
+                        session, job.delivery_key, str(failed), failed.reason
+                    )
                     return DeliveryOutcome.FAILED
                 store.record_delivery_error(session, job.delivery_key, str(failed))
             # Retryable: Temporal backs off and tries again until schedule-to-close.

@@ -29,6 +29,7 @@ from application.audit import Actor
 from application.errors import AppError
 from application.permissions import Viewer, load_viewer
 from domain.base import Role
+from domain.text_rules import code_point, forbidden_character
 from store import access_tokens as tokens
 from store.access_tokens import MAX_TOKEN_NAME, TokenRecord
 
@@ -70,6 +71,10 @@ def create(
     clean = name.strip()
     if not clean or len(clean) > MAX_TOKEN_NAME:
         raise AppError("token_name_bad")
+    char = forbidden_character(clean, multiline=False)
+    if char is not None:
+        # The name is shown in lists and the audit: a control character would rewrite them.
+        raise AppError("token_name_control", char=code_point(char))
     if not 1 <= days <= MAX_LIFETIME.days:
         raise AppError("token_days_bad")
     if may_act_on_behalf and not _is_board_admin(viewer):

@@ -5,7 +5,9 @@ when, and from which client.
 directory changes; the console for sign-ins, failed sign-ins and codec decodes. The actor
 is an ``Actor`` the caller was given by whoever decided who is acting (the owner of the
 CLI's token, the signed-in person of a console session), built by ``application.actors``
-in one format for every door, never a field a client fills in. ``verify`` walks both audit chains.
+in one format for every door, never a field a client fills in. ``verify`` walks both audit
+chains; ``anchors`` writes their heads down and ``verify_anchors`` checks a kept copy
+(``store.audit_anchor``).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from application.records import with_session
 from config import Settings
+from store.audit_anchor import Anchor, check_anchor, take_anchors
 from store.audit_log import CHAINED_TABLES, AccessAuditRow, BrokenLink, append
 from store.audit_log import verify as verify_chain
 
@@ -36,6 +39,8 @@ class AuditAction(StrEnum):
     ACT_ON_BEHALF = "act_on_behalf"
     TOKEN_CREATED = "token_created"
     TOKEN_REVOKED = "token_revoked"
+    PASSKEY_REGISTERED = "passkey_registered"
+    PASSKEY_RESET = "passkey_reset"
 
 
 class Actor(BaseModel):
@@ -109,3 +114,23 @@ def verify(config: Settings) -> list[ChainReport]:
 
 def _line(broken: BrokenLink | None) -> str | None:
     return None if broken is None else broken.line()
+
+
+def anchors(config: Settings) -> list[Anchor]:
+    """The head of every audit chain now, to keep where a writer of the database cannot
+    reach it (``store.audit_anchor``)."""
+    return with_session(config, lambda session: take_anchors(session, datetime.now(UTC)))
+
+
+def verify_anchors(config: Settings, kept: list[Anchor]) -> str | None:
+    """The first way the chains depart from the ``kept`` anchors (one line), or ``None``
+    when every anchored head is still there with its hash."""
+
+    def check(session: Session) -> str | None:
+        for anchor in kept:
+            problem = check_anchor(session, anchor)
+            if problem is not None:
+                return problem
+        return None
+
+    return with_session(config, check)

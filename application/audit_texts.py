@@ -21,6 +21,10 @@ AUDIT_TEXTS: dict[str, tuple[str, str]] = {
         "roster: {detail}; send it again with `roster sync`",
     ),
     "audit_broken": ("監査記録の改ざんまたは欠落: {detail}", "audit chain broken: {detail}"),
+    "audit_bad_anchor": (
+        "照合値（アンカー）を読めません: {detail}",
+        "cannot read the audit anchor: {detail}",
+    ),
     "erase_unconfirmed": (
         "消去は取り消せません。--yes を付けて実行してください（何も変更していません）",
         "erasure cannot be undone; add --yes to confirm (nothing changed)",
@@ -48,6 +52,10 @@ AUDIT_TEXTS: dict[str, tuple[str, str]] = {
         "the {year} cycle of {council} now has the new roster",
     ),
     "audit_ok": ("{table}: {rows}行、改ざんなし", "{table}: {rows} rows, chain intact"),
+    "audit_anchor_ok": (
+        "{table}: {at} の照合値（seq {seq}）と一致",
+        "{table}: matches the anchor of {at} (seq {seq})",
+    ),
     "erased": (
         "利用者 {person} の個人情報を消去しました（役職 {roles}件・通知 {notifications}件）",
         "erased the personal data of {person} ({roles} roles, {notifications} notifications)",

@@ -15,7 +15,7 @@ and a read that shows personal data is an audit row in the same transaction.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Literal
 
 from sqlalchemy.orm import Session
@@ -31,6 +31,7 @@ from application.records import with_session
 from application.views import HistoryEntry
 from config import Settings
 from domain.model import Step
+from store.audit_anchor import take_anchors
 
 if TYPE_CHECKING:
     from application.access_tokens import Principal
@@ -150,10 +151,11 @@ def report(
     municipality_id: str,
     fiscal_year: int,
     output_format: str,
-) -> tuple[str, list[store.ReportRow]]:
-    """The municipality's name and its yearly report rows; the export is an audit row."""
+) -> tuple[str, list[store.ReportRow], list[str]]:
+    """The municipality's name, its yearly report rows and the audit chains' anchor lines;
+    the export is an audit row."""
 
-    def read(session: Session) -> tuple[str, list[store.ReportRow]]:
+    def read(session: Session) -> tuple[str, list[store.ReportRow], list[str]]:
         require_board(session, who, municipality_id)
         found = (
             store.municipality_name(session, municipality_id),
@@ -166,6 +168,8 @@ def report(
             f"municipalities/{municipality_id}/report/{fiscal_year}",
             {"format": output_format},
         )
-        return found
+        # Taken after the export's own audit row: the printed anchor covers it too.
+        anchors = [a.line() for a in take_anchors(session, datetime.now(UTC))]
+        return (*found, anchors)
 
     return with_session(config, read)

@@ -9,7 +9,7 @@ page only renders what this returns. ``today`` is a date in Japan, passed in.
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Annotated
 
@@ -19,9 +19,11 @@ from sqlalchemy.orm import Session
 from application.charts import ChartData, bar_chart_svg, columns_with_line_svg
 from domain.base import STEP_ORDER, Step
 from domain.refusals import STEP_NAMES_JA
+from store.audit_anchor import take_anchors
 from store.board import OverviewRow, municipality_name, overview
 from store.board_summary import MunicipalitySummary, summary
 from store.dashboard import ApprovalPoint, approval_points
+from store.deliveries import FailureReason, failure_reasons
 from store.yearly_report import ReportRow, yearly_report
 
 #: Rows per page unless asked otherwise, and the most a page may hold.
@@ -255,6 +257,9 @@ class YearlyReportPage(BaseModel):
     fiscal_year: int
     rows: tuple[ReportRow, ...]
     totals: ReportTotals
+    #: The audit chains' heads when the report was made (``store.audit_anchor``): a
+    #: printed copy a writer of the database cannot reach.
+    anchors: tuple[str, ...] = ()
 
 
 def yearly_report_page(
@@ -280,4 +285,16 @@ def yearly_report_page(
         fiscal_year=fiscal_year,
         rows=tuple(rows),
         totals=totals,
+        anchors=tuple(a.line() for a in take_anchors(session, datetime.now(UTC))),
     )
+
+
+def failed_notices(
+    session: Session, municipality_id: str, fiscal_year: int
+) -> list[tuple[str, int]]:
+    """The year's notifications that could not be sent, as (reason, count) in the order of
+    ``FailureReason``: the board's page says each reason in words."""
+    counts = failure_reasons(session, municipality_id, fiscal_year)
+    return [
+        (reason.value, counts[reason.value]) for reason in FailureReason if counts.get(reason.value)
+    ]

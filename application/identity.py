@@ -8,6 +8,7 @@ committing is the caller's (``store.session_scope``).
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -25,7 +26,7 @@ from webauthn.helpers import (
     bytes_to_base64url,
     parse_authentication_credential_json,
 )
-from webauthn.helpers.exceptions import InvalidAuthenticationResponse, InvalidRegistrationResponse
+from webauthn.helpers.exceptions import WebAuthnException
 from webauthn.helpers.structs import (
     AuthenticatorSelectionCriteria,
     PublicKeyCredentialDescriptor,
@@ -33,7 +34,9 @@ from webauthn.helpers.structs import (
     UserVerificationRequirement,
 )
 
+from domain.email_keys import email_key
 from store import console_auth as auth
+from store import passkey_admin
 
 #: A sign-in link holds for 15 minutes and works once.
 LINK_LIFETIME = timedelta(minutes=15)
@@ -46,6 +49,11 @@ RATE_WINDOW = timedelta(minutes=15)
 #: A WebAuthn ceremony must finish within five minutes.
 CHALLENGE_LIFETIME = timedelta(minutes=5)
 MAX_EMAIL_LENGTH = 320
+#: A credential id as browsers send it: base64url, and no longer than the store keeps.
+CREDENTIAL_ID = re.compile(r"[A-Za-z0-9_-]{1,512}")
+#: What a malformed credential makes the WebAuthn library (or its decoders) raise: each is
+#: a refused passkey, never a crash.
+MALFORMED = (WebAuthnException, ValueError, TypeError, KeyError, IndexError, AttributeError)
 
 
 class SignInError(Exception):
@@ -63,7 +71,8 @@ def digest(secret: str) -> str:
 
 @dataclass(frozen=True)
 class LinkToSend:
-    """A sign-in link to mail: to whom, at which address, with which token."""
+    """A sign-in link to mail: to whom, at which address (the stored one), with which
+    token."""
 
     person_id: str
     address: str
@@ -83,18 +92,22 @@ def request_link(session: Session, email: str, client: str, now: datetime) -> Li
     if not address or len(address) > MAX_EMAIL_LENGTH or "@" not in address:
         raise SignInError("bad_email")
     since = now - RATE_WINDOW
-    by_address = auth.count_and_record(session, "addr:" + digest(address.lower()), now, since)
+    # Counted per mailbox: every spelling of one address shares its limit.
+    by_address = auth.count_and_record(session, "addr:" + digest(email_key(address)), now, since)
     by_client = auth.count_and_record(session, "client:" + digest(client), now, since)
     if by_address > MAX_LINKS_PER_ADDRESS or by_client > MAX_LINKS_PER_CLIENT:
         raise SignInError("rate_limited")
     # Each request tidies up: nothing expired is worth keeping, not even hashed.
     auth.purge_expired(session, now)
-    person_id = auth.person_id_by_email(session, address)
-    if person_id is None:
+    found = auth.person_by_email(session, address)
+    if found is None:
         return None
+    person_id, stored_address = found
     token = secrets.token_urlsafe(32)
     auth.add_sign_in_token(session, digest(token), person_id, now, now + LINK_LIFETIME)
-    return LinkToSend(person_id=person_id, address=address, token=token)
+    # To the address on file, never the one typed: a look-alike spelling may name another
+    # mailbox on a server that does not fold it as we do.
+    return LinkToSend(person_id=person_id, address=stored_address, token=token)
 
 
 @dataclass(frozen=True)
@@ -176,10 +189,24 @@ def _store_challenge(
     return challenge_id
 
 
+def may_add_passkey(session: Session, person_id: str, confirmed: bool) -> None:
+    """A person's first passkey may come from any session of theirs (enrolment starts from
+    an e-mail link); another one only from a session an existing passkey confirmed, so a
+    mail link alone never adds a passkey. ``SignInError("passkey_confirm_first")``."""
+    if auth.passkey_ids(session, person_id) and not confirmed:
+        raise SignInError("passkey_confirm_first")
+
+
 def registration_options(
-    session: Session, rp: RelyingParty, person_id: str, display_name: str, now: datetime
+    session: Session, rp: RelyingParty, cookie: str, display_name: str, now: datetime
 ) -> Ceremony:
-    """Start registering a passkey for the signed-in ``person_id``."""
+    """Start registering a passkey for the person of the session ``cookie``;
+    ``SignInError`` when the session is gone or may not add one (``may_add_passkey``)."""
+    live = current_session(session, cookie, now)
+    if live is None:
+        raise SignInError("bad_passkey")
+    person_id = live.person_id
+    may_add_passkey(session, person_id, live.passkey_confirmed)
     options = generate_registration_options(
         rp_id=rp.rp_id,
         rp_name=rp.name,
@@ -198,16 +225,36 @@ def registration_options(
     return Ceremony(challenge_id=challenge_id, options_json=options_to_json(options))
 
 
+@dataclass(frozen=True)
+class NewPasskey:
+    """A passkey just registered: whose, its credential id, whether it is their first,
+    and the address to tell them at (``None`` when the directory has none)."""
+
+    person_id: str
+    credential_id: str
+    first: bool
+    address: str | None
+
+
 def register_passkey(
     session: Session,
     rp: RelyingParty,
-    person_id: str,
+    cookie: str,
     challenge_id: str,
     credential_json: str,
     now: datetime,
-) -> None:
-    """Check the browser's answer and keep the new credential; ``SignInError``
-    ("bad_passkey") when it does not verify."""
+) -> NewPasskey:
+    """Check the browser's answer and keep the new credential for the person of the
+    session ``cookie``, checking again (in this transaction) that the session may add
+    one. ``SignInError``: "passkey_confirm_first" (``may_add_passkey``), "bad_passkey"
+    when it does not verify."""
+    live = current_session(session, cookie, now)
+    if live is None:
+        raise SignInError("bad_passkey")
+    person_id = live.person_id
+    passkey_admin.lock_person(session, person_id)
+    existing = auth.passkey_ids(session, person_id)
+    may_add_passkey(session, person_id, live.passkey_confirmed)
     taken = auth.take_challenge(session, digest(challenge_id), "register", now)
     if taken is None or taken[0] != person_id:
         raise SignInError("bad_passkey")
@@ -218,15 +265,25 @@ def register_passkey(
             expected_rp_id=rp.rp_id,
             expected_origin=rp.origin,
         )
-    except (InvalidRegistrationResponse, ValueError) as exc:
+    except MALFORMED as exc:
         raise SignInError("bad_passkey") from exc
+    credential_id = bytes_to_base64url(verified.credential_id)
+    if not CREDENTIAL_ID.fullmatch(credential_id) or auth.passkey(session, credential_id):
+        # Too long to keep, or someone's already: never a second row for one credential.
+        raise SignInError("bad_passkey")
     auth.add_passkey(
         session,
-        bytes_to_base64url(verified.credential_id),
+        credential_id,
         person_id,
         verified.credential_public_key,
         verified.sign_count,
         now,
+    )
+    return NewPasskey(
+        person_id=person_id,
+        credential_id=credential_id,
+        first=not existing,
+        address=auth.person_email(session, person_id),
     )
 
 
@@ -261,6 +318,8 @@ def verify_passkey(
     expected_person, challenge = taken
     try:
         credential = parse_authentication_credential_json(credential_json)
+        if not isinstance(credential.id, str) or not CREDENTIAL_ID.fullmatch(credential.id):
+            raise SignInError("bad_passkey")
         known = auth.passkey(session, credential.id)
         if known is None or (expected_person is not None and known[0] != expected_person):
             raise SignInError("bad_passkey")
@@ -272,7 +331,7 @@ def verify_passkey(
             credential_public_key=known[1],
             credential_current_sign_count=known[2],
         )
-    except (InvalidAuthenticationResponse, ValueError) as exc:
+    except MALFORMED as exc:
         raise SignInError("bad_passkey") from exc
     auth.set_sign_count(session, credential.id, verified.new_sign_count)
     return known[0]

@@ -4,6 +4,7 @@ default works offline (open the file, follow the link)."""
 
 from __future__ import annotations
 
+import logging
 import secrets
 from datetime import UTC, datetime
 from email.message import EmailMessage
@@ -13,12 +14,15 @@ from pathlib import Path
 from activities.channels.email import SmtpSender
 from activities.inputs import Channel
 from config import Settings
+from config.private_files import MAIL_FOLDER, private_dir, write_private_file
 from store.deliveries import DeliveryJob
+
+_LOG = logging.getLogger(__name__)
 
 
 def mail_folder(settings: Settings) -> Path:
     """Where mail goes when no SMTP server is configured."""
-    return settings.data_dir / "mail"
+    return settings.data_dir / MAIL_FOLDER
 
 
 def send_mail(settings: Settings, to: str, subject: str, body: str) -> Path | None:
@@ -55,8 +59,12 @@ def send_mail(settings: Settings, to: str, subject: str, body: str) -> Path | No
     message["Date"] = formatdate(localtime=False, usegmt=True)
     message.set_content(body)
     folder = mail_folder(settings)
-    folder.mkdir(parents=True, exist_ok=True)
+    # A sign-in link is a key to the account: the folder 0700, each file 0600, even
+    # when the folder was made wider by someone else before.
+    for directory in (settings.data_dir, folder):
+        if private_dir(directory):
+            _LOG.warning("%s was readable by other users; now 0700", directory)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
     path = folder / f"{stamp}-{message_id}.eml"
-    path.write_bytes(bytes(message))
+    write_private_file(path, bytes(message))
     return path

@@ -35,6 +35,7 @@ from application.permissions import (
 from application.records import with_session
 from config import Settings
 from domain.model import CycleState
+from store.audit_anchor import Anchor
 from store.recorded_years import open_cycles_of
 
 if TYPE_CHECKING:
@@ -101,6 +102,18 @@ def verify_audit(config: Settings, who: Principal) -> list[audit.ChainReport]:
     """``audit.verify`` for an auditor (``permissions.require_auditor``)."""
     require_auditor(who)
     return audit.verify(config)
+
+
+def audit_anchors(config: Settings, who: Principal) -> list[Anchor]:
+    """``audit.anchors`` for an auditor (``permissions.require_auditor``)."""
+    require_auditor(who)
+    return audit.anchors(config)
+
+
+def verify_audit_anchors(config: Settings, who: Principal, kept: list[Anchor]) -> str | None:
+    """``audit.verify_anchors`` for an auditor (``permissions.require_auditor``)."""
+    require_auditor(who)
+    return audit.verify_anchors(config, kept)
 
 
 def may_read_cycle(config: Settings, who: Principal, council_id: str) -> bool:

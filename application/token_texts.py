@@ -44,6 +44,10 @@ TOKEN_TEXTS: dict[str, tuple[str, str]] = {
         "トークンの名前は1〜60文字で指定してください",
         "a token's name must be 1 to 60 characters",
     ),
+    "token_name_control": (
+        "トークンの名前に制御文字 {char} は使えません",
+        "a token's name may not contain the control character {char}",
+    ),
     "token_days_bad": (
         "有効期限は1〜90日で指定してください",
         "the expiry must be 1 to 90 days",

@@ -1,11 +1,14 @@
 """The console's entries in the access audit: sign-ins, failed sign-ins and reads of
-personal data, each with the actor, the time and the client's address."""
+personal data (a cycle's closed minutes and volunteers' contacts, a meeting call's closed
+part, a council's history on the board's timeline), each with the actor, the time and the
+client's address."""
 
 from __future__ import annotations
 
 from fastapi import Request
 
 from application.audit import Actor, AuditAction, Detail, record_in
+from console.metrics import count_sign_in
 from console.tokens import client_of, console_actor
 from console.web import console_of
 
@@ -27,6 +30,19 @@ async def log(
         else Actor(id=ANONYMOUS, client=client_of(request))
     )
     await console_of(request).db(lambda s: record_in(s, actor, action, target, detail))
+    if action in (AuditAction.SIGN_IN, AuditAction.SIGN_IN_FAILED):
+        count_sign_in((detail or {}).get("method", "link"), action is AuditAction.SIGN_IN)
+
+
+async def log_read(request: Request, person_id: str, target: str) -> None:
+    """Record that the page of this request shows the personal data ``target`` names."""
+    await log(request, person_id, AuditAction.READ_PERSONAL_DATA, target,
+              {"via": request.url.path[:200]})  # fmt: skip
+
+
+def cycle_target(council_id: str, year: int) -> str:
+    """The audit target of a council's cycle of ``year``; the parts are below it."""
+    return f"councils/{council_id}/cycles/{year}"
 
 
 async def log_cycle_reads(
@@ -39,10 +55,8 @@ async def log_cycle_reads(
 ) -> None:
     """Record what personal data a cycle page shows: closed minutes, volunteers'
     contacts (one row each; nothing when the page shows neither)."""
-    target = f"councils/{council_id}/cycles/{year}"
+    target = cycle_target(council_id, year)
     if closed_minutes:
-        await log(request, person_id, AuditAction.READ_PERSONAL_DATA, target + "/closed-minutes",
-                  {"via": request.url.path[:200]})  # fmt: skip
+        await log_read(request, person_id, target + "/closed-minutes")
     if contacts:
-        await log(request, person_id, AuditAction.READ_PERSONAL_DATA, target + "/volunteers",
-                  {"via": request.url.path[:200]})  # fmt: skip
+        await log_read(request, person_id, target + "/volunteers")

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
 
 from fastapi import APIRouter, BackgroundTasks, FastAPI, Request
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
@@ -18,11 +18,15 @@ from application.audit import AuditAction
 from application.commands import new_command_id
 from application.cycles import CycleError, connect
 from application.mail import send_mail
-from console import board, board_actions, calls, codec, commands, pages, public, tokens
+from console import board, board_actions, calls, codec, commands, pages, passkeys, public, tokens
 from console.access_log import log
+from console.guard import BodyLimit, ProtectiveHeaders, protective_headers
+from console.health import router as health_router
 from console.messages import text
+from console.metrics import RequestMetrics
+from console.metrics import router as metrics_router
+from console.passkey_reset import router as passkey_reset_router
 from console.web import (
-    CHALLENGE_COOKIE,
     HERE,
     LANG_COOKIE,
     SESSION_COOKIE,
@@ -64,21 +68,18 @@ def create_app(settings: ConsoleSettings) -> FastAPI:
     app.state.console = console
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     _handlers(app)
-
-    @app.middleware("http")
-    async def protective_headers(request: Request, call_next: Any) -> Response:
-        response: Response = await call_next(request)
-        if not request.url.path.startswith("/static/"):
-            # Pages carry personal data: never cached, never framed, no referrer.
-            response.headers["Cache-Control"] = "no-store"
-            response.headers["Referrer-Policy"] = "no-referrer"
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Content-Security-Policy"] = (
-            "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
-        )
-        return response
+    # The body limit first (innermost of the two), so its 413 gets the protective headers.
+    limits = {"/codec/": codec.MAX_BODY_BYTES}
+    app.add_middleware(BodyLimit, default=settings.console_max_form_bytes, limits=limits)
+    app.add_middleware(ProtectiveHeaders)
+    # Outermost: counts and logs every answer, the middlewares' own 413s included.
+    app.add_middleware(RequestMetrics)
+    app.include_router(health_router)  # /healthz, /readyz (docs/operations.md)
+    app.include_router(metrics_router)  # /metrics
 
     app.include_router(_auth_routes())
+    app.include_router(passkeys.router)
+    app.include_router(passkey_reset_router)
     app.include_router(pages.router)
     # Issue 15's pages: the board's dashboard, meeting calls and minutes, the public pages.
     for router in (board.router, board_actions.router, calls.router, public.router):
@@ -120,6 +121,27 @@ def _handlers(app: FastAPI) -> None:
     async def unknown_path(request: Request, exc: Exception) -> Response:
         return render(request, "message.html", {"heading": "not_found", "body": "not_found_body"},
                       status_code=404)  # fmt: skip
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_parameter(request: Request, exc: RequestValidationError) -> Response:
+        # A path id out of bounds names no page (404); a bad query or form value is 400,
+        # naming the parameter (never its value).
+        first = exc.errors()[0] if exc.errors() else {}
+        where = [str(part) for part in first.get("loc", ())]
+        if where[:1] == ["path"]:
+            context: dict[str, object] = {"heading": "not_found", "body": "not_found_body"}
+            return render(request, "message.html", context, status_code=404)
+        detail = text("bad_parameter", lang_of(request), name=".".join(where[1:])[:60])
+        context = {"heading": "bad_request", "body": None, "detail": detail}
+        return render(request, "message.html", context, status_code=400)
+
+    @app.exception_handler(Exception)
+    async def server_error(request: Request, exc: Exception) -> Response:
+        # Starlette sends this answer outside the middlewares: the headers are set here.
+        response = PlainTextResponse(text("server_error", lang_of(request)), status_code=500)
+        for name, value in protective_headers(request.url.path):
+            response.headers[name] = value
+        return response
 
 
 def _auth_routes() -> APIRouter:
@@ -188,83 +210,4 @@ def _auth_routes() -> APIRouter:
         response.delete_cookie(SESSION_COOKIE, path="/")
         return response
 
-    @router.get("/passkey", response_class=HTMLResponse)
-    async def passkey_page(request: Request) -> HTMLResponse:
-        who = await signed_in(request, allow_unconfirmed=True)
-        count = await console_of(request).db(lambda s: identity.passkey_count(s, who.person_id))
-        return render(request, "passkey.html", {"count": count}, who=who)
-
-    @router.post("/passkey/options", response_model=None)
-    async def passkey_options(request: Request) -> Response:
-        form = await _json_form(request)
-        console = console_of(request)
-        rp = console.relying_party()
-        purpose = str(form.get("purpose", ""))
-        if purpose == "login":
-            ceremony = await console.db(
-                lambda s: identity.authentication_options(s, rp, None, now())
-            )
-        else:
-            who = await signed_in(request, allow_unconfirmed=True)
-            if purpose == "register":
-                ceremony = await console.db(
-                    lambda s: identity.registration_options(s, rp, who.person_id, who.name, now())
-                )
-            else:
-                ceremony = await console.db(
-                    lambda s: identity.authentication_options(s, rp, who.person_id, now())
-                )
-        response = Response(ceremony.options_json, media_type="application/json")
-        set_cookie(request, response, CHALLENGE_COOKIE, ceremony.challenge_id, 300)
-        return response
-
-    @router.post("/passkey/verify", response_model=None)
-    async def passkey_verify(request: Request) -> Response:
-        form = await _json_form(request)
-        console = console_of(request)
-        rp = console.relying_party()
-        challenge = request.cookies.get(CHALLENGE_COOKIE, "")
-        credential = str(form.get("credential", ""))[:20000]
-        purpose = str(form.get("purpose", ""))
-        lang = lang_of(request)
-        try:
-            if purpose == "register":
-                who = await signed_in(request, allow_unconfirmed=True)
-                await console.db(
-                    lambda s: identity.register_passkey(
-                        s, rp, who.person_id, challenge, credential, now()
-                    )
-                )
-                return JSONResponse({"ok": True, "next": "/passkey"})
-            person = await console.db(
-                lambda s: identity.verify_passkey(s, rp, challenge, credential, now())
-            )
-        except identity.SignInError as exc:
-            await log(request, None, AuditAction.SIGN_IN_FAILED, "console",
-                      {"reason": exc.code, "purpose": purpose[:20]})  # fmt: skip
-            return JSONResponse({"ok": False, "message": text(exc.code, lang)}, status_code=400)
-        if purpose == "login":
-            opened = await console.db(lambda s: identity.sign_in_with_passkey(s, person, now()))
-            await log(request, person, AuditAction.SIGN_IN, "console", {"method": "passkey"})
-            response = JSONResponse({"ok": True, "next": "/me"})
-            set_cookie(request, response, SESSION_COOKIE, opened.cookie, SESSION_SECONDS)
-            return response
-        who = await signed_in(request, allow_unconfirmed=True)
-        if who.person_id != person:
-            await log(request, None, AuditAction.SIGN_IN_FAILED, "console",
-                      {"reason": "bad_passkey", "purpose": "confirm"})  # fmt: skip
-            return JSONResponse({"ok": False, "message": text("bad_passkey", lang)}, 400)
-        await console.db(lambda s: identity.confirm_with_passkey(s, who.cookie, now()))
-        await log(request, person, AuditAction.SIGN_IN, "console", {"method": "passkey_confirm"})
-        return JSONResponse({"ok": True, "next": "/me"})
-
     return router
-
-
-async def _json_form(request: Request) -> dict[str, object]:
-    """A passkey call: a form with the CSRF token of the session, or of the visitor."""
-    try:
-        who = await signed_in(request, allow_unconfirmed=True)
-    except NotSignedIn:
-        who = None
-    return await form_of(request, who)

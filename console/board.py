@@ -26,8 +26,10 @@ from application.dashboard import (
     cycle_path,
     dashboard_charts,
     dashboard_page,
+    failed_notices,
     yearly_report_page,
 )
+from console.params import MAX_ROW_ID, Year, bounded_int
 from console.tokens import console_actor
 from console.web import PageNotFound, SignedIn, console_of, render, see_other, signed_in, today
 from domain.base import STEP_ORDER, Role, Step
@@ -82,6 +84,9 @@ def csv_download(content: bytes, filename: str) -> Response:
 
 def _query(request: Request, municipality_id: str, year: int) -> DashboardQuery:
     params = request.query_params
+    page = bounded_int(params.get("page", "1"), 1, MAX_ROW_ID)
+    if page is None:
+        raise PageNotFound()
     try:
         return DashboardQuery(
             municipality_id=municipality_id,
@@ -91,7 +96,7 @@ def _query(request: Request, municipality_id: str, year: int) -> DashboardQuery:
             late_only=params.get("late") == "1",
             sort=params.get("sort") or SortKey.COUNCIL,
             descending=params.get("desc") == "1",
-            page=int(params.get("page", "1")) if params.get("page", "1").isdigit() else 1,
+            page=page,
         )
     except ValidationError as exc:
         raise PageNotFound() from exc
@@ -123,13 +128,13 @@ async def my_board(request: Request) -> Response:
 
 
 @router.get("/board/{municipality_id}/{year}", response_class=HTMLResponse)
-async def dashboard(request: Request, municipality_id: str, year: int) -> HTMLResponse:
+async def dashboard(request: Request, municipality_id: str, year: Year) -> HTMLResponse:
     """The council list (filtered, sorted, paged), the charts and the remind form."""
     who = await board_admin(request, municipality_id)
     query = _query(request, municipality_id, year)
     day = today()
 
-    def read(session: Session) -> tuple[Any, Any, str, list[tuple[str, str]]]:
+    def read(session: Session) -> tuple[Any, Any, str, list[tuple[str, str]], Any]:
         try:
             page = dashboard_page(session, query, day)
             charts = dashboard_charts(session, query, day)
@@ -137,9 +142,10 @@ async def dashboard(request: Request, municipality_id: str, year: int) -> HTMLRe
             raise PageNotFound() from exc
         name = store.municipality_name(session, municipality_id)
         districts = district_choices(session, municipality_id)
-        return page, charts, name, districts
+        failed = failed_notices(session, municipality_id, year)
+        return page, charts, name, districts, failed
 
-    page, charts, name, districts = await console_of(request).db(read)
+    page, charts, name, districts, failed = await console_of(request).db(read)
     sort_links = {
         key.value: _link(
             query, sort=key.value, desc="1" if query.sort is key and not query.descending else "",
@@ -160,12 +166,14 @@ async def dashboard(request: Request, municipality_id: str, year: int) -> HTMLRe
         "prev_link": _link(query, page=query.page - 1) if query.page > 1 else None,
         "next_link": _link(query, page=query.page + 1) if query.page < page.pages else None,
         "cycle_path": cycle_path,
+        "failed": failed,
+        "failed_total": sum(count for _, count in failed),
     }
     return render(request, "board.html", context, who=who)
 
 
 @router.get("/board/{municipality_id}/{year}/report", response_class=HTMLResponse)
-async def report_page(request: Request, municipality_id: str, year: int) -> HTMLResponse:
+async def report_page(request: Request, municipality_id: str, year: Year) -> HTMLResponse:
     """The yearly report as a page that prints on A4."""
     who = await board_admin(request, municipality_id)
 
@@ -183,7 +191,7 @@ async def report_page(request: Request, municipality_id: str, year: int) -> HTML
 
 
 @router.get("/board/{municipality_id}/{year}/report.csv", response_model=None)
-async def report_download(request: Request, municipality_id: str, year: int) -> Response:
+async def report_download(request: Request, municipality_id: str, year: Year) -> Response:
     """The yearly report as the CLI's ``report --format csv`` makes it (BOM, Excel-clean)."""
     who = await board_admin(request, municipality_id)
 
@@ -198,7 +206,7 @@ async def report_download(request: Request, municipality_id: str, year: int) -> 
 
 
 @router.get("/board/{municipality_id}/{year}/summary", response_class=HTMLResponse)
-async def summary_page(request: Request, municipality_id: str, year: int) -> HTMLResponse:
+async def summary_page(request: Request, municipality_id: str, year: Year) -> HTMLResponse:
     """The summary of the municipality's prefecture (``?scope=national``: every one)."""
     who = await board_admin(request, municipality_id)
     national = request.query_params.get("scope") == "national"

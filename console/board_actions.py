@@ -19,8 +19,10 @@ from sqlalchemy.orm import Session
 import store
 from application import board_acts, cycles
 from application.dashboard import DashboardQuery, council_rows, cycle_path
+from console.access_log import cycle_target, log_read
 from console.board import STEPS, audit_export, board_admin, board_base, csv_download
 from console.messages import text
+from console.params import Year
 from console.web import (
     PageNotFound,
     SignedIn,
@@ -75,7 +77,7 @@ def _act_fields(params: Any) -> dict[str, str] | None:
 
 @router.get("/board/{municipality_id}/{year}/councils/{council_id}", response_class=HTMLResponse)
 async def council_board_page(
-    request: Request, municipality_id: str, year: int, council_id: str
+    request: Request, municipality_id: str, year: Year, council_id: str
 ) -> HTMLResponse:
     """One council for the board: its row, the acts' forms and its history timeline."""
     who = await _council(request, municipality_id, council_id)
@@ -93,6 +95,9 @@ async def council_board_page(
         return row, entries
 
     row, entries = await console.db(read)
+    if entries:
+        # Who did what, with names and reasons: the timeline is a read of personal data.
+        await log_read(request, who.person_id, f"{cycle_target(council_id, year)}/history")
     context = {
         "row": row,
         "entries": entries,
@@ -110,7 +115,7 @@ async def council_board_page(
     "/board/{municipality_id}/{year}/councils/{council_id}/confirm", response_class=HTMLResponse
 )
 async def confirm_act(
-    request: Request, municipality_id: str, year: int, council_id: str
+    request: Request, municipality_id: str, year: Year, council_id: str
 ) -> HTMLResponse:
     """The confirmation page of an act: what will change, and the button that does it."""
     who = await _council(request, municipality_id, council_id)
@@ -126,7 +131,7 @@ async def confirm_act(
 
 
 @router.post("/board/{municipality_id}/{year}/councils/{council_id}/act", response_model=None)
-async def do_act(request: Request, municipality_id: str, year: int, council_id: str) -> Response:
+async def do_act(request: Request, municipality_id: str, year: Year, council_id: str) -> Response:
     """Move a due date, pause or resume, as the signed-in board admin."""
     who = await _council(request, municipality_id, council_id)
     form = await form_of(request, who)
@@ -156,7 +161,7 @@ async def do_act(request: Request, municipality_id: str, year: int, council_id: 
     "/board/{municipality_id}/{year}/councils/{council_id}/history.csv", response_model=None
 )
 async def history_download(
-    request: Request, municipality_id: str, year: int, council_id: str
+    request: Request, municipality_id: str, year: Year, council_id: str
 ) -> Response:
     """The council's history as the CLI's ``history --csv`` makes it."""
     who = await _council(request, municipality_id, council_id)
@@ -172,7 +177,7 @@ async def history_download(
 
 
 @router.get("/board/{municipality_id}/{year}/remind", response_class=HTMLResponse)
-async def confirm_remind(request: Request, municipality_id: str, year: int) -> HTMLResponse:
+async def confirm_remind(request: Request, municipality_id: str, year: Year) -> HTMLResponse:
     """Before a reminder: how many councils and people it will reach."""
     who = await board_admin(request, municipality_id)
     step = _step(request.query_params.get("step", ""))
@@ -187,7 +192,7 @@ async def confirm_remind(request: Request, municipality_id: str, year: int) -> H
 
 
 @router.post("/board/{municipality_id}/{year}/remind", response_class=HTMLResponse)
-async def send_remind(request: Request, municipality_id: str, year: int) -> HTMLResponse:
+async def send_remind(request: Request, municipality_id: str, year: Year) -> HTMLResponse:
     """Remind every council waiting at the step (as the preview counted them now)."""
     who = await board_admin(request, municipality_id)
     form = await form_of(request, who)

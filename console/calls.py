@@ -25,8 +25,10 @@ import store
 from application import cycles
 from application.meeting_calls import call_page
 from application.public_pages import public_page_path
+from console.access_log import cycle_target, log_read
 from console.messages import text
 from console.pages import CycleView, load_cycle
+from console.params import RowId, Year
 from console.web import (
     PageNotFound,
     SignedIn,
@@ -99,7 +101,7 @@ async def _calls_page(
 
 
 @router.get("/councils/{council_id}/{year}/calls", response_class=HTMLResponse)
-async def calls_list(request: Request, council_id: str, year: int) -> HTMLResponse:
+async def calls_list(request: Request, council_id: str, year: Year) -> HTMLResponse:
     """The year's meeting calls and the form to call one."""
     who = await signed_in(request)
     view = await load_cycle(request, who, council_id, year)
@@ -107,7 +109,7 @@ async def calls_list(request: Request, council_id: str, year: int) -> HTMLRespon
 
 
 @router.post("/councils/{council_id}/{year}/calls/new", response_model=None)
-async def call_meeting(request: Request, council_id: str, year: int) -> Response:
+async def call_meeting(request: Request, council_id: str, year: Year) -> Response:
     """Call a meeting (chair, or coordinator on the chair's behalf)."""
     who = await signed_in(request)
     form = await form_of(request, who)
@@ -150,6 +152,10 @@ async def _call_view(
         )
     except store.NotFound as exc:
         raise PageNotFound() from exc
+    if view.closed_minutes and page.closed_part:
+        # The page shows the call's closed part (非公開の部分): a read of personal data.
+        target = f"{cycle_target(view.council_id, view.year)}/calls/{page.call_id}/closed-part"
+        await log_read(request, who.person_id, target)
     mine = next((line for line in page.invitees if line.member_id == who.person_id), None)
     asked = request.query_params.get("answer", "")
     context = {
@@ -175,7 +181,7 @@ async def _call_view(
 
 
 @router.get("/councils/{council_id}/{year}/calls/{call_id}", response_class=HTMLResponse)
-async def call_details(request: Request, council_id: str, year: int, call_id: str) -> HTMLResponse:
+async def call_details(request: Request, council_id: str, year: Year, call_id: str) -> HTMLResponse:
     """The call with its replies; from the e-mail's one-click link, the reply preselected
     and waiting for the person's confirmation."""
     who = await signed_in(request)
@@ -184,7 +190,7 @@ async def call_details(request: Request, council_id: str, year: int, call_id: st
 
 
 @router.post("/councils/{council_id}/{year}/calls/{call_id}/reply", response_model=None)
-async def reply(request: Request, council_id: str, year: int, call_id: str) -> Response:
+async def reply(request: Request, council_id: str, year: Year, call_id: str) -> Response:
     """Reply 出席 / 欠席 / 未定 with a comment (a later reply replaces the earlier one)."""
     who = await signed_in(request)
     form = await form_of(request, who)
@@ -227,7 +233,7 @@ async def _minutes_page(
 
 
 @router.get("/councils/{council_id}/{year}/minutes", response_class=HTMLResponse)
-async def minutes(request: Request, council_id: str, year: int) -> HTMLResponse:
+async def minutes(request: Request, council_id: str, year: Year) -> HTMLResponse:
     """Each recorded meeting's public minutes: draft or published, and their versions."""
     who = await signed_in(request)
     view = await load_cycle(request, who, council_id, year)
@@ -236,7 +242,7 @@ async def minutes(request: Request, council_id: str, year: int) -> HTMLResponse:
 
 @router.post("/councils/{council_id}/{year}/minutes/{number}/{act}", response_model=None)
 async def publish_or_correct(
-    request: Request, council_id: str, year: int, number: int, act: str
+    request: Request, council_id: str, year: Year, number: RowId, act: str
 ) -> Response:
     """Publish a meeting's public minutes, or correct published ones (the chair)."""
     who = await signed_in(request)

@@ -7,7 +7,14 @@ sends the console's session cookie along (its "include cross-origin credentials"
 setting; the UI and the console are on the same host, so the SameSite=Lax cookie goes
 with it). No session answers 401, anyone else 403, and nothing is decoded. CORS answers
 only the configured Web UI origins (``CODEC_ALLOWED_ORIGINS``). Every decode is an
-access-audit row: who, when, from where, which namespace, how many payloads.
+access-audit row: who, when, from where, which namespace, how many payloads, and whose
+they are: the cycles (workflow ids) and municipalities their keys were derived for.
+
+A board admin decodes only the payloads of their own municipality's cycles: each
+workflow's payloads are encrypted with a key derived for that workflow
+(config/converter.py), whose scope is in the payload's metadata, so a request holding any
+other payload (another municipality's, or one encrypted with the master key itself, not
+attributable to anyone) is refused whole with a one-line 403, and audited as refused.
 """
 
 from __future__ import annotations
@@ -18,9 +25,11 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from google.protobuf.json_format import MessageToDict, ParseDict, ParseError
+from sqlalchemy.orm import Session
 from temporalio.api.common.v1 import Payloads
 
 from application.audit import AuditAction, record_in
+from application.payload_access import PayloadOwners, payload_owners
 from config.converter import EncryptionCodec
 from config.payload_keys import PayloadKeyError, payload_keys_from
 from console.tokens import console_actor
@@ -62,6 +71,11 @@ async def preflight(request: Request, operation: str) -> Response:
     return _cors(request, response)
 
 
+def _administered(who: SignedIn) -> frozenset[str]:
+    """The municipalities whose board ``who`` administers: the only ones they may read."""
+    return frozenset(m for m, roles in who.viewer.staff_roles.items() if Role.BOARD_ADMIN in roles)
+
+
 async def _board_admin(request: Request) -> SignedIn | Response:
     try:
         who = await signed_in(request)
@@ -72,6 +86,17 @@ async def _board_admin(request: Request) -> SignedIn | Response:
     if not any(Role.BOARD_ADMIN in roles for roles in who.viewer.staff_roles.values()):
         return _refuse(request, 403, "board admins only")
     return who
+
+
+async def _body_within_limit(request: Request) -> bytes | None:
+    """The posted body, read as it streams in; past ``MAX_BODY_BYTES`` None, and the rest
+    is never read (nor held in memory)."""
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_BODY_BYTES:
+            return None
+    return bytes(body)
 
 
 @router.post("/codec/{operation}", response_model=None)
@@ -85,8 +110,8 @@ async def codec(request: Request, operation: str) -> Response:
     who = await _board_admin(request)
     if isinstance(who, Response):
         return who
-    body = await request.body()
-    if len(body) > MAX_BODY_BYTES:
+    body = await _body_within_limit(request)
+    if body is None:
         return _refuse(request, 413, "too large")
     try:
         payloads = ParseDict(json.loads(body), Payloads())
@@ -99,13 +124,25 @@ async def codec(request: Request, operation: str) -> Response:
         done = await codec.encode(list(payloads.payloads))
     else:
         actor = console_actor(request, who.person_id)
-        detail = {"payloads": str(len(payloads.payloads)), "namespace": namespace}
-        # The decode is recorded before anything decrypted leaves the console.
-        await console.db(
-            lambda s: record_in(s, actor, AuditAction.CODEC_DECODE, f"temporal/{namespace}", detail)
-        )
+        readable = _administered(who)
+        listed = list(payloads.payloads)
+
+        def audited(session: Session) -> PayloadOwners:
+            # Whose payloads these are (read from their metadata, nothing decrypted yet),
+            # recorded with the decision before anything decrypted leaves the console.
+            owners = payload_owners(session, listed, readable)
+            detail = {"payloads": str(len(listed)), "namespace": namespace}
+            record_in(
+                session, actor, AuditAction.CODEC_DECODE, f"temporal/{namespace}",
+                detail | owners.audit_detail(),
+            )  # fmt: skip
+            return owners
+
+        owners = await console.db(audited)
+        if owners.refusal is not None:
+            return _refuse(request, 403, owners.refusal)
         try:
-            done = await codec.decode(list(payloads.payloads))
+            done = [codec.decrypt(payload) for payload in listed]
         except PayloadKeyError as exc:
             return _refuse(request, 422, str(exc))
     answer: dict[str, Any] = MessageToDict(Payloads(payloads=done))

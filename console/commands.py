@@ -11,6 +11,7 @@ from application import cycles
 from console.forms import BUILDERS, FormError, command_from
 from console.messages import text
 from console.pages import load_cycle, render_cycle
+from console.params import Year
 from console.web import PageNotFound, console_of, form_of, lang_of, see_other, signed_in
 
 router = APIRouter()
@@ -22,7 +23,7 @@ AFTER = {"cast_vote": "/vote", "submit_plan": ""}
 
 
 @router.post("/councils/{council_id}/{year}/{kind}", response_model=None)
-async def give_command(request: Request, council_id: str, year: int, kind: str) -> Response:
+async def give_command(request: Request, council_id: str, year: Year, kind: str) -> Response:
     """Give the command ``kind`` to the council's cycle as the signed-in person."""
     who = await signed_in(request)
     form = await form_of(request, who)

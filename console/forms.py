@@ -13,6 +13,7 @@ from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
+from console.params import bounded_int
 from domain.commands import Command
 from domain.model import Aim, PlannedActivity, RoleAssignment
 from domain.tasks import PlannedTask
@@ -20,6 +21,8 @@ from domain.tasks import PlannedTask
 #: The longest free text a form field may carry (minutes, policy, notes).
 MAX_TEXT = 20000
 MAX_LINE = 200
+#: The plan form's activity rows.
+MAX_ROWS = 10
 
 _COMMAND = TypeAdapter[Command](Command)
 
@@ -81,8 +84,10 @@ def cast_vote(form: dict[str, Any]) -> dict[str, Any]:
 def submit_plan(form: dict[str, Any]) -> dict[str, Any]:
     """The plan form's rows: activities with aims, roles and tasks; empty rows skipped."""
     activities = []
-    rows = int(_text(form, "rows", 3) or "0") if _text(form, "rows", 3).isdigit() else 0
-    for n in range(1, min(rows, 10) + 1):
+    rows = bounded_int(_text(form, "rows", 3) or "0", 0, 999)
+    if rows is None:
+        raise FormError("rows: 0-999")
+    for n in range(1, min(rows, MAX_ROWS) + 1):
         prefix = f"a{n}_"
         title = _text(form, prefix + "title", MAX_LINE)
         if not title:
@@ -149,13 +154,13 @@ def task_fields(form: dict[str, Any]) -> dict[str, Any]:
 
 def record_activity(form: dict[str, Any]) -> dict[str, Any]:
     """A held activity: date, children, the registered volunteers who came, notes."""
-    children = _text(form, "children", 6)
-    if not children.isdigit():
+    children = bounded_int(_text(form, "children", 6), 0, 100000)
+    if children is None:
         raise FormError("children: 0-100000")
     return {
         "activity_id": _text(form, "activity_id", 64),
         "held_on": _date(form, "held_on"),
-        "children": int(children),
+        "children": children,
         "volunteer_ids": _many(form, "volunteer_ids"),
         "notes": _text(form, "notes", 4000),
     }

@@ -8,6 +8,7 @@ repeated here.
 from __future__ import annotations
 
 from console.messages_board import BOARD_PAGES
+from console.passkey_messages import PASSKEY_MESSAGES
 from console.token_messages import TOKEN_MESSAGES
 from domain.refusals import Lang
 
@@ -220,6 +221,12 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "unavailable_title": ("一時的に利用できません", "Temporarily unavailable"),
     "unavailable": ("一時的に利用できません: {detail}", "Temporarily unavailable: {detail}"),
+    "bad_request": ("入力が正しくありません", "Bad request"),
+    "bad_parameter": ("入力が正しくありません: {name}", "Not a valid value: {name}"),
+    "server_error": (
+        "内部エラーが発生しました。時間をおいて再度お試しください。",
+        "Something went wrong on our side. Please try again later.",
+    ),
     "role_chair": ("会長", "chair"),
     "role_member": ("委員", "member"),
     "role_principal": ("校長", "principal"),
@@ -240,6 +247,7 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
 # Issue 15's pages (the board, meeting calls, minutes, public pages): their own block.
 _CATALOGUE.update(BOARD_PAGES)
 _CATALOGUE.update(TOKEN_MESSAGES)
+_CATALOGUE.update(PASSKEY_MESSAGES)
 
 
 def text(key: str, lang: Lang, **params: object) -> str:

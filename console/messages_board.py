@@ -37,6 +37,40 @@ BOARD_PAGES: dict[str, tuple[str, str]] = {
     "board_paused_yes": ("停止中", "paused"),
     "board_not_started": ("未開始", "Not started"),
     "board_no_councils": ("該当する協議会はありません。", "No council matches."),
+    "board_failed_notices": (
+        "送信できなかった通知 {count} 件",
+        "{count} notifications could not be sent",
+    ),
+    "board_failed_notices_intro": (
+        "受信箱には届いています。メールやWebhookでは送れませんでした。理由:",
+        "They are in the inboxes, but could not go out by e-mail or webhook. Why:",
+    ),
+    "board_failed_count": ("{count} 件", "{count}"),
+    "failure_bad_address": (
+        "宛先が正しくない（改行や制御文字を含む、アドレスの形でない）。名簿の連絡先を直してください",
+        "the address is not valid (a line break or control character, or not an address);"
+        " correct the contact in the municipality file",
+    ),
+    "failure_bad_message": (
+        "通知の文面をメールにできない（件名に使えない文字など）",
+        "the notice could not be written as an e-mail (characters a subject cannot hold)",
+    ),
+    "failure_refused": (
+        "受信側が受け取りを拒否した",
+        "the receiving server refused it",
+    ),
+    "failure_gave_up": (
+        "3日間再試行しても送れなかった",
+        "three days of retries could not send it",
+    ),
+    "failure_address_removed": (
+        "送る前に宛先が削除された",
+        "the address was removed before it was sent",
+    ),
+    "failure_channel_off": (
+        "この送信手段が設定されていない",
+        "this channel is not configured",
+    ),
     "board_history_and_acts": ("履歴と操作", "History and acts"),
     "board_paging": ("ページ送り", "Pages"),
     "board_prev": ("前のページ", "Previous page"),
@@ -122,6 +156,12 @@ BOARD_PAGES: dict[str, tuple[str, str]] = {
     "report_volunteers": ("ボランティア（延べ）", "Volunteers (total)"),
     "report_aims_met": ("達成した目標", "Aims met"),
     "report_total": ("合計（{schools}校）", "Total ({schools} schools)"),
+    "report_anchor": (
+        "監査記録の照合値（作成時点）。データベースの外に保管し、"
+        "`audit verify --anchor` で改ざん・欠落がないか照合できます。",
+        "Audit anchors (as of printing): keep them outside the database; "
+        "`audit verify --anchor` checks the audit against them.",
+    ),
     "summary_municipality": ("自治体", "Municipality"),
     "summary_councils": ("協議会数", "Councils"),
     "summary_overdue": ("期限超過", "Late"),

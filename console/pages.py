@@ -20,6 +20,7 @@ from application.permissions import (
     task_actions,
 )
 from console.access_log import log_cycle_reads
+from console.params import MAX_ROW_ID, RowId, Year, bounded_int
 from console.web import (
     PageNotFound,
     SignedIn,
@@ -155,11 +156,12 @@ async def render_cycle(
 
 def _plan_rows(request: Request, form: dict[str, Any] | None) -> int:
     raw = (form or {}).get("rows") or request.query_params.get("activities", "2")
-    return min(int(raw), MAX_PLAN_ROWS) if str(raw).isdigit() and int(raw) > 0 else 2
+    rows = bounded_int(raw, 1, MAX_ROW_ID)
+    return min(rows, MAX_PLAN_ROWS) if rows is not None else 2
 
 
 @router.get("/councils/{council_id}/{year}", response_class=HTMLResponse)
-async def cycle_page(request: Request, council_id: str, year: int) -> HTMLResponse:
+async def cycle_page(request: Request, council_id: str, year: Year) -> HTMLResponse:
     """The cycle page: timeline, meetings, policy, vote, plan, tasks, records, evaluation."""
     who = await signed_in(request)
     view = await load_cycle(request, who, council_id, year)
@@ -167,7 +169,7 @@ async def cycle_page(request: Request, council_id: str, year: int) -> HTMLRespon
 
 
 @router.get("/councils/{council_id}/{year}/vote", response_class=HTMLResponse)
-async def vote_page(request: Request, council_id: str, year: int) -> HTMLResponse:
+async def vote_page(request: Request, council_id: str, year: Year) -> HTMLResponse:
     """The policy under vote, who has voted, and the ballot."""
     who = await signed_in(request)
     view = await load_cycle(request, who, council_id, year)
@@ -175,7 +177,7 @@ async def vote_page(request: Request, council_id: str, year: int) -> HTMLRespons
 
 
 @router.get("/councils/{council_id}/{year}/plan", response_class=HTMLResponse)
-async def plan_page(request: Request, council_id: str, year: int) -> HTMLResponse:
+async def plan_page(request: Request, council_id: str, year: Year) -> HTMLResponse:
     """The plan form (only for who may submit the plan now)."""
     who = await signed_in(request)
     view = await load_cycle(request, who, council_id, year)
@@ -241,7 +243,7 @@ async def _awaiting(
 
 
 @router.get("/notices/{notice_id}", response_class=HTMLResponse)
-async def notice_page(request: Request, notice_id: int) -> Response:
+async def notice_page(request: Request, notice_id: RowId) -> Response:
     """One of my notices; reading it marks it read."""
     who = await signed_in(request)
 

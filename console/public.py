@@ -10,13 +10,14 @@ from sqlalchemy.orm import Session
 
 import store
 from application.public_pages import PublicIndex, PublicPage, public_index_page, public_page
+from console.params import Year
 from console.web import PageNotFound, console_of, render
 
 router = APIRouter()
 
 
 @router.get("/public/councils/{council_id}/{year}", response_class=HTMLResponse)
-async def council_public_page(request: Request, council_id: str, year: int) -> HTMLResponse:
+async def council_public_page(request: Request, council_id: str, year: Year) -> HTMLResponse:
     """A council's public page for ``year``."""
 
     def read(session: Session) -> PublicPage:
@@ -30,7 +31,7 @@ async def council_public_page(request: Request, council_id: str, year: int) -> H
 
 
 @router.get("/public/municipalities/{municipality_id}/{year}", response_class=HTMLResponse)
-async def municipality_index(request: Request, municipality_id: str, year: int) -> HTMLResponse:
+async def municipality_index(request: Request, municipality_id: str, year: Year) -> HTMLResponse:
     """The municipality's public index of its councils."""
 
     def read(session: Session) -> tuple[PublicIndex, str]:

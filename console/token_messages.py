@@ -36,6 +36,10 @@ TOKEN_MESSAGES: dict[str, tuple[str, str]] = {
     "token_revoke_named": ("トークン「{name}」を取り消す", "Revoke the token “{name}”"),
     "token_on_behalf_badge": ("代理可", "on behalf"),
     "token_name_bad": ("名前は1〜60文字で入力してください。", "Give a name of 1 to 60 characters."),
+    "token_name_control": (
+        "名前に制御文字（改行、タブ、文字の向きを変える記号など）は使えません。",
+        "The name may not contain control characters (line breaks, tabs, direction marks).",
+    ),
     "token_days_bad": ("有効期限は1〜90日です。", "The expiry must be 1 to 90 days."),
     "on_behalf_refused": (
         "代理で操作できるトークンは教育委員会の担当者だけが作れます。",

@@ -16,6 +16,7 @@ from application import access_tokens
 from application.actors import client_label, person_actor
 from application.audit import Actor, AuditAction, record_in
 from application.errors import AppError
+from console.params import RowId
 from console.web import SignedIn, console_of, form_of, now, render, see_other, signed_in
 from store.access_tokens import MAX_TOKEN_NAME, TokenRecord
 
@@ -102,7 +103,7 @@ async def create_token(request: Request) -> HTMLResponse:
 
 
 @router.post("/tokens/{token_id}/revoke", response_model=None)
-async def revoke_token(request: Request, token_id: int) -> Response:
+async def revoke_token(request: Request, token_id: RowId) -> Response:
     """Revoke one of the person's own tokens; the CLI is refused from then on."""
     who = await signed_in(request)
     await form_of(request, who)

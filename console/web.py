@@ -4,6 +4,7 @@ CSRF, the language, and rendering a template."""
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -15,7 +16,7 @@ from urllib.parse import urlsplit
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
-from pydantic import Field
+from pydantic import Field, field_validator
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 from temporalio.client import Client
@@ -46,6 +47,24 @@ class ConsoleSettings(Settings):
     codec_allowed_origins: list[str] = Field(
         default=["http://127.0.0.1:8233", "http://localhost:8233"], max_length=20
     )
+    #: The reverse proxies (addresses or networks, as JSON) whose ``X-Forwarded-For`` and
+    #: ``X-Forwarded-Proto`` the console believes. None by default: the client is the
+    #: address that connected, whatever headers it sends (sign-in limits, the audit).
+    console_trusted_proxies: list[str] = Field(default=[], max_length=20)
+    #: The largest request body (bytes) of a form; larger is refused (413) unread.
+    console_max_form_bytes: int = Field(default=1024 * 1024, ge=16 * 1024, le=64 * 1024 * 1024)
+    #: How long ``/readyz`` waits for the store and for Temporal before answering 503.
+    console_ready_timeout_seconds: float = Field(default=2.0, gt=0, le=30)
+
+    @field_validator("console_trusted_proxies")
+    @classmethod
+    def _proxies_are_addresses(cls, value: list[str]) -> list[str]:
+        for entry in value:
+            try:
+                ipaddress.ip_network(entry, strict=False)
+            except ValueError:
+                raise ValueError(f"{entry[:60]!r} is not an IP address or network") from None
+        return value
 
 
 class NotSignedIn(Exception):
@@ -174,7 +193,8 @@ async def form_of(request: Request, who: SignedIn | None) -> dict[str, Any]:
     form = await request.form()
     sent = str(form.get("csrf", ""))
     expected = who.csrf if who is not None else request.cookies.get(ANON_CSRF_COOKIE, "")
-    if not sent or not expected or not secrets.compare_digest(sent, expected):
+    # As bytes: compare_digest refuses str with non-ASCII characters (a TypeError, a 500).
+    if not sent or not expected or not secrets.compare_digest(sent.encode(), expected.encode()):
         raise CsrfFailed()
     fields: dict[str, Any] = {}
     for key in form:

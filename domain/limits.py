@@ -20,6 +20,7 @@ from pydantic import AfterValidator, Field, ValidationError
 from pydantic_core import PydanticCustomError
 
 from domain.refusals import Refusal
+from domain.text_rules import ERROR_TYPE, MULTI_LINE, ONE_LINE
 
 # --- free text, in characters --------------------------------------------------------
 MINUTES_MAX = 20_000  # public minutes of one meeting
@@ -57,25 +58,43 @@ def _not_blank(value: str) -> str:
 
 
 MinutesText = Annotated[
-    str, Field(min_length=1, max_length=MINUTES_MAX), AfterValidator(_not_blank)
+    str, Field(min_length=1, max_length=MINUTES_MAX), AfterValidator(_not_blank), MULTI_LINE
 ]
-ClosedMinutesText = Annotated[str, Field(max_length=CLOSED_MINUTES_MAX), AfterValidator(_not_blank)]
-VisionText = Annotated[str, Field(min_length=1, max_length=VISION_MAX), AfterValidator(_not_blank)]
+ClosedMinutesText = Annotated[
+    str, Field(max_length=CLOSED_MINUTES_MAX), AfterValidator(_not_blank), MULTI_LINE
+]
+VisionText = Annotated[
+    str, Field(min_length=1, max_length=VISION_MAX), AfterValidator(_not_blank), MULTI_LINE
+]
 PolicyText = Annotated[
-    str, Field(min_length=1, max_length=POLICY_TEXT_MAX), AfterValidator(_not_blank)
+    str, Field(min_length=1, max_length=POLICY_TEXT_MAX), AfterValidator(_not_blank), MULTI_LINE
 ]
-CommentText = Annotated[str, Field(max_length=COMMENT_MAX), AfterValidator(_not_blank)]
-ReasonText = Annotated[str, Field(min_length=1, max_length=REASON_MAX), AfterValidator(_not_blank)]
-OptionalReasonText = Annotated[str, Field(max_length=REASON_MAX), AfterValidator(_not_blank)]
+CommentText = Annotated[str, Field(max_length=COMMENT_MAX), AfterValidator(_not_blank), MULTI_LINE]
+ReasonText = Annotated[
+    str, Field(min_length=1, max_length=REASON_MAX), AfterValidator(_not_blank), MULTI_LINE
+]
+OptionalReasonText = Annotated[
+    str, Field(max_length=REASON_MAX), AfterValidator(_not_blank), MULTI_LINE
+]
 OutcomeText = Annotated[
-    str, Field(min_length=1, max_length=OUTCOME_MAX), AfterValidator(_not_blank)
+    str, Field(min_length=1, max_length=OUTCOME_MAX), AfterValidator(_not_blank), MULTI_LINE
 ]
-NotesText = Annotated[str, Field(max_length=NOTES_MAX), AfterValidator(_not_blank)]
-TitleText = Annotated[str, Field(min_length=1, max_length=TITLE_MAX), AfterValidator(_not_blank)]
-AimText = Annotated[str, Field(min_length=1, max_length=AIM_TEXT_MAX), AfterValidator(_not_blank)]
-PartyText = Annotated[str, Field(min_length=1, max_length=PARTY_MAX), AfterValidator(_not_blank)]
-DutyText = Annotated[str, Field(min_length=1, max_length=DUTY_MAX), AfterValidator(_not_blank)]
-KindText = Annotated[str, Field(min_length=1, max_length=KIND_MAX), AfterValidator(_not_blank)]
+NotesText = Annotated[str, Field(max_length=NOTES_MAX), AfterValidator(_not_blank), MULTI_LINE]
+TitleText = Annotated[
+    str, Field(min_length=1, max_length=TITLE_MAX), AfterValidator(_not_blank), ONE_LINE
+]
+AimText = Annotated[
+    str, Field(min_length=1, max_length=AIM_TEXT_MAX), AfterValidator(_not_blank), ONE_LINE
+]
+PartyText = Annotated[
+    str, Field(min_length=1, max_length=PARTY_MAX), AfterValidator(_not_blank), ONE_LINE
+]
+DutyText = Annotated[
+    str, Field(min_length=1, max_length=DUTY_MAX), AfterValidator(_not_blank), ONE_LINE
+]
+KindText = Annotated[
+    str, Field(min_length=1, max_length=KIND_MAX), AfterValidator(_not_blank), ONE_LINE
+]
 
 
 def refusal_of(exc: ValidationError) -> Refusal | None:
@@ -95,4 +114,6 @@ def refusal_of(exc: ValidationError) -> Refusal | None:
         return Refusal("too_many_items", field=where, limit=str(ctx["max_length"]))
     if kind in ("blank_text", "string_too_short"):
         return Refusal("blank_text", field=where)
+    if kind == ERROR_TYPE:
+        return Refusal("control_character", field=where, char=str(ctx["char"]))
     return None

@@ -20,6 +20,7 @@ from pydantic import Field
 
 from domain.base import Frozen, Role
 from domain.deadlines import JST
+from domain.text_rules import MultiLineStr, OneLineStr
 
 #: Days before the meeting that invitees without a reply are reminded (once).
 REMIND_DAYS_BEFORE = 2
@@ -177,9 +178,9 @@ class CallMeetingInput(Frozen):
     call_id: CallId
     held_on: date
     starts_at: time
-    place: str = Field(min_length=1, max_length=PLACE_MAX)
-    agenda: str = Field(min_length=1, max_length=AGENDA_MAX)
-    closed_part: str = Field(default="", max_length=CLOSED_PART_MAX)
+    place: OneLineStr = Field(min_length=1, max_length=PLACE_MAX)
+    agenda: MultiLineStr = Field(min_length=1, max_length=AGENDA_MAX)
+    closed_part: MultiLineStr = Field(default="", max_length=CLOSED_PART_MAX)
 
 
 class ReplyToCallInput(Frozen):
@@ -189,7 +190,7 @@ class ReplyToCallInput(Frozen):
     actor: ActorId
     call_id: CallId
     answer: Answer
-    comment: str = Field(default="", max_length=COMMENT_MAX)
+    comment: MultiLineStr = Field(default="", max_length=COMMENT_MAX)
 
 
 class CallReminderInput(Frozen):
@@ -214,8 +215,8 @@ class CorrectMinutesInput(Frozen):
     kind: Literal["correct_minutes"] = "correct_minutes"
     actor: ActorId
     meeting_number: int = Field(ge=1)
-    text: str = Field(min_length=1, max_length=MINUTES_MAX)
-    reason: str = Field(min_length=1, max_length=REASON_MAX)
+    text: MultiLineStr = Field(min_length=1, max_length=MINUTES_MAX)
+    reason: MultiLineStr = Field(min_length=1, max_length=REASON_MAX)
 
 
 #: Refusal texts of these commands (merged into ``domain.refusals``).

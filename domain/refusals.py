@@ -180,6 +180,10 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "{field} が空か空白だけです",
         "{field} is empty or only spaces",
     ),
+    "control_character": (
+        "{field} に制御文字 {char} は使えません",
+        "{field} contains the control character {char}, which is not allowed",
+    ),
     "date_outside_year": (
         "{field} {day} は{year}年度の範囲（{earliest}〜{latest}）外です",
         "{field} {day} is outside fiscal year {year} ({earliest} to {latest})",

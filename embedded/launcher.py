@@ -20,6 +20,7 @@ from contextlib import AsyncExitStack
 
 from config import Settings, WorkerRole, get_settings
 from config.payload_keys import ensure_local_key, keys_configured
+from config.private_files import tighten_data_dir, tightened_warning
 from console.launch import (
     CODEC_ORIGINS_VARIABLE,
     codec_endpoint,
@@ -34,6 +35,7 @@ from embedded.server import (
     EmbeddedServerError,
     RunningServer,
     ServerKind,
+    free_port,
     running_temporal_server,
     temporal_cli_version,
 )
@@ -127,6 +129,25 @@ def _announce_usage(settings: Settings, started_here: bool) -> None:
     _say("停止: Ctrl+C / stop: Ctrl+C")
 
 
+def _announce_metrics(settings: Settings) -> None:
+    # Where an operator points Prometheus (docs/operations.md).
+    console = settings.console_base_url.rstrip("/")
+    worker = f"http://{settings.worker_metrics_address}/metrics"
+    _say(f"メトリクス / metrics: console {console}/metrics, worker {worker}")
+    # Not /readyz here: tests and scripts wait for the first line that says "ready".
+    _say(f"  ヘルスチェック / health: {console}/healthz (docs/operations.md)")
+
+
+def _make_data_dir_private(settings: Settings) -> None:
+    """Everything this process and its children (the server, the console) create is the
+    owner's only; what an earlier start or a copy left wider is tightened, and said."""
+    # Before any child starts: the dev server's database and log, the console's mail.
+    os.umask(0o077)
+    warning = tightened_warning(settings.data_dir, tighten_data_dir(settings.data_dir))
+    if warning is not None:
+        print(warning, file=sys.stderr, flush=True)
+
+
 async def _run_worker_until_stopped(settings: Settings, stop: asyncio.Event) -> None:
     # Migrate before announcing "ready" so a broken database fails the start-up visibly.
     await asyncio.to_thread(migrate, settings.resolved_database_url())
@@ -175,6 +196,7 @@ async def run(environ: Mapping[str, str]) -> int:
                 " すべてを動かします / runs the whole worker in one process; unset WORKER_ROLE"
                 " (run `python -m worker` per role instead)"
             )
+        _make_data_dir_private(settings)
         console_env: dict[str, str] = {}
         async with AsyncExitStack() as stack:
             started_here = "temporal_address" not in settings.model_fields_set
@@ -208,10 +230,15 @@ async def run(environ: Mapping[str, str]) -> int:
                 f"CLI のトークンを作成 / wrote the CLI's local operator token {token} (0600):"
                 " the CLI finds it by itself (board rights, may act --as others; audited)"
             )
+            if settings.worker_metrics_address is None:
+                # The worker runs in this process: its SDK metrics on a free loopback port.
+                metrics = f"127.0.0.1:{free_port()}"
+                settings = settings.model_copy(update={"worker_metrics_address": metrics})
             await stack.enter_async_context(running_console(settings, console_env))
             _announce_usage(settings, started_here)
             for line in usage_lines(settings):
                 _say(line)
+            _announce_metrics(settings)
             worker_started = True
             await _run_worker_until_stopped(settings, stop)
         _say("停止しました / stopped")

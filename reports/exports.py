@@ -151,8 +151,11 @@ def _cell(value: object) -> str:
     return " ".join(str(value).split()).replace("|", "\\|")
 
 
-def report_markdown(rows: Sequence[ReportRow], municipality_name: str, year: int) -> str:
-    """The yearly activity report as a Markdown document with one table."""
+def report_markdown(
+    rows: Sequence[ReportRow], municipality_name: str, year: int, anchors: Sequence[str] = ()
+) -> str:
+    """The yearly activity report as a Markdown document with one table, then the audit
+    anchors taken when it was made (``store.audit_anchor``), one a line."""
     headers = (
         "学校", "中学校区", "協議会", "ステップ", "会議", "基本方針承認日",
         "活動（計画/実施/中止）", "児童生徒", "ボランティア", "ねらい 達成/一部/未達成/未評価",
@@ -191,4 +194,14 @@ def report_markdown(rows: Sequence[ReportRow], municipality_name: str, year: int
             f"{row.aims_met}/{row.aims_partly}/{row.aims_not_met}/{row.aims_unrated}",
         )
         lines.append("| " + " | ".join(_cell(c) for c in cells) + " |")
+    if anchors:
+        lines += [
+            "",
+            "## 監査記録の照合値（アンカー）",
+            "",
+            "作成時点の監査記録の先頭です。データベースの外に保管し、"
+            "`python -m starter audit verify --anchor` で改ざん・欠落がないか照合できます。",
+            "",
+            *(f"- `{line}`" for line in anchors),
+        ]
     return "\n".join(lines) + "\n"

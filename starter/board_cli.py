@@ -38,6 +38,7 @@ from starter.cli_common import (
     settings,
     year_or_current,
 )
+from starter.render import SafeTable, visible
 
 if TYPE_CHECKING:
     # The store (SQLAlchemy) is imported inside the commands that use it, as in
@@ -145,7 +146,7 @@ def write_bytes(data: bytes) -> None:
 
 def overview_table(rows: list[OverviewRow], lang: Lang) -> Table:
     """The overview as a terminal table, one line per council in id order."""
-    table = Table(show_header=True)
+    table = SafeTable(show_header=True)
     for ja, en in _OVERVIEW_COLUMNS:
         table.add_column(ja if lang == "ja" else en)
     for row in rows:
@@ -214,7 +215,7 @@ def summary_table(rows: list[MunicipalitySummary], lang: Lang) -> Table:
     """The summary as a terminal table: one line per municipality, then the total."""
     from store.board_summary import STEPS
 
-    table = Table(show_header=True, show_footer=len(rows) > 1)
+    table = SafeTable(show_header=True, show_footer=len(rows) > 1)
     columns = [
         *_SUMMARY_COLUMNS,
         *((step_name(s, "ja"), step_name(s, "en")) for s in STEPS),
@@ -267,13 +268,13 @@ def report(
     from reports.exports import report_csv, report_markdown
 
     fiscal_year = year_or_current(year)
-    name, rows = board_reads.report(
+    name, rows, anchors = board_reads.report(
         settings(), principal(), municipality, fiscal_year, output_format.value
     )
     if output_format is ReportFormat.CSV:
         write_bytes(report_csv(rows))
     else:
-        sys.stdout.write(report_markdown(rows, name, fiscal_year))
+        sys.stdout.write(visible(report_markdown(rows, name, fiscal_year, anchors)))
 
 
 def history_csv(council: str, year: int | None) -> None:

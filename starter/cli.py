@@ -55,7 +55,7 @@ from starter.cli_common import (
     summarize,
     year_or_current,
 )
-from starter.render import state_table
+from starter.render import state_table, visible
 from workflows.inputs import cycle_workflow_id
 
 EXIT_ERROR = 1
@@ -266,5 +266,6 @@ def _unexpected(exc: Exception, session: CliSession) -> str:
 
 
 def _fail(message: str, code: int) -> int:
-    sys.stderr.write(one_line(message) + "\n")
+    # The message may quote a file's or a person's text: shown, never obeyed.
+    sys.stderr.write(visible(one_line(message)) + "\n")
     return code

@@ -26,6 +26,7 @@ from application.errors import AppError, one_line
 from config import Settings, get_settings
 from domain.limits import refusal_of
 from domain.refusals import Lang
+from starter.render import visible, visible_json
 
 T = TypeVar("T")
 
@@ -153,8 +154,8 @@ def console() -> Console:
 
 
 def say(line: str) -> None:
-    """Print one plain line to stdout."""
-    sys.stdout.write(line + "\n")
+    """Print one plain line to stdout, control characters shown, not obeyed."""
+    sys.stdout.write(visible(line) + "\n")
 
 
 def print_json(value: BaseModel | Sequence[BaseModel]) -> None:
@@ -164,4 +165,4 @@ def print_json(value: BaseModel | Sequence[BaseModel]) -> None:
         data = [item.model_dump(mode="json") for item in value]
     else:
         data = value.model_dump(mode="json")
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    sys.stdout.write(visible_json(json.dumps(data, ensure_ascii=False, indent=2)) + "\n")

@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 import typer
-from rich.table import Table
 
 from application.texts import text
 from starter.cli_auth import acting, principal
@@ -26,7 +25,7 @@ from starter.cli_common import (
     session_of,
     settings,
 )
-from starter.render import history_table, local_time
+from starter.render import SafeTable, history_table, local_time
 
 
 def councils_of(municipality_id: str) -> list[str]:
@@ -102,7 +101,7 @@ def inbox(
         say(text("inbox_empty", lang))
         return
     ja = lang == "ja"
-    table = Table(show_header=True)
+    table = SafeTable(show_header=True)
     for ja_title, en_title in (
         ("ID", "id"), ("日時（日本時間）", "time (JST)"), ("協議会", "council"),
         ("年度", "year"), ("件名", "subject"), ("既読", "read"),

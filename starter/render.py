@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from datetime import datetime
+from typing import Any
 
+from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from application.cycles import JAPAN
 from application.texts import action_name, step_name, text
@@ -13,6 +17,56 @@ from application.views import HistoryEntry
 from domain.base import SYSTEM_ACTOR
 from domain.model import STEP_ORDER, CycleState, PolicyStatus, PolicyVersion
 from domain.refusals import Lang
+from domain.text_rules import BIDI_CONTROLS, LINE_SEPARATORS
+
+# C0 controls but newline and tab, DEL, C1 controls, bidi overrides and isolates, and
+# the Unicode line separators: what a terminal would obey or reorder instead of show.
+_UNSAFE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f" + "".join(sorted(BIDI_CONTROLS | LINE_SEPARATORS)) + "]"
+)
+
+
+def _escape_char(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def _json_escape_char(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group()):04x}"
+
+
+def visible(text: str) -> str:
+    """``text`` safe for a terminal: every control character but newline and tab, and
+    every bidi override, shown as an escape (``\\x1b``, ``\\u202e``) instead of obeyed.
+
+    Every line the CLI prints of stored or user text goes through this (``say``, the
+    error line, JSON, tables), so a name or a municipality file cannot move the cursor,
+    recolour or clear the screen, or make a line read backwards."""
+    return _UNSAFE.sub(_escape_char, text)
+
+
+def visible_json(document: str) -> str:
+    """A JSON document with the characters ``visible`` escapes written as ``\\uXXXX``:
+    the same JSON value, but nothing a terminal obeys (JSON itself escapes only C0)."""
+    return _UNSAFE.sub(_json_escape_char, document)
+
+
+class SafeTable(Table):
+    """A rich ``Table`` whose text cells are shown, not obeyed: control characters
+    escaped by ``visible`` and rich markup (``[link=...]``) printed as typed."""
+
+    def add_row(self, *renderables: Any, **options: Any) -> None:
+        """``Table.add_row`` with every text cell made visible."""
+        safe = [
+            escape(visible(cell))
+            if isinstance(cell, str)
+            else Text(visible(cell.plain), style=cell.style)
+            if isinstance(cell, Text)
+            else cell
+            for cell in renderables
+        ]
+        super().add_row(*safe, **options)
+
 
 _LABELS: dict[str, tuple[str, str]] = {
     "council": ("協議会", "council"),
@@ -105,7 +159,7 @@ def _policy_summary(policy: PolicyVersion, voters: int, lang: Lang) -> str:
 def state_table(state: CycleState, lang: Lang) -> Table:
     """A two-column summary of a cycle's state."""
     none = _label("none", lang)
-    table = Table(show_header=True)
+    table = SafeTable(show_header=True)
     table.add_column(_label("item", lang), no_wrap=True)
     table.add_column(_label("value", lang))
     table.add_row(_label("council", lang), state.council_id)
@@ -153,7 +207,7 @@ def state_table(state: CycleState, lang: Lang) -> Table:
 
 def history_table(entries: Sequence[HistoryEntry], names: Mapping[str, str], lang: Lang) -> Table:
     """Every accepted command, oldest first; the actor's name comes from the store."""
-    table = Table(show_header=True)
+    table = SafeTable(show_header=True)
     for key in ("year", "seq", "at", "step", "action", "actor", "name", "changes"):
         table.add_column(_label(key, lang), no_wrap=key not in ("changes",))
     for entry in entries:

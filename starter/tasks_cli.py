@@ -15,7 +15,6 @@ from enum import StrEnum
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from domain.commands import (
     CancelActivityInput,
@@ -44,6 +43,7 @@ from starter.cli_common import (
     split_ids,
 )
 from starter.cli_steps import execute
+from starter.render import SafeTable
 
 _LINES: dict[str, tuple[str, str]] = {
     "no_tasks": ("{person} に表示できるタスクはありません", "no tasks for {person}"),
@@ -93,7 +93,7 @@ def list_tasks(
     if not rows:
         say(line("no_tasks", lang, person=actor))
         return
-    table = Table(show_header=True)
+    table = SafeTable(show_header=True)
     for key in ("council", "year", "task", "activity", "title", "owner", "due", "status", "note"):
         table.add_column(line(key, lang), no_wrap=key not in ("title", "note"))
     for row in rows:

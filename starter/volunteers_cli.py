@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from domain.deadlines import JST
 from domain.refusals import Lang
@@ -30,6 +29,7 @@ from starter.cli_common import (
     settings,
     split_ids,
 )
+from starter.render import SafeTable
 
 MunicipalityOption = Annotated[str, typer.Option("--municipality", help="自治体ID")]
 VolunteerArgument = Annotated[str, typer.Argument(help="ボランティアの登録番号")]
@@ -164,7 +164,7 @@ def list_volunteers(
         say(line("none", lang))
         return
     today = _day(None)
-    table = Table(show_header=True)
+    table = SafeTable(show_header=True)
     keys = ("id", "name", "kind", "fields", "availability", "registered", "expires", "consent")
     for key in (*keys, "state"):
         table.add_column(line(key, lang), no_wrap=key not in ("fields", "availability"))
@@ -273,7 +273,7 @@ def list_resources(
     if not rows:
         say(line("no_resources", lang))
         return
-    table = Table(show_header=True)
+    table = SafeTable(show_header=True)
     for key in ("id", "name", "kind", "contact", "notes"):
         table.add_column(line(key, lang), no_wrap=key != "notes")
     for row in rows:

@@ -7,8 +7,9 @@ carries that row's hash (``prev_hash``) and its own (``row_hash``, SHA-256 over 
 canonical JSON of its fields and ``prev_hash``). A row edited, removed or slipped in
 breaks the chain at that row, which ``verify`` finds. On PostgreSQL a trigger (created by
 the migration) also refuses UPDATE and DELETE on both tables; the chain catches what a
-superuser does around it. (Removing the newest rows leaves a shorter chain that still
-verifies: keep a copy of the last hash elsewhere to detect that.)
+superuser does around it. (Removing the newest rows, or rewriting the chain with every
+later hash recomputed, leaves a chain that still verifies: ``store.audit_anchor`` keeps
+its head outside the database to detect that.)
 
 No full personal data goes in: actors and targets are ids, and the directory audit's
 values are masked (``store.directory_changes``), so an erasure never needs to edit it.

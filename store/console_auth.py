@@ -14,6 +14,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Integer, LargeBinary, String, delete, func, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from domain.email_keys import email_key
 from store.models import (
     ID,
     SHORT,
@@ -110,12 +111,15 @@ class PersonRoles:
     staff_roles: tuple[tuple[str, str], ...]
 
 
-def person_id_by_email(session: Session, email: str) -> str | None:
-    """The person whose address is ``email`` (case-insensitive), if exactly one has it."""
-    ids = session.scalars(
-        select(Person.id).where(func.lower(Person.email) == email.strip().lower()).limit(2)
-    ).all()
-    return ids[0] if len(ids) == 1 else None
+def person_by_email(session: Session, email: str) -> tuple[str, str] | None:
+    """The person whose address is ``email`` (compared by ``email_key``: ignoring case and
+    look-alike characters; unique across the store) and the address as stored, if any."""
+    found = session.execute(
+        select(Person.id, Person.email).where(Person.email_key == email_key(email))
+    ).first()
+    if found is None or found.email is None:
+        return None
+    return found.id, found.email
 
 
 def person_email(session: Session, person_id: str) -> str | None:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Collection, Sequence
 from datetime import datetime
+from enum import StrEnum
 from typing import Protocol
 
 from pydantic import BaseModel, ConfigDict
@@ -34,6 +35,24 @@ PENDING = "pending"
 SENDING = "sending"
 SENT = "sent"
 FAILED = "failed"
+
+
+class FailureReason(StrEnum):
+    """Why a delivery failed for good: the board's page says it in words."""
+
+    #: The address cannot be sent to (a line break or control character, not an address).
+    BAD_ADDRESS = "bad_address"
+    #: The message cannot be built (a header that would not be one line, ...).
+    BAD_MESSAGE = "bad_message"
+    #: The receiver refused it for good (an SMTP 5xx, an HTTP 4xx, a refused target).
+    REFUSED = "refused"
+    #: Three days of retries were spent.
+    GAVE_UP = "gave_up"
+    #: The person's address was removed, or the person erased, before it was sent.
+    ADDRESS_REMOVED = "address_removed"
+    #: The channel is not configured on the worker.
+    CHANNEL_OFF = "channel_off"
+
 
 # Fixed forever: receivers de-duplicate on ids derived from it.
 _DELIVERY_NAMESPACE = uuid.UUID("6f1d3c2a-8a55-4c3e-9a1e-3c0b5d9e7a41")
@@ -81,6 +100,7 @@ class DeliveryRow(BaseModel):
     status: str
     attempts: int
     last_error: str | None
+    failure_reason: FailureReason | None = None
     created_at: datetime
     sent_at: datetime | None
 
@@ -203,6 +223,7 @@ def claim_delivery(session: Session, key: str, now: datetime) -> DeliveryJob | N
     if address is None:
         row.status = FAILED
         row.last_error = f"宛先が削除されました (the {row.channel} address was removed)"
+        row.failure_reason = FailureReason.ADDRESS_REMOVED
         session.flush()
         return None
     unfinished = row.status == SENDING
@@ -247,15 +268,43 @@ def record_delivery_error(session: Session, key: str, error: str) -> None:
     session.flush()
 
 
-def mark_delivery_failed(session: Session, key: str, error: str) -> bool:
-    """Give up on a delivery for good; ``False`` (and nothing changes) when it was sent."""
+def mark_delivery_failed(
+    session: Session, key: str, error: str, reason: FailureReason = FailureReason.GAVE_UP
+) -> bool:
+    """Give up on a delivery for good; ``False`` (and nothing changes) when it was sent.
+
+    A row that failed already keeps its first reason: the workflow records "gave up"
+    after an attempt that failed for good had recorded why."""
     row = _get(session, key, lock=True)
     if row.status == SENT:
         return False
+    if row.status == FAILED and row.failure_reason is not None:
+        return True
     row.status = FAILED
     row.last_error = redact(error)[:2000]
+    row.failure_reason = reason
     session.flush()
     return True
+
+
+def failure_reasons(session: Session, municipality_id: str, fiscal_year: int) -> dict[str, int]:
+    """How many of the municipality's deliveries of the year failed for good, by reason
+    (``FailureReason`` values; rows failed before reasons were kept count as ``gave_up``)."""
+    query = (
+        select(Delivery.failure_reason, func.count(Delivery.id))
+        .join(Council, Council.id == Delivery.council_id)
+        .where(
+            Council.municipality_id == municipality_id,
+            Delivery.fiscal_year == fiscal_year,
+            Delivery.status == FAILED,
+        )
+        .group_by(Delivery.failure_reason)
+    )
+    counts: dict[str, int] = {}
+    for reason, count in session.execute(query):
+        key = reason or FailureReason.GAVE_UP.value
+        counts[key] = counts.get(key, 0) + count
+    return counts
 
 
 def failed_deliveries_count(session: Session, council_id: str, fiscal_year: int) -> int:
@@ -295,6 +344,7 @@ def deliveries(
             status=row.status,
             attempts=row.attempts,
             last_error=row.last_error,
+            failure_reason=row.failure_reason,
             created_at=row.created_at,
             sent_at=row.sent_at,
         )

@@ -33,6 +33,7 @@ from store.models import (
     School,
 )
 from store.municipality_file import MunicipalityFile, apply_deadlines
+from store.person_emails import refuse_addresses_of_others, release_changing_email_keys
 from store.volunteers import upsert_resource
 
 
@@ -88,6 +89,7 @@ def load_municipality(session: Session, data: MunicipalityFile) -> LoadSummary:
             f"people: '{erased[0]}' was erased and cannot be loaded again; "
             "remove them from the file (or give the person a new id)"
         )
+    refuse_addresses_of_others(session, data)
     _set(
         session,
         Municipality,
@@ -126,6 +128,7 @@ def load_municipality(session: Session, data: MunicipalityFile) -> LoadSummary:
             counter,
             {"name": school.name, "district_id": school.district},
         )
+    keys = release_changing_email_keys(session, data)
     for person in data.people:
         _set_owned(
             session,
@@ -142,6 +145,11 @@ def load_municipality(session: Session, data: MunicipalityFile) -> LoadSummary:
                 "notify_webhook": person.notify_webhook,
             },
         )
+    session.flush()
+    # Not among the values above: the diff and the directory audit must never show the
+    # key (it is the address, unmasked).
+    for person in data.people:
+        session.get_one(Person, person.id).email_key = keys[person.id]
     for council in data.councils:
         _set_owned(
             session,

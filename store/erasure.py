@@ -81,6 +81,7 @@ def erase_person(
     roles = notifications = deliveries = 0
     if person is not None:
         person.name, person.kana, person.email, person.webhook_url = ERASED_NAME, None, None, None
+        person.email_key = None
         person.notify_email = person.notify_webhook = False
         councils = sorted(
             set(
@@ -115,7 +116,9 @@ def erase_person(
             session,
             update(Delivery)
             .where(Delivery.recipient_id == person_id, Delivery.status.in_(("pending", "sending")))
-            .values(status="failed", last_error="recipient erased"),
+            .values(
+                status="failed", last_error="recipient erased", failure_reason="address_removed"
+            ),
         )
     if volunteer is not None:
         volunteer.name, volunteer.contact, volunteer.availability = ERASED_NAME, None, ""

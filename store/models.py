@@ -149,6 +149,10 @@ class Person(Base):
     name: Mapped[str] = mapped_column(NAME)
     kana: Mapped[str | None] = mapped_column(NAME)
     email: Mapped[str | None] = mapped_column(String(320))
+    # ``domain.email_keys.email_key(email)``: one address, one person, across every
+    # municipality (the sign-in link finds the person by it). NULL without an address, and
+    # for addresses the 0010 migration found held by several people (see docs/privacy.md).
+    email_key: Mapped[str | None] = mapped_column(String(320), unique=True, index=True)
     webhook_url: Mapped[str | None] = mapped_column(String(2000))
     # Channel preferences; the inbox is always on. Without an address a channel stays off.
     notify_email: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
@@ -402,6 +406,8 @@ class Delivery(Base):
     status: Mapped[str] = mapped_column(SHORT)
     attempts: Mapped[int] = mapped_column(Integer)
     last_error: Mapped[str | None] = mapped_column(Text)
+    #: ``failed`` only: why, as a ``store.deliveries.FailureReason`` (the board reads it).
+    failure_reason: Mapped[str | None] = mapped_column(SHORT)
     created_at: Mapped[datetime] = mapped_column(TZ_DATETIME)
     attempted_at: Mapped[datetime | None] = mapped_column(TZ_DATETIME)
     sent_at: Mapped[datetime | None] = mapped_column(TZ_DATETIME)

@@ -41,8 +41,9 @@ Format (every id is a string of letters, digits, ``-``, ``_`` or ``.``, at most 
 
 Every cross-reference (a school's district, a council's schools, a member or staff
 person) must name an id defined in the same file, and ids must be unique within their
-list. Any problem raises ``InvalidMunicipalityFile`` with one line naming the file, the
-field and the bad value.
+list; no two people may share an e-mail address (ignoring case and look-alike
+characters: the address is how a person signs in). Any problem raises
+``InvalidMunicipalityFile`` with one line naming the file, the field and the bad value.
 """
 
 from __future__ import annotations
@@ -63,13 +64,15 @@ from pydantic import (
 )
 
 from domain.deadlines import DeadlineRules, MonthDay
+from domain.email_keys import MAX_EMAIL_KEY_LENGTH, email_key
 from domain.model import Role, Step, VoteRule
+from domain.text_rules import ONE_LINE
 from domain.webhook_targets import refusal_of as webhook_refusal
 from store.errors import InvalidMunicipalityFile
 from store.volunteers import ResourceEntry
 
 Identifier = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.-]+$")]
-Text = Annotated[str, Field(min_length=1, max_length=200)]
+Text = Annotated[str, Field(min_length=1, max_length=200), ONE_LINE]
 
 #: Roles a person may hold on one council; the municipality-wide ones go under ``staff``.
 CouncilRole = Literal["chair", "member", "principal", "coordinator"]
@@ -186,8 +189,12 @@ class PersonEntry(_Strict):
     id: Identifier
     name: Text
     kana: Text | None = None
-    email: Annotated[str, Field(max_length=320, pattern=r"^[^@\s]+@[^@\s]+$")] | None = None
-    webhook_url: Annotated[str, Field(max_length=2000, pattern=r"^https?://\S+$")] | None = None
+    email: Annotated[str, Field(max_length=320, pattern=r"^[^@\s]+@[^@\s]+$"), ONE_LINE] | None = (
+        None
+    )
+    webhook_url: (
+        Annotated[str, Field(max_length=2000, pattern=r"^https?://\S+$"), ONE_LINE] | None
+    ) = None
     notify_email: bool = True
     notify_webhook: bool = True
 
@@ -262,6 +269,26 @@ class MunicipalityFile(_Strict):
                     raise ValueError(
                         f"councils[{i}].members[{j}].person: unknown person '{member.person}'"
                     )
+        return self
+
+    @model_validator(mode="after")
+    def _one_person_per_address(self) -> MunicipalityFile:
+        # The address is the sign-in: two people with one mailbox would lock both out.
+        # Compared as ``email_key`` does, so ``K`` (the Kelvin sign) equals ``k``; the
+        # message names positions only, never the address.
+        seen: dict[str, int] = {}
+        for i, person in enumerate(self.people):
+            if person.email is None:
+                continue
+            key = email_key(person.email)
+            if len(key) > MAX_EMAIL_KEY_LENGTH:
+                raise ValueError(f"people[{i}].email: too long once normalised")
+            if key in seen:
+                raise ValueError(
+                    f"people[{i}].email: the same address as people[{seen[key]}] "
+                    "(compared ignoring case and look-alike characters)"
+                )
+            seen[key] = i
         return self
 
 

@@ -15,7 +15,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from domain.deadlines import JST
+from domain.limits import NOTES_MAX
 from domain.refusals import Refusal
+from domain.text_rules import MultiLineStr, OneLineStr
 from domain.volunteers import (
     VolunteerKind,
     expires_on,
@@ -37,11 +39,11 @@ class VolunteerEntry(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     id: Identifier
-    name: str = Field(min_length=1, max_length=200)
+    name: OneLineStr = Field(min_length=1, max_length=200)
     kind: VolunteerKind = VolunteerKind.PERSON
-    fields_of_help: tuple[Annotated[str, Field(min_length=1, max_length=100)], ...] = ()
-    availability: str = Field(default="", max_length=500)
-    contact: str | None = Field(default=None, max_length=320)
+    fields_of_help: tuple[Annotated[OneLineStr, Field(min_length=1, max_length=100)], ...] = ()
+    availability: MultiLineStr = Field(default="", max_length=500)
+    contact: OneLineStr | None = Field(default=None, max_length=320)
     registered_on: date
     consent_to_contact: bool = False
 
@@ -79,10 +81,10 @@ class ResourceEntry(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     id: Identifier
-    name: str = Field(min_length=1, max_length=200)
-    kind: str = Field(min_length=1, max_length=64)
-    contact: str | None = Field(default=None, max_length=320)
-    notes: str = ""
+    name: OneLineStr = Field(min_length=1, max_length=200)
+    kind: OneLineStr = Field(min_length=1, max_length=64)
+    contact: OneLineStr | None = Field(default=None, max_length=320)
+    notes: MultiLineStr = Field(default="", max_length=NOTES_MAX)
 
 
 class ResourceRow(ResourceEntry):

@@ -19,6 +19,7 @@ from sqlalchemy import Engine
 from temporalio.client import Client
 from temporalio.worker import Worker
 
+from activities.audit_anchor_activities import AuditAnchorActivities
 from activities.channels import Senders
 from activities.channels.email import SmtpSender
 from activities.channels.webhook import WebhookSender
@@ -32,8 +33,12 @@ from config import (
     Settings,
     WorkerRole,
 )
-from config.converter import data_converter
+from config.converter import worker_converter
 from store.db import make_engine
+from worker.command_guard import CommandGuard
+from worker.daily_jobs import start_daily_anchor
+from worker.telemetry import metrics_runtime
+from workflows.audit_anchor import AuditAnchorWorkflow
 from workflows.council_cycle import CouncilCycleWorkflow
 from workflows.inputs import notification_queue
 
@@ -62,12 +67,16 @@ NOTIFY_THREADS = DEFAULT_NOTIFY_THREADS
 
 
 async def connect(settings: Settings) -> Client:
-    """A client for ``settings``' server, always with the encrypting pydantic converter
-    (config/converter.py); ``PayloadKeyError`` (one line) when no key is configured."""
+    """A client for ``settings``' server, always with the worker's encrypting pydantic
+    converter (config/converter.py), which refuses a command not encrypted with the
+    application's key; ``PayloadKeyError`` (one line) when no key is configured."""
+    address = settings.worker_metrics_address
     return await Client.connect(
         settings.temporal_address,
         namespace=settings.temporal_namespace,
-        data_converter=data_converter(settings),
+        data_converter=worker_converter(settings),
+        # The SDK's Prometheus metrics (worker/telemetry.py) when an address is set.
+        runtime=metrics_runtime(address) if address else None,
     )
 
 
@@ -93,6 +102,9 @@ def tuned_worker(
             activities=activities,
             activity_executor=executor,
             max_concurrent_activities=slots,
+            # Settles the commands the worker's codec could not authenticate
+            # (worker/command_guard.py); a no-op for a client without that codec.
+            interceptors=[CommandGuard()],
         )
 
 
@@ -142,6 +154,7 @@ def notification_activities(engine: Engine, senders: Senders) -> list[Callable[.
         CycleActivities(engine, senders).notify,
         delivery.deliver,
         delivery.record_delivery_failed,
+        AuditAnchorActivities(engine, senders).publish_audit_anchor,
     ]
 
 
@@ -201,12 +214,13 @@ async def serving(
     role: WorkerRole = WorkerRole.ALL,
 ) -> AsyncIterator[None]:
     """Serve the cycle workflow and its activities on ``task_queue``, and its
-    notifications on the queue beside it (``serving_queues``), while the block runs."""
+    notifications on the queue beside it (``serving_queues``), while the block runs; the
+    daily audit anchor (``workflows.audit_anchor``) is served alongside."""
     async with serving_queues(
         client,
         task_queue,
         role,
-        [CouncilCycleWorkflow],
+        [CouncilCycleWorkflow, AuditAnchorWorkflow],
         cycle_activities(engine, senders),
         notification_activities(engine, senders),
         threads=threads,
@@ -232,12 +246,14 @@ async def run_worker(settings: Settings, stop: asyncio.Event) -> None:
         slots=settings.worker_activity_slots,
         role=settings.worker_role,
     ):
+        await start_daily_anchor(client, settings.task_queue)
         log.info(
-            "worker running: server=%s queue=%s (+ %s) role=%s",
+            "worker running: server=%s queue=%s (+ %s) role=%s metrics=%s",
             settings.temporal_address,
             settings.task_queue,
             notification_queue(settings.task_queue),
             settings.worker_role.value,
+            settings.worker_metrics_address or "off",
         )
         await stop.wait()
         log.info("worker stopping")

@@ -19,6 +19,16 @@ def cycle_workflow_id(council_id: str, fiscal_year: int) -> str:
     return f"council-cycle/{council_id}/{fiscal_year}"
 
 
+def council_of_workflow_id(workflow_id: str) -> str | None:
+    """The council whose cycle ``workflow_id`` is (``cycle_workflow_id``'s inverse);
+    ``None`` for any other id."""
+    prefix, _, rest = workflow_id.partition("/")
+    council_id, _, year = rest.rpartition("/")
+    if prefix != "council-cycle" or not council_id or not year.isdigit():
+        return None
+    return council_id
+
+
 def notification_queue(task_queue: str) -> str:
     """The task queue of a cycle's notifications (inbox rows and outside channels), beside
     the cycle's own queue: a burst of notices never queues ahead of the cycle's records."""

@@ -2,7 +2,9 @@
 
 Each sender sends one ``DeliveryJob`` or raises ``SendFailed``; ``permanent`` says that
 trying again cannot help (a refused address, a 4xx answer), so the delivery is recorded as
-failed at once instead of being retried for days.
+failed at once instead of being retried for days. ``Undeliverable`` is the failure found
+before anything is sent (an address or a header that cannot be written): the activity
+records it and fails without a retry.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from datetime import timedelta
 from typing import Protocol
 
 from activities.inputs import Channel
-from store.deliveries import DeliveryJob
+from store.deliveries import DeliveryJob, FailureReason
 
 #: Network round trips one attempt may need (connect, EHLO, STARTTLS, AUTH, MAIL, RCPT,
 #: DATA and the end of data); a webhook needs fewer.
@@ -20,11 +22,26 @@ ROUND_TRIPS = 8
 
 
 class SendFailed(Exception):
-    """A delivery attempt failed; ``permanent`` when retrying cannot help."""
+    """A delivery attempt failed; ``permanent`` when retrying cannot help, ``reason``
+    saying why for the board when it is."""
 
-    def __init__(self, message: str, permanent: bool = False) -> None:
+    def __init__(
+        self,
+        message: str,
+        permanent: bool = False,
+        reason: FailureReason = FailureReason.REFUSED,
+    ) -> None:
         super().__init__(message)
         self.permanent = permanent
+        self.reason = reason
+
+
+class Undeliverable(SendFailed):
+    """The delivery can never be sent as it is (found before any connection): a bad
+    address, a message that cannot be built. The message names no address or text."""
+
+    def __init__(self, message: str, reason: FailureReason) -> None:
+        super().__init__(message, permanent=True, reason=reason)
 
 
 class Sender(Protocol):
@@ -70,5 +87,9 @@ class Senders:
         """The sender of ``channel``; ``SendFailed`` (permanent) when it is switched off."""
         sender = self.email if channel is Channel.EMAIL else self.webhook
         if sender is None:
-            raise SendFailed(f"channel {channel} is not configured on this worker", permanent=True)
+            raise SendFailed(
+                f"channel {channel} is not configured on this worker",
+                permanent=True,
+                reason=FailureReason.CHANNEL_OFF,
+            )
         return sender

@@ -7,9 +7,11 @@ the server accepted the message and before we recorded it) is recognisable downs
 
 from __future__ import annotations
 
+import re
 import smtplib
 import ssl
 from dataclasses import dataclass
+from email.errors import MessageError
 from email.message import EmailMessage
 from email.utils import formatdate
 from pathlib import Path
@@ -17,12 +19,38 @@ from typing import Literal
 
 from pydantic import SecretStr
 
-from activities.channels import SendFailed
+from activities.channels import SendFailed, Undeliverable
 from activities.templates import console_link
 from config import Settings
-from store.deliveries import DeliveryJob
+from domain.text_rules import forbidden_character
+from store.deliveries import DeliveryJob, FailureReason
 
 SmtpMode = Literal["plain", "starttls", "ssl"]
+
+# One address: no spaces, exactly one @, something on both sides.
+_ADDRESS = re.compile(r"[^@\s]+@[^@\s]+")
+# What may not stand in a header's text: line breaks (a new header line), other
+# controls and the bidi overrides. Replaced by a space: the subject stays readable.
+_NOT_IN_HEADER = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]+")
+
+
+def header_text(value: str) -> str:
+    """``value`` as one header line: every run of control characters becomes a space.
+
+    A council name written before names were checked may hold CR/LF; the subject that
+    quotes it must still be one line, not a failure of every message that names it."""
+    return " ".join(_NOT_IN_HEADER.sub(" ", value).split())
+
+
+def check_address(address: str) -> str:
+    """``address`` when it is one plain e-mail address; ``Undeliverable`` (naming no
+    address: it is personal data) when no attempt could ever send to it."""
+    if forbidden_character(address, multiline=False) is not None or not _ADDRESS.fullmatch(address):
+        raise Undeliverable(
+            "宛先のメールアドレスが正しくありません (the e-mail address is not valid)",
+            FailureReason.BAD_ADDRESS,
+        )
+    return address
 
 
 @dataclass(frozen=True)
@@ -58,16 +86,30 @@ class SmtpSender:
         )
 
     def message(self, job: DeliveryJob) -> EmailMessage:
-        """The e-mail for ``job``: UTF-8, with ids stable across attempts."""
+        """The e-mail for ``job``: UTF-8, with ids stable across attempts.
+
+        ``Undeliverable`` when it cannot be written: a bad address, or a header the
+        e-mail library refuses even after ``header_text``."""
+        address = check_address(job.address)
+        try:
+            return self._build(job, address)
+        except (ValueError, TypeError, MessageError) as exc:
+            # The library's message may quote the header (a name): only its kind is kept.
+            raise Undeliverable(
+                f"メールを組み立てられません (the message cannot be built: {type(exc).__name__})",
+                FailureReason.BAD_MESSAGE,
+            ) from None
+
+    def _build(self, job: DeliveryJob, address: str) -> EmailMessage:
         msg = EmailMessage()
         msg["From"] = self.from_address
-        msg["To"] = job.address
-        msg["Subject"] = job.subject
+        msg["To"] = address
+        msg["Subject"] = header_text(job.subject)
         msg["Date"] = formatdate(localtime=False, usegmt=True)
         domain = self.from_address.rpartition("@")[2] or "council-cycle.invalid"
         msg["Message-ID"] = f"<{job.delivery_id}@{domain}>"
         msg["X-CS-Delivery"] = job.delivery_id
-        msg["X-CS-Event"] = job.template
+        msg["X-CS-Event"] = header_text(job.template)
         body = job.body
         if self.console_base_url and job.council_id:
             link = console_link(

@@ -45,12 +45,12 @@ from typing import Any
 
 from pydantic import SecretStr
 
-from activities.channels import SendFailed
+from activities.channels import SendFailed, Undeliverable
 from activities.templates import console_link
 from config import Settings
 from config.redaction import redact
 from domain.webhook_targets import is_loopback_host, refusal_of, refusal_of_address
-from store.deliveries import DeliveryJob
+from store.deliveries import DeliveryJob, FailureReason
 
 SIGNATURE_TOLERANCE_SECONDS = 300
 _RETRYABLE_STATUS = frozenset({408, 429})
@@ -156,9 +156,13 @@ class WebhookSender:
                 status = answer.status
         except urllib.error.HTTPError as exc:
             status = exc.code
-        except ValueError as exc:
-            # A malformed URL; its text quotes the URL, so it is not chained either.
-            raise SendFailed(f"webhook of {job.recipient_id}: {redact(str(exc))}") from None
+        except ValueError:
+            # A malformed URL (a control character, no host): no attempt can send it.
+            # Its text quotes the URL, a bridge's secret: neither shown nor chained.
+            raise Undeliverable(
+                f"webhook of {job.recipient_id}: the URL is not valid",
+                FailureReason.BAD_ADDRESS,
+            ) from None
         except OSError as exc:
             raise SendFailed(f"webhook of {job.recipient_id}: {redact(str(exc))}") from exc
         if 200 <= status < 300:

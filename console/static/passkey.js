@@ -24,7 +24,12 @@
     const purpose = button.dataset.purpose;
     const csrf = button.dataset.csrf;
     const answer = await post("/passkey/options", { purpose, csrf });
-    if (!answer.ok) { say(answer.statusText); return; }
+    if (!answer.ok) {
+      // A refusal comes as {"message": ...}: show its one line.
+      const refused = await answer.json().catch(() => null);
+      say(refused && refused.message ? refused.message : answer.statusText);
+      return;
+    }
     const options = await answer.json();
     options.challenge = b64ToBuf(options.challenge);
     let credential;

@@ -20,12 +20,12 @@ municipality: {{id: ac{s}, name: 監査市, prefecture: テスト県}}
 schools:
   - {{id: ac{s}-e1, name: 監査市立第一小学校}}
 people:
-  - {{id: ac{s}-chair, name: 監査 一郎, email: chair@ac.example.jp}}
+  - {{id: ac{s}-chair, name: 監査 一郎, email: chair-{s}@ac.example.jp}}
   - {{id: ac{s}-m1, name: 監査 二郎}}
-  - {{id: ac{s}-m2, name: 監査 三郎, email: m2@ac.example.jp}}
+  - {{id: ac{s}-m2, name: 監査 三郎, email: m2-{s}@ac.example.jp}}
   - {{id: ac{s}-principal, name: 監査 校長}}
   - {{id: ac{s}-coord, name: 監査 推進員}}
-  - {{id: ac{s}-board, name: 監査 教委, email: board@ac.example.jp{board_extra}}}
+  - {{id: ac{s}-board, name: 監査 教委, email: board-{s}@ac.example.jp{board_extra}}}
 {extra_people}staff:
   - {{person: ac{s}-board, role: board_admin}}
 councils:
@@ -64,7 +64,7 @@ class AuditCity:
             f"hostile-{abs(hash(webhook))}",
             chair=self.stranger,
             board_extra=f", webhook_url: '{webhook}'",
-            board_email="board@evil.example",
+            board_email=f"board-{self.s}@evil.example",
             extra_people=f"  - {{id: {self.stranger}, name: 不審 者}}\n",
         )
 
@@ -76,7 +76,7 @@ class AuditCity:
             s=self.s, chair=chair, board_extra=board_extra, extra_people=extra_people
         )
         if board_email:
-            text = text.replace("board@ac.example.jp", board_email)
+            text = text.replace(f"board-{self.s}@ac.example.jp", board_email)
         path = self.directory / f"{name}.yaml"
         path.write_text(text, encoding="utf-8")
         return path

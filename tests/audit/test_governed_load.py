@@ -113,7 +113,8 @@ async def test_the_probe_edit_is_refused_then_shown_audited_and_in_force(
         assert f"  ~ people/{city.board} email: b***@ac.example.jp → b***@evil.example" in lines
         assert f"  ~ people/{city.board} webhook_url: — → https://hooks.evil.example/…" in lines
         assert f"  + people/{city.stranger} name: 不…" in lines
-        for secret in ("board@evil.example", "secret-token", "不審 者", "board@ac.example.jp"):
+        board_mail = (f"board-{city.s}@evil.example", f"board-{city.s}@ac.example.jp")
+        for secret in (*board_mail, "secret-token", "不審 者"):
             assert secret not in shown.out
         assert f"the {YEAR} cycle of {city.council} now has the new roster" in lines
 

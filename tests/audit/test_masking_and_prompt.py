@@ -76,7 +76,7 @@ def test_at_a_terminal_load_asks_and_applies_only_on_yes(
     assert exit_code == code, output
     assert f"~ people/{city.board} email: b***@ac.example.jp → b***@evil.example" in output
     assert "Apply these changes?" in output
-    assert "board@evil.example" not in output and "secret" not in output
+    assert f"board-{city.s}@evil.example" not in output and "secret" not in output
     with store.session_scope(engine) as session:
         roles = store.council_setup(session, city.council).roster.roles_of(city.stranger)
     assert bool(roles) is applied

@@ -76,6 +76,10 @@ CASES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("inbox", ("inbox", "--as", "t-chair")),
     ("inbox read", ("inbox", "read", "1", "--as", "t-chair")),
     ("audit verify", ("audit", "verify")),
+    ("audit verify", ("audit", "verify", "--anchor",
+                      "audit-anchor access_audit seq=1 sha256=" + "0" * 64
+                      + " at=2026-12-07T07:00:00+09:00")),
+    ("audit anchor", ("audit", "anchor")),
     ("person erase", ("person", "erase", "--person", "t-m3", "--municipality", "testcity",
                       "--yes")),
     ("roster sync", ("roster", "sync", "--municipality", "testcity")),

@@ -13,7 +13,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from email import policy
 from pathlib import Path
@@ -22,7 +22,14 @@ from typing import Any
 import pytest
 import yaml
 from axe_playwright_python.async_playwright import Axe
-from playwright.async_api import Browser, BrowserContext, Page, async_playwright
+from playwright.async_api import (
+    Browser,
+    BrowserContext,
+    CDPSession,
+    Page,
+    async_playwright,
+    expect,
+)
 from pydantic import SecretStr
 
 import store
@@ -40,6 +47,14 @@ OTHER_COUNCIL = "kushiro-chuo"
 #: Members of Kushiro's council get test addresses here (the example has none for them).
 MEMBER_EMAILS = {f"kushiro-kushiro-member-{n}": f"kk-member-{n}@test.example" for n in (1, 2, 3)}
 VOLUNTEERS = {"vol-kushiro-1": "読み聞かせの会", "vol-kushiro-2": "見守り 太郎"}
+#: A platform authenticator that needs no person: Chromium's virtual one (BROWSER-NOTES).
+VIRTUAL_AUTHENTICATOR = {
+    "protocol": "ctap2",
+    "transport": "internal",
+    "hasResidentKey": True,
+    "hasUserVerification": True,
+    "isUserVerified": True,
+}
 
 if shutil.which("chromium") is None:
     # A fresh machine: install Debian's chromium and the Japanese fonts (make test does
@@ -55,6 +70,45 @@ class ConsoleEnv:
     mail_dir: Path
     settings: Settings
     browser: Browser
+    #: Each person's passkeys as their authenticator holds them (private keys included),
+    #: so a later browser context of the same person can carry the same passkey.
+    passkeys: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+
+    async def authenticator(self, context: BrowserContext, page: Page) -> tuple[CDPSession, str]:
+        """A fresh, empty virtual authenticator in ``page``: its CDP session and id."""
+        cdp = await context.new_cdp_session(page)
+        await cdp.send("WebAuthn.enable")
+        made = await cdp.send(
+            "WebAuthn.addVirtualAuthenticator", {"options": VIRTUAL_AUTHENTICATOR}
+        )
+        return cdp, str(made["authenticatorId"])
+
+    async def confirm_with_passkey(
+        self, context: BrowserContext, page: Page, address: str
+    ) -> tuple[CDPSession, str]:
+        """On the passkey page, confirm the session with the person's passkey: registered
+        in this context the first time, carried over from the earlier context after that
+        (adding another passkey needs a confirmed session). The authenticator used."""
+        cdp, authenticator = await self.authenticator(context, page)
+        await page.wait_for_load_state("load")
+        kept = self.passkeys.get(address)
+        if kept is None:
+            await page.get_by_role("button", name="パスキーを登録する").click()
+            await expect(page.get_by_text("登録済みのパスキー: 1件")).to_be_visible()
+            # The reloaded page's script must be ready, or the click does nothing.
+            await page.wait_for_load_state("load")
+        else:
+            for credential in kept:
+                await cdp.send(
+                    "WebAuthn.addCredential",
+                    {"authenticatorId": authenticator, "credential": credential},
+                )
+        await page.get_by_role("button", name="パスキーで確認する").click()
+        await page.wait_for_url("**/me")
+        # Kept with the authenticator's new signature counter, which the server checks.
+        held = await cdp.send("WebAuthn.getCredentials", {"authenticatorId": authenticator})
+        self.passkeys[address] = list(held["credentials"])
+        return cdp, authenticator
 
     async def state(self, council_id: str = COUNCIL) -> Any:
         """The cycle's state, read through the query."""

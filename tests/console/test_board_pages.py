@@ -62,32 +62,10 @@ async def shoot(page: Page, name: str) -> None:
 
 
 async def board_session(env: ConsoleEnv) -> tuple[BrowserContext, Page]:
-    """The board admin, signed in by link and confirmed with a (virtual) passkey."""
+    """The board admin, signed in by link and confirmed with a (virtual) passkey: the
+    first test registers it, later ones carry it into their own browser context."""
     context, page = await env.sign_in(BOARD)
-    cdp = await context.new_cdp_session(page)
-    await cdp.send("WebAuthn.enable")
-    await cdp.send(
-        "WebAuthn.addVirtualAuthenticator",
-        {
-            "options": {
-                "protocol": "ctap2",
-                "transport": "internal",
-                "hasResidentKey": True,
-                "hasUserVerification": True,
-                "isUserVerified": True,
-            }
-        },
-    )
-    await page.wait_for_load_state("load")
-    # Each test's board session registers one more passkey: wait for the page to say so.
-    shown = re.findall(r"登録済みのパスキー: (\d+)件", await page.content())
-    count = int(shown[0]) if shown else 0
-    await page.get_by_role("button", name="パスキーを登録する").click()
-    await expect(page.get_by_text(f"登録済みのパスキー: {count + 1}件")).to_be_visible()
-    # The page's script must be ready, or the button sends the plain form instead.
-    await page.wait_for_load_state("load")
-    await page.get_by_role("button", name="パスキーで確認する").click()
-    await page.wait_for_url("**/me")
+    await env.confirm_with_passkey(context, page, BOARD)
     return context, page
 
 

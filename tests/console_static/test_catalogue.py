@@ -12,6 +12,7 @@ from console.pages import ACTIVITY_KINDS
 from domain.base import Step
 from domain.model import PolicyStatus
 from domain.tasks import TaskStatus
+from store.deliveries import FailureReason
 
 CONSOLE = Path(__file__).resolve().parents[2] / "console"
 LITERAL_KEY = re.compile(r"""\bt\(\s*["']([a-z_]+)["']""")
@@ -32,6 +33,7 @@ def test_every_key_a_template_uses_is_in_the_catalogue_in_both_languages() -> No
         "status_": [s.value for s in PolicyStatus],
         "task_": [s.value for s in TaskStatus],
         "kind_": list(ACTIVITY_KINDS),
+        "failure_": [r.value for r in FailureReason],
     }
     assert prefixes == set(values)
     for prefix, names in values.items():

@@ -1,0 +1,103 @@
+"""The board's passkey reset (「パスキーのリセット」): a board admin, in a session a passkey
+confirmed, sees who in the municipality has passkeys and removes a person's passkeys
+after a confirmation page, so that person can enrol a first one again from an e-mail link
+(a lost device). The reset ends the person's sessions, is an access-audit row in its own
+transaction, and is mailed to the person."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, BackgroundTasks, Request
+from fastapi.responses import HTMLResponse, Response
+from sqlalchemy.orm import Session
+
+from application import passkey_reset
+from application.audit import AuditAction, record_in
+from application.mail import send_mail
+from console.board import board_admin, board_base
+from console.messages import text
+from console.passkeys import notice_time
+from console.tokens import console_actor
+from console.web import PageNotFound, console_of, form_of, now, render, see_other
+from store.passkey_admin import passkey_holders
+
+router = APIRouter()
+MAX_ID = 64
+
+
+@router.get("/board/{municipality_id}/{year}/passkeys", response_class=HTMLResponse)
+async def holders_page(request: Request, municipality_id: str, year: int) -> HTMLResponse:
+    """Who in the municipality has passkeys, each with the way to reset them."""
+    who = await board_admin(request, municipality_id)
+    holders = await console_of(request).db(lambda s: passkey_holders(s, municipality_id))
+    context = {
+        "holders": [h for h in holders if h.person_id != who.person_id],
+        "base": board_base(municipality_id, year),
+        "confirm": None,
+        "done": request.query_params.get("done") == "1",
+    }
+    return render(request, "board_passkeys.html", context, who=who)
+
+
+@router.get(
+    "/board/{municipality_id}/{year}/passkeys/{person_id}/confirm", response_class=HTMLResponse
+)
+async def confirm_reset(
+    request: Request, municipality_id: str, year: int, person_id: str
+) -> HTMLResponse:
+    """The confirmation page: whose passkeys will go, and the button that removes them."""
+    who = await board_admin(request, municipality_id)
+    target = person_id[:MAX_ID]
+
+    def check(session: Session) -> str:
+        try:
+            return passkey_reset.check_target(session, municipality_id, who.person_id, target)
+        except passkey_reset.ResetNotAllowed as exc:
+            raise PageNotFound() from exc
+
+    name = await console_of(request).db(check)
+    context = {
+        "holders": [],
+        "base": board_base(municipality_id, year),
+        "confirm": {"person_id": target, "name": name},
+        "done": False,
+    }
+    return render(request, "board_passkeys.html", context, who=who)
+
+
+@router.post("/board/{municipality_id}/{year}/passkeys/{person_id}/reset", response_model=None)
+async def reset(
+    request: Request,
+    background: BackgroundTasks,
+    municipality_id: str,
+    year: int,
+    person_id: str,
+) -> Response:
+    """Remove the person's passkeys and end their sessions; audited, and mailed to them."""
+    who = await board_admin(request, municipality_id)
+    await form_of(request, who)
+    console = console_of(request)
+    actor = console_actor(request, who.person_id)
+    target = person_id[:MAX_ID]
+    at = now()
+
+    def do(session: Session) -> passkey_reset.PasskeyReset:
+        try:
+            done = passkey_reset.reset_passkeys(session, municipality_id, who.person_id, target, at)
+        except passkey_reset.ResetNotAllowed as exc:
+            raise PageNotFound() from exc
+        detail = {
+            "removed": str(done.removed),
+            "notice": "mail" if done.address else "no_address",
+        }
+        record_in(session, actor, AuditAction.PASSKEY_RESET, f"people/{target}", detail, at=at)
+        return done
+
+    done = await console.db(do)
+    if done.address is not None:
+        body = "\n\n".join(
+            text("passkey_reset_mail_body", lang, at=notice_time(at), count=done.removed)
+            for lang in ("ja", "en")
+        )
+        subject = text("passkey_reset_mail_subject", "ja")
+        background.add_task(send_mail, console.settings, done.address, subject, body)
+    return see_other(f"{board_base(municipality_id, year)}/passkeys?done=1")

@@ -1,0 +1,192 @@
+"""The passkey routes: the passkey page, the options of a ceremony, and its answer
+(register a passkey, confirm the session with one, or sign in with one).
+
+A person's first passkey may come from a session opened by an e-mail link (that is how
+enrolment starts); another one needs a session an existing passkey confirmed, so a mail
+link alone never adds a second factor (``identity.may_add_passkey``, checked again in the
+registering transaction). Every registration is an access-audit row written in the same
+transaction, and an e-mail to the person; every refused or malformed answer is a failed
+sign-in row and a one-line 4xx answer.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from fastapi import APIRouter, BackgroundTasks, Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from sqlalchemy.orm import Session
+
+from application import identity
+from application.audit import AuditAction, record_in
+from application.cycles import JAPAN
+from application.mail import send_mail
+from console.access_log import log
+from console.messages import text
+from console.tokens import client_of, console_actor
+from console.web import (
+    CHALLENGE_COOKIE,
+    SESSION_COOKIE,
+    NotSignedIn,
+    SignedIn,
+    console_of,
+    form_of,
+    lang_of,
+    now,
+    render,
+    set_cookie,
+    signed_in,
+)
+
+router = APIRouter()
+SESSION_SECONDS = int(identity.SESSION_LIFETIME.total_seconds())
+#: The longest credential the browser's answer may carry (a passkey's is ~1 kB).
+MAX_CREDENTIAL = 20000
+
+
+@router.get("/passkey", response_class=HTMLResponse)
+async def passkey_page(request: Request) -> HTMLResponse:
+    """How many passkeys the person has; register one (the first, or another once the
+    session is confirmed) and confirm the session with one."""
+    who = await signed_in(request, allow_unconfirmed=True)
+    count = await console_of(request).db(lambda s: identity.passkey_count(s, who.person_id))
+    may_register = count == 0 or who.passkey_confirmed
+    return render(request, "passkey.html", {"count": count, "may_register": may_register}, who=who)
+
+
+def _refusal(request: Request, code: str, status_code: int) -> JSONResponse:
+    """The one line the page shows for a refused passkey step."""
+    return JSONResponse(
+        {"ok": False, "message": text(code, lang_of(request))}, status_code=status_code
+    )
+
+
+async def _failed(request: Request, person_id: str | None, code: str, purpose: str) -> None:
+    await log(request, person_id, AuditAction.SIGN_IN_FAILED, "console",
+              {"reason": code, "purpose": purpose[:20]})  # fmt: skip
+
+
+@router.post("/passkey/options", response_model=None)
+async def passkey_options(request: Request) -> Response:
+    """Start a ceremony: ``purpose`` is "login" (anyone), "register" or "confirm" (the
+    signed-in person)."""
+    form = await _json_form(request)
+    console = console_of(request)
+    rp = console.relying_party()
+    purpose = str(form.get("purpose", ""))
+    if purpose == "login":
+        ceremony = await console.db(lambda s: identity.authentication_options(s, rp, None, now()))
+    else:
+        who = await signed_in(request, allow_unconfirmed=True)
+        try:
+            if purpose == "register":
+                ceremony = await console.db(
+                    lambda s: identity.registration_options(s, rp, who.cookie, who.name, now())
+                )
+            else:
+                ceremony = await console.db(
+                    lambda s: identity.authentication_options(s, rp, who.person_id, now())
+                )
+        except identity.SignInError as exc:
+            await _failed(request, who.person_id, exc.code, purpose)
+            return _refusal(request, exc.code, 403)
+    response = Response(ceremony.options_json, media_type="application/json")
+    set_cookie(request, response, CHALLENGE_COOKIE, ceremony.challenge_id, 300)
+    return response
+
+
+@router.post("/passkey/verify", response_model=None)
+async def passkey_verify(request: Request, background: BackgroundTasks) -> Response:
+    """The browser's answer to a ceremony: keep a new passkey, confirm the session, or
+    open a session; a failed sign-in row and a 4xx line for anything that does not
+    verify, a malformed credential included."""
+    form = await _json_form(request)
+    console = console_of(request)
+    rp = console.relying_party()
+    challenge = request.cookies.get(CHALLENGE_COOKIE, "")
+    credential = str(form.get("credential", ""))[:MAX_CREDENTIAL]
+    purpose = str(form.get("purpose", ""))
+    if purpose == "register":
+        who = await signed_in(request, allow_unconfirmed=True)
+        return await _register(request, background, who, challenge, credential)
+    try:
+        person = await console.db(
+            lambda s: identity.verify_passkey(s, rp, challenge, credential, now())
+        )
+    except identity.SignInError as exc:
+        await _failed(request, None, exc.code, purpose)
+        return _refusal(request, exc.code, 400)
+    if purpose == "login":
+        opened = await console.db(lambda s: identity.sign_in_with_passkey(s, person, now()))
+        await log(request, person, AuditAction.SIGN_IN, "console", {"method": "passkey"})
+        response = JSONResponse({"ok": True, "next": "/me"})
+        set_cookie(request, response, SESSION_COOKIE, opened.cookie, SESSION_SECONDS)
+        return response
+    who = await signed_in(request, allow_unconfirmed=True)
+    if who.person_id != person:
+        await _failed(request, None, "bad_passkey", "confirm")
+        return _refusal(request, "bad_passkey", 400)
+    await console.db(lambda s: identity.confirm_with_passkey(s, who.cookie, now()))
+    await log(request, person, AuditAction.SIGN_IN, "console", {"method": "passkey_confirm"})
+    return JSONResponse({"ok": True, "next": "/me"})
+
+
+async def _register(
+    request: Request, background: BackgroundTasks, who: SignedIn, challenge: str, credential: str
+) -> Response:
+    """Keep the new passkey and its audit row in one transaction; then tell the person."""
+    console = console_of(request)
+    rp = console.relying_party()
+    actor = console_actor(request, who.person_id)
+    at = now()
+
+    def register(session: Session) -> tuple[identity.NewPasskey, int]:
+        made = identity.register_passkey(session, rp, who.cookie, challenge, credential, at)
+        count = identity.passkey_count(session, made.person_id)
+        detail = {
+            "credential": made.credential_id[:64],
+            "first": "yes" if made.first else "no",
+            "session_confirmed": "yes" if who.passkey_confirmed else "no",
+            "notice": "mail" if made.address else "no_address",
+        }
+        record_in(session, actor, AuditAction.PASSKEY_REGISTERED, f"people/{made.person_id}",
+                  detail, at=at)  # fmt: skip
+        return made, count
+
+    try:
+        made, count = await console.db(register)
+    except identity.SignInError as exc:
+        await _failed(request, who.person_id, exc.code, "register")
+        return _refusal(request, exc.code, 403 if exc.code == "passkey_confirm_first" else 400)
+    if made.address is not None:
+        subject, body = _notice(at, client_of(request), count)
+        # After the answer, as the sign-in link is: the mail server never holds the page.
+        background.add_task(send_mail, console.settings, made.address, subject, body)
+    return JSONResponse({"ok": True, "next": "/passkey"})
+
+
+def notice_time(at: datetime) -> str:
+    """A moment as the passkey e-mails give it: Japan's date and time."""
+    return at.astimezone(JAPAN).strftime("%Y-%m-%d %H:%M")
+
+
+def _notice(at: datetime, client: str, count: int) -> tuple[str, str]:
+    """The e-mail telling a person a passkey was added: Japanese, then English (the
+    person may not read the language of whoever added it)."""
+    when = notice_time(at)
+    address = client.removeprefix("console@")
+    subject = text("passkey_mail_subject", "ja")
+    body = "\n\n".join(
+        text("passkey_mail_body", lang, at=when, client=address, count=count)
+        for lang in ("ja", "en")
+    )
+    return subject, body
+
+
+async def _json_form(request: Request) -> dict[str, object]:
+    """A passkey call: a form with the CSRF token of the session, or of the visitor."""
+    try:
+        who = await signed_in(request, allow_unconfirmed=True)
+    except NotSignedIn:
+        who = None
+    return await form_of(request, who)
