@@ -24,6 +24,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
+from application.actors import local_operator_actor, person_actor
 from application.audit import Actor
 from application.errors import AppError
 from application.permissions import Viewer, load_viewer
@@ -143,15 +144,15 @@ def authenticate(session: Session, secret: str, now: datetime) -> Principal:
     found = tokens.token_by_hash(session, digest(secret[:MAX_TOKEN_LENGTH]))
     if found is None or found.revoked_at is not None or _as_utc(found.expires_at) <= now:
         raise AppError("token_invalid")
-    client = f"cli@{socket.gethostname()}"[:100]
+    host = socket.gethostname()
     tokens.mark_used(session, found.id, now)
     if found.person_id is None:
-        actor = Actor(id=f"local:{getpass.getuser()}"[:100], client=client)
+        actor = local_operator_actor(getpass.getuser(), host)
         return Principal(actor=actor, viewer=None, may_act_on_behalf=True)
     viewer = load_viewer(session, found.person_id)
     if viewer is None:
         raise AppError("token_invalid")
-    actor = Actor(id=f"person:{found.person_id}", client=client, person_id=found.person_id)
+    actor = person_actor(found.person_id, "cli", host)
     return Principal(actor=actor, viewer=viewer, may_act_on_behalf=found.may_act_on_behalf)
 
 

@@ -3,16 +3,15 @@ when, and from which client.
 
 ``record`` is what others call: the CLI for exports, reads of personal data and
 directory changes; the console for sign-ins, failed sign-ins and codec decodes. The actor
-is an ``Actor`` the caller was given by whoever decided who is acting (today the CLI's
-local operator, ``local_operator()``; later the signed-in person of a session or token),
-never a field a client fills in. ``verify`` walks both audit chains; ``anchors`` writes
-their heads down and ``verify_anchors`` checks a kept copy (``store.audit_anchor``).
+is an ``Actor`` the caller was given by whoever decided who is acting (the owner of the
+CLI's token, the signed-in person of a console session), built by ``application.actors``
+in one format for every door, never a field a client fills in. ``verify`` walks both audit
+chains; ``anchors`` writes their heads down and ``verify_anchors`` checks a kept copy
+(``store.audit_anchor``).
 """
 
 from __future__ import annotations
 
-import getpass
-import socket
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Annotated
@@ -45,7 +44,7 @@ class AuditAction(StrEnum):
 
 
 class Actor(BaseModel):
-    """Who is acting and through which client. ``id`` goes in the audit (``cli:<user>``
+    """Who is acting and through which client. ``id`` goes in the audit (``local:<user>``
     for the CLI's local operator, ``person:<id>`` for a signed-in person);
     ``person_id`` is the directory person when there is one, for permission checks."""
 
@@ -54,12 +53,6 @@ class Actor(BaseModel):
     id: Annotated[str, Field(min_length=1, max_length=100)]
     client: Annotated[str, Field(min_length=1, max_length=100)]
     person_id: Annotated[str, Field(min_length=1, max_length=64)] | None = None
-
-
-def local_operator() -> Actor:
-    """The person at this machine's terminal, as the OS knows them: the CLI's actor
-    until the CLI signs in with a personal access token."""
-    return Actor(id=f"cli:{getpass.getuser()}"[:100], client=f"cli@{socket.gethostname()}"[:100])
 
 
 Detail = dict[str, str]

@@ -12,9 +12,11 @@ the person of the session, and every read is scoped to the councils they serve.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
+from application.errors import AppError
 from domain.base import Role, Step
 from domain.model import CycleState, PolicyStatus
 from domain.oversight import UNPAUSABLE
@@ -23,6 +25,13 @@ from domain.task_rules import TASK_OVERSEERS
 from domain.tasks import CoordinationTask
 from store import console_auth as auth
 
+if TYPE_CHECKING:
+    from application.access_tokens import Principal
+
+#: The board of education: the municipality's administrator.
+BOARD = frozenset({Role.BOARD_ADMIN})
+#: Who reads or edits volunteers and the resource list: the board and the coordinators.
+VOLUNTEER_STAFF = frozenset({Role.BOARD_ADMIN, Role.CHIEF_COORDINATOR, Role.COORDINATOR})
 #: Roles of the municipality's staff who oversee every council of it.
 OVERSEEING = frozenset({Role.BOARD_ADMIN, Role.CHIEF_COORDINATOR})
 #: Roles that need a passkey after the link before any personal data.
@@ -168,3 +177,92 @@ def task_actions(
     if "reassign_task" in allowed:
         actions.add("reassign_task")
     return frozenset(actions)
+
+
+# --- the principal of a request (a CLI token) ---------------------------------------
+# Every CLI command asks one of these before it reads or changes anything. The local
+# operator (``make run``'s token, no person) is the machine's own board: it holds every
+# role; a person holds what the directory gives them.
+
+
+def _names(roles: frozenset[Role]) -> str:
+    return "/".join(sorted(role.value for role in roles))
+
+
+def require_staff(
+    session: Session, who: Principal, municipality_id: str, roles: frozenset[Role]
+) -> None:
+    """Refuse in one line unless ``who`` holds one of ``roles`` in the municipality."""
+    if not who.holds(session, municipality_id, roles):
+        raise AppError("role_needed", roles=_names(roles), target=municipality_id)
+
+
+def require_board(session: Session, who: Principal, municipality_id: str) -> None:
+    """The board admin of ``municipality_id`` (or the local operator)."""
+    require_staff(session, who, municipality_id, BOARD)
+
+
+def require_board_of_council(session: Session, who: Principal, council_id: str) -> None:
+    """The board admin of the council's municipality. An unknown council is refused
+    the same way for a person (nothing tells them it does not exist); the local
+    operator's command names it in its own error."""
+    municipality = auth.council_municipality(session, council_id)
+    if municipality is not None:
+        require_staff(session, who, municipality, BOARD)
+    elif who.viewer is not None:
+        raise AppError("role_needed", roles=_names(BOARD), target=council_id)
+
+
+def require_council_reader(session: Session, who: Principal, council_id: str) -> frozenset[Role]:
+    """``who``'s roles on the council (the local operator: every role); refused in one
+    line when the council is not theirs to see (or unknown, for a person)."""
+    if who.viewer is None:
+        return frozenset(Role)
+    roles = roles_on(session, who.viewer, council_id)
+    if not roles:
+        raise AppError("role_needed", roles="member/board_admin", target=council_id)
+    return roles
+
+
+def require_actor_on_council(session: Session, actor_id: str, council_id: str) -> None:
+    """The person a cycle command is sent as must sit on the council (or oversee it):
+    anyone else is refused here, before anything reaches the cycle; which of their roles
+    may give which command stays the rules' to decide."""
+    viewer = load_viewer(session, actor_id)
+    if viewer is None or not roles_on(session, viewer, council_id):
+        raise AppError("role_needed", roles="member/board_admin", target=council_id)
+
+
+def require_actor_of_municipality(session: Session, actor_id: str, municipality_id: str) -> None:
+    """The person a municipality-wide command (``remind``) is sent as must be of the
+    municipality (on its staff, or on one of its councils); which role may give it stays
+    the rules' to decide (``domain.oversight``: the board)."""
+    viewer = load_viewer(session, actor_id)
+    if viewer is None or (
+        viewer.municipality_id != municipality_id and municipality_id not in viewer.staff_roles
+    ):
+        raise AppError("role_needed", roles=_names(BOARD), target=municipality_id)
+
+
+def require_local_operator(who: Principal) -> None:
+    """Commands over every municipality at once are the local operator's."""
+    if who.viewer is not None:
+        raise AppError("local_operator_needed")
+
+
+def require_auditor(who: Principal) -> None:
+    """Checking the audit chains (every municipality's rows, row counts only): the local
+    operator, or a board admin of some municipality."""
+    if who.viewer is not None and not any(BOARD & r for r in who.viewer.staff_roles.values()):
+        raise AppError("role_needed", roles=_names(BOARD), target="audit")
+
+
+def board_municipalities(who: Principal) -> frozenset[str] | None:
+    """The municipalities whose board ``who`` is (``None``: every one, for the local
+    operator); refused in one line when there is none."""
+    if who.viewer is None:
+        return None
+    mine = frozenset(m for m, roles in who.viewer.staff_roles.items() if roles & BOARD)
+    if not mine:
+        raise AppError("role_needed", roles=_names(BOARD), target=who.viewer.municipality_id)
+    return mine

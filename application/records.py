@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 import store
 from application.errors import AppError as CliError
 from application.errors import one_line
-from application.views import HistoryEntry, InboxEntry
+from application.views import InboxEntry
 from config import Settings
 from store.recorded_years import held_years
 
@@ -60,32 +60,6 @@ def read_municipality(path: Path) -> store.MunicipalityFile:
 def councils_of(config: Settings, municipality_id: str) -> list[str]:
     """Ids of the municipality's councils, sorted."""
     return with_session(config, lambda session: store.council_ids(session, municipality_id))
-
-
-def history(
-    config: Settings, council_id: str, fiscal_year: int | None
-) -> tuple[list[HistoryEntry], dict[str, str]]:
-    """The council's accepted commands (of one year if given) and the actors' names."""
-
-    def read(session: Session) -> tuple[list[HistoryEntry], dict[str, str]]:
-        rows = store.history(session, council_id, fiscal_year)
-        entries = [
-            HistoryEntry(
-                fiscal_year=row.fiscal_year,
-                seq=row.seq,
-                at=row.at,
-                step_before=row.step_before,
-                step_after=row.step_after,
-                action=row.action,
-                actor=row.actor,
-                changes=list(row.changes),
-            )
-            for row in rows
-        ]
-        names = store.person_names(session, sorted({e.actor for e in entries}))
-        return entries, names
-
-    return with_session(config, read)
 
 
 def inbox(config: Settings, person_id: str, unread_only: bool) -> list[InboxEntry]:

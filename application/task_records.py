@@ -1,5 +1,10 @@
 """The tasks CLI's way into the store: tasks, the volunteer registry, the resource list.
 
+The registry and the resource list hold residents' names and contacts: each function
+takes the principal and checks, in its own transaction, that they are of the
+municipality's board or coordinators (``permissions.VOLUNTEER_STAFF``); a list read is
+an audit row.
+
 Imported only by the commands that use it, so that commands talking to Temporal alone
 start without loading SQLAlchemy. Store errors become one-line ``CliError``s (through
 ``starter.records.with_session``).
@@ -9,13 +14,20 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 import store
+from application import audit
 from application.errors import AppError as CliError
+from application.permissions import VOLUNTEER_STAFF, require_staff
 from application.records import with_session
 from config import Settings
+
+if TYPE_CHECKING:
+    from application.access_tokens import Principal
 
 
 def tasks_for(
@@ -32,11 +44,12 @@ def tasks_for(
 
 
 def add_volunteer(
-    config: Settings, municipality_id: str, entry: store.VolunteerEntry
+    config: Settings, who: Principal, municipality_id: str, entry: store.VolunteerEntry
 ) -> tuple[str, store.VolunteerRow]:
     """Register (or update) a volunteer; returns what happened and the row."""
 
     def write(session: Session) -> tuple[str, store.VolunteerRow]:
+        require_staff(session, who, municipality_id, VOLUNTEER_STAFF)
         done = store.upsert_volunteer(session, municipality_id, entry)
         row = next(v for v in store.volunteers(session, municipality_id) if v.id == entry.id)
         return done, row
@@ -44,27 +57,70 @@ def add_volunteer(
     return with_session(config, write)
 
 
-def volunteers(
-    config: Settings, municipality_id: str, active_on: date | None, field: str | None
-) -> list[store.VolunteerRow]:
-    """The municipality's volunteers (registered on ``active_on``, helping with ``field``)."""
-    return with_session(
-        config, lambda session: store.volunteers(session, municipality_id, active_on, field)
+def _read_audited(session: Session, who: Principal, target: str, shown_as: str) -> None:
+    audit.record_in(
+        session, who.actor, audit.AuditAction.READ_PERSONAL_DATA, target, {"format": shown_as}
     )
 
 
-def renew(config: Settings, volunteer_id: str, on: date) -> store.VolunteerRow:
+def volunteers(
+    config: Settings,
+    who: Principal,
+    municipality_id: str,
+    active_on: date | None,
+    field: str | None,
+    shown_as: str,
+) -> list[store.VolunteerRow]:
+    """The municipality's volunteers (registered on ``active_on``, helping with ``field``);
+    the read is an audit row."""
+
+    def read(session: Session) -> list[store.VolunteerRow]:
+        require_staff(session, who, municipality_id, VOLUNTEER_STAFF)
+        _read_audited(session, who, f"municipalities/{municipality_id}/volunteers", shown_as)
+        return store.volunteers(session, municipality_id, active_on, field)
+
+    return with_session(config, read)
+
+
+def _require_staff_of_volunteer(session: Session, who: Principal, volunteer_id: str) -> None:
+    """The staff of the volunteer's municipality (an unknown volunteer is left to the
+    store, which names it in its own error)."""
+    from store.task_models import Volunteer
+
+    municipality = session.scalar(
+        select(Volunteer.municipality_id).where(Volunteer.id == volunteer_id)
+    )
+    if municipality is not None:
+        require_staff(session, who, municipality, VOLUNTEER_STAFF)
+
+
+def renew(config: Settings, who: Principal, volunteer_id: str, on: date) -> store.VolunteerRow:
     """Renew a registration from ``on`` for two years."""
-    return with_session(config, lambda session: store.renew_volunteer(session, volunteer_id, on))
+
+    def write(session: Session) -> store.VolunteerRow:
+        _require_staff_of_volunteer(session, who, volunteer_id)
+        return store.renew_volunteer(session, volunteer_id, on)
+
+    return with_session(config, write)
 
 
-def withdraw(config: Settings, volunteer_id: str, on: date) -> store.VolunteerRow:
+def withdraw(config: Settings, who: Principal, volunteer_id: str, on: date) -> store.VolunteerRow:
     """Withdraw a registration from ``on``."""
-    return with_session(config, lambda session: store.withdraw_volunteer(session, volunteer_id, on))
+
+    def write(session: Session) -> store.VolunteerRow:
+        _require_staff_of_volunteer(session, who, volunteer_id)
+        return store.withdraw_volunteer(session, volunteer_id, on)
+
+    return with_session(config, write)
 
 
-def import_csv(config: Settings, municipality_id: str, path: Path) -> store.ImportReport:
+def import_csv(
+    config: Settings, who: Principal, municipality_id: str, path: Path
+) -> store.ImportReport:
     """Import the volunteer CSV at ``path``; a file unreadable as a whole is an error."""
+    with_session(
+        config, lambda session: require_staff(session, who, municipality_id, VOLUNTEER_STAFF)
+    )
     if not path.is_file():
         raise CliError("file_missing", path=path)
     # A file that cannot be read at all is a StoreError: one line, from with_session.
@@ -73,6 +129,15 @@ def import_csv(config: Settings, municipality_id: str, path: Path) -> store.Impo
     )
 
 
-def resources(config: Settings, municipality_id: str, kind: str | None) -> list[store.ResourceRow]:
-    """The municipality's community resource list."""
-    return with_session(config, lambda session: store.resources(session, municipality_id, kind))
+def resources(
+    config: Settings, who: Principal, municipality_id: str, kind: str | None, shown_as: str
+) -> list[store.ResourceRow]:
+    """The municipality's community resources, with their contacts: its staff only (the
+    board and the coordinators, who find helpers there); the read is an audit row."""
+
+    def read(session: Session) -> list[store.ResourceRow]:
+        require_staff(session, who, municipality_id, VOLUNTEER_STAFF)
+        _read_audited(session, who, f"municipalities/{municipality_id}/resources", shown_as)
+        return store.resources(session, municipality_id, kind)
+
+    return with_session(config, read)

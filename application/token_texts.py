@@ -34,6 +34,12 @@ TOKEN_TEXTS: dict[str, tuple[str, str]] = {
         "この操作には {roles} の役割が必要です（{target}）",
         "this needs the role {roles} ({target})",
     ),
+    "local_operator_needed": (
+        "この操作は全自治体が対象のため、ローカル操作用トークン（make run）でのみ行えます"
+        "（--municipality で自治体を指定してください）",
+        "this covers every municipality: only the local operator's token (make run) may do "
+        "it (name one with --municipality)",
+    ),
     "token_name_bad": (
         "トークンの名前は1〜60文字で指定してください",
         "a token's name must be 1 to 60 characters",

@@ -30,6 +30,7 @@ from application.dashboard import (
     yearly_report_page,
 )
 from console.params import MAX_ROW_ID, Year, bounded_int
+from console.tokens import console_actor
 from console.web import PageNotFound, SignedIn, console_of, render, see_other, signed_in, today
 from domain.base import STEP_ORDER, Role, Step
 from reports.exports import report_csv
@@ -65,16 +66,10 @@ async def board_admin(request: Request, municipality_id: str) -> SignedIn:
     return who
 
 
-def client_of(request: Request) -> str:
-    """The client's address, for the access audit."""
-    return request.client.host if request.client else "unknown"
-
-
 def audit_export(session: Session, who: SignedIn, request: Request, target: str, kind: str) -> None:
-    """Record a download in the access audit, in the download's own transaction."""
-    actor = audit.Actor(
-        id=f"person:{who.person_id}", client=client_of(request)[:100], person_id=who.person_id
-    )
+    """Record a download in the access audit, in the download's own transaction (the
+    actor as every door writes it: ``console_actor``)."""
+    actor = console_actor(request, who.person_id)
     audit.record_in(session, actor, audit.AuditAction.EXPORT, target, {"format": kind})
 
 

@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
 from application import access_tokens
+from application.actors import client_label, person_actor
 from application.audit import Actor, AuditAction, record_in
 from application.errors import AppError
 from console.params import RowId
@@ -23,15 +24,19 @@ router = APIRouter()
 DEFAULT_DAYS = 30
 
 
+def _address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
 def client_of(request: Request) -> str:
-    """``console@<client address>`` for the audit."""
-    host = request.client.host if request.client else "unknown"
-    return f"console@{host}"[:100]
+    """``console@<client address>`` for the audit (``application.actors``' format)."""
+    return client_label("console", _address(request))
 
 
 def console_actor(request: Request, person_id: str) -> Actor:
-    """The audit actor of a signed-in person's console request."""
-    return Actor(id=f"person:{person_id}", client=client_of(request), person_id=person_id)
+    """The audit actor of a signed-in person's console request, in the same format as
+    the CLI's (``application.actors``)."""
+    return person_actor(person_id, "console", _address(request))
 
 
 def _state(token: TokenRecord, at: datetime) -> str:

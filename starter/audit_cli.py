@@ -17,7 +17,7 @@ import typer
 from application.texts import text
 from application.views import LoadResult
 from domain.refusals import Lang
-from starter.cli_auth import cli_actor, require_board
+from starter.cli_auth import cli_actor, principal, require_board
 from starter.cli_common import (
     CliError,
     JsonOption,
@@ -48,6 +48,7 @@ def load(
 
     lang = session_of(ctx).lang
     config = settings()
+    principal()  # signed in before the file or the store is read
     interactive = sys.stdin.isatty() and not as_json
     if not (yes or dry_run or interactive):
         raise CliError("load_unconfirmed")
@@ -98,11 +99,12 @@ AnchorOption = Annotated[
 def audit_verify(ctx: typer.Context, anchor: AnchorOption = None) -> None:
     """監査記録のハッシュ連鎖を確かめる。最初の壊れた行を1行で示して終了コード1。
     --anchor があれば、保管した照合値と比べて書き換え・末尾の欠落も見つける。"""
-    from application import audit
+    from application import operations
     from store.audit_anchor import InvalidAnchor, parse_anchors
 
     lang = session_of(ctx).lang
     config = settings()
+    who = principal()
     kept = None
     if anchor is not None:
         # Read first: a bad anchor is reported before anything else is printed.
@@ -110,12 +112,12 @@ def audit_verify(ctx: typer.Context, anchor: AnchorOption = None) -> None:
             kept = parse_anchors(_anchor_text(anchor))
         except InvalidAnchor as exc:
             raise CliError("audit_bad_anchor", detail=str(exc)) from exc
-    reports = audit.verify(config)
+    reports = operations.verify_audit(config, who)
     for report in reports:
         if report.broken is not None:
             raise CliError("audit_broken", detail=report.broken)
     if kept is not None:
-        problem = audit.verify_anchors(config, kept)
+        problem = operations.verify_audit_anchors(config, who, kept)
         if problem is not None:
             raise CliError("audit_broken", detail=problem)
     for report in reports:
@@ -142,10 +144,10 @@ def _anchor_text(value: str) -> str:
 def audit_anchor(ctx: typer.Context) -> None:
     """監査記録の現在の先頭（seq とハッシュ）を照合値として1表1行で出力する。
     データベースの外（紙・別のシステム）に保管し、`audit verify --anchor` で照合する。"""
-    from application import audit
+    from application import operations
 
     session_of(ctx)
-    for taken in audit.anchors(settings()):
+    for taken in operations.audit_anchors(settings(), principal()):
         say(taken.line())
 
 

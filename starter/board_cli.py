@@ -1,7 +1,9 @@
 """The board of education's commands: ``overview``, ``summary``, ``report``, and the
 ``--csv`` and ``--raw`` forms of ``history``.
 
-Everything but ``history --raw`` reads the store alone (the Temporal test server cannot
+Who may read what is the application's to decide (``application.board_reads``); each
+command signs in, calls it with the principal, and renders. Everything but
+``history --raw`` reads the store alone (the Temporal test server cannot
 list workflows, and at national scale the store is the read model). ``--raw`` asks
 Temporal for the cycle's event history and prints it one line per event, without the
 payloads' personal content.
@@ -12,7 +14,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable, Sequence
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Any, Protocol
 
@@ -24,7 +26,7 @@ from application.cycles import JAPAN
 from application.texts import step_name
 from domain.model import Step
 from domain.refusals import Lang
-from starter.cli_auth import cli_actor, require_board, require_board_of_council
+from starter.cli_auth import principal
 from starter.cli_common import (
     CliError,
     JsonOption,
@@ -41,8 +43,6 @@ from starter.render import SafeTable, visible
 if TYPE_CHECKING:
     # The store (SQLAlchemy) is imported inside the commands that use it, as in
     # ``cli_records``: commands that only talk to Temporal start faster.
-    from sqlalchemy.orm import Session
-
     from store.board import OverviewRow
     from store.board_summary import MunicipalitySummary
 
@@ -193,23 +193,19 @@ def overview(
     as_json: JsonOption = False,
 ) -> None:
     """自治体の全協議会のステップ・滞在日数・期限超過を一覧する（教育委員会向け）。"""
-    import store
-    from application import records
+    from application import board_reads
 
     lang = session_of(ctx).lang
     fiscal_year = year_or_current(year)
-    today = today_in_japan()
-    rows = records.with_session(
+    rows = board_reads.overview(
         settings(),
-        lambda session: store.overview(
-            session,
-            municipality,
-            fiscal_year,
-            today=today,
-            district=district,
-            step=step,
-            overdue_only=overdue,
-        ),
+        principal(),
+        municipality,
+        fiscal_year,
+        today=today_in_japan(),
+        district=district,
+        step=step,
+        overdue_only=overdue,
     )
     empty = _text("overview_empty", lang, municipality=municipality, year=fiscal_year)
     _print_rows(rows, as_json, empty, lambda: overview_table(rows, lang))
@@ -249,15 +245,12 @@ def summary(
     as_json: JsonOption = False,
 ) -> None:
     """自治体ごとに協議会をステップ別・期限超過別に集計する（都道府県・全国向け）。"""
-    import store
-    from application import records
+    from application import board_reads
 
     lang = session_of(ctx).lang
     fiscal_year = year_or_current(year)
-    today = today_in_japan()
-    rows = records.with_session(
-        settings(),
-        lambda session: store.summary(session, fiscal_year, today=today, prefecture=prefecture),
+    rows = board_reads.summary(
+        settings(), principal(), fiscal_year, today=today_in_japan(), prefecture=prefecture
     )
     empty = _text("summary_empty", lang, year=fiscal_year)
     _print_rows(rows, as_json, empty, lambda: summary_table(rows, lang))
@@ -271,29 +264,13 @@ def report(
     ] = ReportFormat.MD,
 ) -> None:
     """学校ごとの年間活動報告（会議回数・承認日・活動・参加者・評価）を出力する。"""
-    import store
-    from application import audit, records
+    from application import board_reads
     from reports.exports import report_csv, report_markdown
-    from store.audit_anchor import take_anchors
 
     fiscal_year = year_or_current(year)
-    require_board(municipality)
-
-    def read(session: Session) -> tuple[str, list[store.ReportRow], list[str]]:
-        name = store.municipality_name(session, municipality)
-        rows = store.yearly_report(session, municipality, fiscal_year)
-        audit.record_in(
-            session,
-            cli_actor(),
-            audit.AuditAction.EXPORT,
-            f"municipalities/{municipality}/report/{fiscal_year}",
-            {"format": output_format.value},
-        )
-        # Taken after the export's own audit row: the printed anchor covers it too.
-        anchors = [a.line() for a in take_anchors(session, datetime.now(UTC))]
-        return name, rows, anchors
-
-    name, rows, anchors = records.with_session(settings(), read)
+    name, rows, anchors = board_reads.report(
+        settings(), principal(), municipality, fiscal_year, output_format.value
+    )
     if output_format is ReportFormat.CSV:
         write_bytes(report_csv(rows))
     else:
@@ -302,31 +279,21 @@ def report(
 
 def history_csv(council: str, year: int | None) -> None:
     """``history --csv``: the audit trail as an Excel-ready CSV on stdout."""
-    import store
-    from application import audit, records
-    from reports.exports import history_csv as render
+    from application import board_reads
 
-    require_board_of_council(council)
-
-    def read(session: Session) -> bytes:
-        rows = store.history(session, council, year)
-        names = store.person_names(session, sorted({r.actor for r in rows}))
-        target = f"councils/{council}/history" + ("" if year is None else f"/{year}")
-        audit.record_in(session, cli_actor(), audit.AuditAction.EXPORT, target, {"format": "csv"})
-        return render(rows, names)
-
-    write_bytes(records.with_session(settings(), read))
+    write_bytes(board_reads.history_csv(settings(), principal(), council, year))
 
 
 def history_raw(council: str, year: int | None) -> None:
     """``history --raw``: the cycle's Temporal event history, one line per event."""
     from temporalio.service import RPCError, RPCStatusCode
 
-    from application import cycles
+    from application import board_reads, cycles
     from reports.temporal_history import history_lines
     from workflows.inputs import cycle_workflow_id
 
     fiscal_year = year_or_current(year)
+    board_reads.may_read_raw_history(settings(), principal(), council)
 
     async def fetch() -> list[str]:
         client = await cycles.connect(settings())

@@ -19,7 +19,7 @@ from rich.progress import Progress
 from temporalio.client import Client
 from typer._click.exceptions import NoArgsIsHelpError, UsageError
 
-from application import cycles, records
+from application import cycles, operations, records
 from application.cycles import CommandRefused, CycleError, StartOutcome
 from application.errors import one_line
 from application.texts import text
@@ -39,7 +39,7 @@ from starter import (
     restore_cli,
     tasks_cli,
 )
-from starter.cli_auth import council_reader, without_closed_minutes
+from starter.cli_auth import principal
 from starter.cli_common import (
     CliError,
     CliSession,
@@ -105,6 +105,7 @@ def start(
     fiscal_year = year_or_current(year)
     if (council is None) == (municipality is None):
         raise CliError("council_xor_municipality")
+    council_ids = operations.start_targets(settings(), principal(), council, municipality)
     if council is not None:
         result = run_async(_start_one(settings(), council, fiscal_year))
         if as_json:
@@ -113,9 +114,6 @@ def start(
             say(text(result.outcome.value, lang, council=council, year=fiscal_year))
         return
     assert municipality is not None
-    council_ids = cli_records.councils_of(municipality)
-    if not council_ids:
-        raise CliError("no_councils", municipality=municipality)
     results = run_async(_start_many(settings(), council_ids, fiscal_year, lang, as_json))
     if as_json:
         print_json(results)
@@ -195,13 +193,16 @@ def status(
 ) -> None:
     """サイクルの現在の状態を表示する。"""
     fiscal_year = year_or_current(year)
-    minutes_allowed = council_reader(council)
+    who = principal()
+    minutes_allowed = operations.may_read_cycle(settings(), who, council)
 
     async def go() -> CycleState:
         client = await cycles.connect(settings())
         return await cycles.state(client, council, fiscal_year)
 
-    state = without_closed_minutes(run_async(go()), council, fiscal_year, minutes_allowed)
+    state = operations.cycle_as_seen(
+        settings(), who, run_async(go()), minutes_allowed, "cycle status"
+    )
     if as_json:
         print_json(state)
     else:

@@ -1,8 +1,13 @@
 """How the CLI signs in: a personal access token (``CS_TOKEN``, else the file named by
 ``CS_TOKEN_FILE``, else ``DATA_DIR/cli-token`` that the embedded launcher writes). The
 actor of every command is the token's owner; ``--as`` is open only to a token flagged
-"may act on behalf", and each use is an audit row. Role checks use the application
-layer's permissions, the same as the console's."""
+"may act on behalf", and each use is an audit row.
+
+Every command signs in through ``principal()`` before anything else, and hands the
+principal to the application function it calls: the permission checks are the
+application's (``application.permissions``, ``application.operations``,
+``application.board_reads``), the same for the CLI and the console. A test runs every
+command without a valid token to hold that (tests/cli/test_every_command_signs_in.py)."""
 
 from __future__ import annotations
 
@@ -13,25 +18,18 @@ from functools import cache
 from pathlib import Path
 
 import click
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from application import access_tokens
+from application import access_tokens, permissions
 from application.access_tokens import Principal
-from application.audit import Actor, AuditAction, record, record_in
+from application.audit import Actor, AuditAction, record_in
 from application.errors import AppError
-from application.permissions import load_viewer, may_read_closed_minutes, roles_on
+from application.permissions import BOARD, load_viewer
 from application.records import with_session
-from domain.base import Role
-from domain.model import CycleState
 from starter.cli_common import settings
-from store.console_auth import council_municipality
 
 #: The file the embedded launcher writes the local operator's token to.
 TOKEN_FILE_NAME = "cli-token"
-BOARD = frozenset({Role.BOARD_ADMIN})
-#: Who reads or edits volunteers: the board, and the coordinators who work with them.
-VOLUNTEER_STAFF = frozenset({Role.BOARD_ADMIN, Role.CHIEF_COORDINATOR, Role.COORDINATOR})
 
 
 def token_path() -> Path:
@@ -97,94 +95,7 @@ def acting(on_behalf: str | None) -> str:
     return on_behalf
 
 
-def require_staff(session: Session, municipality_id: str, roles: frozenset[Role]) -> None:
-    """Refuse in one line unless the token's owner holds one of ``roles`` on the
-    municipality's staff."""
-    if not principal().holds(session, municipality_id, roles):
-        raise AppError("role_needed", roles=_names(roles), target=municipality_id)
-
-
 def require_board(municipality_id: str) -> None:
-    """``require_staff`` for the board, in a session of its own."""
-    principal()  # signed in first: it writes the last use, in a session of its own
-    with_session(settings(), lambda s: require_staff(s, municipality_id, BOARD))
-
-
-def council_reader(council_id: str) -> bool:
-    """Refuse in one line unless the council is the token owner's to see (a member,
-    or the board or chief coordinator over it); whether they may also read its closed
-    minutes (members and the board)."""
-
-    def check(session: Session) -> bool:
-        who = principal()
-        if who.viewer is None:
-            return True
-        roles = roles_on(session, who.viewer, council_id)
-        if not roles:
-            raise AppError("role_needed", roles="member/board_admin", target=council_id)
-        return may_read_closed_minutes(roles)
-
-    principal()
-    return with_session(settings(), check)
-
-
-def _names(roles: frozenset[Role]) -> str:
-    return "/".join(sorted(role.value for role in roles))
-
-
-def require_volunteer_staff(municipality_id: str) -> None:
-    """Volunteers' names and contacts: the board and the coordinators only."""
-    principal()
-    with_session(settings(), lambda s: require_staff(s, municipality_id, VOLUNTEER_STAFF))
-
-
-def require_volunteer_staff_of(volunteer_id: str) -> None:
-    """``require_volunteer_staff`` for the volunteer's municipality (an unknown
-    volunteer is left to the command, which names it in its own error)."""
-
-    def check(session: Session) -> None:
-        from store.task_models import Volunteer
-
-        municipality = session.scalar(
-            select(Volunteer.municipality_id).where(Volunteer.id == volunteer_id)
-        )
-        if municipality is not None:
-            require_staff(session, municipality, VOLUNTEER_STAFF)
-
-    principal()
-    with_session(settings(), check)
-
-
-def require_board_of_council(council_id: str) -> None:
-    """The board of the council's municipality (an unknown council is left to the
-    command)."""
-
-    def check(session: Session) -> None:
-        municipality = council_municipality(session, council_id)
-        if municipality is not None:
-            require_staff(session, municipality, BOARD)
-        elif principal().viewer is not None:
-            raise AppError("role_needed", roles=_names(BOARD), target=council_id)
-
-    principal()
-    with_session(settings(), check)
-
-
-def without_closed_minutes(
-    state: CycleState, council_id: str, fiscal_year: int, allowed: bool
-) -> CycleState:
-    """The state as the token's owner may see it: closed minutes blanked for those who
-    may not read them; when they are shown, the read is an audit row."""
-    if not any(meeting.minutes_closed for meeting in state.meetings):
-        return state
-    if allowed:
-        record(
-            settings(),
-            cli_actor(),
-            AuditAction.READ_PERSONAL_DATA,
-            f"councils/{council_id}/cycles/{fiscal_year}/closed-minutes",
-            {"command": "cycle status"},
-        )
-        return state
-    meetings = [meeting.model_copy(update={"minutes_closed": ""}) for meeting in state.meetings]
-    return state.model_copy(update={"meetings": meetings})
+    """The board admin of the municipality (``permissions.require_board``)."""
+    who = principal()  # signed in first: it writes the last use, in a session of its own
+    with_session(settings(), lambda s: permissions.require_board(s, who, municipality_id))

@@ -7,12 +7,12 @@ that use them: that halves the start-up time of every command that only talks to
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 import typer
 
 from application.texts import text
-from starter.cli_auth import acting
+from starter.cli_auth import acting, principal
 from starter.cli_common import (
     CliError,
     CouncilOption,
@@ -50,7 +50,7 @@ def history(
 ) -> None:
     """受け付けたコマンドの記録（年度・ステップ・操作・実行者・日時）を表示する。"""
     lang = session_of(ctx).lang
-    from application import records
+    from application import board_reads
     from starter import board_cli
 
     board_cli.check_history_formats(as_json, as_csv, raw)
@@ -60,7 +60,8 @@ def history(
     if raw:
         board_cli.history_raw(council, year)
         return
-    entries, names = records.history(settings(), council, year)
+    shown_as: Literal["table", "json"] = "json" if as_json else "table"
+    entries, names = board_reads.history(settings(), principal(), council, year, shown_as)
     if as_json:
         print_json(list(entries))
         return

@@ -13,7 +13,7 @@ from typing import Annotated
 
 import typer
 
-from application import cycles
+from application import cycles, operations
 from domain.commands import (
     CastVoteInput,
     CloseCycleInput,
@@ -61,6 +61,8 @@ def execute(
     """Send ``command`` to the council's cycle under ``command_id`` (a fresh one when
     left out), then read the state with the query and print the outcome."""
     fiscal_year = year_or_current(year)
+    # Nothing reaches the cycle from someone who does not sit on the council.
+    operations.may_send(settings(), command.actor, council)
 
     async def go() -> CycleState:
         client = await cycles.connect(settings())

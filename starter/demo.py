@@ -18,10 +18,10 @@ from pathlib import Path
 
 from temporalio.client import Client
 
-from application import cycles, directory, records
+from application import board_reads, cycles, directory, operations, records
+from application.access_tokens import Principal
 from application.audit import AuditAction, record
 from application.cycles import CommandRefused, StartOutcome
-from application.errors import AppError
 from application.texts import role_name, step_name, text
 from config import Settings
 from domain.commands import (
@@ -69,8 +69,7 @@ def run_demo(council: str, year: int | None, lang: Lang) -> None:
     # The demo speaks for every member of the council: only a token that may act on
     # behalf (a board admin's so flagged, or the launcher's local one) may run it.
     who = principal()
-    if not who.may_act_on_behalf:
-        raise AppError("on_behalf_refused")
+    operations.may_run_demo(config, who, council)
     record(config, who.actor, AuditAction.ACT_ON_BEHALF, f"councils/{council}", {"command": "demo"})
     if not records.council_known(config, council):
         # Running the demo is the operator's own choice: the example is loaded as
@@ -89,11 +88,12 @@ def run_demo(council: str, year: int | None, lang: Lang) -> None:
         )
         if not records.council_known(config, council):
             raise CliError("not_found", detail=council)
-    run_async(_run(config, council, year, lang, read_plan_file(PLAN_FILE)))
+    run_async(_run(config, who, council, year, lang, read_plan_file(PLAN_FILE)))
 
 
 async def _run(
     config: Settings,
+    who: Principal,
     council: str,
     year: int | None,
     lang: Lang,
@@ -103,7 +103,7 @@ async def _run(
     fiscal_year, outcome, state = await _open_cycle(client, config, council, year, lang)
     say(text(outcome.value, lang, council=council, year=fiscal_year))
     moved = tuple(_in_fiscal_year(activity, fiscal_year) for activity in plan)
-    await _walk(_Demo(client, council, fiscal_year, lang), config, state, moved)
+    await _walk(_Demo(client, council, fiscal_year, lang), config, who, state, moved)
 
 
 async def _open_cycle(
@@ -167,7 +167,11 @@ class _Demo:
 
 
 async def _walk(
-    demo: _Demo, config: Settings, state: CycleState, plan: tuple[PlannedActivity, ...]
+    demo: _Demo,
+    config: Settings,
+    who: Principal,
+    state: CycleState,
+    plan: tuple[PlannedActivity, ...],
 ) -> None:
     council, year, lang = demo.council, demo.year, demo.lang
     roster = state.roster
@@ -264,7 +268,9 @@ async def _walk(
 
     demo.heading("記録（history）", "history")
     # The workflow records each command before its update returns: the store is complete.
-    entries, names = await asyncio.to_thread(records.history, config, council, year)
+    entries, names = await asyncio.to_thread(
+        board_reads.history, config, who, council, year, "table"
+    )
     if len(entries) != final.accepted_commands:
         raise RuntimeError(
             f"the store holds {len(entries)} of {final.accepted_commands} accepted commands"

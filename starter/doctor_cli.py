@@ -7,7 +7,8 @@ from typing import Annotated
 
 import typer
 
-from application import cycles, doctor
+from application import cycles, doctor, operations
+from starter.cli_auth import principal
 from starter.cli_common import run_async, say, session_of, settings
 
 #: The exit code when the store and the engine disagree (before any repair).
@@ -27,6 +28,7 @@ def doctor_command(
     """ストアの記録とワークフローの状態を比べ、違いを1行ずつ表示する。"""
     lang = session_of(ctx).lang
     config = settings()
+    operations.may_run_doctor(config, principal(), municipality)
 
     async def go() -> doctor.Checkup:
         client = await cycles.connect(config)

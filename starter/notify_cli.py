@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict
 from rich.progress import Progress
 from temporalio.client import Client
 
-from application import cycles
+from application import cycles, operations
 from application.cycles import CommandRefused, CycleNotStarted
 from application.errors import one_line
 from application.texts import step_name
@@ -84,6 +84,7 @@ def remind(
     lang = session_of(ctx).lang
     command = build(RemindInput, actor=actor, step=step)
     fiscal_year = year_or_current(year)
+    operations.may_remind(settings(), actor, municipality)
     council_ids = cli_records.councils_of(municipality)
     if not council_ids:
         raise CliError("no_councils", municipality=municipality)

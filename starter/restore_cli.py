@@ -10,8 +10,9 @@ from typing import Annotated
 
 import typer
 
-from application import cycles, restore
+from application import cycles, operations, restore
 from application.restore import RestoreOutcome, RestoreResult
+from starter.cli_auth import principal
 from starter.cli_common import (
     CliError,
     JsonOption,
@@ -58,17 +59,9 @@ def restore_command(
     if (council is None) == (municipality is None):
         raise CliError("council_xor_municipality")
     config = settings()
-    if council is not None:
-        targets = [(council, year_or_current(year))]
-    else:
-        assert municipality is not None
-        targets = [
-            (c, y)
-            for c, y in restore.open_cycles(config, municipality)
-            if year is None or y == year
-        ]
-        if not targets:
-            raise CliError("no_councils", municipality=municipality)
+    targets = operations.restore_targets(
+        config, principal(), council, municipality, year, year_or_current(None)
+    )
 
     async def go() -> list[RestoreResult]:
         client = await cycles.connect(config)

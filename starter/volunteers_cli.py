@@ -17,11 +17,7 @@ import typer
 from domain.deadlines import JST
 from domain.refusals import Lang
 from domain.volunteers import VolunteerKind
-from starter.cli_auth import (
-    cli_actor,
-    require_volunteer_staff,
-    require_volunteer_staff_of,
-)
+from starter.cli_auth import principal
 from starter.cli_common import (
     JsonOption,
     build,
@@ -136,8 +132,7 @@ def add(
         registered_on=_day(registered),
         consent_to_contact=consent,
     )
-    require_volunteer_staff(municipality)
-    done, row = task_records.add_volunteer(settings(), municipality, entry)
+    done, row = task_records.add_volunteer(settings(), principal(), municipality, entry)
     if as_json:
         print_json(row)
         return
@@ -155,20 +150,13 @@ def list_volunteers(
     as_json: JsonOption = False,
 ) -> None:
     """登録ボランティアの一覧（登録日・有効期限・連絡可否つき）。"""
-    from application import audit, task_records
+    from application import task_records
 
     lang = session_of(ctx).lang
     day = parse_date(active_on) if active_on is not None else None
-    # Names and contacts of residents: the read is audited before it is made.
-    require_volunteer_staff(municipality)
-    audit.record(
-        settings(),
-        cli_actor(),
-        audit.AuditAction.READ_PERSONAL_DATA,
-        f"municipalities/{municipality}/volunteers",
-        {"format": "json" if as_json else "table"},
-    )
-    rows = task_records.volunteers(settings(), municipality, day, field)
+    shown_as = "json" if as_json else "table"
+    # Names and contacts of residents: checked and audited in the read's transaction.
+    rows = task_records.volunteers(settings(), principal(), municipality, day, field, shown_as)
     if as_json:
         print_json(rows)
         return
@@ -209,8 +197,7 @@ def renew(
     """登録を更新する（更新日から2年間有効）。"""
     from application import task_records
 
-    require_volunteer_staff_of(volunteer_id)
-    row = task_records.renew(settings(), volunteer_id, _day(on))
+    row = task_records.renew(settings(), principal(), volunteer_id, _day(on))
     if as_json:
         print_json(row)
         return
@@ -227,8 +214,7 @@ def withdraw(
     """登録を取り消す（その日以降の活動には記録できない）。"""
     from application import task_records
 
-    require_volunteer_staff_of(volunteer_id)
-    row = task_records.withdraw(settings(), volunteer_id, _day(on))
+    row = task_records.withdraw(settings(), principal(), volunteer_id, _day(on))
     if as_json:
         print_json(row)
         return
@@ -246,8 +232,7 @@ def import_file(
     """Excel の名簿（CSV）を取り込む。読めない行は「行 N: 理由」と表示し、正しい行は取り込む。"""
     from application import task_records
 
-    require_volunteer_staff(municipality)
-    report = task_records.import_csv(settings(), municipality, file)
+    report = task_records.import_csv(settings(), principal(), municipality, file)
     if as_json:
         print_json(report)
         return
@@ -280,7 +265,8 @@ def list_resources(
     from application import task_records
 
     lang = session_of(ctx).lang
-    rows = task_records.resources(settings(), municipality, kind)
+    shown_as = "json" if as_json else "table"
+    rows = task_records.resources(settings(), principal(), municipality, kind, shown_as)
     if as_json:
         print_json(rows)
         return

@@ -1,0 +1,175 @@
+"""The board's reads, as use cases: who asks is checked here, before the store is read,
+and a read that shows personal data is an audit row in the same transaction.
+
+- ``overview``: the board admin of the municipality (as the console's dashboard).
+- ``summary``: the municipalities whose board the principal is (every one for the local
+  operator); a person with no board role is refused.
+- ``history`` in every format (table, ``--json``, ``--csv``, ``--raw``): the board admin
+  of the council's municipality. The console shows a council's history to the board
+  only, and the domain gives the board the inspection of every council's history; the
+  table and JSON name who did what, so they are audited like the CSV (``export``), as
+  ``read_personal_data``. ``--raw`` carries no personal content (event types and times),
+  so it is checked but not audited.
+- ``report``: the board admin of the municipality; audited as an export.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING, Literal
+
+from sqlalchemy.orm import Session
+
+import store
+from application import audit
+from application.permissions import (
+    board_municipalities,
+    require_board,
+    require_board_of_council,
+)
+from application.records import with_session
+from application.views import HistoryEntry
+from config import Settings
+from domain.model import Step
+from store.audit_anchor import take_anchors
+
+if TYPE_CHECKING:
+    from application.access_tokens import Principal
+    from store.board import OverviewRow
+    from store.board_summary import MunicipalitySummary
+
+
+def overview(
+    config: Settings,
+    who: Principal,
+    municipality_id: str,
+    fiscal_year: int,
+    *,
+    today: date,
+    district: str | None,
+    step: Step | None,
+    overdue_only: bool,
+) -> list[OverviewRow]:
+    """Every council of the municipality with its cycle (the board's overview)."""
+
+    def read(session: Session) -> list[OverviewRow]:
+        require_board(session, who, municipality_id)
+        return store.overview(
+            session,
+            municipality_id,
+            fiscal_year,
+            today=today,
+            district=district,
+            step=step,
+            overdue_only=overdue_only,
+        )
+
+    return with_session(config, read)
+
+
+def summary(
+    config: Settings, who: Principal, fiscal_year: int, *, today: date, prefecture: str | None
+) -> list[MunicipalitySummary]:
+    """Counts per municipality, of those whose board ``who`` is."""
+    mine = board_municipalities(who)
+
+    def read(session: Session) -> list[MunicipalitySummary]:
+        rows = store.summary(session, fiscal_year, today=today, prefecture=prefecture)
+        return rows if mine is None else [row for row in rows if row.municipality_id in mine]
+
+    return with_session(config, read)
+
+
+def _history_target(council_id: str, fiscal_year: int | None) -> str:
+    return f"councils/{council_id}/history" + ("" if fiscal_year is None else f"/{fiscal_year}")
+
+
+def history(
+    config: Settings,
+    who: Principal,
+    council_id: str,
+    fiscal_year: int | None,
+    shown_as: Literal["table", "json"],
+) -> tuple[list[HistoryEntry], dict[str, str]]:
+    """The council's accepted commands (of one year if given) and the actors' names; the
+    read is an audit row."""
+
+    def read(session: Session) -> tuple[list[HistoryEntry], dict[str, str]]:
+        require_board_of_council(session, who, council_id)
+        rows = store.history(session, council_id, fiscal_year)
+        entries = [
+            HistoryEntry(
+                fiscal_year=row.fiscal_year,
+                seq=row.seq,
+                at=row.at,
+                step_before=row.step_before,
+                step_after=row.step_after,
+                action=row.action,
+                actor=row.actor,
+                changes=list(row.changes),
+            )
+            for row in rows
+        ]
+        names = store.person_names(session, sorted({e.actor for e in entries}))
+        audit.record_in(
+            session,
+            who.actor,
+            audit.AuditAction.READ_PERSONAL_DATA,
+            _history_target(council_id, fiscal_year),
+            {"format": shown_as},
+        )
+        return entries, names
+
+    return with_session(config, read)
+
+
+def history_csv(
+    config: Settings, who: Principal, council_id: str, fiscal_year: int | None
+) -> bytes:
+    """The council's history as an Excel-ready CSV; the export is an audit row."""
+    from reports.exports import history_csv as render
+
+    def read(session: Session) -> bytes:
+        require_board_of_council(session, who, council_id)
+        rows = store.history(session, council_id, fiscal_year)
+        names = store.person_names(session, sorted({r.actor for r in rows}))
+        target = _history_target(council_id, fiscal_year)
+        audit.record_in(session, who.actor, audit.AuditAction.EXPORT, target, {"format": "csv"})
+        return render(rows, names)
+
+    return with_session(config, read)
+
+
+def may_read_raw_history(config: Settings, who: Principal, council_id: str) -> None:
+    """Refuse in one line unless ``who`` may read the council's Temporal history."""
+    with_session(config, lambda session: require_board_of_council(session, who, council_id))
+
+
+def report(
+    config: Settings,
+    who: Principal,
+    municipality_id: str,
+    fiscal_year: int,
+    output_format: str,
+) -> tuple[str, list[store.ReportRow], list[str]]:
+    """The municipality's name, its yearly report rows and the audit chains' anchor lines;
+    the export is an audit row."""
+
+    def read(session: Session) -> tuple[str, list[store.ReportRow], list[str]]:
+        require_board(session, who, municipality_id)
+        found = (
+            store.municipality_name(session, municipality_id),
+            store.yearly_report(session, municipality_id, fiscal_year),
+        )
+        audit.record_in(
+            session,
+            who.actor,
+            audit.AuditAction.EXPORT,
+            f"municipalities/{municipality_id}/report/{fiscal_year}",
+            {"format": output_format},
+        )
+        # Taken after the export's own audit row: the printed anchor covers it too.
+        anchors = [a.line() for a in take_anchors(session, datetime.now(UTC))]
+        return (*found, anchors)
+
+    return with_session(config, read)
