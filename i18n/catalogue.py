@@ -85,7 +85,10 @@ class Texts:
 
     def keys(self) -> frozenset[str]:
         """Every key of this context (Japanese is complete by rule; tests check English)."""
-        return frozenset(key for context, key in messages("ja") if context == self.context)
+        return _keys(self.context)
+
+    def __contains__(self, key: object) -> bool:
+        return key in _keys(self.context)
 
     def gettext(self, lang: Lang) -> Callable[..., str]:
         """A ``gettext`` for Jinja2's i18n extension: ``{{ _("key", name=...) }}``."""
@@ -94,6 +97,11 @@ class Texts:
             return self.text(key, lang, **params)
 
         return gettext
+
+
+@cache
+def _keys(context: str) -> frozenset[str]:
+    return frozenset(key for each, key in messages("ja") if each == context)
 
 
 def contexts() -> frozenset[str]:
