@@ -27,9 +27,7 @@ NOTICES = Texts("notice")
 _NEXT_ACTION = Texts("notice.next")
 
 #: Every notification template.
-TEMPLATES = frozenset(
-    key.removesuffix(".subject") for key in NOTICES.keys() if key.endswith(".subject")
-)
+TEMPLATES = frozenset(key.removesuffix(".subject") for key in NOTICES if key.endswith(".subject"))
 
 #: The console page where the person acts on each kind of notice, below the cycle page.
 _PAGE_OF: dict[str, str] = {"vote_needed": "/vote"}

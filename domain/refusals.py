@@ -6,7 +6,9 @@ A refusal is a code plus parameters; the text is rendered from the message catal
 
 from __future__ import annotations
 
-from i18n.catalogue import Lang, Texts
+# ``Lang`` is re-exported: the rest of the project names the languages from here.
+from i18n.catalogue import Lang as Lang
+from i18n.catalogue import Texts
 
 #: The refusals' part of the message catalogue (``i18n/locale/*/LC_MESSAGES/messages.po``).
 REFUSALS = Texts("refusal")

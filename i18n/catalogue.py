@@ -15,7 +15,7 @@ workflow sandbox, which forbids ``gettext`` and ``open`` for sandboxed modules. 
 from __future__ import annotations
 
 import struct
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import cache
 from pathlib import Path
 from typing import Literal
@@ -89,6 +89,9 @@ class Texts:
 
     def __contains__(self, key: object) -> bool:
         return key in _keys(self.context)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(sorted(_keys(self.context)))
 
     def gettext(self, lang: Lang) -> Callable[..., str]:
         """A ``gettext`` for Jinja2's i18n extension: ``{{ _("key", name=...) }}``."""
