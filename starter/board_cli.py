@@ -24,6 +24,7 @@ from application.cycles import JAPAN
 from application.texts import step_name
 from domain.model import Step
 from domain.refusals import Lang
+from i18n.catalogue import Texts
 from starter.cli_auth import cli_actor, require_board, require_board_of_council
 from starter.cli_common import (
     CliError,
@@ -46,26 +47,8 @@ if TYPE_CHECKING:
     from store.board import OverviewRow
     from store.board_summary import MunicipalitySummary
 
-_TEXTS: dict[str, tuple[str, str]] = {
-    "history_formats": (
-        "--json、--csv、--raw のうち一つだけを指定してください",
-        "give at most one of --json, --csv and --raw",
-    ),
-    "no_history": (
-        "協議会 {council} の{year}年度のサイクルは Temporal にありません",
-        "the {year} cycle of council {council} is not in Temporal",
-    ),
-    "overview_empty": (
-        "条件に合う協議会はありません（{municipality} {year}年度）",
-        "no council matches ({municipality}, {year})",
-    ),
-    "summary_empty": (
-        "{year}年度の集計対象の自治体はありません",
-        "no municipality to count for {year}",
-    ),
-    "not_started": ("未開始", "not started"),
-    "paused": ("停止中: {reason}", "paused: {reason}"),
-}
+#: This module's lines: the catalogue's ``"cli.board"`` context.
+_TEXTS = Texts("cli.board")
 
 _USAGE_KEYS = frozenset({"history_formats"})
 
@@ -100,8 +83,7 @@ _SUMMARY_TAIL_COLUMNS: tuple[tuple[str, str], ...] = (
 
 
 def _text(key: str, lang: Lang, **params: object) -> str:
-    ja, en = _TEXTS[key]
-    return (ja if lang == "ja" else en).format(**params)
+    return _TEXTS.text(key, lang, **params)
 
 
 class BoardCliError(CliError):
