@@ -76,6 +76,12 @@ class Settings(BaseSettings):
     # store's writes an interpreter (and a core) each: in one process they take turns.
     worker_role: WorkerRole = WorkerRole.ALL
 
+    # Operations (docs/operations.md): ``LOG_FORMAT=json`` writes one JSON object per log
+    # line; ``WORKER_METRICS_ADDRESS`` (host:port) serves the SDK's Prometheus metrics
+    # from the worker (off when unset; ``python -m embedded`` picks a free port).
+    log_format: Literal["text", "json"] = "text"
+    worker_metrics_address: str | None = Field(default=None, max_length=100)
+
     # Where people reach the web console (``CONSOLE_BASE_URL``): notification e-mails and
     # webhooks link to pages under it. ``localhost`` (not 127.0.0.1) so passkeys work.
     console_base_url: str = "http://localhost:8000"

@@ -10,6 +10,7 @@ import uvicorn
 from pydantic import ValidationError
 
 from config import settings_error
+from config.log_format import configure_logging
 from console.app import create_app
 from console.web import ConsoleSettings
 
@@ -22,12 +23,17 @@ def main() -> int:
         print(f"設定エラー / settings error: {settings_error(exc)}", file=sys.stderr)
         return 2
     print(f"コンソール / console: {settings.console_base_url}", flush=True)
+    # Text or JSON (LOG_FORMAT), scrubbed of URLs and e-mail addresses; uvicorn's own
+    # loggers go through the same handler (log_config=None).
+    configure_logging(settings.log_format)
     uvicorn.run(
         create_app(settings),
         host=settings.console_host,
         port=settings.console_port,
         log_level="warning",
-        # Access logs would carry sign-in tokens (the link's query string): none at all.
+        log_config=None,
+        # uvicorn's access log would carry sign-in tokens (the link's query string): off;
+        # console/metrics.py logs each request by route template instead.
         access_log=False,
         # X-Forwarded-* only from the proxies named in CONSOLE_TRUSTED_PROXIES (uvicorn
         # would otherwise believe any loopback client, and its FORWARDED_ALLOW_IPS).

@@ -8,6 +8,7 @@ from __future__ import annotations
 from fastapi import Request
 
 from application.audit import Actor, AuditAction, Detail, record_in
+from console.metrics import count_sign_in
 from console.tokens import client_of, console_actor
 from console.web import console_of
 
@@ -29,6 +30,8 @@ async def log(
         else Actor(id=ANONYMOUS, client=client_of(request))
     )
     await console_of(request).db(lambda s: record_in(s, actor, action, target, detail))
+    if action in (AuditAction.SIGN_IN, AuditAction.SIGN_IN_FAILED):
+        count_sign_in((detail or {}).get("method", "link"), action is AuditAction.SIGN_IN)
 
 
 async def log_read(request: Request, person_id: str, target: str) -> None:

@@ -21,7 +21,10 @@ from application.mail import send_mail
 from console import board, board_actions, calls, codec, commands, pages, passkeys, public, tokens
 from console.access_log import log
 from console.guard import BodyLimit, ProtectiveHeaders, protective_headers
+from console.health import router as health_router
 from console.messages import text
+from console.metrics import RequestMetrics
+from console.metrics import router as metrics_router
 from console.passkey_reset import router as passkey_reset_router
 from console.web import (
     HERE,
@@ -72,6 +75,10 @@ def create_app(settings: ConsoleSettings) -> FastAPI:
     limits = {"/codec/": codec.MAX_BODY_BYTES}
     app.add_middleware(BodyLimit, default=settings.console_max_form_bytes, limits=limits)
     app.add_middleware(ProtectiveHeaders)
+    # Outermost: counts and logs every answer, the middlewares' own 413s included.
+    app.add_middleware(RequestMetrics)
+    app.include_router(health_router)  # /healthz, /readyz (docs/operations.md)
+    app.include_router(metrics_router)  # /metrics
 
     app.include_router(_auth_routes())
     app.include_router(passkeys.router)

@@ -53,6 +53,8 @@ class ConsoleSettings(Settings):
     console_trusted_proxies: list[str] = Field(default=[], max_length=20)
     #: The largest request body (bytes) of a form; larger is refused (413) unread.
     console_max_form_bytes: int = Field(default=1024 * 1024, ge=16 * 1024, le=64 * 1024 * 1024)
+    #: How long ``/readyz`` waits for the store and for Temporal before answering 503.
+    console_ready_timeout_seconds: float = Field(default=2.0, gt=0, le=30)
 
     @field_validator("console_trusted_proxies")
     @classmethod

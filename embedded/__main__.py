@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
-import logging
+from pydantic import ValidationError
 
-from config.redaction import redact_logging
+from config import get_settings
+from config.log_format import configure_logging
 from embedded.launcher import main
 
 if __name__ == "__main__":
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    redact_logging()  # no URL (a webhook's token, a database password) reaches the log
+    try:
+        log_format = get_settings().log_format
+    except ValidationError:
+        log_format = "text"  # the launcher reports the settings error in one line
+    # Text or JSON (LOG_FORMAT); no URL (a webhook's token, a database password) and no
+    # e-mail address reaches the log (config/log_format.py).
+    configure_logging(log_format)
     main()

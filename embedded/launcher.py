@@ -35,6 +35,7 @@ from embedded.server import (
     EmbeddedServerError,
     RunningServer,
     ServerKind,
+    free_port,
     running_temporal_server,
     temporal_cli_version,
 )
@@ -126,6 +127,15 @@ def _announce_usage(settings: Settings, started_here: bool) -> None:
     _say(f"  {cli} cycle status --council ID")
     _say(f"データディレクトリ / data directory: DATA_DIR={settings.data_dir}  ({database})")
     _say("停止: Ctrl+C / stop: Ctrl+C")
+
+
+def _announce_metrics(settings: Settings) -> None:
+    # Where an operator points Prometheus (docs/operations.md).
+    console = settings.console_base_url.rstrip("/")
+    worker = f"http://{settings.worker_metrics_address}/metrics"
+    _say(f"メトリクス / metrics: console {console}/metrics, worker {worker}")
+    # Not /readyz here: tests and scripts wait for the first line that says "ready".
+    _say(f"  ヘルスチェック / health: {console}/healthz (docs/operations.md)")
 
 
 def _make_data_dir_private(settings: Settings) -> None:
@@ -220,10 +230,15 @@ async def run(environ: Mapping[str, str]) -> int:
                 f"CLI のトークンを作成 / wrote the CLI's local operator token {token} (0600):"
                 " the CLI finds it by itself (board rights, may act --as others; audited)"
             )
+            if settings.worker_metrics_address is None:
+                # The worker runs in this process: its SDK metrics on a free loopback port.
+                metrics = f"127.0.0.1:{free_port()}"
+                settings = settings.model_copy(update={"worker_metrics_address": metrics})
             await stack.enter_async_context(running_console(settings, console_env))
             _announce_usage(settings, started_here)
             for line in usage_lines(settings):
                 _say(line)
+            _announce_metrics(settings)
             worker_started = True
             await _run_worker_until_stopped(settings, stop)
         _say("停止しました / stopped")

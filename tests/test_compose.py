@@ -197,3 +197,19 @@ def test_the_console_serves_on_8000_against_the_same_server_and_store(
     assert environment["CONSOLE_HOST"] == "0.0.0.0"
     assert environment["DATABASE_URL"] == services["worker"]["environment"]["DATABASE_URL"]
     assert _depends_on(console, "temporal-namespace") == "service_completed_successfully"
+
+
+def test_metrics_ports_and_health_checks_are_wired(services: dict[str, dict[str, Any]]) -> None:
+    # Each worker serves the SDK's metrics on the address it is given, published on
+    # loopback (nothing scrapes them here); the console's /metrics rides on port 8000.
+    published = {name: services[name]["ports"] for name in WORKERS}
+    assert published == {
+        "worker": ["127.0.0.1:9464:9464"],
+        "worker-activities": ["127.0.0.1:9465:9464"],
+    }
+    for name in WORKERS:
+        assert services[name]["environment"]["WORKER_METRICS_ADDRESS"] == "0.0.0.0:9464"
+        assert services[name]["healthcheck"]["test"] == ["CMD", "python", "-m", "worker", "--check"]
+    console_check = " ".join(services["console"]["healthcheck"]["test"])
+    assert "http://127.0.0.1:8000/readyz" in console_check
+    assert (REPO_ROOT / "worker" / "health.py").is_file()

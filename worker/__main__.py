@@ -1,9 +1,10 @@
-"""``python -m worker``: run the worker against ``TEMPORAL_ADDRESS`` until SIGINT/SIGTERM."""
+"""``python -m worker``: run the worker against ``TEMPORAL_ADDRESS`` until SIGINT/SIGTERM;
+``python -m worker --check``: exit 0 when its Temporal server and store answer
+(worker/health.py)."""
 
 from __future__ import annotations
 
 import asyncio
-import logging
 import os
 import signal
 import sys
@@ -11,8 +12,9 @@ import sys
 from pydantic import ValidationError
 
 from config import get_settings, settings_error
-from config.redaction import redact_logging
+from config.log_format import configure_logging
 from store.db import migrate
+from worker.health import check_exit_code
 from worker.main import run_worker
 
 
@@ -27,8 +29,16 @@ async def _main() -> None:
 
 
 if __name__ == "__main__":
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    redact_logging()  # no URL (a webhook's token, a database password) reaches the log
+    if sys.argv[1:] == ["--check"]:
+        sys.stdout.flush()
+        os._exit(check_exit_code())
+    # Text or JSON (LOG_FORMAT); no URL (a webhook's token, a database password) and no
+    # e-mail address reaches the log (config/log_format.py).
+    try:
+        log_format = get_settings().log_format
+    except ValidationError:
+        log_format = "text"  # the same error is reported in one line below
+    configure_logging(log_format)
     code = 0
     try:
         asyncio.run(_main())

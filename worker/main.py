@@ -37,6 +37,7 @@ from config.converter import worker_converter
 from store.db import make_engine
 from worker.command_guard import CommandGuard
 from worker.daily_jobs import start_daily_anchor
+from worker.telemetry import metrics_runtime
 from workflows.audit_anchor import AuditAnchorWorkflow
 from workflows.council_cycle import CouncilCycleWorkflow
 from workflows.inputs import notification_queue
@@ -69,10 +70,13 @@ async def connect(settings: Settings) -> Client:
     """A client for ``settings``' server, always with the worker's encrypting pydantic
     converter (config/converter.py), which refuses a command not encrypted with the
     application's key; ``PayloadKeyError`` (one line) when no key is configured."""
+    address = settings.worker_metrics_address
     return await Client.connect(
         settings.temporal_address,
         namespace=settings.temporal_namespace,
         data_converter=worker_converter(settings),
+        # The SDK's Prometheus metrics (worker/telemetry.py) when an address is set.
+        runtime=metrics_runtime(address) if address else None,
     )
 
 
@@ -244,11 +248,12 @@ async def run_worker(settings: Settings, stop: asyncio.Event) -> None:
     ):
         await start_daily_anchor(client, settings.task_queue)
         log.info(
-            "worker running: server=%s queue=%s (+ %s) role=%s",
+            "worker running: server=%s queue=%s (+ %s) role=%s metrics=%s",
             settings.temporal_address,
             settings.task_queue,
             notification_queue(settings.task_queue),
             settings.worker_role.value,
+            settings.worker_metrics_address or "off",
         )
         await stop.wait()
         log.info("worker stopping")
