@@ -68,3 +68,13 @@ test: lint browser-deps
 	else \
 		echo "PostgreSQL での pytest を省略しました / SKIPPED the pytest run on PostgreSQL (it did not answer; REQUIRE_POSTGRES=1 makes this an error)"; \
 	fi
+
+# The message catalogue (i18n/): compile each language's messages.po into the committed
+# messages.mo (tests/i18n checks they match).
+messages: $(INSTALLED)
+	$(BIN)/pybabel compile -d i18n/locale -D messages --statistics
+
+# The strings the code and templates hand to gettext, for review (keys are added to both
+# messages.po files by hand: the msgids are keys, not English sentences).
+messages-extract: $(INSTALLED)
+	$(BIN)/pybabel extract -F babel.cfg -k text -k name -o i18n/locale/messages.pot --no-location .

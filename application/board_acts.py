@@ -24,7 +24,7 @@ from application.cycles import CommandRefused, CycleNotStarted
 from domain.base import Step
 from domain.commands import PauseCycleInput, RemindInput, ResumeCycleInput, SetDeadlineInput
 from domain.events import Change, CommandReceipt
-from domain.refusals import ACTION_NAMES_JA
+from domain.refusals import ACTION_NAMES
 from store.dashboard import RemindReach, event_runs, remind_reach
 
 #: Refusals that mean "nothing to remind here" (the CLI's ``remind`` skips the same).
@@ -155,7 +155,7 @@ def timeline(
                 # The system actor (deadline alerts) has no name in the directory.
                 actor_name=names.get(row.actor, "システム" if row.actor == "system" else row.actor),
                 action=row.action,
-                action_ja=ACTION_NAMES_JA.get(row.action, row.action),
+                action_ja=ACTION_NAMES.name(row.action, "ja"),
                 step_before=row.step_before,
                 step_after=row.step_after,
                 changes=row.changes,

@@ -40,6 +40,7 @@ from domain.events import CommandReceipt
 from domain.model import CycleState
 from domain.refusals import Lang
 from domain.roster_update import UpdateRosterInput
+from i18n.catalogue import Texts
 from workflows.inputs import STATE_QUERY, WORKFLOW_NAME, CycleInput, cycle_workflow_id
 from workflows.roster_updates import UPDATE_ROSTER
 
@@ -66,6 +67,10 @@ def current_fiscal_year(now: datetime | None = None) -> int:
     return fiscal_year_of(moment.astimezone(JAPAN).date())
 
 
+#: The errors' part of the message catalogue (these exceptions' one-line reasons).
+ERRORS = Texts("error")
+
+
 class CycleError(Exception):
     """A cycle could not be reached or used. ``message(lang)`` gives the one-line reason."""
 
@@ -84,11 +89,9 @@ class CycleNotStarted(CycleError):
 
     def message(self, lang: Lang = "ja") -> str:
         """The one-line reason in ``lang``."""
-        if lang == "ja":
-            return (
-                f"協議会 {self.council_id} の{self.fiscal_year}年度のサイクルは開始されていません"
-            )
-        return f"no cycle has been started for council {self.council_id} in {self.fiscal_year}"
+        return ERRORS.text(
+            "cycle_not_started", lang, council_id=self.council_id, fiscal_year=self.fiscal_year
+        )
 
 
 class WorkerTimeout(CycleError):
@@ -113,27 +116,16 @@ class WorkerTimeout(CycleError):
 
     def message(self, lang: Lang = "ja") -> str:
         """The one-line reason in ``lang``."""
-        secs = f"{self.seconds:g}"
-        if lang == "ja":
-            later = "（コマンドは後で処理される場合があります）" if self.update else ""
-            if self.command_id is not None:
-                later += (
-                    f"。再送するときは --command-id {self.command_id} を付けてください"
-                    "（二重には適用されません）"
-                )
-            return (
-                f"協議会 {self.council_id} の{self.fiscal_year}年度のサイクルから{secs}秒以内に"
-                f"応答がありません。ワーカーが起動しているか確認してください{later}"
-            )
-        later = " (the command may still be applied later)" if self.update else ""
+        later = ERRORS.text("worker_timeout_update", lang) if self.update else ""
         if self.command_id is not None:
-            later += (
-                f"; to send it again, add --command-id {self.command_id} "
-                "(it will not be applied twice)"
-            )
-        return (
-            f"no answer from the {self.fiscal_year} cycle of council {self.council_id} within "
-            f"{secs}s; check that a worker is running{later}"
+            later += ERRORS.text("worker_timeout_resend", lang, command_id=self.command_id)
+        return ERRORS.text(
+            "worker_timeout",
+            lang,
+            council_id=self.council_id,
+            fiscal_year=self.fiscal_year,
+            seconds=f"{self.seconds:g}",
+            later=later,
         )
 
 
@@ -150,14 +142,12 @@ class CycleBusy(CycleError):
 
     def message(self, lang: Lang = "ja") -> str:
         """The one-line reason in ``lang``."""
-        if lang == "ja":
-            return (
-                f"協議会 {self.council_id} の{self.fiscal_year}年度のサイクルは処理中のコマンドが"
-                f"多すぎます。少し待って --command-id {self.command_id} を付けて再送してください"
-            )
-        return (
-            f"the {self.fiscal_year} cycle of council {self.council_id} has too many commands "
-            f"in flight; wait a moment and send again with --command-id {self.command_id}"
+        return ERRORS.text(
+            "cycle_busy",
+            lang,
+            council_id=self.council_id,
+            fiscal_year=self.fiscal_year,
+            command_id=self.command_id,
         )
 
 
@@ -171,9 +161,7 @@ class TemporalUnavailable(CycleError):
 
     def message(self, lang: Lang = "ja") -> str:
         """The one-line reason in ``lang``."""
-        if lang == "ja":
-            return f"Temporal サーバー {self.address} に接続できません: {self.detail}"
-        return f"cannot connect to the Temporal server at {self.address}: {self.detail}"
+        return ERRORS.text("temporal_unavailable", lang, address=self.address, detail=self.detail)
 
 
 class CycleFailed(CycleError):
@@ -187,14 +175,12 @@ class CycleFailed(CycleError):
 
     def message(self, lang: Lang = "ja") -> str:
         """The one-line reason in ``lang``."""
-        if lang == "ja":
-            return (
-                f"協議会 {self.council_id} の{self.fiscal_year}年度のサイクルを"
-                f"開始できませんでした: {self.reason}"
-            )
-        return (
-            f"the {self.fiscal_year} cycle of council {self.council_id} failed to open: "
-            f"{self.reason}"
+        return ERRORS.text(
+            "cycle_failed",
+            lang,
+            council_id=self.council_id,
+            fiscal_year=self.fiscal_year,
+            reason=self.reason,
         )
 
 
@@ -209,14 +195,8 @@ class StoreHoldsYear(CycleError):
 
     def message(self, lang: Lang = "ja") -> str:
         """The one-line reason in ``lang``."""
-        if lang == "ja":
-            return (
-                f"協議会 {self.council_id} の{self.fiscal_year}年度の記録はすでにストアにあります。"
-                "cycle restore を使ってください"
-            )
-        return (
-            f"the store already holds the records of council {self.council_id} for "
-            f"{self.fiscal_year}; use cycle restore"
+        return ERRORS.text(
+            "store_holds_year", lang, council_id=self.council_id, fiscal_year=self.fiscal_year
         )
 
 
@@ -229,9 +209,7 @@ class PayloadKeysUnavailable(CycleError):
 
     def message(self, lang: Lang = "ja") -> str:
         """The one-line reason in ``lang`` (the detail names the setting, never a key)."""
-        if lang == "ja":
-            return f"ペイロード暗号鍵を使えません: {self.detail}"
-        return f"payload encryption keys unusable: {self.detail}"
+        return ERRORS.text("payload_keys_unavailable", lang, detail=self.detail)
 
 
 class StartOutcome(StrEnum):

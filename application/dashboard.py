@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from application.charts import ChartData, bar_chart_svg, columns_with_line_svg
 from domain.base import STEP_ORDER, Step
-from domain.refusals import STEP_NAMES_JA
+from domain.refusals import STEP_NAMES
 from store.audit_anchor import take_anchors
 from store.board import OverviewRow, municipality_name, overview
 from store.board_summary import MunicipalitySummary, summary
@@ -128,7 +128,7 @@ def steps_chart(rows: list[OverviewRow]) -> ChartData:
     """Councils per step (and those without a cycle yet), in cycle order."""
     counts = Counter(row.step for row in rows)
     table = [("未開始", (counts[None],))] + [
-        (STEP_NAMES_JA[step.value], (counts[step],)) for step in STEP_ORDER
+        (STEP_NAMES.text(step.value, "ja"), (counts[step],)) for step in STEP_ORDER
     ]
     return ChartData(
         chart_id="chart-steps",

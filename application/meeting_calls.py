@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 import store
 from domain.meeting_call_rules import meeting_record_draft, quorum_forecast
 from domain.meeting_calls import (
-    ANSWER_NAMES_JA,
+    ANSWER_NAMES,
     Answer,
     CallReply,
     MeetingCall,
@@ -102,7 +102,7 @@ def call_page(session: Session, council_id: str, fiscal_year: int, call_id: str)
                 member_id=member,
                 name=names.get(member, member),
                 answer=None if reply is None else reply.answer,
-                answer_ja="未回答" if reply is None else ANSWER_NAMES_JA[reply.answer],
+                answer_ja=ANSWER_NAMES.text("unanswered" if reply is None else reply.answer, "ja"),
                 comment="" if reply is None else reply.comment,
                 replied_at=None if reply is None else reply.at,
             )

@@ -20,7 +20,7 @@ from temporalio.client import Client
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
-from application.cycles import CycleError, state
+from application.cycles import ERRORS, CycleError, state
 from application.errors import AppError
 from application.records import with_session
 from config import Settings
@@ -69,14 +69,13 @@ class RestoreFailed(CycleError):
 
     def message(self, lang: Lang = "ja") -> str:
         """The one-line reason in ``lang``."""
-        if lang == "ja":
-            return (
-                f"協議会 {self.council_id} の{self.fiscal_year}年度を記録から復元できません"
-                f"（記録 {self.seq}: {self.reason}）"
-            )
-        return (
-            f"cannot restore council {self.council_id} for {self.fiscal_year} from the store "
-            f"(event {self.seq}: {self.reason})"
+        return ERRORS.text(
+            "restore_failed",
+            lang,
+            council_id=self.council_id,
+            fiscal_year=self.fiscal_year,
+            seq=self.seq,
+            reason=self.reason,
         )
 
 
@@ -181,9 +180,7 @@ class RestoresFailed(CycleError):
     def message(self, lang: Lang = "ja") -> str:
         """The one-line reason in ``lang``, naming each council that failed."""
         details = "; ".join(self.failures)
-        if lang == "ja":
-            return f"{len(self.failures)}件のサイクルを復元できませんでした: {details}"
-        return f"{len(self.failures)} cycles could not be restored: {details}"
+        return ERRORS.text("restores_failed", lang, count=len(self.failures), details=details)
 
 
 async def restore_many(

@@ -54,6 +54,9 @@ def create_app(settings: ConsoleSettings) -> FastAPI:
     """The console for ``settings``: migrates the store and connects to Temporal at start."""
     engine = store.make_engine(settings.resolved_database_url())
     templates = Jinja2Templates(directory=str(HERE / "templates"))
+    # Jinja2's i18n extension: templates ask ``{{ _("key") }}``; ``web.render`` hands
+    # each page the ``gettext`` of the person's language.
+    templates.env.add_extension("jinja2.ext.i18n")
     templates.env.globals["new_command_id"] = new_command_id
     console = Console(settings=settings, engine=engine, templates=templates)
 

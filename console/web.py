@@ -26,7 +26,7 @@ from application import identity
 from application.cycles import JAPAN
 from application.permissions import Viewer, load_viewer
 from config import Settings
-from console.messages import text
+from console.messages import CONSOLE, text
 from domain.refusals import Lang
 
 T = TypeVar("T")
@@ -214,13 +214,17 @@ def render(
     lang = lang_of(request)
     csrf = who.csrf if who is not None else anonymous_csrf(request)
 
-    def t(key: str, **params: object) -> str:
-        return text(key, lang, **params)
-
     response = console_of(request).templates.TemplateResponse(
         request,
         template,
-        {"t": t, "lang": lang, "who": who, "csrf": csrf, "path": request.url.path, **context},
+        {
+            "gettext": CONSOLE.gettext(lang),
+            "lang": lang,
+            "who": who,
+            "csrf": csrf,
+            "path": request.url.path,
+            **context,
+        },
         status_code=status_code,
     )
     if who is None and request.cookies.get(ANON_CSRF_COOKIE) != csrf:

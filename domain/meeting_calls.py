@@ -21,6 +21,7 @@ from pydantic import Field
 from domain.base import Frozen, Role
 from domain.deadlines import JST
 from domain.text_rules import MultiLineStr, OneLineStr
+from i18n.catalogue import Texts
 
 #: Days before the meeting that invitees without a reply are reminded (once).
 REMIND_DAYS_BEFORE = 2
@@ -53,11 +54,8 @@ class Answer(StrEnum):
     UNDECIDED = "undecided"  # 未定
 
 
-ANSWER_NAMES_JA: dict[Answer, str] = {
-    Answer.ATTEND: "出席",
-    Answer.ABSENT: "欠席",
-    Answer.UNDECIDED: "未定",
-}
+#: The answers' names people read ("出席" ...): the catalogue's ``"answer"`` context.
+ANSWER_NAMES = Texts("answer")
 
 
 class CallReply(Frozen):
@@ -217,52 +215,3 @@ class CorrectMinutesInput(Frozen):
     meeting_number: int = Field(ge=1)
     text: MultiLineStr = Field(min_length=1, max_length=MINUTES_MAX)
     reason: MultiLineStr = Field(min_length=1, max_length=REASON_MAX)
-
-
-#: Refusal texts of these commands (merged into ``domain.refusals``).
-CALL_REFUSALS: dict[str, tuple[str, str]] = {
-    "call_exists": (
-        "招集 {call_id} はすでにあります",
-        "call {call_id} already exists",
-    ),
-    "call_in_past": (
-        "開催日時 {starts} はすでに過ぎています",
-        "the meeting time {starts} has already passed",
-    ),
-    "unknown_call": (
-        "招集 {call_id} はありません",
-        "there is no call {call_id}",
-    ),
-    "not_invited": (
-        "{actor} はこの会議に招集されていません",
-        "{actor} is not invited to this meeting",
-    ),
-    "call_started": (
-        "会議は {starts} に始まっています。出欠は変更できません",
-        "the meeting started at {starts}; replies can no longer change",
-    ),
-    "unknown_meeting": (
-        "第{number}回の会議は記録されていません",
-        "meeting {number} has not been recorded",
-    ),
-    "minutes_published": (
-        "第{number}回の会議録はすでに公開されています。訂正として新しい版を出してください",
-        "the minutes of meeting {number} are published already; correct them instead",
-    ),
-    "minutes_not_published": (
-        "第{number}回の会議録はまだ公開されていません",
-        "the minutes of meeting {number} are not published yet",
-    ),
-    "no_public_minutes": (
-        "第{number}回の会議には公開できる会議録がありません",
-        "meeting {number} has no public minutes to publish",
-    ),
-}
-
-CALL_ACTION_NAMES_JA: dict[str, str] = {
-    "call_meeting": "会議の招集",
-    "reply_to_call": "出欠の返信",
-    "call_reminder": "出欠の督促",
-    "publish_minutes": "会議録の公開",
-    "correct_minutes": "会議録の訂正",
-}

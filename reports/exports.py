@@ -15,7 +15,7 @@ from datetime import date
 
 from domain.base import SYSTEM_ACTOR
 from domain.events import Change
-from domain.refusals import ACTION_NAMES_JA, STEP_NAMES_JA
+from domain.refusals import ACTION_NAMES, STEP_NAMES
 from reports.wareki import iso_datetime, wareki, wareki_datetime
 from store.cycles import HistoryRow
 from store.yearly_report import ReportRow
@@ -64,7 +64,7 @@ def _csv(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> bytes:
 
 def step_label(step: str | None) -> str:
     """The Japanese name of a step; 未開始 when the cycle has not opened."""
-    return "未開始" if step is None else STEP_NAMES_JA.get(step, step)
+    return "未開始" if step is None else STEP_NAMES.name(step, "ja")
 
 
 def change_text(change: Change) -> str:
@@ -90,7 +90,7 @@ def history_csv(rows: Sequence[HistoryRow], names: Mapping[str, str]) -> bytes:
                 row.seq,
                 wareki_datetime(row.at),
                 iso_datetime(row.at),
-                ACTION_NAMES_JA.get(row.action, row.action),
+                ACTION_NAMES.name(row.action, "ja"),
                 row.actor,
                 _actor_name(row.actor, names),
                 step_label(row.step_before),

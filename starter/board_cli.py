@@ -26,6 +26,7 @@ from application.cycles import JAPAN
 from application.texts import step_name
 from domain.model import Step
 from domain.refusals import Lang
+from i18n.catalogue import Texts
 from starter.cli_auth import principal
 from starter.cli_common import (
     CliError,
@@ -46,62 +47,43 @@ if TYPE_CHECKING:
     from store.board import OverviewRow
     from store.board_summary import MunicipalitySummary
 
-_TEXTS: dict[str, tuple[str, str]] = {
-    "history_formats": (
-        "--json、--csv、--raw のうち一つだけを指定してください",
-        "give at most one of --json, --csv and --raw",
-    ),
-    "no_history": (
-        "協議会 {council} の{year}年度のサイクルは Temporal にありません",
-        "the {year} cycle of council {council} is not in Temporal",
-    ),
-    "overview_empty": (
-        "条件に合う協議会はありません（{municipality} {year}年度）",
-        "no council matches ({municipality}, {year})",
-    ),
-    "summary_empty": (
-        "{year}年度の集計対象の自治体はありません",
-        "no municipality to count for {year}",
-    ),
-    "not_started": ("未開始", "not started"),
-    "paused": ("停止中: {reason}", "paused: {reason}"),
-}
+#: This module's lines: the catalogue's ``"cli.board"`` context.
+_TEXTS = Texts("cli.board")
 
 _USAGE_KEYS = frozenset({"history_formats"})
 
-_OVERVIEW_COLUMNS: tuple[tuple[str, str], ...] = (
-    ("協議会ID", "council id"),
-    ("協議会", "council"),
-    ("学校", "schools"),
-    ("中学校区", "district"),
-    ("ステップ", "step"),
-    ("滞在日数", "days in step"),
-    ("期限", "due"),
-    ("超過日数", "days overdue"),
-    ("期限切れタスク", "overdue tasks"),
-    ("状態", "state"),
-    ("通知失敗", "failed notices"),
+_OVERVIEW_COLUMNS: tuple[str, ...] = (
+    "column.council_id",
+    "column.council",
+    "column.schools",
+    "column.district",
+    "column.step",
+    "column.days_in_step",
+    "column.due",
+    "column.days_overdue",
+    "column.overdue_tasks",
+    "column.state",
+    "column.failed_notices",
 )
 
 
-_SUMMARY_COLUMNS: tuple[tuple[str, str], ...] = (
-    ("都道府県", "prefecture"),
-    ("自治体ID", "municipality id"),
-    ("自治体", "municipality"),
-    ("協議会数", "councils"),
-    ("未開始", "not started"),
+_SUMMARY_COLUMNS: tuple[str, ...] = (
+    "column.prefecture",
+    "column.municipality_id",
+    "column.municipality",
+    "column.councils",
+    "column.not_started",
 )
-_SUMMARY_TAIL_COLUMNS: tuple[tuple[str, str], ...] = (
-    ("期限超過", "overdue"),
-    ("停止中", "paused"),
-    ("期限切れタスクあり", "with overdue tasks"),
-    ("通知失敗", "failed notices"),
+_SUMMARY_TAIL_COLUMNS: tuple[str, ...] = (
+    "column.overdue",
+    "column.paused",
+    "column.with_overdue_tasks",
+    "column.failed_notices",
 )
 
 
 def _text(key: str, lang: Lang, **params: object) -> str:
-    ja, en = _TEXTS[key]
-    return (ja if lang == "ja" else en).format(**params)
+    return _TEXTS.text(key, lang, **params)
 
 
 class BoardCliError(CliError):
@@ -147,8 +129,8 @@ def write_bytes(data: bytes) -> None:
 def overview_table(rows: list[OverviewRow], lang: Lang) -> Table:
     """The overview as a terminal table, one line per council in id order."""
     table = SafeTable(show_header=True)
-    for ja, en in _OVERVIEW_COLUMNS:
-        table.add_column(ja if lang == "ja" else en)
+    for key in _OVERVIEW_COLUMNS:
+        table.add_column(_text(key, lang))
     for row in rows:
         state = _text("paused", lang, reason=row.paused_reason or "") if row.paused else ""
         table.add_row(
@@ -217,9 +199,9 @@ def summary_table(rows: list[MunicipalitySummary], lang: Lang) -> Table:
 
     table = SafeTable(show_header=True, show_footer=len(rows) > 1)
     columns = [
-        *_SUMMARY_COLUMNS,
-        *((step_name(s, "ja"), step_name(s, "en")) for s in STEPS),
-        *_SUMMARY_TAIL_COLUMNS,
+        *(_text(key, lang) for key in _SUMMARY_COLUMNS),
+        *(step_name(s, lang) for s in STEPS),
+        *(_text(key, lang) for key in _SUMMARY_TAIL_COLUMNS),
     ]
     numbers = [
         [r.councils, r.not_started, *r.by_step, r.overdue, r.paused, r.overdue_tasks,
@@ -227,10 +209,10 @@ def summary_table(rows: list[MunicipalitySummary], lang: Lang) -> Table:
         for r in rows
     ]  # fmt: skip
     totals = [str(sum(column)) for column in zip(*numbers, strict=True)] if numbers else []
-    footer = ["", "", "合計" if lang == "ja" else "total", *totals]
-    for position, ((ja, en), foot) in enumerate(zip(columns, footer, strict=True)):
+    footer = ["", "", _text("total", lang), *totals]
+    for position, (title, foot) in enumerate(zip(columns, footer, strict=True)):
         justify: JustifyMethod = "right" if position >= len(_SUMMARY_COLUMNS) - 2 else "left"
-        table.add_column(ja if lang == "ja" else en, footer=foot, justify=justify)
+        table.add_column(title, footer=foot, justify=justify)
     for row, counts in zip(rows, numbers, strict=True):
         table.add_row(row.prefecture, row.municipality_id, row.municipality_name, *map(str, counts))
     return table

@@ -8,8 +8,12 @@ from typing import Annotated
 import typer
 
 from application import cycles, doctor, operations
+from i18n.catalogue import Texts
 from starter.cli_auth import principal
 from starter.cli_common import run_async, say, session_of, settings
+
+#: The doctor's lines: the catalogue's ``"cli.doctor"`` context.
+_DOCTOR = Texts("cli.doctor")
 
 #: The exit code when the store and the engine disagree (before any repair).
 EXIT_DIFFERENCES = 1
@@ -38,14 +42,9 @@ def doctor_command(
     for difference in found.differences:
         say(difference.line())
     count = len(found.differences)
-    if lang == "ja":
-        say(f"{found.cycles}件のサイクルを比較、違い {count}件")
-        if repair:
-            say(f"修復 {found.repaired}件、修復できず {found.unrepaired}件")
-    else:
-        say(f"{found.cycles} cycles compared, {count} differences")
-        if repair:
-            say(f"{found.repaired} cycles repaired, {found.unrepaired} not repaired")
+    say(_DOCTOR.text("compared", lang, cycles=found.cycles, count=count))
+    if repair:
+        say(_DOCTOR.text("repaired", lang, repaired=found.repaired, unrepaired=found.unrepaired))
     # Without --repair any difference fails; with it, only what could not be repaired.
     if (found.differences and not repair) or found.unrepaired:
         raise typer.Exit(EXIT_DIFFERENCES)

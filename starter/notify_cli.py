@@ -24,6 +24,7 @@ from application.texts import step_name
 from domain.base import STEP_OWNERS, Step
 from domain.commands import RemindInput
 from domain.refusals import Lang
+from i18n.catalogue import Texts
 from starter import cli_records
 from starter.cli_auth import acting
 from starter.cli_common import (
@@ -45,15 +46,8 @@ from starter.cli_common import (
 SKIPPED = frozenset({"not_at_step", "already_reminded", "paused", "cycle_closed"})
 CONCURRENCY = 16
 
-_TEXTS: dict[str, tuple[str, str]] = {
-    "progress": ("督促を送信中", "sending reminders"),
-    "summary": (
-        "{municipality}: 「{step}」の督促を{sent}協議会（{people}名）に送りました。"
-        "対象外 {skipped}、未開始 {not_started}",
-        "{municipality}: reminded {sent} councils ({people} people) at '{step}'; "
-        "skipped {skipped}, not started {not_started}",
-    ),
-}
+#: This module's lines: the catalogue's ``"cli.notify"`` context.
+_TEXTS = Texts("cli.notify")
 
 
 class RemindResult(BaseModel):
@@ -93,9 +87,10 @@ def remind(
         print_json(results)
         return
     count = {o: sum(1 for r in results if r.outcome == o) for o in ("sent", "skipped")}
-    ja, en = _TEXTS["summary"]
     say(
-        (ja if lang == "ja" else en).format(
+        _TEXTS.text(
+            "summary",
+            lang,
             municipality=municipality,
             step=step_name(step.value, lang),
             sent=count["sent"],
@@ -120,7 +115,7 @@ async def _remind_all(
     gate = asyncio.Semaphore(CONCURRENCY)
     failures: list[str] = []
     with Progress(console=console(), disable=quiet, transient=False) as progress:
-        label = _TEXTS["progress"][0 if lang == "ja" else 1]
+        label = _TEXTS.text("progress", lang)
         task = progress.add_task(label, total=len(council_ids), completed=1)
 
         async def one(council: str) -> None:

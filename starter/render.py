@@ -18,6 +18,7 @@ from domain.base import SYSTEM_ACTOR
 from domain.model import STEP_ORDER, CycleState, PolicyStatus, PolicyVersion
 from domain.refusals import Lang
 from domain.text_rules import BIDI_CONTROLS, LINE_SEPARATORS
+from i18n.catalogue import Texts
 
 # C0 controls but newline and tab, DEL, C1 controls, bidi overrides and isolates, and
 # the Unicode line separators: what a terminal would obey or reorder instead of show.
@@ -68,51 +69,13 @@ class SafeTable(Table):
         super().add_row(*safe, **options)
 
 
-_LABELS: dict[str, tuple[str, str]] = {
-    "council": ("協議会", "council"),
-    "year": ("年度", "fiscal year"),
-    "step": ("ステップ", "step"),
-    "since": ("開始", "since"),
-    "meetings": ("会議", "meetings"),
-    "vision": ("目指す子ども像", "vision"),
-    "policy": ("基本方針", "policy"),
-    "plan": ("計画", "plan"),
-    "evaluations": ("評価", "evaluations"),
-    "carried": ("前年度からの引き継ぎ", "carried over"),
-    "accepted": ("受け付けたコマンド", "accepted commands"),
-    "due": ("期限", "due dates"),
-    "paused": ("一時停止中", "paused"),
-    "item": ("項目", "item"),
-    "value": ("内容", "value"),
-    "none": ("なし", "none"),
-    "seq": ("番号", "#"),
-    "at": ("日時（日本時間）", "time (JST)"),
-    "action": ("操作", "action"),
-    "actor": ("実行者ID", "actor id"),
-    "name": ("氏名", "name"),
-    "changes": ("変更", "changes"),
-    "system": ("システム（期限の通知）", "system (deadline alert)"),
-}
-
-_POLICY_STATUS: dict[PolicyStatus, tuple[str, str]] = {
-    PolicyStatus.VOTING: ("採決中", "under vote"),
-    PolicyStatus.APPROVED: ("可決", "approved"),
-    PolicyStatus.REJECTED: ("否決", "rejected"),
-}
-
-_RATINGS: dict[str, tuple[str, str]] = {
-    "met": ("達成", "met"),
-    "partly": ("一部達成", "partly met"),
-    "not_met": ("未達成", "not met"),
-}
-
-
-def _pick(pair: tuple[str, str], lang: Lang) -> str:
-    return pair[0] if lang == "ja" else pair[1]
+#: The tables' labels and ratings: the catalogue's ``"cli.render"`` context.
+_LABELS = Texts("cli.render")
+_POLICY_STATUS = Texts("policy_status")
 
 
 def _label(key: str, lang: Lang) -> str:
-    return _pick(_LABELS[key], lang)
+    return _LABELS.text(key, lang)
 
 
 def local_time(moment: datetime) -> str:
@@ -147,7 +110,7 @@ def accepted_line(kind: str, state: CycleState, lang: Lang) -> str:
 
 
 def _policy_summary(policy: PolicyVersion, voters: int, lang: Lang) -> str:
-    status = _pick(_POLICY_STATUS[policy.status], lang)
+    status = _POLICY_STATUS.text(policy.status.value, lang)
     if policy.tally is not None:
         counts = f"{policy.tally.approve}-{policy.tally.reject}/{policy.tally.eligible}"
     else:
@@ -190,14 +153,13 @@ def state_table(state: CycleState, lang: Lang) -> Table:
     )
     table.add_row(_label("plan", lang), plan or none)
     evaluations = "\n".join(
-        f"{ev.aim_id}: {_pick(_RATINGS[ev.rating.value], lang)}"
-        + (f" — {ev.comment}" if ev.comment else "")
+        f"{ev.aim_id}: {_label(ev.rating.value, lang)}" + (f" — {ev.comment}" if ev.comment else "")
         for ev in state.evaluations.values()
     )
     table.add_row(_label("evaluations", lang), evaluations or none)
     carried = "\n".join(
         f"{f.from_year} {f.activity_title} / {f.aim_text}: "
-        f"{_pick(_RATINGS[f.rating.value], lang)}" + (f" — {f.comment}" if f.comment else "")
+        f"{_label(f.rating.value, lang)}" + (f" — {f.comment}" if f.comment else "")
         for f in state.carried_over
     )
     table.add_row(_label("carried", lang), carried or none)

@@ -11,7 +11,8 @@ from typing import Annotated
 import typer
 
 from application import cycles, operations, restore
-from application.restore import RestoreOutcome, RestoreResult
+from application.restore import RestoreResult
+from i18n.catalogue import Texts
 from starter.cli_auth import principal
 from starter.cli_common import (
     CliError,
@@ -25,24 +26,8 @@ from starter.cli_common import (
     year_or_current,
 )
 
-_SAID = {
-    "ja": {
-        RestoreOutcome.RESTORED: "協議会 {council} の{year}年度を記録から復元しました",
-        RestoreOutcome.ENGINE_HAS_IT: "協議会 {council} の{year}年度は稼働中です（復元不要）",
-        RestoreOutcome.CLOSED: "協議会 {council} の{year}年度は終了しています（復元不要）",
-        RestoreOutcome.NEXT_YEAR_OPENED: (
-            "協議会 {council} の{year}年度は終了済み。翌年度を引き継ぎ事項とともに開始しました"
-        ),
-    },
-    "en": {
-        RestoreOutcome.RESTORED: "council {council} {year}: restored from the store",
-        RestoreOutcome.ENGINE_HAS_IT: "council {council} {year}: running already, left alone",
-        RestoreOutcome.CLOSED: "council {council} {year}: closed, nothing to restore",
-        RestoreOutcome.NEXT_YEAR_OPENED: (
-            "council {council} {year}: closed; next year opened with its findings"
-        ),
-    },
-}
+#: What became of each year: the catalogue's ``"cli.restore"`` context.
+_SAID = Texts("cli.restore")
 
 
 def restore_command(
@@ -72,7 +57,11 @@ def restore_command(
         print_json(results)
         return
     for result in results:
-        say(_SAID[lang][result.outcome].format(council=result.council_id, year=result.fiscal_year))
+        say(
+            _SAID.text(
+                result.outcome.value, lang, council=result.council_id, year=result.fiscal_year
+            )
+        )
 
 
 def register(cycle_app: typer.Typer) -> None:

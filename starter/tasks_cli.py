@@ -26,6 +26,7 @@ from domain.commands import (
 )
 from domain.refusals import Lang
 from domain.tasks import CancelReason, TaskStatus
+from i18n.catalogue import Texts
 from starter.cli_auth import acting
 from starter.cli_common import (
     CommandIdOption,
@@ -45,29 +46,13 @@ from starter.cli_common import (
 from starter.cli_steps import execute
 from starter.render import SafeTable
 
-_LINES: dict[str, tuple[str, str]] = {
-    "no_tasks": ("{person} に表示できるタスクはありません", "no tasks for {person}"),
-    "council": ("協議会", "council"),
-    "year": ("年度", "year"),
-    "task": ("タスクID", "task"),
-    "activity": ("活動", "activity"),
-    "title": ("内容", "title"),
-    "owner": ("担当", "owner"),
-    "due": ("期限", "due"),
-    "status": ("状況", "status"),
-    "note": ("結果・理由", "outcome / reason"),
-    "unassigned": ("未割当", "unassigned"),
-    "open": ("未完了", "open"),
-    "open_claimed": ("対応中", "claimed"),
-    "completed": ("完了", "completed"),
-    "waived": ("不要", "waived"),
-}
+#: This module's lines: the catalogue's ``"cli.tasks"`` context.
+_LINES = Texts("cli.tasks")
 
 
 def line(key: str, lang: Lang, **params: object) -> str:
     """One of this module's sentences in ``lang``."""
-    ja, en = _LINES[key]
-    return (ja if lang == "ja" else en).format(**params)
+    return _LINES.text(key, lang, **params)
 
 
 task_app = typer.Typer(help="連絡調整のタスク（ステップ4）", no_args_is_help=True)

@@ -17,6 +17,7 @@ import typer
 from domain.deadlines import JST
 from domain.refusals import Lang
 from domain.volunteers import VolunteerKind
+from i18n.catalogue import Texts
 from starter.cli_auth import principal
 from starter.cli_common import (
     JsonOption,
@@ -37,50 +38,13 @@ OnOption = Annotated[
     str | None, typer.Option("--on", help="日付 YYYY-MM-DD（省略時は今日・日本時間）")
 ]
 
-_LINES: dict[str, tuple[str, str]] = {
-    "inserted": (
-        "ボランティア {id} を登録しました（有効期限 {expires}）",
-        "registered {id} (until {expires})",
-    ),
-    "updated": ("ボランティア {id} の登録内容を更新しました", "updated {id}"),
-    "unchanged": ("ボランティア {id} は登録済みです（変更なし）", "{id} is already registered"),
-    "renewed": (
-        "ボランティア {id} の登録を更新しました（有効期限 {expires}）",
-        "renewed {id} (until {expires})",
-    ),
-    "withdrawn": ("ボランティア {id} の登録を {on} で取り消しました", "{id} withdrawn on {on}"),
-    "imported": (
-        "取り込み: 新規 {inserted} 件、更新 {updated} 件、"
-        "変更なし {unchanged} 件、エラー {errors} 件",
-        "imported: {inserted} new, {updated} updated, {unchanged} unchanged, {errors} errors",
-    ),
-    "none": ("該当するボランティアはいません", "no volunteers"),
-    "no_resources": ("資源リストは空です", "the resource list is empty"),
-    "id": ("登録番号", "id"),
-    "name": ("氏名・団体名", "name"),
-    "kind": ("区分", "kind"),
-    "fields": ("活動分野", "fields"),
-    "availability": ("活動可能日", "availability"),
-    "registered": ("登録日", "registered"),
-    "expires": ("有効期限", "expires"),
-    "consent": ("連絡可", "contact ok"),
-    "state": ("状態", "state"),
-    "contact": ("連絡先", "contact"),
-    "notes": ("内容", "notes"),
-    "person": ("個人", "person"),
-    "group": ("団体", "group"),
-    "active": ("有効", "active"),
-    "expired": ("期限切れ", "expired"),
-    "withdrawn_state": ("取消", "withdrawn"),
-    "yes": ("可", "yes"),
-    "no": ("不可", "no"),
-}
+#: This module's lines: the catalogue's ``"cli.volunteers"`` context.
+_LINES = Texts("cli.volunteers")
 
 
 def line(key: str, lang: Lang, **params: object) -> str:
     """One of this module's sentences in ``lang``."""
-    ja, en = _LINES[key]
-    return (ja if lang == "ja" else en).format(**params)
+    return _LINES.text(key, lang, **params)
 
 
 def _day(value: str | None) -> date:

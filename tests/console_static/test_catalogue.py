@@ -15,7 +15,7 @@ from domain.tasks import TaskStatus
 from store.deliveries import FailureReason
 
 CONSOLE = Path(__file__).resolve().parents[2] / "console"
-LITERAL_KEY = re.compile(r"""\bt\(\s*["']([a-z_]+)["']""")
+LITERAL_KEY = re.compile(r"""\b_\(\s*["']([a-z_]+)["']""")
 
 
 def test_every_key_a_template_uses_is_in_the_catalogue_in_both_languages() -> None:
@@ -24,7 +24,7 @@ def test_every_key_a_template_uses_is_in_the_catalogue_in_both_languages() -> No
         for template in (CONSOLE / "templates").glob("*.html")
         for key in LITERAL_KEY.findall(template.read_text(encoding="utf-8"))
     }
-    assert used, "no t('...') calls found: the pattern is wrong"
+    assert used, "no _('...') calls found: the pattern is wrong"
     prefixes = {key for key in used if key.endswith("_")}
     assert (used - prefixes) <= keys(), sorted(used - prefixes - keys())
     # Keys built from a prefix and a value: every value has its text.

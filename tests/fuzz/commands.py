@@ -229,9 +229,7 @@ _TEXT = st.text(
     alphabet=st.characters(exclude_categories=("Cc", "Cf", "Cs", "Zl", "Zp")),
     min_size=1,
     max_size=12,
-).filter(str.strip) | st.sampled_from(
-    ["熟議", "x" * REASON_MAX]
-)
+).filter(str.strip) | st.sampled_from(["熟議", "x" * REASON_MAX])
 _ANY_DATE = st.dates(min_value=date(2000, 1, 1), max_value=date(2200, 12, 31))
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import update
 
 import store
 from application.dashboard import failed_notices
-from console.messages import text
+from console.messages import CONSOLE
 from store.deliveries import FAILED, SENT, FailureReason
 from store.models import Council, Person
 from tests.notify.harness import COUNCIL, PRINCIPAL_MAIL, YEAR, Harness
@@ -31,10 +31,14 @@ def _email_rows(harness: Harness, person: str) -> list[store.DeliveryRow]:
 
 def _board_section(failed: list[tuple[str, int]]) -> str:
     """The board page's section of failed notices, rendered from the console's template."""
-    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape())
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(),
+        extensions=["jinja2.ext.i18n"],
+    )
     section = env.get_template("_failed_notices.html")
     return section.render(
-        t=lambda key, **params: text(key, "ja", **params),
+        gettext=CONSOLE.gettext("ja"),
         failed=failed,
         failed_total=sum(count for _, count in failed),
     )
