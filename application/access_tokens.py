@@ -25,9 +25,9 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import Session
 
 from application.actors import local_operator_actor, person_actor
-from application.audit import Actor
 from application.errors import AppError
 from application.permissions import Viewer, load_viewer
+from application.principal import Principal, Proof
 from domain.base import Role
 from domain.text_rules import code_point, forbidden_character
 from store import access_tokens as tokens
@@ -110,34 +110,6 @@ def revoke(session: Session, person_id: str, token_id: int, now: datetime) -> bo
     return tokens.revoke(session, token_id, person_id, now)
 
 
-@dataclass(frozen=True)
-class Principal:
-    """Who a token proves: the actor for the audit, the directory person (``None`` for
-    the local operator), their viewer, and whether ``--as`` is open to them."""
-
-    actor: Actor
-    viewer: Viewer | None
-    may_act_on_behalf: bool
-
-    @property
-    def person_id(self) -> str | None:
-        """The token owner's person id (``None`` for the local operator)."""
-        return self.actor.person_id
-
-    def holds(self, session: Session, municipality_id: str, roles: frozenset[Role]) -> bool:
-        """Whether the owner holds one of ``roles`` in ``municipality_id``: on its staff,
-        or on one of its councils (the local operator holds every role: it is the
-        machine's own board)."""
-        if self.viewer is None:
-            return True
-        if self.viewer.staff_roles.get(municipality_id, frozenset()) & roles:
-            return True
-        # Council roles (a coordinator's) count in the person's own municipality.
-        return self.viewer.municipality_id == municipality_id and any(
-            held & roles for held in self.viewer.council_roles.values()
-        )
-
-
 def authenticate(session: Session, secret: str, now: datetime) -> Principal:
     """The principal of a live token, marking it used; ``AppError("token_invalid")``
     for an unknown, expired or revoked token (one answer for all three)."""
@@ -148,12 +120,19 @@ def authenticate(session: Session, secret: str, now: datetime) -> Principal:
     tokens.mark_used(session, found.id, now)
     if found.person_id is None:
         actor = local_operator_actor(getpass.getuser(), host)
-        return Principal(actor=actor, viewer=None, may_act_on_behalf=True)
+        return Principal(
+            actor=actor, viewer=None, may_act_on_behalf=True, proof=Proof.LOCAL_OPERATOR
+        )
     viewer = load_viewer(session, found.person_id)
     if viewer is None:
         raise AppError("token_invalid")
     actor = person_actor(found.person_id, "cli", host)
-    return Principal(actor=actor, viewer=viewer, may_act_on_behalf=found.may_act_on_behalf)
+    return Principal(
+        actor=actor,
+        viewer=viewer,
+        may_act_on_behalf=found.may_act_on_behalf,
+        proof=Proof.TOKEN,
+    )
 
 
 def _is_board_admin(viewer: Viewer) -> bool:

@@ -34,7 +34,7 @@ from domain.model import Step
 from store.audit_anchor import take_anchors
 
 if TYPE_CHECKING:
-    from application.access_tokens import Principal
+    from application.principal import Principal
     from store.board import OverviewRow
     from store.board_summary import MunicipalitySummary
 

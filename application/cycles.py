@@ -9,10 +9,8 @@ answered in time).
 from __future__ import annotations
 
 import asyncio
-from datetime import date, datetime
 from enum import StrEnum
 from typing import Any, TypeVar
-from zoneinfo import ZoneInfo
 
 from temporalio.client import (
     Client,
@@ -37,6 +35,7 @@ from config.converter import data_converter
 from config.payload_keys import PayloadKeyError
 from domain.commands import Command
 from domain.events import CommandReceipt
+from domain.japan_time import current_fiscal_year, fiscal_year_of
 from domain.model import CycleState
 from domain.refusals import Lang
 from domain.roster_update import UpdateRosterInput
@@ -46,25 +45,12 @@ from workflows.roster_updates import UPDATE_ROSTER
 
 ResultT = TypeVar("ResultT")
 
-#: The fiscal year (年度) runs April to March in Japan, whatever the machine's time zone.
-JAPAN = ZoneInfo("Asia/Tokyo")
 
 #: How long to wait for a worker to answer an update or a query before giving up.
 DEFAULT_TIMEOUT_SECONDS = 30.0
 
 #: The ``ApplicationError.type`` the workflow uses for a command the rules refused.
 REFUSAL_ERROR_TYPE = "Refusal"
-
-
-def fiscal_year_of(day: date) -> int:
-    """The fiscal year (April to March) that ``day`` falls in: 2027-03-31 is in 2026."""
-    return day.year if day.month >= 4 else day.year - 1
-
-
-def current_fiscal_year(now: datetime | None = None) -> int:
-    """Today's fiscal year, reckoned in Japan time."""
-    moment = now if now is not None else datetime.now(JAPAN)
-    return fiscal_year_of(moment.astimezone(JAPAN).date())
 
 
 #: The errors' part of the message catalogue (these exceptions' one-line reasons).

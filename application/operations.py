@@ -39,7 +39,7 @@ from store.audit_anchor import Anchor
 from store.recorded_years import open_cycles_of
 
 if TYPE_CHECKING:
-    from application.access_tokens import Principal
+    from application.principal import Principal
 
 
 def start_targets(

@@ -26,7 +26,7 @@ from domain.tasks import CoordinationTask
 from store import console_auth as auth
 
 if TYPE_CHECKING:
-    from application.access_tokens import Principal
+    from application.principal import Principal
 
 #: The board of education: the municipality's administrator.
 BOARD = frozenset({Role.BOARD_ADMIN})

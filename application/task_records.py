@@ -27,7 +27,7 @@ from application.records import with_session
 from config import Settings
 
 if TYPE_CHECKING:
-    from application.access_tokens import Principal
+    from application.principal import Principal
 
 
 def tasks_for(

@@ -19,7 +19,6 @@ from sqlalchemy.orm import Session
 
 from application import identity
 from application.audit import AuditAction, record_in
-from application.cycles import JAPAN
 from application.mail import send_mail
 from console.access_log import log
 from console.messages import text
@@ -37,6 +36,7 @@ from console.web import (
     set_cookie,
     signed_in,
 )
+from domain.japan_time import JAPAN
 
 router = APIRouter()
 SESSION_SECONDS = int(identity.SESSION_LIFETIME.total_seconds())

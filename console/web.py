@@ -23,10 +23,10 @@ from temporalio.client import Client
 
 import store
 from application import identity
-from application.cycles import JAPAN
 from application.permissions import Viewer, load_viewer
 from config import Settings
 from console.messages import CONSOLE, text
+from domain.japan_time import JAPAN
 from domain.refusals import Lang
 
 T = TypeVar("T")

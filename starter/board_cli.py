@@ -22,8 +22,8 @@ import typer
 from rich.console import JustifyMethod
 from rich.table import Table
 
-from application.cycles import JAPAN
 from application.texts import step_name
+from domain.japan_time import JAPAN
 from domain.model import Step
 from domain.refusals import Lang
 from i18n.catalogue import Texts

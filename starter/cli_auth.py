@@ -21,10 +21,10 @@ import click
 from sqlalchemy.orm import Session
 
 from application import access_tokens, permissions
-from application.access_tokens import Principal
 from application.audit import Actor, AuditAction, record_in
 from application.errors import AppError
 from application.permissions import BOARD, load_viewer
+from application.principal import Principal
 from application.records import with_session
 from starter.cli_common import settings
 

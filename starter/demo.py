@@ -19,9 +19,9 @@ from pathlib import Path
 from temporalio.client import Client
 
 from application import board_reads, cycles, directory, operations, records
-from application.access_tokens import Principal
 from application.audit import AuditAction, record
 from application.cycles import CommandRefused, StartOutcome
+from application.principal import Principal
 from application.texts import role_name, step_name, text
 from config import Settings
 from domain.commands import (

@@ -11,10 +11,10 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from application.cycles import JAPAN
 from application.texts import action_name, step_name, text
 from application.views import HistoryEntry
 from domain.base import SYSTEM_ACTOR
+from domain.japan_time import JAPAN
 from domain.model import STEP_ORDER, CycleState, PolicyStatus, PolicyVersion
 from domain.refusals import Lang
 from domain.text_rules import BIDI_CONTROLS, LINE_SEPARATORS
