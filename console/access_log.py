@@ -8,8 +8,8 @@ from __future__ import annotations
 from fastapi import Request
 
 from application.audit import Actor, AuditAction, Detail, record_in
+from console.context import client_of, console_actor
 from console.metrics import count_sign_in
-from console.tokens import client_of, console_actor
 from console.web import console_of
 
 #: The actor of a failed sign-in: nobody is proven yet.

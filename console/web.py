@@ -94,9 +94,10 @@ class Console:
 
     async def db(self, work: Callable[[Session], T]) -> T:
         """Run ``work`` in one committed store session, off the event loop."""
-        return await asyncio.to_thread(self._in_session, work)
+        return await asyncio.to_thread(self.in_session, work)
 
-    def _in_session(self, work: Callable[[Session], T]) -> T:
+    def in_session(self, work: Callable[[Session], T]) -> T:
+        """Run ``work`` in one committed store session, on this thread."""
         with store.session_scope(self.engine) as session:
             return work(session)
 
@@ -153,9 +154,9 @@ def lang_of(request: Request) -> Lang:
     return "en" if request.cookies.get(LANG_COOKIE) == "en" else "ja"
 
 
-async def signed_in(request: Request, allow_unconfirmed: bool = False) -> SignedIn:
-    """The signed-in person; ``NotSignedIn`` or, for board admins and chief coordinators
-    without a passkey confirmation, ``PasskeyNeeded`` (unless ``allow_unconfirmed``)."""
+async def load_signed_in(request: Request) -> SignedIn | None:
+    """The person of the request's session cookie, confirmed with a passkey or not;
+    ``None`` without a live session. Routes ask ``console.context``'s dependencies."""
     cookie = request.cookies.get(SESSION_COOKIE)
 
     def load(session: Session) -> SignedIn | None:
@@ -175,12 +176,7 @@ async def signed_in(request: Request, allow_unconfirmed: bool = False) -> Signed
             viewer=viewer,
         )
 
-    who = await console_of(request).db(load)
-    if who is None:
-        raise NotSignedIn()
-    if who.viewer.needs_passkey and not who.passkey_confirmed and not allow_unconfirmed:
-        raise PasskeyNeeded()
-    return who
+    return await console_of(request).db(load)
 
 
 def anonymous_csrf(request: Request) -> str:

@@ -29,9 +29,9 @@ from application.dashboard import (
     failed_notices,
     yearly_report_page,
 )
+from console.context import ConsoleContext, SignedInContext
 from console.params import MAX_ROW_ID, Year, bounded_int
-from console.tokens import console_actor
-from console.web import PageNotFound, SignedIn, console_of, render, see_other, signed_in, today
+from console.web import PageNotFound, SignedIn, console_of, render, see_other, today
 from domain.base import STEP_ORDER, Role, Step
 from reports.exports import report_csv
 from store.board_summary import summary
@@ -58,19 +58,20 @@ def board_base(municipality_id: str, year: int) -> str:
     return f"/board/{municipality_id}/{year}"
 
 
-async def board_admin(request: Request, municipality_id: str) -> SignedIn:
+def board_admin(ctx: ConsoleContext, municipality_id: str) -> SignedIn:
     """The signed-in board admin of ``municipality_id``; ``PageNotFound`` for anyone else."""
-    who = await signed_in(request)
+    who = ctx.who
     if Role.BOARD_ADMIN not in who.viewer.staff_roles.get(municipality_id, frozenset()):
         raise PageNotFound()
     return who
 
 
-def audit_export(session: Session, who: SignedIn, request: Request, target: str, kind: str) -> None:
+def audit_export(session: Session, ctx: ConsoleContext, target: str, kind: str) -> None:
     """Record a download in the access audit, in the download's own transaction (the
-    actor as every door writes it: ``console_actor``)."""
-    actor = console_actor(request, who.person_id)
-    audit.record_in(session, actor, audit.AuditAction.EXPORT, target, {"format": kind})
+    actor as every door writes it: the context's principal)."""
+    audit.record_in(
+        session, ctx.principal.actor, audit.AuditAction.EXPORT, target, {"format": kind}
+    )
 
 
 def csv_download(content: bytes, filename: str) -> Response:
@@ -118,9 +119,9 @@ def _link(query: DashboardQuery, **changes: Any) -> str:
 
 
 @router.get("/board", response_model=None)
-async def my_board(request: Request) -> Response:
+async def my_board(request: Request, ctx: SignedInContext) -> Response:
     """The dashboard of the board admin's own municipality, this fiscal year."""
-    who = await signed_in(request)
+    who = ctx.who
     for municipality_id, roles in sorted(who.viewer.staff_roles.items()):
         if Role.BOARD_ADMIN in roles:
             return see_other(board_base(municipality_id, current_fiscal_year()))
@@ -128,9 +129,11 @@ async def my_board(request: Request) -> Response:
 
 
 @router.get("/board/{municipality_id}/{year}", response_class=HTMLResponse)
-async def dashboard(request: Request, municipality_id: str, year: Year) -> HTMLResponse:
+async def dashboard(
+    request: Request, ctx: SignedInContext, municipality_id: str, year: Year
+) -> HTMLResponse:
     """The council list (filtered, sorted, paged), the charts and the remind form."""
-    who = await board_admin(request, municipality_id)
+    who = board_admin(ctx, municipality_id)
     query = _query(request, municipality_id, year)
     day = today()
 
@@ -173,9 +176,11 @@ async def dashboard(request: Request, municipality_id: str, year: Year) -> HTMLR
 
 
 @router.get("/board/{municipality_id}/{year}/report", response_class=HTMLResponse)
-async def report_page(request: Request, municipality_id: str, year: Year) -> HTMLResponse:
+async def report_page(
+    request: Request, ctx: SignedInContext, municipality_id: str, year: Year
+) -> HTMLResponse:
     """The yearly report as a page that prints on A4."""
-    who = await board_admin(request, municipality_id)
+    who = board_admin(ctx, municipality_id)
 
     def read(session: Session) -> Any:
         try:
@@ -191,14 +196,16 @@ async def report_page(request: Request, municipality_id: str, year: Year) -> HTM
 
 
 @router.get("/board/{municipality_id}/{year}/report.csv", response_model=None)
-async def report_download(request: Request, municipality_id: str, year: Year) -> Response:
+async def report_download(
+    request: Request, ctx: SignedInContext, municipality_id: str, year: Year
+) -> Response:
     """The yearly report as the CLI's ``report --format csv`` makes it (BOM, Excel-clean)."""
-    who = await board_admin(request, municipality_id)
+    board_admin(ctx, municipality_id)
 
     def read(session: Session) -> bytes:
         rows = store.yearly_report(session, municipality_id, year)
         target = f"municipalities/{municipality_id}/report/{year}"
-        audit_export(session, who, request, target, "csv")
+        audit_export(session, ctx, target, "csv")
         return report_csv(rows)
 
     content = await console_of(request).db(read)
@@ -206,9 +213,11 @@ async def report_download(request: Request, municipality_id: str, year: Year) ->
 
 
 @router.get("/board/{municipality_id}/{year}/summary", response_class=HTMLResponse)
-async def summary_page(request: Request, municipality_id: str, year: Year) -> HTMLResponse:
+async def summary_page(
+    request: Request, ctx: SignedInContext, municipality_id: str, year: Year
+) -> HTMLResponse:
     """The summary of the municipality's prefecture (``?scope=national``: every one)."""
-    who = await board_admin(request, municipality_id)
+    who = board_admin(ctx, municipality_id)
     national = request.query_params.get("scope") == "national"
     day = today()
 

@@ -32,8 +32,8 @@ from application.audit import AuditAction, record_in
 from application.payload_access import PayloadOwners, payload_owners
 from config.converter import EncryptionCodec
 from config.payload_keys import PayloadKeyError, payload_keys_from
-from console.tokens import console_actor
-from console.web import NotSignedIn, PasskeyNeeded, SignedIn, console_of, signed_in
+from console.context import ConsoleContext, VisitorContext
+from console.web import SignedIn, console_of
 from domain.base import Role
 
 router = APIRouter()
@@ -57,7 +57,7 @@ def _refuse(request: Request, status: int, reason: str) -> Response:
 
 
 @router.options("/codec/{operation}", response_model=None)
-async def preflight(request: Request, operation: str) -> Response:
+async def preflight(request: Request, ctx: VisitorContext, operation: str) -> Response:
     """The CORS preflight: allowed only for the configured Web UI origins."""
     response = Response(status_code=204)
     origin = request.headers.get("origin")
@@ -76,12 +76,12 @@ def _administered(who: SignedIn) -> frozenset[str]:
     return frozenset(m for m, roles in who.viewer.staff_roles.items() if Role.BOARD_ADMIN in roles)
 
 
-async def _board_admin(request: Request) -> SignedIn | Response:
-    try:
-        who = await signed_in(request)
-    except NotSignedIn:
+def _board_admin(request: Request, ctx: ConsoleContext) -> SignedIn | Response:
+    # A visitor's context: the refusals here are the codec's own (JSON, CORS), not redirects.
+    who = ctx.session
+    if who is None:
         return _refuse(request, 401, "not signed in")
-    except PasskeyNeeded:
+    if who.viewer.needs_passkey and not who.passkey_confirmed:
         return _refuse(request, 403, "passkey needed")
     if not any(Role.BOARD_ADMIN in roles for roles in who.viewer.staff_roles.values()):
         return _refuse(request, 403, "board admins only")
@@ -100,14 +100,14 @@ async def _body_within_limit(request: Request) -> bytes | None:
 
 
 @router.post("/codec/{operation}", response_model=None)
-async def codec(request: Request, operation: str) -> Response:
+async def codec(request: Request, ctx: VisitorContext, operation: str) -> Response:
     """Decode (or encode) the posted payloads for a board admin with a passkey."""
     if operation not in ("decode", "encode"):
         return _refuse(request, 404, "unknown operation")
     origin = request.headers.get("origin")
     if origin is not None and origin not in console_of(request).settings.codec_allowed_origins:
         return Response(status_code=403)
-    who = await _board_admin(request)
+    who = _board_admin(request, ctx)
     if isinstance(who, Response):
         return who
     body = await _body_within_limit(request)
@@ -123,7 +123,7 @@ async def codec(request: Request, operation: str) -> Response:
     if operation == "encode":
         done = await codec.encode(list(payloads.payloads))
     else:
-        actor = console_actor(request, who.person_id)
+        actor = ctx.principal.actor
         readable = _administered(who)
         listed = list(payloads.payloads)
 

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 import store
 from application.public_pages import PublicIndex, PublicPage, public_index_page, public_page
+from console.context import VisitorContext
 from console.params import Year
 from console.web import PageNotFound, console_of, render
 
@@ -17,7 +18,9 @@ router = APIRouter()
 
 
 @router.get("/public/councils/{council_id}/{year}", response_class=HTMLResponse)
-async def council_public_page(request: Request, council_id: str, year: Year) -> HTMLResponse:
+async def council_public_page(
+    request: Request, ctx: VisitorContext, council_id: str, year: Year
+) -> HTMLResponse:
     """A council's public page for ``year``."""
 
     def read(session: Session) -> PublicPage:
@@ -31,7 +34,9 @@ async def council_public_page(request: Request, council_id: str, year: Year) -> 
 
 
 @router.get("/public/municipalities/{municipality_id}/{year}", response_class=HTMLResponse)
-async def municipality_index(request: Request, municipality_id: str, year: Year) -> HTMLResponse:
+async def municipality_index(
+    request: Request, ctx: VisitorContext, municipality_id: str, year: Year
+) -> HTMLResponse:
     """The municipality's public index of its councils."""
 
     def read(session: Session) -> tuple[PublicIndex, str]:

@@ -20,9 +20,10 @@ import store
 from application import board_acts, cycles
 from application.dashboard import DashboardQuery, council_rows, cycle_path
 from console.access_log import cycle_target, log_read
-from console.board import STEPS, audit_export, board_admin, board_base, csv_download
+from console.context import ConsoleContext, SignedInContext
 from console.messages import text
 from console.params import Year
+from console.routers.board import STEPS, audit_export, board_admin, board_base, csv_download
 from console.web import (
     PageNotFound,
     SignedIn,
@@ -44,9 +45,11 @@ ACTS = ("move", "pause", "resume")
 MAX_REASON = 2000
 
 
-async def _council(request: Request, municipality_id: str, council_id: str) -> SignedIn:
+async def _council(
+    request: Request, ctx: ConsoleContext, municipality_id: str, council_id: str
+) -> SignedIn:
     """The board admin, when ``council_id`` is a council of ``municipality_id``."""
-    who = await board_admin(request, municipality_id)
+    who = board_admin(ctx, municipality_id)
     found = await console_of(request).db(lambda s: console_auth.council_municipality(s, council_id))
     if found != municipality_id:
         raise PageNotFound()
@@ -77,10 +80,10 @@ def _act_fields(params: Any) -> dict[str, str] | None:
 
 @router.get("/board/{municipality_id}/{year}/councils/{council_id}", response_class=HTMLResponse)
 async def council_board_page(
-    request: Request, municipality_id: str, year: Year, council_id: str
+    request: Request, ctx: SignedInContext, municipality_id: str, year: Year, council_id: str
 ) -> HTMLResponse:
     """One council for the board: its row, the acts' forms and its history timeline."""
-    who = await _council(request, municipality_id, council_id)
+    who = await _council(request, ctx, municipality_id, council_id)
     console = console_of(request)
     day = today()
 
@@ -115,10 +118,10 @@ async def council_board_page(
     "/board/{municipality_id}/{year}/councils/{council_id}/confirm", response_class=HTMLResponse
 )
 async def confirm_act(
-    request: Request, municipality_id: str, year: Year, council_id: str
+    request: Request, ctx: SignedInContext, municipality_id: str, year: Year, council_id: str
 ) -> HTMLResponse:
     """The confirmation page of an act: what will change, and the button that does it."""
-    who = await _council(request, municipality_id, council_id)
+    who = await _council(request, ctx, municipality_id, council_id)
     fields = _act_fields(request.query_params)
     base = board_base(municipality_id, year)
     if fields is None:
@@ -131,15 +134,17 @@ async def confirm_act(
 
 
 @router.post("/board/{municipality_id}/{year}/councils/{council_id}/act", response_model=None)
-async def do_act(request: Request, municipality_id: str, year: Year, council_id: str) -> Response:
+async def do_act(
+    request: Request, ctx: SignedInContext, municipality_id: str, year: Year, council_id: str
+) -> Response:
     """Move a due date, pause or resume, as the signed-in board admin."""
-    who = await _council(request, municipality_id, council_id)
+    who = await _council(request, ctx, municipality_id, council_id)
     form = await form_of(request, who)
     fields = _act_fields(form)
     back = f"{board_base(municipality_id, year)}/councils/{council_id}"
     if fields is None:
         raise PageNotFound()
-    client = console_of(request).temporal()
+    client = await ctx.temporal()
     try:
         if fields["act"] == "pause":
             await board_acts.pause(client, council_id, year, who.person_id, fields["reason"])
@@ -161,15 +166,15 @@ async def do_act(request: Request, municipality_id: str, year: Year, council_id:
     "/board/{municipality_id}/{year}/councils/{council_id}/history.csv", response_model=None
 )
 async def history_download(
-    request: Request, municipality_id: str, year: Year, council_id: str
+    request: Request, ctx: SignedInContext, municipality_id: str, year: Year, council_id: str
 ) -> Response:
     """The council's history as the CLI's ``history --csv`` makes it."""
-    who = await _council(request, municipality_id, council_id)
+    await _council(request, ctx, municipality_id, council_id)
 
     def read(session: Session) -> bytes:
         rows = store.history(session, council_id, year)
         names = store.person_names(session, sorted({r.actor for r in rows}))
-        audit_export(session, who, request, f"councils/{council_id}/history/{year}", "csv")
+        audit_export(session, ctx, f"councils/{council_id}/history/{year}", "csv")
         return history_csv(rows, names)
 
     content = await console_of(request).db(read)
@@ -177,9 +182,11 @@ async def history_download(
 
 
 @router.get("/board/{municipality_id}/{year}/remind", response_class=HTMLResponse)
-async def confirm_remind(request: Request, municipality_id: str, year: Year) -> HTMLResponse:
+async def confirm_remind(
+    request: Request, ctx: SignedInContext, municipality_id: str, year: Year
+) -> HTMLResponse:
     """Before a reminder: how many councils and people it will reach."""
-    who = await board_admin(request, municipality_id)
+    who = board_admin(ctx, municipality_id)
     step = _step(request.query_params.get("step", ""))
     if step is None:
         raise PageNotFound()
@@ -192,9 +199,11 @@ async def confirm_remind(request: Request, municipality_id: str, year: Year) -> 
 
 
 @router.post("/board/{municipality_id}/{year}/remind", response_class=HTMLResponse)
-async def send_remind(request: Request, municipality_id: str, year: Year) -> HTMLResponse:
+async def send_remind(
+    request: Request, ctx: SignedInContext, municipality_id: str, year: Year
+) -> HTMLResponse:
     """Remind every council waiting at the step (as the preview counted them now)."""
-    who = await board_admin(request, municipality_id)
+    who = board_admin(ctx, municipality_id)
     form = await form_of(request, who)
     step = _step(str(form.get("step", "")))
     if step is None:
@@ -204,7 +213,7 @@ async def send_remind(request: Request, municipality_id: str, year: Year) -> HTM
         lambda s: board_acts.remind_preview(s, municipality_id, year, step, moment)
     )
     outcomes = await board_acts.remind_councils(
-        console_of(request).temporal(), reach.council_ids, year, who.person_id, step
+        await ctx.temporal(), reach.council_ids, year, who.person_id, step
     )
     sent = sum(1 for o in outcomes if o.outcome == "sent")
     context = {

@@ -1,7 +1,6 @@
 """The access token page (「アクセストークン」): a person makes tokens for the CLI (shown
 once, stored hashed, at most 90 days), sees them with their last use, and revokes them.
-Creating and revoking are audit rows. ``console_actor`` is the audit actor of a console
-request, shared with the other audited console routes."""
+Creating and revoking are audit rows, with the actor of the request's context."""
 
 from __future__ import annotations
 
@@ -13,30 +12,15 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
 from application import access_tokens
-from application.actors import client_label, person_actor
-from application.audit import Actor, AuditAction, record_in
+from application.audit import AuditAction, record_in
 from application.errors import AppError
+from console.context import SignedInContext
 from console.params import RowId
-from console.web import SignedIn, console_of, form_of, now, render, see_other, signed_in
+from console.web import SignedIn, console_of, form_of, now, render, see_other
 from store.access_tokens import MAX_TOKEN_NAME, TokenRecord
 
 router = APIRouter()
 DEFAULT_DAYS = 30
-
-
-def _address(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
-
-
-def client_of(request: Request) -> str:
-    """``console@<client address>`` for the audit (``application.actors``' format)."""
-    return client_label("console", _address(request))
-
-
-def console_actor(request: Request, person_id: str) -> Actor:
-    """The audit actor of a signed-in person's console request, in the same format as
-    the CLI's (``application.actors``)."""
-    return person_actor(person_id, "console", _address(request))
 
 
 def _state(token: TokenRecord, at: datetime) -> str:
@@ -68,16 +52,16 @@ async def _page(
 
 
 @router.get("/tokens", response_class=HTMLResponse)
-async def tokens_page(request: Request) -> HTMLResponse:
+async def tokens_page(request: Request, ctx: SignedInContext) -> HTMLResponse:
     """The person's tokens and the form to make one."""
-    who = await signed_in(request)
+    who = ctx.who
     return await _page(request, who, {})
 
 
 @router.post("/tokens", response_class=HTMLResponse)
-async def create_token(request: Request) -> HTMLResponse:
+async def create_token(request: Request, ctx: SignedInContext) -> HTMLResponse:
     """Make a token and show its secret, this once (the answer is never cached)."""
-    who = await signed_in(request)
+    who = ctx.who
     form = await form_of(request, who)
     name = str(form.get("name", ""))[: MAX_TOKEN_NAME + 1]
     try:
@@ -85,7 +69,7 @@ async def create_token(request: Request) -> HTMLResponse:
     except ValueError:
         days = 0
     on_behalf = form.get("on_behalf") == "1"
-    actor = console_actor(request, who.person_id)
+    actor = ctx.principal.actor
 
     def create(session: Session) -> access_tokens.NewToken:
         made = access_tokens.create(session, who.viewer, name, days, on_behalf, now())
@@ -103,11 +87,11 @@ async def create_token(request: Request) -> HTMLResponse:
 
 
 @router.post("/tokens/{token_id}/revoke", response_model=None)
-async def revoke_token(request: Request, token_id: RowId) -> Response:
+async def revoke_token(request: Request, ctx: SignedInContext, token_id: RowId) -> Response:
     """Revoke one of the person's own tokens; the CLI is refused from then on."""
-    who = await signed_in(request)
+    who = ctx.who
     await form_of(request, who)
-    actor = console_actor(request, who.person_id)
+    actor = ctx.principal.actor
 
     def revoke(session: Session) -> None:
         if access_tokens.revoke(session, who.person_id, token_id, now()):

@@ -13,10 +13,10 @@ from sqlalchemy.orm import Session
 from application import passkey_reset
 from application.audit import AuditAction, record_in
 from application.mail import send_mail
-from console.board import board_admin, board_base
+from console.context import SignedInContext
 from console.messages import text
-from console.passkeys import notice_time
-from console.tokens import console_actor
+from console.routers.board import board_admin, board_base
+from console.routers.passkeys import notice_time
 from console.web import PageNotFound, console_of, form_of, now, render, see_other
 from store.passkey_admin import passkey_holders
 
@@ -25,9 +25,11 @@ MAX_ID = 64
 
 
 @router.get("/board/{municipality_id}/{year}/passkeys", response_class=HTMLResponse)
-async def holders_page(request: Request, municipality_id: str, year: int) -> HTMLResponse:
+async def holders_page(
+    request: Request, ctx: SignedInContext, municipality_id: str, year: int
+) -> HTMLResponse:
     """Who in the municipality has passkeys, each with the way to reset them."""
-    who = await board_admin(request, municipality_id)
+    who = board_admin(ctx, municipality_id)
     holders = await console_of(request).db(lambda s: passkey_holders(s, municipality_id))
     context = {
         "holders": [h for h in holders if h.person_id != who.person_id],
@@ -42,10 +44,10 @@ async def holders_page(request: Request, municipality_id: str, year: int) -> HTM
     "/board/{municipality_id}/{year}/passkeys/{person_id}/confirm", response_class=HTMLResponse
 )
 async def confirm_reset(
-    request: Request, municipality_id: str, year: int, person_id: str
+    request: Request, ctx: SignedInContext, municipality_id: str, year: int, person_id: str
 ) -> HTMLResponse:
     """The confirmation page: whose passkeys will go, and the button that removes them."""
-    who = await board_admin(request, municipality_id)
+    who = board_admin(ctx, municipality_id)
     target = person_id[:MAX_ID]
 
     def check(session: Session) -> str:
@@ -67,16 +69,17 @@ async def confirm_reset(
 @router.post("/board/{municipality_id}/{year}/passkeys/{person_id}/reset", response_model=None)
 async def reset(
     request: Request,
+    ctx: SignedInContext,
     background: BackgroundTasks,
     municipality_id: str,
     year: int,
     person_id: str,
 ) -> Response:
     """Remove the person's passkeys and end their sessions; audited, and mailed to them."""
-    who = await board_admin(request, municipality_id)
+    who = board_admin(ctx, municipality_id)
     await form_of(request, who)
     console = console_of(request)
-    actor = console_actor(request, who.person_id)
+    actor = ctx.principal.actor
     target = person_id[:MAX_ID]
     at = now()
 
