@@ -15,9 +15,10 @@ says which door it is with its dependency::
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
@@ -38,6 +39,8 @@ from console.web import (
     load_signed_in,
 )
 
+T = TypeVar("T")
+
 
 @dataclass(frozen=True)
 class ConsoleContext(Context):
@@ -45,6 +48,10 @@ class ConsoleContext(Context):
     for a visitor nobody signed in)."""
 
     session: SignedIn | None = None
+
+    async def run(self, use_case: Callable[..., T], *args: Any) -> T:
+        """Call the (blocking) ``use_case(self, *args)`` off the event loop."""
+        return await asyncio.to_thread(use_case, self, *args)
 
     @property
     def who(self) -> SignedIn:

@@ -18,7 +18,7 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 import store
-from application import audit
+from application import board_reads
 from application.cycles import current_fiscal_year
 from application.dashboard import (
     DashboardQuery,
@@ -33,7 +33,6 @@ from console.context import ConsoleContext, SignedInContext
 from console.params import MAX_ROW_ID, Year, bounded_int
 from console.web import PageNotFound, SignedIn, console_of, render, see_other, today
 from domain.base import STEP_ORDER, Role, Step
-from reports.exports import report_csv
 from store.board_summary import summary
 from store.dashboard import district_choices
 
@@ -64,14 +63,6 @@ def board_admin(ctx: ConsoleContext, municipality_id: str) -> SignedIn:
     if Role.BOARD_ADMIN not in who.viewer.staff_roles.get(municipality_id, frozenset()):
         raise PageNotFound()
     return who
-
-
-def audit_export(session: Session, ctx: ConsoleContext, target: str, kind: str) -> None:
-    """Record a download in the access audit, in the download's own transaction (the
-    actor as every door writes it: the context's principal)."""
-    audit.record_in(
-        session, ctx.principal.actor, audit.AuditAction.EXPORT, target, {"format": kind}
-    )
 
 
 def csv_download(content: bytes, filename: str) -> Response:
@@ -202,13 +193,7 @@ async def report_download(
     """The yearly report as the CLI's ``report --format csv`` makes it (BOM, Excel-clean)."""
     board_admin(ctx, municipality_id)
 
-    def read(session: Session) -> bytes:
-        rows = store.yearly_report(session, municipality_id, year)
-        target = f"municipalities/{municipality_id}/report/{year}"
-        audit_export(session, ctx, target, "csv")
-        return report_csv(rows)
-
-    content = await console_of(request).db(read)
+    content = await ctx.run(board_reads.export_report_csv, municipality_id, year)
     return csv_download(content, f"report-{municipality_id}-{year}.csv")
 
 

@@ -16,27 +16,24 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
-import store
-from application import board_acts, cycles
+from application import board_acts, board_reads, cycles
 from application.dashboard import DashboardQuery, council_rows, cycle_path
 from console.access_log import cycle_target, log_read
 from console.context import ConsoleContext, SignedInContext
 from console.messages import text
 from console.params import Year
-from console.routers.board import STEPS, audit_export, board_admin, board_base, csv_download
+from console.routers.board import STEPS, board_admin, board_base, csv_download
 from console.web import (
     PageNotFound,
     SignedIn,
     console_of,
     form_of,
     lang_of,
-    now,
     render,
     see_other,
     today,
 )
 from domain.base import Step
-from reports.exports import history_csv
 from store import console_auth
 
 router = APIRouter()
@@ -171,13 +168,7 @@ async def history_download(
     """The council's history as the CLI's ``history --csv`` makes it."""
     await _council(request, ctx, municipality_id, council_id)
 
-    def read(session: Session) -> bytes:
-        rows = store.history(session, council_id, year)
-        names = store.person_names(session, sorted({r.actor for r in rows}))
-        audit_export(session, ctx, f"councils/{council_id}/history/{year}", "csv")
-        return history_csv(rows, names)
-
-    content = await console_of(request).db(read)
+    content = await ctx.run(board_reads.export_history_csv, council_id, year)
     return csv_download(content, f"history-{council_id}-{year}.csv")
 
 
@@ -190,10 +181,7 @@ async def confirm_remind(
     step = _step(request.query_params.get("step", ""))
     if step is None:
         raise PageNotFound()
-    moment = now()
-    reach = await console_of(request).db(
-        lambda s: board_acts.remind_preview(s, municipality_id, year, step, moment)
-    )
+    reach = await ctx.run(board_acts.remind_reach_now, municipality_id, year, step)
     context = {"reach": reach, "base": board_base(municipality_id, year)}
     return render(request, "board_remind.html", context, who=who)
 
@@ -208,13 +196,7 @@ async def send_remind(
     step = _step(str(form.get("step", "")))
     if step is None:
         raise PageNotFound()
-    moment = now()
-    reach = await console_of(request).db(
-        lambda s: board_acts.remind_preview(s, municipality_id, year, step, moment)
-    )
-    outcomes = await board_acts.remind_councils(
-        await ctx.temporal(), reach.council_ids, year, who.person_id, step
-    )
+    outcomes = await board_acts.remind_municipality(ctx, municipality_id, year, step)
     sent = sum(1 for o in outcomes if o.outcome == "sent")
     context = {
         "done_text": text("board_remind_done", lang_of(request), sent=sent,
