@@ -20,15 +20,12 @@ from application.permissions import (
     may_read_contacts,
     task_actions,
 )
+from application.vocabulary import STEP_ORDER, Command, CycleState, PolicyStatus, Role, VolunteerRow
 from console.access_log import log_cycle_reads
 from console.context import ConsoleContext
 from console.messages import text
 from console.params import MAX_ROW_ID, bounded_int
 from console.web import PageNotFound, SignedIn, console_of, lang_of, render, today
-from domain.base import STEP_ORDER, Role
-from domain.commands import Command
-from domain.model import CycleState, PolicyStatus
-from store.volunteers import VolunteerRow
 
 #: The six steps shown on the timeline.
 TIMELINE = STEP_ORDER[:6]

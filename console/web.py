@@ -24,10 +24,9 @@ from temporalio.client import Client
 import store
 from application import identity
 from application.permissions import Viewer, load_viewer
+from application.vocabulary import JAPAN, Lang
 from config import Settings
 from console.messages import CONSOLE, text
-from domain.japan_time import JAPAN
-from domain.refusals import Lang
 
 T = TypeVar("T")
 

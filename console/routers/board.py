@@ -29,10 +29,10 @@ from application.dashboard import (
     failed_notices,
     yearly_report_page,
 )
+from application.vocabulary import STEP_ORDER, Role, Step
 from console.context import ConsoleContext, SignedInContext
 from console.params import MAX_ROW_ID, Year, bounded_int
 from console.web import PageNotFound, SignedIn, console_of, render, see_other, today
-from domain.base import STEP_ORDER, Role, Step
 from store.board_summary import summary
 from store.dashboard import district_choices
 

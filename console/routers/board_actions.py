@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from application import board_acts, board_reads, cycles
 from application.dashboard import DashboardQuery, council_rows, cycle_path
+from application.vocabulary import Step
 from console.access_log import cycle_target, log_read
 from console.context import ConsoleContext, SignedInContext
 from console.messages import text
@@ -33,7 +34,6 @@ from console.web import (
     see_other,
     today,
 )
-from domain.base import Step
 from store import console_auth
 
 router = APIRouter()

@@ -21,6 +21,14 @@ from pydantic import ValidationError
 
 import store
 from application.meeting_calls import call_page
+from application.vocabulary import (
+    CALLER_ROLES,
+    JAPAN,
+    Answer,
+    CallMeetingInput,
+    ReplyToCallInput,
+    Role,
+)
 from console.access_log import cycle_target, log_read
 from console.context import SignedInContext
 from console.cycle_view import CycleView, field_of, first_error, load_cycle, send_command
@@ -34,14 +42,6 @@ from console.web import (
     lang_of,
     render,
     see_other,
-)
-from domain.base import Role
-from domain.deadlines import JST
-from domain.meeting_calls import (
-    CALLER_ROLES,
-    Answer,
-    CallMeetingInput,
-    ReplyToCallInput,
 )
 
 router = APIRouter()
@@ -139,7 +139,8 @@ async def _call_view(
             )
         ),
         "error": error,
-        "started": datetime.combine(page.held_on, page.starts_at, tzinfo=JST) <= datetime.now(JST),
+        "started": datetime.combine(page.held_on, page.starts_at, tzinfo=JAPAN)
+        <= datetime.now(JAPAN),
     }
     return render(request, "call.html", context, who=who, status_code=status_code)
 

@@ -30,11 +30,11 @@ from temporalio.api.common.v1 import Payloads
 
 from application.audit import AuditAction, record_in
 from application.payload_access import PayloadOwners, payload_owners
+from application.vocabulary import Role
 from config.converter import EncryptionCodec
 from config.payload_keys import PayloadKeyError, payload_keys_from
 from console.context import ConsoleContext, VisitorContext
 from console.web import SignedIn, console_of
-from domain.base import Role
 
 router = APIRouter()
 #: A history page's payloads; more in one call is refused (413).

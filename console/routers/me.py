@@ -14,11 +14,11 @@ from fastapi.responses import HTMLResponse, Response
 from application import cycles
 from application.console_reads import my_councils, read_notice
 from application.permissions import allowed_commands
+from application.vocabulary import STEP_OWNERS, Step
 from console.context import SignedInContext
 from console.cycle_view import days_left
 from console.params import RowId
 from console.web import PageNotFound, SignedIn, console_of, now, render, today
-from domain.base import STEP_OWNERS, Step
 
 router = APIRouter()
 

@@ -10,14 +10,12 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 
 from application.public_pages import public_page_path
+from application.vocabulary import Command, CorrectMinutesInput, PublishMinutesInput, Role
 from console.context import SignedInContext
 from console.cycle_view import CycleView, field_of, first_error, load_cycle, send_command
 from console.messages import text
 from console.params import RowId, Year
 from console.web import PageNotFound, SignedIn, form_of, lang_of, render, see_other
-from domain.base import Role
-from domain.commands import Command
-from domain.meeting_calls import CorrectMinutesInput, PublishMinutesInput
 
 router = APIRouter()
 

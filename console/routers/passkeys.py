@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from application import identity
 from application.audit import AuditAction, record_in
 from application.mail import send_mail
+from application.vocabulary import JAPAN
 from console.access_log import log
 from console.context import ConsoleContext, UnconfirmedContext, VisitorContext, client_of
 from console.messages import text
@@ -33,7 +34,6 @@ from console.web import (
     render,
     set_cookie,
 )
-from domain.japan_time import JAPAN
 
 router = APIRouter()
 SESSION_SECONDS = int(identity.SESSION_LIFETIME.total_seconds())

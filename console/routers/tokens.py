@@ -14,10 +14,10 @@ from sqlalchemy.orm import Session
 from application import access_tokens
 from application.audit import AuditAction, record_in
 from application.errors import AppError
+from application.vocabulary import MAX_TOKEN_NAME, TokenRecord
 from console.context import SignedInContext
 from console.params import RowId
 from console.web import SignedIn, console_of, form_of, now, render, see_other
-from store.access_tokens import MAX_TOKEN_NAME, TokenRecord
 
 router = APIRouter()
 DEFAULT_DAYS = 30
