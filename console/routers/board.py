@@ -15,26 +15,18 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
-from sqlalchemy.orm import Session
 
-import store
-from application import board_reads
+from application import board_pages, board_reads
 from application.cycles import current_fiscal_year
 from application.dashboard import (
     DashboardQuery,
     SortKey,
     cycle_path,
-    dashboard_charts,
-    dashboard_page,
-    failed_notices,
-    yearly_report_page,
 )
-from application.vocabulary import STEP_ORDER, Role, Step
+from application.vocabulary import STEP_ORDER, NotFound, Role, Step
 from console.context import ConsoleContext, SignedInContext
 from console.params import MAX_ROW_ID, Year, bounded_int
-from console.web import PageNotFound, SignedIn, console_of, render, see_other, today
-from store.board_summary import summary
-from store.dashboard import district_choices
+from console.web import PageNotFound, SignedIn, render, see_other, today
 
 router = APIRouter()
 
@@ -128,18 +120,11 @@ async def dashboard(
     query = _query(request, municipality_id, year)
     day = today()
 
-    def read(session: Session) -> tuple[Any, Any, str, list[tuple[str, str]], Any]:
-        try:
-            page = dashboard_page(session, query, day)
-            charts = dashboard_charts(session, query, day)
-        except store.NotFound as exc:
-            raise PageNotFound() from exc
-        name = store.municipality_name(session, municipality_id)
-        districts = district_choices(session, municipality_id)
-        failed = failed_notices(session, municipality_id, year)
-        return page, charts, name, districts, failed
-
-    page, charts, name, districts, failed = await console_of(request).db(read)
+    try:
+        view = await ctx.run(board_pages.dashboard_view, query, day)
+    except NotFound as exc:
+        raise PageNotFound() from exc
+    page, charts, failed = view.page, view.charts, view.failed
     sort_links = {
         key.value: _link(
             query, sort=key.value, desc="1" if query.sort is key and not query.descending else "",
@@ -151,9 +136,9 @@ async def dashboard(
         "q": query,
         "page": page,
         "charts": charts,
-        "municipality_name": name,
+        "municipality_name": view.municipality_name,
         "base": board_base(municipality_id, year),
-        "districts": districts,
+        "districts": view.districts,
         "steps": STEPS,
         "sortable": SORTABLE,
         "sort_links": sort_links,
@@ -173,13 +158,10 @@ async def report_page(
     """The yearly report as a page that prints on A4."""
     who = board_admin(ctx, municipality_id)
 
-    def read(session: Session) -> Any:
-        try:
-            return yearly_report_page(session, municipality_id, year)
-        except store.NotFound as exc:
-            raise PageNotFound() from exc
-
-    report = await console_of(request).db(read)
+    try:
+        report = await ctx.run(board_pages.report_view, municipality_id, year)
+    except NotFound as exc:
+        raise PageNotFound() from exc
     return render(
         request, "board_report.html",
         {"report": report, "base": board_base(municipality_id, year)}, who=who,
@@ -206,16 +188,9 @@ async def summary_page(
     national = request.query_params.get("scope") == "national"
     day = today()
 
-    def read(session: Session) -> list[Any]:
-        rows = summary(session, year, today=day)
-        prefecture = next(
-            (r.prefecture for r in rows if r.municipality_id == municipality_id), None
-        )
-        if prefecture is None:
-            raise PageNotFound()
-        return rows if national else [r for r in rows if r.prefecture == prefecture]
-
-    rows = await console_of(request).db(read)
+    rows = await ctx.run(board_pages.summary_view, municipality_id, year, day, national)
+    if rows is None:
+        raise PageNotFound()
     context = {
         "rows": rows,
         "national": national,

@@ -14,10 +14,9 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
-from sqlalchemy.orm import Session
 
-from application import board_acts, board_reads, cycles
-from application.dashboard import DashboardQuery, council_rows, cycle_path
+from application import board_acts, board_pages, board_reads, cycles
+from application.dashboard import cycle_path
 from application.vocabulary import Step
 from console.access_log import cycle_target, log_read
 from console.context import ConsoleContext, SignedInContext
@@ -27,14 +26,12 @@ from console.routers.board import STEPS, board_admin, board_base, csv_download
 from console.web import (
     PageNotFound,
     SignedIn,
-    console_of,
     form_of,
     lang_of,
     render,
     see_other,
     today,
 )
-from store import console_auth
 
 router = APIRouter()
 
@@ -47,7 +44,7 @@ async def _council(
 ) -> SignedIn:
     """The board admin, when ``council_id`` is a council of ``municipality_id``."""
     who = board_admin(ctx, municipality_id)
-    found = await console_of(request).db(lambda s: console_auth.council_municipality(s, council_id))
+    found = await ctx.run(board_pages.council_municipality, council_id)
     if found != municipality_id:
         raise PageNotFound()
     return who
@@ -81,20 +78,12 @@ async def council_board_page(
 ) -> HTMLResponse:
     """One council for the board: its row, the acts' forms and its history timeline."""
     who = await _council(request, ctx, municipality_id, council_id)
-    console = console_of(request)
     day = today()
 
-    def read(session: Session) -> tuple[Any, list[board_acts.TimelineEntry]]:
-        query = DashboardQuery(municipality_id=municipality_id, fiscal_year=year)
-        row = next(
-            (r for r in council_rows(session, query, day) if r.council_id == council_id), None
-        )
-        if row is None:
-            raise PageNotFound()
-        entries = board_acts.timeline(session, council_id, year, console.settings.temporal_ui_url)
-        return row, entries
-
-    row, entries = await console.db(read)
+    found = await ctx.run(board_pages.council_view, municipality_id, year, council_id, day)
+    if found is None:
+        raise PageNotFound()
+    row, entries = found
     if entries:
         # Who did what, with names and reasons: the timeline is a read of personal data.
         await log_read(request, who.person_id, f"{cycle_target(council_id, year)}/history")
