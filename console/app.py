@@ -13,7 +13,7 @@ from fastapi.responses import PlainTextResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
-import store
+from application import shared_store
 from application.commands import new_command_id
 from application.cycles import CycleError, connect
 from console import health, metrics
@@ -70,7 +70,7 @@ ROUTERS = (
 
 def create_app(settings: ConsoleSettings) -> FastAPI:
     """The console for ``settings``: migrates the store and connects to Temporal at start."""
-    engine = store.make_engine(settings.resolved_database_url())
+    engine = shared_store.open_engine(settings.resolved_database_url())
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     # Jinja2's i18n extension: templates ask ``{{ _("key") }}``; ``web.render`` hands
     # each page the ``gettext`` of the person's language.
@@ -80,7 +80,7 @@ def create_app(settings: ConsoleSettings) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        store.migrate(settings.resolved_database_url())
+        shared_store.migrate(settings.resolved_database_url())
         console.client = await connect(settings)
         yield
         engine.dispose()

@@ -21,8 +21,8 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 from temporalio.client import Client
 
-import store
-from application import identity
+from application import identity, shared_store
+from application.console_reads import person_name
 from application.permissions import Viewer, load_viewer
 from application.vocabulary import JAPAN, Lang
 from config import Settings
@@ -97,8 +97,7 @@ class Console:
 
     def in_session(self, work: Callable[[Session], T]) -> T:
         """Run ``work`` in one committed store session, on this thread."""
-        with store.session_scope(self.engine) as session:
-            return work(session)
+        return shared_store.in_session(self.engine, work)
 
     def temporal(self) -> Client:
         """The Temporal client (connected at start-up)."""
@@ -165,7 +164,7 @@ async def load_signed_in(request: Request) -> SignedIn | None:
         viewer = load_viewer(session, found.person_id)
         if viewer is None:
             return None
-        name = store.person_names(session, [found.person_id]).get(found.person_id, "")
+        name = person_name(session, found.person_id)
         return SignedIn(
             cookie=cookie,
             person_id=found.person_id,

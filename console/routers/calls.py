@@ -19,13 +19,13 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 
-import store
 from application.meeting_calls import call_page
 from application.vocabulary import (
     CALLER_ROLES,
     JAPAN,
     Answer,
     CallMeetingInput,
+    NotFound,
     ReplyToCallInput,
     Role,
 )
@@ -114,7 +114,7 @@ async def _call_view(
         page = await console_of(request).db(
             lambda s: call_page(s, view.council_id, view.year, call_id)
         )
-    except store.NotFound as exc:
+    except NotFound as exc:
         raise PageNotFound() from exc
     if view.closed_minutes and page.closed_part:
         # The page shows the call's closed part (非公開の部分): a read of personal data.

@@ -8,17 +8,14 @@ from __future__ import annotations
 
 from fastapi import APIRouter, BackgroundTasks, Request
 from fastapi.responses import HTMLResponse, Response
-from sqlalchemy.orm import Session
 
 from application import passkey_reset
-from application.audit import AuditAction, record_in
 from application.mail import send_mail
 from console.context import SignedInContext
 from console.messages import text
 from console.routers.board import board_admin, board_base
 from console.routers.passkeys import notice_time
 from console.web import PageNotFound, console_of, form_of, now, render, see_other
-from store.passkey_admin import passkey_holders
 
 router = APIRouter()
 MAX_ID = 64
@@ -30,7 +27,7 @@ async def holders_page(
 ) -> HTMLResponse:
     """Who in the municipality has passkeys, each with the way to reset them."""
     who = board_admin(ctx, municipality_id)
-    holders = await console_of(request).db(lambda s: passkey_holders(s, municipality_id))
+    holders = await ctx.run(passkey_reset.passkey_holders, municipality_id)
     context = {
         "holders": [h for h in holders if h.person_id != who.person_id],
         "base": board_base(municipality_id, year),
@@ -50,13 +47,10 @@ async def confirm_reset(
     who = board_admin(ctx, municipality_id)
     target = person_id[:MAX_ID]
 
-    def check(session: Session) -> str:
-        try:
-            return passkey_reset.check_target(session, municipality_id, who.person_id, target)
-        except passkey_reset.ResetNotAllowed as exc:
-            raise PageNotFound() from exc
-
-    name = await console_of(request).db(check)
+    try:
+        name = await ctx.run(passkey_reset.reset_target, municipality_id, target)
+    except passkey_reset.ResetNotAllowed as exc:
+        raise PageNotFound() from exc
     context = {
         "holders": [],
         "base": board_base(municipality_id, year),
@@ -79,23 +73,12 @@ async def reset(
     who = board_admin(ctx, municipality_id)
     await form_of(request, who)
     console = console_of(request)
-    actor = ctx.principal.actor
     target = person_id[:MAX_ID]
+    try:
+        done = await ctx.run(passkey_reset.reset, municipality_id, target)
+    except passkey_reset.ResetNotAllowed as exc:
+        raise PageNotFound() from exc
     at = now()
-
-    def do(session: Session) -> passkey_reset.PasskeyReset:
-        try:
-            done = passkey_reset.reset_passkeys(session, municipality_id, who.person_id, target, at)
-        except passkey_reset.ResetNotAllowed as exc:
-            raise PageNotFound() from exc
-        detail = {
-            "removed": str(done.removed),
-            "notice": "mail" if done.address else "no_address",
-        }
-        record_in(session, actor, AuditAction.PASSKEY_RESET, f"people/{target}", detail, at=at)
-        return done
-
-    done = await console.db(do)
     if done.address is not None:
         body = "\n\n".join(
             text("passkey_reset_mail_body", lang, at=notice_time(at), count=done.removed)

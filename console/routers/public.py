@@ -6,13 +6,12 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
-from sqlalchemy.orm import Session
 
-import store
-from application.public_pages import PublicIndex, PublicPage, public_index_page, public_page
+from application import public_pages
+from application.vocabulary import NotFound
 from console.context import VisitorContext
 from console.params import Year
-from console.web import PageNotFound, console_of, render
+from console.web import PageNotFound, render
 
 router = APIRouter()
 
@@ -23,13 +22,10 @@ async def council_public_page(
 ) -> HTMLResponse:
     """A council's public page for ``year``."""
 
-    def read(session: Session) -> PublicPage:
-        try:
-            return public_page(session, council_id[:64], year)
-        except store.NotFound as exc:
-            raise PageNotFound() from exc
-
-    page = await console_of(request).db(read)
+    try:
+        page = await ctx.run(public_pages.council_public, council_id[:64], year)
+    except NotFound as exc:
+        raise PageNotFound() from exc
     return render(request, "public_council.html", {"page": page})
 
 
@@ -39,12 +35,8 @@ async def municipality_index(
 ) -> HTMLResponse:
     """The municipality's public index of its councils."""
 
-    def read(session: Session) -> tuple[PublicIndex, str]:
-        try:
-            index = public_index_page(session, municipality_id[:64], year)
-            return index, store.municipality_name(session, municipality_id)
-        except store.NotFound as exc:
-            raise PageNotFound() from exc
-
-    index, name = await console_of(request).db(read)
+    try:
+        index, name = await ctx.run(public_pages.municipality_public, municipality_id[:64], year)
+    except NotFound as exc:
+        raise PageNotFound() from exc
     return render(request, "public_index.html", {"index": index, "name": name})
