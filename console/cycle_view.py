@@ -168,10 +168,19 @@ def first_error(exc: Exception) -> str:
     return "held_on / starts_at: YYYY-MM-DD / HH:MM"
 
 
+@dataclass(frozen=True)
+class NotApplied:
+    """Why a command did not apply: the rules' one line (409) or the trouble's (503)."""
+
+    message: str
+    refused: bool
+
+
 async def send_command(
     request: Request, ctx: ConsoleContext, view: CycleView, command: Command, form: dict[str, Any]
-) -> str | None:
-    """Send ``command``; the refusal's one line (or the trouble's) when it did not apply."""
+) -> NotApplied | None:
+    """Send ``command`` to the cycle (every console form does it here); ``None`` once
+    applied. The form's own ``command_id``: the same form sent again is applied once."""
     lang = lang_of(request)
     try:
         await cycles.send(
@@ -179,7 +188,7 @@ async def send_command(
             command_id=str(form.get("command_id", "")) or None,
         )  # fmt: skip
     except cycles.CommandRefused as refusal:
-        return refusal.message(lang)
+        return NotApplied(refusal.message(lang), refused=True)
     except cycles.CycleError as exc:
-        return text("unavailable", lang, detail=exc.message(lang))
+        return NotApplied(text("unavailable", lang, detail=exc.message(lang)), refused=False)
     return None

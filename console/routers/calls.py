@@ -100,8 +100,9 @@ async def call_meeting(
         detail = first_error(exc)
         error = text("bad_input", lang_of(request), detail=detail)
         return await _calls_page(request, who, view, error, form, 422)
-    refused = await send_command(request, ctx, view, command, form)
-    if refused is not None:
+    not_applied = await send_command(request, ctx, view, command, form)
+    if not_applied is not None:
+        refused = not_applied.message
         return await _calls_page(request, who, view, refused, form, 409)
     return see_other(f"{view.url}/calls/{call_id}?done=1")
 
@@ -174,7 +175,8 @@ async def reply(
     except ValidationError as exc:
         error = text("bad_input", lang_of(request), detail=first_error(exc))
         return await _call_view(request, who, view, call_id, error, 422)
-    refused = await send_command(request, ctx, view, command, form)
-    if refused is not None:
+    not_applied = await send_command(request, ctx, view, command, form)
+    if not_applied is not None:
+        refused = not_applied.message
         return await _call_view(request, who, view, call_id, refused, 409)
     return see_other(f"{view.url}/calls/{call_id}?done=1")

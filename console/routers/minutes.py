@@ -79,8 +79,9 @@ async def publish_or_correct(
     except ValidationError as exc:
         error = text("bad_input", lang_of(request), detail=first_error(exc))
         return await _minutes_page(request, who, view, error, 422)
-    refused = await send_command(request, ctx, view, command, form)
-    if refused is not None:
+    not_applied = await send_command(request, ctx, view, command, form)
+    if not_applied is not None:
+        refused = not_applied.message
         view = await load_cycle(request, ctx, council_id, year)
         return await _minutes_page(request, who, view, refused, 409)
     return see_other(f"{view.url}/minutes?done=1")
