@@ -17,7 +17,7 @@ from application import shared_store
 from application.commands import new_command_id
 from application.cycles import CycleError, connect
 from console import health, metrics
-from console.context import visitor_context
+from console.context import probe_context
 from console.guard import BodyLimit, ProtectiveHeaders, protective_headers
 from console.messages import text
 from console.metrics import RequestMetrics
@@ -95,10 +95,10 @@ def create_app(settings: ConsoleSettings) -> FastAPI:
     app.add_middleware(ProtectiveHeaders)
     # Outermost: counts and logs every answer, the middlewares' own 413s included.
     app.add_middleware(RequestMetrics)
-    # The probes and the metrics answer anyone: they declare it (a visitor's context).
-    visitor = [Depends(visitor_context)]
-    app.include_router(health.router, dependencies=visitor)  # /healthz, /readyz
-    app.include_router(metrics.router, dependencies=visitor)  # /metrics
+    # The probes and the metrics answer anyone, without reading the store: they say so.
+    anyone = [Depends(probe_context)]
+    app.include_router(health.router, dependencies=anyone)  # /healthz, /readyz
+    app.include_router(metrics.router, dependencies=anyone)  # /metrics
     for router in ROUTERS:
         app.include_router(router)
     return app

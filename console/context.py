@@ -4,11 +4,13 @@ Each request builds one ``ConsoleContext`` (``application.context.Context`` plus
 console session the pages render with) from its session cookie: the principal proved
 by ``Proof.SESSION`` or ``Proof.SESSION_PASSKEY`` (or an anonymous one for a visitor),
 the console's shared engine as the unit of work and its shared Temporal client. A route
-says which door it is with its dependency::
+says which door it is with its dependency (spelt ``ctx: SignedInContext``,
+``ctx: UnconfirmedContext``, ``ctx: VisitorContext`` in the routes)::
 
     ctx: ConsoleContext = Depends(signed_in_context)              # a signed-in person
     ctx: ConsoleContext = Depends(signed_in_context_unconfirmed)  # the passkey pages
     ctx: ConsoleContext = Depends(visitor_context)                # anyone (public, sign-in)
+    dependencies=[Depends(probe_context)]                         # the probes, /metrics
 
 ``tests/console_static/test_routes_declare_principal.py`` fails for a route without one.
 """
@@ -135,8 +137,19 @@ async def visitor_context(request: Request) -> ConsoleContext:
     return _context(console, _principal(request, who), who)
 
 
+async def probe_context(request: Request) -> ConsoleContext:
+    """An anonymous principal, whatever cookie comes: the probes and the metrics answer
+    without reading the store (``/healthz`` must answer while the store does not)."""
+    return _context(console_of(request), anonymous(client_of(request)), None)
+
+
 #: The dependencies that give a route its principal (the static test looks for these).
-PRINCIPAL_DEPENDENCIES = (signed_in_context, signed_in_context_unconfirmed, visitor_context)
+PRINCIPAL_DEPENDENCIES = (
+    signed_in_context,
+    signed_in_context_unconfirmed,
+    visitor_context,
+    probe_context,
+)
 
 #: What a route declares: ``ctx: SignedInContext`` (and so on), one parameter.
 SignedInContext = Annotated[ConsoleContext, Depends(signed_in_context)]
