@@ -9,15 +9,13 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
-from sqlalchemy.orm import Session
 
 from application import access_tokens
-from application.audit import AuditAction, record_in
 from application.errors import AppError
 from application.vocabulary import MAX_TOKEN_NAME, TokenRecord
-from console.context import SignedInContext
+from console.context import ConsoleContext, SignedInContext
 from console.params import RowId
-from console.web import SignedIn, console_of, form_of, now, render, see_other
+from console.web import form_of, now, render, see_other
 
 router = APIRouter()
 DEFAULT_DAYS = 30
@@ -32,9 +30,10 @@ def _state(token: TokenRecord, at: datetime) -> str:
 
 
 async def _page(
-    request: Request, who: SignedIn, extra: dict[str, Any], status_code: int = 200
+    request: Request, ctx: ConsoleContext, extra: dict[str, Any], status_code: int = 200
 ) -> HTMLResponse:
-    rows = await console_of(request).db(lambda s: access_tokens.list_for(s, who.person_id))
+    who = ctx.who
+    rows = await ctx.run(access_tokens.my_tokens)
     at = now()
     context = {
         "tokens": [(row, _state(row, at)) for row in rows],
@@ -54,8 +53,7 @@ async def _page(
 @router.get("/tokens", response_class=HTMLResponse)
 async def tokens_page(request: Request, ctx: SignedInContext) -> HTMLResponse:
     """The person's tokens and the form to make one."""
-    who = ctx.who
-    return await _page(request, who, {})
+    return await _page(request, ctx, {})
 
 
 @router.post("/tokens", response_class=HTMLResponse)
@@ -69,21 +67,11 @@ async def create_token(request: Request, ctx: SignedInContext) -> HTMLResponse:
     except ValueError:
         days = 0
     on_behalf = form.get("on_behalf") == "1"
-    actor = ctx.principal.actor
-
-    def create(session: Session) -> access_tokens.NewToken:
-        made = access_tokens.create(session, who.viewer, name, days, on_behalf, now())
-        detail = {"token_id": str(made.record.id), "days": str(days)}
-        if on_behalf:
-            detail["may_act_on_behalf"] = "yes"
-        record_in(session, actor, AuditAction.TOKEN_CREATED, f"people/{who.person_id}", detail)
-        return made
-
     try:
-        made = await console_of(request).db(create)
+        made = await ctx.run(access_tokens.create_own, name, days, on_behalf)
     except AppError as exc:
-        return await _page(request, who, {"error": exc.key}, status_code=422)
-    return await _page(request, who, {"secret": made.secret})
+        return await _page(request, ctx, {"error": exc.key}, status_code=422)
+    return await _page(request, ctx, {"secret": made.secret})
 
 
 @router.post("/tokens/{token_id}/revoke", response_model=None)
@@ -91,17 +79,5 @@ async def revoke_token(request: Request, ctx: SignedInContext, token_id: RowId) 
     """Revoke one of the person's own tokens; the CLI is refused from then on."""
     who = ctx.who
     await form_of(request, who)
-    actor = ctx.principal.actor
-
-    def revoke(session: Session) -> None:
-        if access_tokens.revoke(session, who.person_id, token_id, now()):
-            record_in(
-                session,
-                actor,
-                AuditAction.TOKEN_REVOKED,
-                f"people/{who.person_id}",
-                {"token_id": str(token_id)},
-            )
-
-    await console_of(request).db(revoke)
+    await ctx.run(access_tokens.revoke_own, token_id)
     return see_other("/tokens")
