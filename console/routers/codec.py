@@ -25,11 +25,9 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from google.protobuf.json_format import MessageToDict, ParseDict, ParseError
-from sqlalchemy.orm import Session
 from temporalio.api.common.v1 import Payloads
 
-from application.audit import AuditAction, record_in
-from application.payload_access import PayloadOwners, payload_owners
+from application import payload_access
 from application.vocabulary import Role
 from config.converter import EncryptionCodec
 from config.payload_keys import PayloadKeyError, payload_keys_from
@@ -69,11 +67,6 @@ async def preflight(request: Request, ctx: VisitorContext, operation: str) -> Re
     response.headers["Access-Control-Allow-Headers"] = ALLOWED_HEADERS
     response.headers["Access-Control-Max-Age"] = "600"
     return _cors(request, response)
-
-
-def _administered(who: SignedIn) -> frozenset[str]:
-    """The municipalities whose board ``who`` administers: the only ones they may read."""
-    return frozenset(m for m, roles in who.viewer.staff_roles.items() if Role.BOARD_ADMIN in roles)
 
 
 def _board_admin(request: Request, ctx: ConsoleContext) -> SignedIn | Response:
@@ -123,22 +116,8 @@ async def codec(request: Request, ctx: VisitorContext, operation: str) -> Respon
     if operation == "encode":
         done = await codec.encode(list(payloads.payloads))
     else:
-        actor = ctx.principal.actor
-        readable = _administered(who)
         listed = list(payloads.payloads)
-
-        def audited(session: Session) -> PayloadOwners:
-            # Whose payloads these are (read from their metadata, nothing decrypted yet),
-            # recorded with the decision before anything decrypted leaves the console.
-            owners = payload_owners(session, listed, readable)
-            detail = {"payloads": str(len(listed)), "namespace": namespace}
-            record_in(
-                session, actor, AuditAction.CODEC_DECODE, f"temporal/{namespace}",
-                detail | owners.audit_detail(),
-            )  # fmt: skip
-            return owners
-
-        owners = await console.db(audited)
+        owners = await ctx.run(payload_access.authorize_decode, listed, namespace)
         if owners.refusal is not None:
             return _refuse(request, 403, owners.refusal)
         try:
