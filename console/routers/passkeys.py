@@ -15,10 +15,9 @@ from datetime import datetime
 
 from fastapi import APIRouter, BackgroundTasks, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
-from sqlalchemy.orm import Session
 
-from application import identity
-from application.audit import AuditAction, record_in
+from application import identity, passkeys
+from application.audit import AuditAction
 from application.mail import send_mail
 from application.vocabulary import JAPAN
 from console.access_log import log
@@ -141,29 +140,15 @@ async def _register(
     who = ctx.who
     console = console_of(request)
     rp = console.relying_party()
-    actor = ctx.principal.actor
-    at = now()
-
-    def register(session: Session) -> tuple[identity.NewPasskey, int]:
-        made = identity.register_passkey(session, rp, who.cookie, challenge, credential, at)
-        count = identity.passkey_count(session, made.person_id)
-        detail = {
-            "credential": made.credential_id[:64],
-            "first": "yes" if made.first else "no",
-            "session_confirmed": "yes" if who.passkey_confirmed else "no",
-            "notice": "mail" if made.address else "no_address",
-        }
-        record_in(session, actor, AuditAction.PASSKEY_REGISTERED, f"people/{made.person_id}",
-                  detail, at=at)  # fmt: skip
-        return made, count
-
     try:
-        made, count = await console.db(register)
+        made, count = await ctx.run(
+            passkeys.add_passkey, rp, who.cookie, challenge, credential, who.passkey_confirmed
+        )
     except identity.SignInError as exc:
         await _failed(request, who.person_id, exc.code, "register")
         return _refusal(request, exc.code, 403 if exc.code == "passkey_confirm_first" else 400)
     if made.address is not None:
-        subject, body = _notice(at, client_of(request), count)
+        subject, body = _notice(now(), client_of(request), count)
         # After the answer, as the sign-in link is: the mail server never holds the page.
         background.add_task(send_mail, console.settings, made.address, subject, body)
     return JSONResponse({"ok": True, "next": "/passkey"})
