@@ -13,19 +13,12 @@ from fastapi.responses import HTMLResponse
 from pydantic import ValidationError
 
 from application import cycles
-from application.console_reads import council_scope, cycle_people
-from application.permissions import (
-    allowed_commands,
-    may_read_closed_minutes,
-    may_read_contacts,
-    task_actions,
-)
+from application.cycle_reads import read_cycle
 from application.vocabulary import STEP_ORDER, Command, CycleState, PolicyStatus, Role, VolunteerRow
-from console.access_log import log_cycle_reads
 from console.context import ConsoleContext
 from console.messages import text
 from console.params import MAX_ROW_ID, bounded_int
-from console.web import PageNotFound, SignedIn, console_of, lang_of, render, today
+from console.web import PageNotFound, SignedIn, lang_of, render, today
 
 #: The six steps shown on the timeline.
 TIMELINE = STEP_ORDER[:6]
@@ -76,40 +69,22 @@ async def load_cycle(
 ) -> CycleView:
     """The cycle of ``council_id`` in ``year`` as the signed-in person may see it;
     ``PageNotFound`` when the council is not theirs (the same answer as for an unknown one)."""
-    console = console_of(request)
-    who = ctx.who
-
-    scope = await console.db(lambda s: council_scope(s, who.viewer, council_id))
-    roles, council_name = scope.roles, scope.council_name
-    if not roles:
+    read = await read_cycle(ctx, council_id, year, request.url.path)
+    if read is None:
         raise PageNotFound()
-    try:
-        state = await cycles.state(await ctx.temporal(), council_id, year, answer_within=10)
-    except (cycles.CycleNotStarted, cycles.CycleFailed) as exc:
-        raise PageNotFound() from exc
-    contacts = may_read_contacts(roles)
-
-    names, registry = await console.db(lambda s: cycle_people(s, state))
-    allowed = allowed_commands(state, who.person_id)
-    view = CycleView(
+    return CycleView(
         council_id=council_id,
-        council_name=council_name,
+        council_name=read.council_name,
         year=year,
-        state=state,
-        roles=roles,
-        allowed=allowed,
-        names=names,
-        closed_minutes=may_read_closed_minutes(roles),
-        contacts=contacts,
-        volunteers=registry,
+        state=read.state,
+        roles=read.roles,
+        allowed=read.allowed,
+        names=read.names,
+        closed_minutes=read.closed_minutes,
+        contacts=read.contacts,
+        volunteers=read.volunteers,
+        task_actions=read.task_actions,
     )
-    view.task_actions = {
-        t.task_id: task_actions(state, who.person_id, t, allowed) for t in state.tasks
-    }
-    shows_minutes = view.closed_minutes and any(m.minutes_closed for m in state.meetings)
-    shows_contacts = contacts and any(v.contact for v in registry)
-    await log_cycle_reads(request, who.person_id, council_id, year, shows_minutes, shows_contacts)
-    return view
 
 
 def cycle_context(view: CycleView, who: SignedIn) -> dict[str, Any]:

@@ -16,9 +16,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from application import board_acts, board_pages, board_reads, cycles
+from application.cycle_reads import cycle_target, record_read
 from application.dashboard import cycle_path
 from application.vocabulary import Step
-from console.access_log import cycle_target, log_read
 from console.context import ConsoleContext, SignedInContext
 from console.messages import text
 from console.params import Year
@@ -86,7 +86,7 @@ async def council_board_page(
     row, entries = found
     if entries:
         # Who did what, with names and reasons: the timeline is a read of personal data.
-        await log_read(request, who.person_id, f"{cycle_target(council_id, year)}/history")
+        await ctx.run(record_read, f"{cycle_target(council_id, year)}/history", request.url.path)
     context = {
         "row": row,
         "entries": entries,

@@ -19,6 +19,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 
+from application.cycle_reads import cycle_target, record_read
 from application.meeting_calls import call_page
 from application.vocabulary import (
     CALLER_ROLES,
@@ -29,8 +30,7 @@ from application.vocabulary import (
     ReplyToCallInput,
     Role,
 )
-from console.access_log import cycle_target, log_read
-from console.context import SignedInContext
+from console.context import ConsoleContext, SignedInContext
 from console.cycle_view import CycleView, field_of, first_error, load_cycle, send_command
 from console.messages import text
 from console.params import Year
@@ -108,9 +108,10 @@ async def call_meeting(
 
 
 async def _call_view(
-    request: Request, who: SignedIn, view: CycleView, call_id: str, error: str | None = None,
-    status_code: int = 200,
+    request: Request, ctx: ConsoleContext, view: CycleView, call_id: str,
+    error: str | None = None, status_code: int = 200,
 ) -> HTMLResponse:  # fmt: skip
+    who = ctx.who
     try:
         page = await console_of(request).db(
             lambda s: call_page(s, view.council_id, view.year, call_id)
@@ -120,7 +121,7 @@ async def _call_view(
     if view.closed_minutes and page.closed_part:
         # The page shows the call's closed part (非公開の部分): a read of personal data.
         target = f"{cycle_target(view.council_id, view.year)}/calls/{page.call_id}/closed-part"
-        await log_read(request, who.person_id, target)
+        await ctx.run(record_read, target, request.url.path)
     mine = next((line for line in page.invitees if line.member_id == who.person_id), None)
     asked = request.query_params.get("answer", "")
     context = {
@@ -152,9 +153,8 @@ async def call_details(
 ) -> HTMLResponse:
     """The call with its replies; from the e-mail's one-click link, the reply preselected
     and waiting for the person's confirmation."""
-    who = ctx.who
     view = await load_cycle(request, ctx, council_id, year)
-    return await _call_view(request, who, view, call_id[:64])
+    return await _call_view(request, ctx, view, call_id[:64])
 
 
 @router.post("/councils/{council_id}/{year}/calls/{call_id}/reply", response_model=None)
@@ -174,9 +174,9 @@ async def reply(
         )
     except ValidationError as exc:
         error = text("bad_input", lang_of(request), detail=first_error(exc))
-        return await _call_view(request, who, view, call_id, error, 422)
+        return await _call_view(request, ctx, view, call_id, error, 422)
     not_applied = await send_command(request, ctx, view, command, form)
     if not_applied is not None:
         refused = not_applied.message
-        return await _call_view(request, who, view, call_id, refused, 409)
+        return await _call_view(request, ctx, view, call_id, refused, 409)
     return see_other(f"{view.url}/calls/{call_id}?done=1")
