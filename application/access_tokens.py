@@ -24,7 +24,9 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
+from application import audit
 from application.actors import local_operator_actor, person_actor
+from application.context import Context
 from application.errors import AppError
 from application.permissions import Viewer, load_viewer
 from application.principal import Principal, Proof
@@ -144,3 +146,48 @@ def _as_utc(value: datetime) -> datetime:
     from datetime import UTC
 
     return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+def _own_viewer(ctx: Context) -> Viewer:
+    viewer = ctx.principal.viewer
+    if viewer is None:
+        raise AppError("actor_needed")  # tokens are a person's (not the local operator's)
+    return viewer
+
+
+def my_tokens(ctx: Context) -> list[TokenRecord]:
+    """The tokens of the person who asks, newest first."""
+    viewer = _own_viewer(ctx)
+    return ctx.unit_of_work(lambda session: list_for(session, viewer.person_id))
+
+
+def create_own(ctx: Context, name: str, days: int, may_act_on_behalf: bool) -> NewToken:
+    """Make a token for the person who asks (``create``'s checks); an audit row in the
+    same transaction. The secret is in the answer only, this once."""
+    viewer = _own_viewer(ctx)
+
+    def create_and_record(session: Session) -> NewToken:
+        made = create(session, viewer, name, days, may_act_on_behalf, ctx.now())
+        detail = {"token_id": str(made.record.id), "days": str(days)}
+        if may_act_on_behalf:
+            detail["may_act_on_behalf"] = "yes"
+        target = f"people/{viewer.person_id}"
+        audit.record_in(session, ctx.principal.actor, audit.AuditAction.TOKEN_CREATED, target,
+                        detail)  # fmt: skip
+        return made
+
+    return ctx.unit_of_work(create_and_record)
+
+
+def revoke_own(ctx: Context, token_id: int) -> bool:
+    """Revoke one of the asker's own tokens (an audit row when it was live); whether it was."""
+    viewer = _own_viewer(ctx)
+
+    def revoke_and_record(session: Session) -> bool:
+        if not revoke(session, viewer.person_id, token_id, ctx.now()):
+            return False
+        audit.record_in(session, ctx.principal.actor, audit.AuditAction.TOKEN_REVOKED,
+                        f"people/{viewer.person_id}", {"token_id": str(token_id)})  # fmt: skip
+        return True
+
+    return ctx.unit_of_work(revoke_and_record)

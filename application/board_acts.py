@@ -20,7 +20,10 @@ from temporalio.client import Client
 
 import store
 from application import cycles
+from application.context import Context
 from application.cycles import CommandRefused, CycleNotStarted
+from application.errors import AppError
+from application.permissions import require_board
 from domain.base import Step
 from domain.commands import PauseCycleInput, RemindInput, ResumeCycleInput, SetDeadlineInput
 from domain.events import Change, CommandReceipt
@@ -79,6 +82,32 @@ async def remind_councils(
         if isinstance(result, BaseException):
             raise result
     return [r for r in results if isinstance(r, RemindOutcome)]
+
+
+def remind_reach_now(
+    ctx: Context, municipality_id: str, fiscal_year: int, step: Step
+) -> RemindReach:
+    """How many councils (and people) a reminder at ``step`` would reach now, for the
+    municipality's board admin (asked before it is sent, and again when it is)."""
+
+    def read(session: Session) -> RemindReach:
+        require_board(session, ctx.principal, municipality_id)
+        return remind_reach(session, municipality_id, fiscal_year, step, ctx.now())
+
+    return ctx.unit_of_work(read)
+
+
+async def remind_municipality(
+    ctx: Context, municipality_id: str, fiscal_year: int, step: Step
+) -> list[RemindOutcome]:
+    """Remind every council of the municipality waiting at ``step`` (those the reach
+    counts now), as the board admin who asks; each council's rules decide."""
+    actor = ctx.principal.person_id
+    if actor is None:
+        raise AppError("actor_needed")
+    reach = await asyncio.to_thread(remind_reach_now, ctx, municipality_id, fiscal_year, step)
+    client = await ctx.temporal()
+    return await remind_councils(client, reach.council_ids, fiscal_year, actor, step)
 
 
 async def move_due_date(

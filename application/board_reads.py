@@ -11,6 +11,8 @@ and a read that shows personal data is an audit row in the same transaction.
   ``read_personal_data``. ``--raw`` carries no personal content (event types and times),
   so it is checked but not audited.
 - ``report``: the board admin of the municipality; audited as an export.
+- ``export_history_csv`` and ``export_report_csv``: the CSVs, as the CLI writes them and
+  the board's dashboard downloads them (one use case for both doors).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from sqlalchemy.orm import Session
 
 import store
 from application import audit
+from application.context import Context
 from application.permissions import (
     board_municipalities,
     require_board,
@@ -126,8 +129,16 @@ def history(
 def history_csv(
     config: Settings, who: Principal, council_id: str, fiscal_year: int | None
 ) -> bytes:
-    """The council's history as an Excel-ready CSV; the export is an audit row."""
+    """``export_history_csv`` for a door that has no ``Context`` yet (the CLI's)."""
+    return export_history_csv(Context(principal=who, config=config), council_id, fiscal_year)
+
+
+def export_history_csv(ctx: Context, council_id: str, fiscal_year: int | None) -> bytes:
+    """The council's history as an Excel-ready CSV (the CLI's ``history --csv``, the
+    board's download); the export is an audit row."""
     from reports.exports import history_csv as render
+
+    who = ctx.principal
 
     def read(session: Session) -> bytes:
         require_board_of_council(session, who, council_id)
@@ -137,12 +148,27 @@ def history_csv(
         audit.record_in(session, who.actor, audit.AuditAction.EXPORT, target, {"format": "csv"})
         return render(rows, names)
 
-    return with_session(config, read)
+    return ctx.unit_of_work(read)
 
 
 def may_read_raw_history(config: Settings, who: Principal, council_id: str) -> None:
     """Refuse in one line unless ``who`` may read the council's Temporal history."""
     with_session(config, lambda session: require_board_of_council(session, who, council_id))
+
+
+def _yearly_report(
+    session: Session, who: Principal, municipality_id: str, fiscal_year: int, output_format: str
+) -> list[store.ReportRow]:
+    require_board(session, who, municipality_id)
+    rows = store.yearly_report(session, municipality_id, fiscal_year)
+    audit.record_in(
+        session,
+        who.actor,
+        audit.AuditAction.EXPORT,
+        f"municipalities/{municipality_id}/report/{fiscal_year}",
+        {"format": output_format},
+    )
+    return rows
 
 
 def report(
@@ -157,19 +183,23 @@ def report(
 
     def read(session: Session) -> tuple[str, list[store.ReportRow], list[str]]:
         require_board(session, who, municipality_id)
-        found = (
-            store.municipality_name(session, municipality_id),
-            store.yearly_report(session, municipality_id, fiscal_year),
-        )
-        audit.record_in(
-            session,
-            who.actor,
-            audit.AuditAction.EXPORT,
-            f"municipalities/{municipality_id}/report/{fiscal_year}",
-            {"format": output_format},
-        )
+        name = store.municipality_name(session, municipality_id)
+        rows = _yearly_report(session, who, municipality_id, fiscal_year, output_format)
         # Taken after the export's own audit row: the printed anchor covers it too.
         anchors = [a.line() for a in take_anchors(session, datetime.now(UTC))]
-        return (*found, anchors)
+        return name, rows, anchors
 
     return with_session(config, read)
+
+
+def export_report_csv(ctx: Context, municipality_id: str, fiscal_year: int) -> bytes:
+    """The yearly report as the CLI's ``report --format csv`` makes it (BOM, Excel-clean),
+    for the board's download; the export is an audit row."""
+    from reports.exports import report_csv
+
+    who = ctx.principal
+
+    def read(session: Session) -> bytes:
+        return report_csv(_yearly_report(session, who, municipality_id, fiscal_year, "csv"))
+
+    return ctx.unit_of_work(read)

@@ -17,6 +17,11 @@ from store.notifications import InboxRow
 from store.volunteers import VolunteerRow
 
 
+def person_name(session: Session, person_id: str) -> str:
+    """The person's name ("" when the directory has none)."""
+    return store.person_names(session, [person_id]).get(person_id, "")
+
+
 @dataclass(frozen=True)
 class CouncilScope:
     """The reader's roles on a council (empty: not theirs, or unknown) and its name."""

@@ -16,7 +16,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from temporalio.api.common.v1 import Payload
 
+from application import audit
+from application.context import Context
 from config.converter import payload_key
+from domain.base import Role
 from store.models import Council
 from workflows.inputs import council_of_workflow_id
 
@@ -82,3 +85,22 @@ def payload_owners(
     else:
         return result
     return PayloadOwners(result.workflows, result.municipalities, plaintext, refusal[:300])
+
+
+def authorize_decode(ctx: Context, payloads: Sequence[Payload], namespace: str) -> PayloadOwners:
+    """Whose payloads the asker wants decoded, and whether they may (a board admin reads
+    only their own municipalities'): recorded in the access audit with the decision, in
+    one transaction, before anything decrypted leaves (``refusal`` set when refused)."""
+    viewer = ctx.principal.viewer
+    staff = viewer.staff_roles.items() if viewer is not None else ()
+    readable = frozenset(m for m, roles in staff if Role.BOARD_ADMIN in roles)
+
+    def audited(session: Session) -> PayloadOwners:
+        # Read from the payloads' metadata: nothing is decrypted yet.
+        owners = payload_owners(session, payloads, readable)
+        detail = {"payloads": str(len(payloads)), "namespace": namespace}
+        audit.record_in(session, ctx.principal.actor, audit.AuditAction.CODEC_DECODE,
+                        f"temporal/{namespace}", detail | owners.audit_detail())  # fmt: skip
+        return owners
+
+    return ctx.unit_of_work(audited)

@@ -15,6 +15,8 @@ from datetime import date, datetime
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy.orm import Session
 
+import store
+from application.context import Context
 from store.meeting_calls import PublishedMinutes, published_minutes
 from store.public_pages import (
     ApprovedPolicy,
@@ -214,3 +216,21 @@ def _entry(row: IndexRow, fiscal_year: int) -> PublicIndexEntry:
         policy_approved_on=row.policy_approved_on,
         path=public_page_path(row.council_id, fiscal_year),
     )
+
+
+def council_public(ctx: Context, council_id: str, fiscal_year: int) -> PublicPage:
+    """A council's public page, for anyone (nothing on it is personal);
+    ``store.NotFound`` for an unknown council or year."""
+    return ctx.unit_of_work(lambda session: public_page(session, council_id, fiscal_year))
+
+
+def municipality_public(
+    ctx: Context, municipality_id: str, fiscal_year: int
+) -> tuple[PublicIndex, str]:
+    """A municipality's public index of its councils, and its name, for anyone."""
+
+    def read(session: Session) -> tuple[PublicIndex, str]:
+        index = public_index_page(session, municipality_id, fiscal_year)
+        return index, store.municipality_name(session, municipality_id)
+
+    return ctx.unit_of_work(read)

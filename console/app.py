@@ -1,58 +1,76 @@
-"""The console application: sign-in (e-mail link, passkeys), sign-out, the language
-switch, and the wiring of the page and command routes."""
+"""The console application: the feature routers of ``console/routers/`` (each route
+declares who asks through ``console.context``), the middlewares, and the answers to
+errors."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import APIRouter, BackgroundTasks, FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, PlainTextResponse, Response
+from fastapi.responses import PlainTextResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
-import store
-from application import identity
-from application.audit import AuditAction
+from application import shared_store
 from application.commands import new_command_id
 from application.cycles import CycleError, connect
-from application.mail import send_mail
-from console import board, board_actions, calls, codec, commands, pages, passkeys, public, tokens
-from console.access_log import log
+from console import health, metrics
+from console.context import probe_context
 from console.guard import BodyLimit, ProtectiveHeaders, protective_headers
-from console.health import router as health_router
 from console.messages import text
 from console.metrics import RequestMetrics
-from console.metrics import router as metrics_router
-from console.passkey_reset import router as passkey_reset_router
+from console.routers import (
+    board,
+    board_actions,
+    calls,
+    codec,
+    commands,
+    cycle,
+    me,
+    minutes,
+    passkey_reset,
+    passkeys,
+    public,
+    signin,
+    tokens,
+)
 from console.web import (
     HERE,
-    LANG_COOKIE,
-    SESSION_COOKIE,
     Console,
     ConsoleSettings,
     CsrfFailed,
     NotSignedIn,
     PageNotFound,
     PasskeyNeeded,
-    console_of,
-    form_of,
     lang_of,
-    now,
     render,
-    safe_next,
     see_other,
-    set_cookie,
-    signed_in,
 )
 
-SESSION_SECONDS = int(identity.SESSION_LIFETIME.total_seconds())
+#: The feature routers, each named after its URLs (``console/routers/``).
+ROUTERS = (
+    signin.router,
+    passkeys.router,
+    passkey_reset.router,
+    me.router,
+    cycle.router,
+    calls.router,
+    minutes.router,
+    board.router,
+    board_actions.router,
+    public.router,
+    tokens.router,
+    codec.router,
+    # Last: ``/councils/{c}/{y}/{kind}`` must not shadow the pages' fixed paths.
+    commands.router,
+)
 
 
 def create_app(settings: ConsoleSettings) -> FastAPI:
     """The console for ``settings``: migrates the store and connects to Temporal at start."""
-    engine = store.make_engine(settings.resolved_database_url())
+    engine = shared_store.open_engine(settings.resolved_database_url())
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     # Jinja2's i18n extension: templates ask ``{{ _("key") }}``; ``web.render`` hands
     # each page the ``gettext`` of the person's language.
@@ -62,7 +80,7 @@ def create_app(settings: ConsoleSettings) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        store.migrate(settings.resolved_database_url())
+        shared_store.migrate(settings.resolved_database_url())
         console.client = await connect(settings)
         yield
         engine.dispose()
@@ -77,19 +95,12 @@ def create_app(settings: ConsoleSettings) -> FastAPI:
     app.add_middleware(ProtectiveHeaders)
     # Outermost: counts and logs every answer, the middlewares' own 413s included.
     app.add_middleware(RequestMetrics)
-    app.include_router(health_router)  # /healthz, /readyz (docs/operations.md)
-    app.include_router(metrics_router)  # /metrics
-
-    app.include_router(_auth_routes())
-    app.include_router(passkeys.router)
-    app.include_router(passkey_reset_router)
-    app.include_router(pages.router)
-    # Issue 15's pages: the board's dashboard, meeting calls and minutes, the public pages.
-    for router in (board.router, board_actions.router, calls.router, public.router):
+    # The probes and the metrics answer anyone, without reading the store: they say so.
+    anyone = [Depends(probe_context)]
+    app.include_router(health.router, dependencies=anyone)  # /healthz, /readyz
+    app.include_router(metrics.router, dependencies=anyone)  # /metrics
+    for router in ROUTERS:
         app.include_router(router)
-    app.include_router(commands.router)
-    app.include_router(tokens.router)
-    app.include_router(codec.router)
     return app
 
 
@@ -145,72 +156,3 @@ def _handlers(app: FastAPI) -> None:
         for name, value in protective_headers(request.url.path):
             response.headers[name] = value
         return response
-
-
-def _auth_routes() -> APIRouter:
-    router = APIRouter()
-
-    @router.get("/", response_model=None)
-    async def home(request: Request) -> Response:
-        return see_other("/me" if request.cookies.get(SESSION_COOKIE) else "/signin")
-
-    @router.get("/lang/{code}", response_model=None)
-    async def switch_language(request: Request, code: str, next: str = "/me") -> Response:
-        response = see_other(safe_next(next))
-        set_cookie(request, response, LANG_COOKIE, "en" if code == "en" else "ja", 31536000)
-        return response
-
-    @router.get("/signin", response_class=HTMLResponse)
-    async def sign_in_page(request: Request) -> HTMLResponse:
-        return render(request, "signin.html", {"note": None})
-
-    @router.post("/signin", response_class=HTMLResponse)
-    async def request_link(request: Request, background: BackgroundTasks) -> HTMLResponse:
-        form = await form_of(request, None)
-        email = str(form.get("email", ""))[: identity.MAX_EMAIL_LENGTH + 1]
-        client = request.client.host if request.client else "unknown"
-        console = console_of(request)
-        lang = lang_of(request)
-        try:
-            link = await console.db(lambda s: identity.request_link(s, email, client, now()))
-        except identity.SignInError as exc:
-            status = 429 if exc.code == "rate_limited" else 422
-            return render(request, "signin.html", {"note": exc.code}, status_code=status)
-        if link is not None:
-            url = f"{console.settings.console_base_url.rstrip('/')}/signin/link?token={link.token}"
-            subject = text("mail_subject", lang)
-            body = text("mail_body", lang, link=url)
-            # Sent after the answer: a known address must not answer slower than another.
-            background.add_task(send_mail, console.settings, link.address, subject, body)
-        return render(request, "signin.html", {"note": "link_sent"})
-
-    @router.get("/signin/link", response_class=HTMLResponse)
-    async def confirm_link(request: Request, token: str = "") -> HTMLResponse:
-        # A GET spends nothing: mail scanners that open links must not burn them.
-        return render(request, "link.html", {"token": token[:200]})
-
-    @router.post("/signin/link", response_model=None)
-    async def redeem_link(request: Request) -> Response:
-        form = await form_of(request, None)
-        token = str(form.get("token", ""))[:200]
-        try:
-            opened = await console_of(request).db(lambda s: identity.redeem_link(s, token, now()))
-        except identity.SignInError:
-            # Bad, expired or used: one reason, as the page says (the token is not kept).
-            await log(request, None, AuditAction.SIGN_IN_FAILED, "console", {"reason": "bad_link"})
-            return render(request, "signin.html", {"note": "bad_link"}, status_code=400)
-        await log(request, opened.person_id, AuditAction.SIGN_IN, "console", {"method": "link"})
-        response = see_other("/me")
-        set_cookie(request, response, SESSION_COOKIE, opened.cookie, SESSION_SECONDS)
-        return response
-
-    @router.post("/signout", response_model=None)
-    async def sign_out(request: Request) -> Response:
-        who = await signed_in(request, allow_unconfirmed=True)
-        await form_of(request, who)
-        await console_of(request).db(lambda s: identity.sign_out(s, who.cookie, now()))
-        response = see_other("/signin")
-        response.delete_cookie(SESSION_COOKIE, path="/")
-        return response
-
-    return router

@@ -13,10 +13,8 @@ from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
+from application.vocabulary import Aim, Command, PlannedActivity, PlannedTask, RoleAssignment
 from console.params import bounded_int
-from domain.commands import Command
-from domain.model import Aim, PlannedActivity, RoleAssignment
-from domain.tasks import PlannedTask
 
 #: The longest free text a form field may carry (minutes, policy, notes).
 MAX_TEXT = 20000

@@ -6,8 +6,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import PlainTextResponse
 
+from application.readiness import what_does_not_answer
 from console.web import console_of
-from worker.health import what_does_not_answer
 
 router = APIRouter()
 

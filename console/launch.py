@@ -11,8 +11,8 @@ import sys
 from collections.abc import AsyncIterator
 
 from application.mail import mail_folder
+from application.shared_store import migrate
 from config import Settings
-from store.db import migrate
 
 #: How long the console may take to stop before it is killed.
 STOP_TIMEOUT_SECONDS = 10.0

@@ -21,13 +21,12 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 from temporalio.client import Client
 
-import store
-from application import identity
+from application import identity, shared_store
+from application.console_reads import person_name
 from application.permissions import Viewer, load_viewer
+from application.vocabulary import JAPAN, Lang
 from config import Settings
 from console.messages import CONSOLE, text
-from domain.japan_time import JAPAN
-from domain.refusals import Lang
 
 T = TypeVar("T")
 
@@ -94,11 +93,11 @@ class Console:
 
     async def db(self, work: Callable[[Session], T]) -> T:
         """Run ``work`` in one committed store session, off the event loop."""
-        return await asyncio.to_thread(self._in_session, work)
+        return await asyncio.to_thread(self.in_session, work)
 
-    def _in_session(self, work: Callable[[Session], T]) -> T:
-        with store.session_scope(self.engine) as session:
-            return work(session)
+    def in_session(self, work: Callable[[Session], T]) -> T:
+        """Run ``work`` in one committed store session, on this thread."""
+        return shared_store.in_session(self.engine, work)
 
     def temporal(self) -> Client:
         """The Temporal client (connected at start-up)."""
@@ -153,9 +152,9 @@ def lang_of(request: Request) -> Lang:
     return "en" if request.cookies.get(LANG_COOKIE) == "en" else "ja"
 
 
-async def signed_in(request: Request, allow_unconfirmed: bool = False) -> SignedIn:
-    """The signed-in person; ``NotSignedIn`` or, for board admins and chief coordinators
-    without a passkey confirmation, ``PasskeyNeeded`` (unless ``allow_unconfirmed``)."""
+async def load_signed_in(request: Request) -> SignedIn | None:
+    """The person of the request's session cookie, confirmed with a passkey or not;
+    ``None`` without a live session. Routes ask ``console.context``'s dependencies."""
     cookie = request.cookies.get(SESSION_COOKIE)
 
     def load(session: Session) -> SignedIn | None:
@@ -165,7 +164,7 @@ async def signed_in(request: Request, allow_unconfirmed: bool = False) -> Signed
         viewer = load_viewer(session, found.person_id)
         if viewer is None:
             return None
-        name = store.person_names(session, [found.person_id]).get(found.person_id, "")
+        name = person_name(session, found.person_id)
         return SignedIn(
             cookie=cookie,
             person_id=found.person_id,
@@ -175,12 +174,7 @@ async def signed_in(request: Request, allow_unconfirmed: bool = False) -> Signed
             viewer=viewer,
         )
 
-    who = await console_of(request).db(load)
-    if who is None:
-        raise NotSignedIn()
-    if who.viewer.needs_passkey and not who.passkey_confirmed and not allow_unconfirmed:
-        raise PasskeyNeeded()
-    return who
+    return await console_of(request).db(load)
 
 
 def anonymous_csrf(request: Request) -> str:

@@ -9,7 +9,7 @@ from pydantic import ValidationError
 
 from application.audit import AuditAction
 from application.identity import MAX_LINKS_PER_CLIENT
-from console.codec import MAX_BODY_BYTES
+from console.routers.codec import MAX_BODY_BYTES
 from console.web import ANON_CSRF_COOKIE, SESSION_COOKIE, ConsoleSettings
 from tests.console_hardening.conftest import BOARD, HardeningEnv, uvicorn_console
 from tests.console_hardening.http_raw import (

@@ -7,8 +7,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from console.cycle_view import ACTIVITY_KINDS
 from console.messages import keys, text
-from console.pages import ACTIVITY_KINDS
 from domain.base import Step
 from domain.model import PolicyStatus
 from domain.tasks import TaskStatus

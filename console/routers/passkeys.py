@@ -15,28 +15,24 @@ from datetime import datetime
 
 from fastapi import APIRouter, BackgroundTasks, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
-from sqlalchemy.orm import Session
 
-from application import identity
-from application.audit import AuditAction, record_in
+from application import identity, passkeys
+from application.audit import AuditAction
 from application.mail import send_mail
+from application.vocabulary import JAPAN
 from console.access_log import log
+from console.context import ConsoleContext, UnconfirmedContext, VisitorContext, client_of
 from console.messages import text
-from console.tokens import client_of, console_actor
 from console.web import (
     CHALLENGE_COOKIE,
     SESSION_COOKIE,
-    NotSignedIn,
-    SignedIn,
     console_of,
     form_of,
     lang_of,
     now,
     render,
     set_cookie,
-    signed_in,
 )
-from domain.japan_time import JAPAN
 
 router = APIRouter()
 SESSION_SECONDS = int(identity.SESSION_LIFETIME.total_seconds())
@@ -45,10 +41,10 @@ MAX_CREDENTIAL = 20000
 
 
 @router.get("/passkey", response_class=HTMLResponse)
-async def passkey_page(request: Request) -> HTMLResponse:
+async def passkey_page(request: Request, ctx: UnconfirmedContext) -> HTMLResponse:
     """How many passkeys the person has; register one (the first, or another once the
     session is confirmed) and confirm the session with one."""
-    who = await signed_in(request, allow_unconfirmed=True)
+    who = ctx.who
     count = await console_of(request).db(lambda s: identity.passkey_count(s, who.person_id))
     may_register = count == 0 or who.passkey_confirmed
     return render(request, "passkey.html", {"count": count, "may_register": may_register}, who=who)
@@ -67,17 +63,17 @@ async def _failed(request: Request, person_id: str | None, code: str, purpose: s
 
 
 @router.post("/passkey/options", response_model=None)
-async def passkey_options(request: Request) -> Response:
+async def passkey_options(request: Request, ctx: VisitorContext) -> Response:
     """Start a ceremony: ``purpose`` is "login" (anyone), "register" or "confirm" (the
     signed-in person)."""
-    form = await _json_form(request)
+    form = await _json_form(request, ctx)
     console = console_of(request)
     rp = console.relying_party()
     purpose = str(form.get("purpose", ""))
     if purpose == "login":
         ceremony = await console.db(lambda s: identity.authentication_options(s, rp, None, now()))
     else:
-        who = await signed_in(request, allow_unconfirmed=True)
+        who = ctx.who
         try:
             if purpose == "register":
                 ceremony = await console.db(
@@ -96,19 +92,21 @@ async def passkey_options(request: Request) -> Response:
 
 
 @router.post("/passkey/verify", response_model=None)
-async def passkey_verify(request: Request, background: BackgroundTasks) -> Response:
+async def passkey_verify(
+    request: Request, ctx: VisitorContext, background: BackgroundTasks
+) -> Response:
     """The browser's answer to a ceremony: keep a new passkey, confirm the session, or
     open a session; a failed sign-in row and a 4xx line for anything that does not
     verify, a malformed credential included."""
-    form = await _json_form(request)
+    form = await _json_form(request, ctx)
     console = console_of(request)
     rp = console.relying_party()
     challenge = request.cookies.get(CHALLENGE_COOKIE, "")
     credential = str(form.get("credential", ""))[:MAX_CREDENTIAL]
     purpose = str(form.get("purpose", ""))
     if purpose == "register":
-        who = await signed_in(request, allow_unconfirmed=True)
-        return await _register(request, background, who, challenge, credential)
+        who = ctx.who
+        return await _register(request, ctx, background, challenge, credential)
     try:
         person = await console.db(
             lambda s: identity.verify_passkey(s, rp, challenge, credential, now())
@@ -122,7 +120,7 @@ async def passkey_verify(request: Request, background: BackgroundTasks) -> Respo
         response = JSONResponse({"ok": True, "next": "/me"})
         set_cookie(request, response, SESSION_COOKIE, opened.cookie, SESSION_SECONDS)
         return response
-    who = await signed_in(request, allow_unconfirmed=True)
+    who = ctx.who
     if who.person_id != person:
         await _failed(request, None, "bad_passkey", "confirm")
         return _refusal(request, "bad_passkey", 400)
@@ -132,34 +130,25 @@ async def passkey_verify(request: Request, background: BackgroundTasks) -> Respo
 
 
 async def _register(
-    request: Request, background: BackgroundTasks, who: SignedIn, challenge: str, credential: str
+    request: Request,
+    ctx: ConsoleContext,
+    background: BackgroundTasks,
+    challenge: str,
+    credential: str,
 ) -> Response:
     """Keep the new passkey and its audit row in one transaction; then tell the person."""
+    who = ctx.who
     console = console_of(request)
     rp = console.relying_party()
-    actor = console_actor(request, who.person_id)
-    at = now()
-
-    def register(session: Session) -> tuple[identity.NewPasskey, int]:
-        made = identity.register_passkey(session, rp, who.cookie, challenge, credential, at)
-        count = identity.passkey_count(session, made.person_id)
-        detail = {
-            "credential": made.credential_id[:64],
-            "first": "yes" if made.first else "no",
-            "session_confirmed": "yes" if who.passkey_confirmed else "no",
-            "notice": "mail" if made.address else "no_address",
-        }
-        record_in(session, actor, AuditAction.PASSKEY_REGISTERED, f"people/{made.person_id}",
-                  detail, at=at)  # fmt: skip
-        return made, count
-
     try:
-        made, count = await console.db(register)
+        made, count = await ctx.run(
+            passkeys.add_passkey, rp, who.cookie, challenge, credential, who.passkey_confirmed
+        )
     except identity.SignInError as exc:
         await _failed(request, who.person_id, exc.code, "register")
         return _refusal(request, exc.code, 403 if exc.code == "passkey_confirm_first" else 400)
     if made.address is not None:
-        subject, body = _notice(at, client_of(request), count)
+        subject, body = _notice(now(), client_of(request), count)
         # After the answer, as the sign-in link is: the mail server never holds the page.
         background.add_task(send_mail, console.settings, made.address, subject, body)
     return JSONResponse({"ok": True, "next": "/passkey"})
@@ -183,10 +172,6 @@ def _notice(at: datetime, client: str, count: int) -> tuple[str, str]:
     return subject, body
 
 
-async def _json_form(request: Request) -> dict[str, object]:
+async def _json_form(request: Request, ctx: ConsoleContext) -> dict[str, object]:
     """A passkey call: a form with the CSRF token of the session, or of the visitor."""
-    try:
-        who = await signed_in(request, allow_unconfirmed=True)
-    except NotSignedIn:
-        who = None
-    return await form_of(request, who)
+    return await form_of(request, ctx.session)

@@ -7,12 +7,12 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from application import cycles
+from console.context import SignedInContext
+from console.cycle_view import load_cycle, render_cycle, send_command
 from console.forms import BUILDERS, FormError, command_from
 from console.messages import text
-from console.pages import load_cycle, render_cycle
 from console.params import Year
-from console.web import PageNotFound, console_of, form_of, lang_of, see_other, signed_in
+from console.web import PageNotFound, form_of, lang_of, see_other
 
 router = APIRouter()
 
@@ -23,13 +23,15 @@ AFTER = {"cast_vote": "/vote", "submit_plan": ""}
 
 
 @router.post("/councils/{council_id}/{year}/{kind}", response_model=None)
-async def give_command(request: Request, council_id: str, year: Year, kind: str) -> Response:
+async def give_command(
+    request: Request, ctx: SignedInContext, council_id: str, year: Year, kind: str
+) -> Response:
     """Give the command ``kind`` to the council's cycle as the signed-in person."""
-    who = await signed_in(request)
+    who = ctx.who
     form = await form_of(request, who)
     if kind not in BUILDERS:
         raise PageNotFound()
-    view = await load_cycle(request, who, council_id, year)
+    view = await load_cycle(request, ctx, council_id, year)
     template = FORM_PAGE.get(kind, "cycle.html")
     lang = lang_of(request)
     try:
@@ -37,17 +39,11 @@ async def give_command(request: Request, council_id: str, year: Year, kind: str)
     except FormError as exc:
         error = text("bad_input", lang, detail=str(exc))
         return await render_cycle(request, who, view, template, error, form, 422)
-    try:
-        # The form's own id: the same form sent again is applied once (application layer).
-        command_id = str(form.get("command_id", "")) or None
-        await cycles.send(
-            console_of(request).temporal(), council_id, year, command, command_id=command_id
-        )
-    except cycles.CommandRefused as refusal:
+    not_applied = await send_command(request, ctx, view, command, form)
+    if not_applied is not None and not_applied.refused:
         # The rules said no: show why, on the page the form came from, with its input.
-        view = await load_cycle(request, who, council_id, year)
-        return await render_cycle(request, who, view, template, refusal.message(lang), form, 409)
-    except cycles.CycleError as exc:
-        error = text("unavailable", lang, detail=exc.message(lang))
-        return await render_cycle(request, who, view, template, error, form, 503)
+        view = await load_cycle(request, ctx, council_id, year)
+        return await render_cycle(request, who, view, template, not_applied.message, form, 409)
+    if not_applied is not None:
+        return await render_cycle(request, who, view, template, not_applied.message, form, 503)
     return see_other(f"{view.url}{AFTER.get(kind, '')}?done=1")

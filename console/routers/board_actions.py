@@ -14,29 +14,24 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
-from sqlalchemy.orm import Session
 
-import store
-from application import board_acts, cycles
-from application.dashboard import DashboardQuery, council_rows, cycle_path
-from console.access_log import cycle_target, log_read
-from console.board import STEPS, audit_export, board_admin, board_base, csv_download
+from application import board_acts, board_pages, board_reads, cycles
+from application.cycle_reads import cycle_target, record_read
+from application.dashboard import cycle_path
+from application.vocabulary import Step
+from console.context import ConsoleContext, SignedInContext
 from console.messages import text
 from console.params import Year
+from console.routers.board import STEPS, board_admin, board_base, csv_download
 from console.web import (
     PageNotFound,
     SignedIn,
-    console_of,
     form_of,
     lang_of,
-    now,
     render,
     see_other,
     today,
 )
-from domain.base import Step
-from reports.exports import history_csv
-from store import console_auth
 
 router = APIRouter()
 
@@ -44,10 +39,12 @@ ACTS = ("move", "pause", "resume")
 MAX_REASON = 2000
 
 
-async def _council(request: Request, municipality_id: str, council_id: str) -> SignedIn:
+async def _council(
+    request: Request, ctx: ConsoleContext, municipality_id: str, council_id: str
+) -> SignedIn:
     """The board admin, when ``council_id`` is a council of ``municipality_id``."""
-    who = await board_admin(request, municipality_id)
-    found = await console_of(request).db(lambda s: console_auth.council_municipality(s, council_id))
+    who = board_admin(ctx, municipality_id)
+    found = await ctx.run(board_pages.council_municipality, council_id)
     if found != municipality_id:
         raise PageNotFound()
     return who
@@ -77,27 +74,19 @@ def _act_fields(params: Any) -> dict[str, str] | None:
 
 @router.get("/board/{municipality_id}/{year}/councils/{council_id}", response_class=HTMLResponse)
 async def council_board_page(
-    request: Request, municipality_id: str, year: Year, council_id: str
+    request: Request, ctx: SignedInContext, municipality_id: str, year: Year, council_id: str
 ) -> HTMLResponse:
     """One council for the board: its row, the acts' forms and its history timeline."""
-    who = await _council(request, municipality_id, council_id)
-    console = console_of(request)
+    who = await _council(request, ctx, municipality_id, council_id)
     day = today()
 
-    def read(session: Session) -> tuple[Any, list[board_acts.TimelineEntry]]:
-        query = DashboardQuery(municipality_id=municipality_id, fiscal_year=year)
-        row = next(
-            (r for r in council_rows(session, query, day) if r.council_id == council_id), None
-        )
-        if row is None:
-            raise PageNotFound()
-        entries = board_acts.timeline(session, council_id, year, console.settings.temporal_ui_url)
-        return row, entries
-
-    row, entries = await console.db(read)
+    found = await ctx.run(board_pages.council_view, municipality_id, year, council_id, day)
+    if found is None:
+        raise PageNotFound()
+    row, entries = found
     if entries:
         # Who did what, with names and reasons: the timeline is a read of personal data.
-        await log_read(request, who.person_id, f"{cycle_target(council_id, year)}/history")
+        await ctx.run(record_read, f"{cycle_target(council_id, year)}/history", request.url.path)
     context = {
         "row": row,
         "entries": entries,
@@ -115,10 +104,10 @@ async def council_board_page(
     "/board/{municipality_id}/{year}/councils/{council_id}/confirm", response_class=HTMLResponse
 )
 async def confirm_act(
-    request: Request, municipality_id: str, year: Year, council_id: str
+    request: Request, ctx: SignedInContext, municipality_id: str, year: Year, council_id: str
 ) -> HTMLResponse:
     """The confirmation page of an act: what will change, and the button that does it."""
-    who = await _council(request, municipality_id, council_id)
+    who = await _council(request, ctx, municipality_id, council_id)
     fields = _act_fields(request.query_params)
     base = board_base(municipality_id, year)
     if fields is None:
@@ -131,15 +120,17 @@ async def confirm_act(
 
 
 @router.post("/board/{municipality_id}/{year}/councils/{council_id}/act", response_model=None)
-async def do_act(request: Request, municipality_id: str, year: Year, council_id: str) -> Response:
+async def do_act(
+    request: Request, ctx: SignedInContext, municipality_id: str, year: Year, council_id: str
+) -> Response:
     """Move a due date, pause or resume, as the signed-in board admin."""
-    who = await _council(request, municipality_id, council_id)
+    who = await _council(request, ctx, municipality_id, council_id)
     form = await form_of(request, who)
     fields = _act_fields(form)
     back = f"{board_base(municipality_id, year)}/councils/{council_id}"
     if fields is None:
         raise PageNotFound()
-    client = console_of(request).temporal()
+    client = await ctx.temporal()
     try:
         if fields["act"] == "pause":
             await board_acts.pause(client, council_id, year, who.person_id, fields["reason"])
@@ -161,51 +152,40 @@ async def do_act(request: Request, municipality_id: str, year: Year, council_id:
     "/board/{municipality_id}/{year}/councils/{council_id}/history.csv", response_model=None
 )
 async def history_download(
-    request: Request, municipality_id: str, year: Year, council_id: str
+    request: Request, ctx: SignedInContext, municipality_id: str, year: Year, council_id: str
 ) -> Response:
     """The council's history as the CLI's ``history --csv`` makes it."""
-    who = await _council(request, municipality_id, council_id)
+    await _council(request, ctx, municipality_id, council_id)
 
-    def read(session: Session) -> bytes:
-        rows = store.history(session, council_id, year)
-        names = store.person_names(session, sorted({r.actor for r in rows}))
-        audit_export(session, who, request, f"councils/{council_id}/history/{year}", "csv")
-        return history_csv(rows, names)
-
-    content = await console_of(request).db(read)
+    content = await ctx.run(board_reads.export_history_csv, council_id, year)
     return csv_download(content, f"history-{council_id}-{year}.csv")
 
 
 @router.get("/board/{municipality_id}/{year}/remind", response_class=HTMLResponse)
-async def confirm_remind(request: Request, municipality_id: str, year: Year) -> HTMLResponse:
+async def confirm_remind(
+    request: Request, ctx: SignedInContext, municipality_id: str, year: Year
+) -> HTMLResponse:
     """Before a reminder: how many councils and people it will reach."""
-    who = await board_admin(request, municipality_id)
+    who = board_admin(ctx, municipality_id)
     step = _step(request.query_params.get("step", ""))
     if step is None:
         raise PageNotFound()
-    moment = now()
-    reach = await console_of(request).db(
-        lambda s: board_acts.remind_preview(s, municipality_id, year, step, moment)
-    )
+    reach = await ctx.run(board_acts.remind_reach_now, municipality_id, year, step)
     context = {"reach": reach, "base": board_base(municipality_id, year)}
     return render(request, "board_remind.html", context, who=who)
 
 
 @router.post("/board/{municipality_id}/{year}/remind", response_class=HTMLResponse)
-async def send_remind(request: Request, municipality_id: str, year: Year) -> HTMLResponse:
+async def send_remind(
+    request: Request, ctx: SignedInContext, municipality_id: str, year: Year
+) -> HTMLResponse:
     """Remind every council waiting at the step (as the preview counted them now)."""
-    who = await board_admin(request, municipality_id)
+    who = board_admin(ctx, municipality_id)
     form = await form_of(request, who)
     step = _step(str(form.get("step", "")))
     if step is None:
         raise PageNotFound()
-    moment = now()
-    reach = await console_of(request).db(
-        lambda s: board_acts.remind_preview(s, municipality_id, year, step, moment)
-    )
-    outcomes = await board_acts.remind_councils(
-        console_of(request).temporal(), reach.council_ids, year, who.person_id, step
-    )
+    outcomes = await board_acts.remind_municipality(ctx, municipality_id, year, step)
     sent = sum(1 for o in outcomes if o.outcome == "sent")
     context = {
         "done_text": text("board_remind_done", lang_of(request), sent=sent,

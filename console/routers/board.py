@@ -15,27 +15,18 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
-from sqlalchemy.orm import Session
 
-import store
-from application import audit
+from application import board_pages, board_reads
 from application.cycles import current_fiscal_year
 from application.dashboard import (
     DashboardQuery,
     SortKey,
     cycle_path,
-    dashboard_charts,
-    dashboard_page,
-    failed_notices,
-    yearly_report_page,
 )
+from application.vocabulary import STEP_ORDER, NotFound, Role, Step
+from console.context import ConsoleContext, SignedInContext
 from console.params import MAX_ROW_ID, Year, bounded_int
-from console.tokens import console_actor
-from console.web import PageNotFound, SignedIn, console_of, render, see_other, signed_in, today
-from domain.base import STEP_ORDER, Role, Step
-from reports.exports import report_csv
-from store.board_summary import summary
-from store.dashboard import district_choices
+from console.web import PageNotFound, SignedIn, render, see_other, today
 
 router = APIRouter()
 
@@ -58,19 +49,12 @@ def board_base(municipality_id: str, year: int) -> str:
     return f"/board/{municipality_id}/{year}"
 
 
-async def board_admin(request: Request, municipality_id: str) -> SignedIn:
+def board_admin(ctx: ConsoleContext, municipality_id: str) -> SignedIn:
     """The signed-in board admin of ``municipality_id``; ``PageNotFound`` for anyone else."""
-    who = await signed_in(request)
+    who = ctx.who
     if Role.BOARD_ADMIN not in who.viewer.staff_roles.get(municipality_id, frozenset()):
         raise PageNotFound()
     return who
-
-
-def audit_export(session: Session, who: SignedIn, request: Request, target: str, kind: str) -> None:
-    """Record a download in the access audit, in the download's own transaction (the
-    actor as every door writes it: ``console_actor``)."""
-    actor = console_actor(request, who.person_id)
-    audit.record_in(session, actor, audit.AuditAction.EXPORT, target, {"format": kind})
 
 
 def csv_download(content: bytes, filename: str) -> Response:
@@ -118,9 +102,9 @@ def _link(query: DashboardQuery, **changes: Any) -> str:
 
 
 @router.get("/board", response_model=None)
-async def my_board(request: Request) -> Response:
+async def my_board(request: Request, ctx: SignedInContext) -> Response:
     """The dashboard of the board admin's own municipality, this fiscal year."""
-    who = await signed_in(request)
+    who = ctx.who
     for municipality_id, roles in sorted(who.viewer.staff_roles.items()):
         if Role.BOARD_ADMIN in roles:
             return see_other(board_base(municipality_id, current_fiscal_year()))
@@ -128,24 +112,19 @@ async def my_board(request: Request) -> Response:
 
 
 @router.get("/board/{municipality_id}/{year}", response_class=HTMLResponse)
-async def dashboard(request: Request, municipality_id: str, year: Year) -> HTMLResponse:
+async def dashboard(
+    request: Request, ctx: SignedInContext, municipality_id: str, year: Year
+) -> HTMLResponse:
     """The council list (filtered, sorted, paged), the charts and the remind form."""
-    who = await board_admin(request, municipality_id)
+    who = board_admin(ctx, municipality_id)
     query = _query(request, municipality_id, year)
     day = today()
 
-    def read(session: Session) -> tuple[Any, Any, str, list[tuple[str, str]], Any]:
-        try:
-            page = dashboard_page(session, query, day)
-            charts = dashboard_charts(session, query, day)
-        except store.NotFound as exc:
-            raise PageNotFound() from exc
-        name = store.municipality_name(session, municipality_id)
-        districts = district_choices(session, municipality_id)
-        failed = failed_notices(session, municipality_id, year)
-        return page, charts, name, districts, failed
-
-    page, charts, name, districts, failed = await console_of(request).db(read)
+    try:
+        view = await ctx.run(board_pages.dashboard_view, query, day)
+    except NotFound as exc:
+        raise PageNotFound() from exc
+    page, charts, failed = view.page, view.charts, view.failed
     sort_links = {
         key.value: _link(
             query, sort=key.value, desc="1" if query.sort is key and not query.descending else "",
@@ -157,9 +136,9 @@ async def dashboard(request: Request, municipality_id: str, year: Year) -> HTMLR
         "q": query,
         "page": page,
         "charts": charts,
-        "municipality_name": name,
+        "municipality_name": view.municipality_name,
         "base": board_base(municipality_id, year),
-        "districts": districts,
+        "districts": view.districts,
         "steps": STEPS,
         "sortable": SORTABLE,
         "sort_links": sort_links,
@@ -173,17 +152,16 @@ async def dashboard(request: Request, municipality_id: str, year: Year) -> HTMLR
 
 
 @router.get("/board/{municipality_id}/{year}/report", response_class=HTMLResponse)
-async def report_page(request: Request, municipality_id: str, year: Year) -> HTMLResponse:
+async def report_page(
+    request: Request, ctx: SignedInContext, municipality_id: str, year: Year
+) -> HTMLResponse:
     """The yearly report as a page that prints on A4."""
-    who = await board_admin(request, municipality_id)
+    who = board_admin(ctx, municipality_id)
 
-    def read(session: Session) -> Any:
-        try:
-            return yearly_report_page(session, municipality_id, year)
-        except store.NotFound as exc:
-            raise PageNotFound() from exc
-
-    report = await console_of(request).db(read)
+    try:
+        report = await ctx.run(board_pages.report_view, municipality_id, year)
+    except NotFound as exc:
+        raise PageNotFound() from exc
     return render(
         request, "board_report.html",
         {"report": report, "base": board_base(municipality_id, year)}, who=who,
@@ -191,37 +169,28 @@ async def report_page(request: Request, municipality_id: str, year: Year) -> HTM
 
 
 @router.get("/board/{municipality_id}/{year}/report.csv", response_model=None)
-async def report_download(request: Request, municipality_id: str, year: Year) -> Response:
+async def report_download(
+    request: Request, ctx: SignedInContext, municipality_id: str, year: Year
+) -> Response:
     """The yearly report as the CLI's ``report --format csv`` makes it (BOM, Excel-clean)."""
-    who = await board_admin(request, municipality_id)
+    board_admin(ctx, municipality_id)
 
-    def read(session: Session) -> bytes:
-        rows = store.yearly_report(session, municipality_id, year)
-        target = f"municipalities/{municipality_id}/report/{year}"
-        audit_export(session, who, request, target, "csv")
-        return report_csv(rows)
-
-    content = await console_of(request).db(read)
+    content = await ctx.run(board_reads.export_report_csv, municipality_id, year)
     return csv_download(content, f"report-{municipality_id}-{year}.csv")
 
 
 @router.get("/board/{municipality_id}/{year}/summary", response_class=HTMLResponse)
-async def summary_page(request: Request, municipality_id: str, year: Year) -> HTMLResponse:
+async def summary_page(
+    request: Request, ctx: SignedInContext, municipality_id: str, year: Year
+) -> HTMLResponse:
     """The summary of the municipality's prefecture (``?scope=national``: every one)."""
-    who = await board_admin(request, municipality_id)
+    who = board_admin(ctx, municipality_id)
     national = request.query_params.get("scope") == "national"
     day = today()
 
-    def read(session: Session) -> list[Any]:
-        rows = summary(session, year, today=day)
-        prefecture = next(
-            (r.prefecture for r in rows if r.municipality_id == municipality_id), None
-        )
-        if prefecture is None:
-            raise PageNotFound()
-        return rows if national else [r for r in rows if r.prefecture == prefecture]
-
-    rows = await console_of(request).db(read)
+    rows = await ctx.run(board_pages.summary_view, municipality_id, year, day, national)
+    if rows is None:
+        raise PageNotFound()
     context = {
         "rows": rows,
         "national": national,

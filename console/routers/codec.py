@@ -25,16 +25,14 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from google.protobuf.json_format import MessageToDict, ParseDict, ParseError
-from sqlalchemy.orm import Session
 from temporalio.api.common.v1 import Payloads
 
-from application.audit import AuditAction, record_in
-from application.payload_access import PayloadOwners, payload_owners
+from application import payload_access
+from application.vocabulary import Role
 from config.converter import EncryptionCodec
 from config.payload_keys import PayloadKeyError, payload_keys_from
-from console.tokens import console_actor
-from console.web import NotSignedIn, PasskeyNeeded, SignedIn, console_of, signed_in
-from domain.base import Role
+from console.context import ConsoleContext, VisitorContext
+from console.web import SignedIn, console_of
 
 router = APIRouter()
 #: A history page's payloads; more in one call is refused (413).
@@ -57,7 +55,7 @@ def _refuse(request: Request, status: int, reason: str) -> Response:
 
 
 @router.options("/codec/{operation}", response_model=None)
-async def preflight(request: Request, operation: str) -> Response:
+async def preflight(request: Request, ctx: VisitorContext, operation: str) -> Response:
     """The CORS preflight: allowed only for the configured Web UI origins."""
     response = Response(status_code=204)
     origin = request.headers.get("origin")
@@ -71,17 +69,12 @@ async def preflight(request: Request, operation: str) -> Response:
     return _cors(request, response)
 
 
-def _administered(who: SignedIn) -> frozenset[str]:
-    """The municipalities whose board ``who`` administers: the only ones they may read."""
-    return frozenset(m for m, roles in who.viewer.staff_roles.items() if Role.BOARD_ADMIN in roles)
-
-
-async def _board_admin(request: Request) -> SignedIn | Response:
-    try:
-        who = await signed_in(request)
-    except NotSignedIn:
+def _board_admin(request: Request, ctx: ConsoleContext) -> SignedIn | Response:
+    # A visitor's context: the refusals here are the codec's own (JSON, CORS), not redirects.
+    who = ctx.session
+    if who is None:
         return _refuse(request, 401, "not signed in")
-    except PasskeyNeeded:
+    if who.viewer.needs_passkey and not who.passkey_confirmed:
         return _refuse(request, 403, "passkey needed")
     if not any(Role.BOARD_ADMIN in roles for roles in who.viewer.staff_roles.values()):
         return _refuse(request, 403, "board admins only")
@@ -100,14 +93,14 @@ async def _body_within_limit(request: Request) -> bytes | None:
 
 
 @router.post("/codec/{operation}", response_model=None)
-async def codec(request: Request, operation: str) -> Response:
+async def codec(request: Request, ctx: VisitorContext, operation: str) -> Response:
     """Decode (or encode) the posted payloads for a board admin with a passkey."""
     if operation not in ("decode", "encode"):
         return _refuse(request, 404, "unknown operation")
     origin = request.headers.get("origin")
     if origin is not None and origin not in console_of(request).settings.codec_allowed_origins:
         return Response(status_code=403)
-    who = await _board_admin(request)
+    who = _board_admin(request, ctx)
     if isinstance(who, Response):
         return who
     body = await _body_within_limit(request)
@@ -123,22 +116,8 @@ async def codec(request: Request, operation: str) -> Response:
     if operation == "encode":
         done = await codec.encode(list(payloads.payloads))
     else:
-        actor = console_actor(request, who.person_id)
-        readable = _administered(who)
         listed = list(payloads.payloads)
-
-        def audited(session: Session) -> PayloadOwners:
-            # Whose payloads these are (read from their metadata, nothing decrypted yet),
-            # recorded with the decision before anything decrypted leaves the console.
-            owners = payload_owners(session, listed, readable)
-            detail = {"payloads": str(len(listed)), "namespace": namespace}
-            record_in(
-                session, actor, AuditAction.CODEC_DECODE, f"temporal/{namespace}",
-                detail | owners.audit_detail(),
-            )  # fmt: skip
-            return owners
-
-        owners = await console.db(audited)
+        owners = await ctx.run(payload_access.authorize_decode, listed, namespace)
         if owners.refusal is not None:
             return _refuse(request, 403, owners.refusal)
         try:

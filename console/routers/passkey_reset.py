@@ -8,27 +8,26 @@ from __future__ import annotations
 
 from fastapi import APIRouter, BackgroundTasks, Request
 from fastapi.responses import HTMLResponse, Response
-from sqlalchemy.orm import Session
 
 from application import passkey_reset
-from application.audit import AuditAction, record_in
 from application.mail import send_mail
-from console.board import board_admin, board_base
+from console.context import SignedInContext
 from console.messages import text
-from console.passkeys import notice_time
-from console.tokens import console_actor
+from console.routers.board import board_admin, board_base
+from console.routers.passkeys import notice_time
 from console.web import PageNotFound, console_of, form_of, now, render, see_other
-from store.passkey_admin import passkey_holders
 
 router = APIRouter()
 MAX_ID = 64
 
 
 @router.get("/board/{municipality_id}/{year}/passkeys", response_class=HTMLResponse)
-async def holders_page(request: Request, municipality_id: str, year: int) -> HTMLResponse:
+async def holders_page(
+    request: Request, ctx: SignedInContext, municipality_id: str, year: int
+) -> HTMLResponse:
     """Who in the municipality has passkeys, each with the way to reset them."""
-    who = await board_admin(request, municipality_id)
-    holders = await console_of(request).db(lambda s: passkey_holders(s, municipality_id))
+    who = board_admin(ctx, municipality_id)
+    holders = await ctx.run(passkey_reset.passkey_holders, municipality_id)
     context = {
         "holders": [h for h in holders if h.person_id != who.person_id],
         "base": board_base(municipality_id, year),
@@ -42,19 +41,16 @@ async def holders_page(request: Request, municipality_id: str, year: int) -> HTM
     "/board/{municipality_id}/{year}/passkeys/{person_id}/confirm", response_class=HTMLResponse
 )
 async def confirm_reset(
-    request: Request, municipality_id: str, year: int, person_id: str
+    request: Request, ctx: SignedInContext, municipality_id: str, year: int, person_id: str
 ) -> HTMLResponse:
     """The confirmation page: whose passkeys will go, and the button that removes them."""
-    who = await board_admin(request, municipality_id)
+    who = board_admin(ctx, municipality_id)
     target = person_id[:MAX_ID]
 
-    def check(session: Session) -> str:
-        try:
-            return passkey_reset.check_target(session, municipality_id, who.person_id, target)
-        except passkey_reset.ResetNotAllowed as exc:
-            raise PageNotFound() from exc
-
-    name = await console_of(request).db(check)
+    try:
+        name = await ctx.run(passkey_reset.reset_target, municipality_id, target)
+    except passkey_reset.ResetNotAllowed as exc:
+        raise PageNotFound() from exc
     context = {
         "holders": [],
         "base": board_base(municipality_id, year),
@@ -67,32 +63,22 @@ async def confirm_reset(
 @router.post("/board/{municipality_id}/{year}/passkeys/{person_id}/reset", response_model=None)
 async def reset(
     request: Request,
+    ctx: SignedInContext,
     background: BackgroundTasks,
     municipality_id: str,
     year: int,
     person_id: str,
 ) -> Response:
     """Remove the person's passkeys and end their sessions; audited, and mailed to them."""
-    who = await board_admin(request, municipality_id)
+    who = board_admin(ctx, municipality_id)
     await form_of(request, who)
     console = console_of(request)
-    actor = console_actor(request, who.person_id)
     target = person_id[:MAX_ID]
+    try:
+        done = await ctx.run(passkey_reset.reset, municipality_id, target)
+    except passkey_reset.ResetNotAllowed as exc:
+        raise PageNotFound() from exc
     at = now()
-
-    def do(session: Session) -> passkey_reset.PasskeyReset:
-        try:
-            done = passkey_reset.reset_passkeys(session, municipality_id, who.person_id, target, at)
-        except passkey_reset.ResetNotAllowed as exc:
-            raise PageNotFound() from exc
-        detail = {
-            "removed": str(done.removed),
-            "notice": "mail" if done.address else "no_address",
-        }
-        record_in(session, actor, AuditAction.PASSKEY_RESET, f"people/{target}", detail, at=at)
-        return done
-
-    done = await console.db(do)
     if done.address is not None:
         body = "\n\n".join(
             text("passkey_reset_mail_body", lang, at=notice_time(at), count=done.removed)

@@ -1,0 +1,169 @@
+"""A council's cycle as a signed-in person may see it: what the cycle page, the vote
+page, the plan form, the calls and the minutes pages share (``routers/cycle.py`` and
+its neighbours render it)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from pydantic import ValidationError
+
+from application import cycles
+from application.cycle_reads import read_cycle
+from application.vocabulary import STEP_ORDER, Command, CycleState, PolicyStatus, Role, VolunteerRow
+from console.context import ConsoleContext
+from console.messages import text
+from console.params import MAX_ROW_ID, bounded_int
+from console.web import PageNotFound, SignedIn, lang_of, render, today
+
+#: The six steps shown on the timeline.
+TIMELINE = STEP_ORDER[:6]
+#: Activity kinds offered by the plan form (each has a default checklist).
+ACTIVITY_KINDS = ("reading", "patrol", "event", "general")
+MAX_PLAN_ROWS = 10
+
+
+@dataclass
+class CycleView:
+    """Everything the cycle page, the vote page and the plan form show."""
+
+    council_id: str
+    council_name: str
+    year: int
+    state: CycleState
+    roles: frozenset[Role]
+    allowed: frozenset[str]
+    names: dict[str, str]
+    closed_minutes: bool
+    contacts: bool
+    volunteers: list[VolunteerRow] = field(default_factory=list)
+    task_actions: dict[str, frozenset[str]] = field(default_factory=dict)
+
+    @property
+    def url(self) -> str:
+        """The cycle page's path."""
+        return f"/councils/{self.council_id}/{self.year}"
+
+    def name(self, person_id: str | None) -> str:
+        """A person's name (the id when the store has none)."""
+        if person_id is None:
+            return ""
+        return self.names.get(person_id, person_id)
+
+    def coordinators(self) -> tuple[str, ...]:
+        """Who may own a task here."""
+        return self.state.roster.holders_of(Role.COORDINATOR, Role.CHIEF_COORDINATOR)
+
+
+def days_left(due: date | None) -> int | None:
+    """Days from today (Japan) to ``due``; negative once overdue."""
+    return None if due is None else (due - today()).days
+
+
+async def load_cycle(
+    request: Request, ctx: ConsoleContext, council_id: str, year: int
+) -> CycleView:
+    """The cycle of ``council_id`` in ``year`` as the signed-in person may see it;
+    ``PageNotFound`` when the council is not theirs (the same answer as for an unknown one)."""
+    read = await read_cycle(ctx, council_id, year, request.url.path)
+    if read is None:
+        raise PageNotFound()
+    return CycleView(
+        council_id=council_id,
+        council_name=read.council_name,
+        year=year,
+        state=read.state,
+        roles=read.roles,
+        allowed=read.allowed,
+        names=read.names,
+        closed_minutes=read.closed_minutes,
+        contacts=read.contacts,
+        volunteers=read.volunteers,
+        task_actions=read.task_actions,
+    )
+
+
+def cycle_context(view: CycleView, who: SignedIn) -> dict[str, Any]:
+    """What the cycle templates need besides the view."""
+    state = view.state
+    policy = state.current_policy
+    voters = state.roster.voters()
+    return {
+        "view": view,
+        "state": state,
+        "timeline": TIMELINE,
+        "step_index": STEP_ORDER.index(state.step),
+        "due": state.due_dates.get(state.step),
+        "days": days_left(state.due_dates.get(state.step)),
+        "policy": policy,
+        "voting": policy is not None and policy.status is PolicyStatus.VOTING,
+        "voters": voters,
+        "my_ballot": None if policy is None else policy.ballots.get(who.person_id),
+        "aims": state.aims(),
+        "kinds": ACTIVITY_KINDS,
+    }
+
+
+async def render_cycle(
+    request: Request,
+    who: SignedIn,
+    view: CycleView,
+    template: str = "cycle.html",
+    error: str | None = None,
+    form: dict[str, Any] | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    """Render one of the cycle's pages, with a refusal or an input error if any."""
+    context = cycle_context(view, who)
+    context.update({"error": error, "form": form or {}, "rows": _plan_rows(request, form)})
+    return render(request, template, context, who=who, status_code=status_code)
+
+
+def _plan_rows(request: Request, form: dict[str, Any] | None) -> int:
+    raw = (form or {}).get("rows") or request.query_params.get("activities", "2")
+    rows = bounded_int(raw, 1, MAX_ROW_ID)
+    return min(rows, MAX_PLAN_ROWS) if rows is not None else 2
+
+
+def field_of(form: dict[str, Any], name: str, limit: int) -> str:
+    """A form field, trimmed, one character past ``limit`` (so the input model refuses it)."""
+    value = form.get(name, "")
+    return str(value[0] if isinstance(value, list) else value).strip()[: limit + 1]
+
+
+def first_error(exc: Exception) -> str:
+    """The one line naming the first field a form got wrong."""
+    if isinstance(exc, ValidationError):
+        first = exc.errors()[0]
+        return f"{'.'.join(str(p) for p in first['loc']) or 'form'}: {first['msg']}"
+    return "held_on / starts_at: YYYY-MM-DD / HH:MM"
+
+
+@dataclass(frozen=True)
+class NotApplied:
+    """Why a command did not apply: the rules' one line (409) or the trouble's (503)."""
+
+    message: str
+    refused: bool
+
+
+async def send_command(
+    request: Request, ctx: ConsoleContext, view: CycleView, command: Command, form: dict[str, Any]
+) -> NotApplied | None:
+    """Send ``command`` to the cycle (every console form does it here); ``None`` once
+    applied. The form's own ``command_id``: the same form sent again is applied once."""
+    lang = lang_of(request)
+    try:
+        await cycles.send(
+            await ctx.temporal(), view.council_id, view.year, command,
+            command_id=str(form.get("command_id", "")) or None,
+        )  # fmt: skip
+    except cycles.CommandRefused as refusal:
+        return NotApplied(refusal.message(lang), refused=True)
+    except cycles.CycleError as exc:
+        return NotApplied(text("unavailable", lang, detail=exc.message(lang)), refused=False)
+    return None

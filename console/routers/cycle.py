@@ -1,0 +1,47 @@
+"""A council's cycle of a year: the cycle page, the vote page and the plan form
+(``/councils/{council_id}/{year}``, ``.../vote``, ``.../plan``). Each is a plain URL a
+notification can link to; each read is scoped."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+
+from console.context import SignedInContext
+from console.cycle_view import load_cycle, render_cycle
+from console.params import Year
+from console.web import PageNotFound
+
+router = APIRouter()
+
+
+@router.get("/councils/{council_id}/{year}", response_class=HTMLResponse)
+async def cycle_page(
+    request: Request, council_id: str, year: Year, ctx: SignedInContext
+) -> HTMLResponse:
+    """The cycle page: timeline, meetings, policy, vote, plan, tasks, records, evaluation."""
+    who = ctx.who
+    view = await load_cycle(request, ctx, council_id, year)
+    return await render_cycle(request, who, view)
+
+
+@router.get("/councils/{council_id}/{year}/vote", response_class=HTMLResponse)
+async def vote_page(
+    request: Request, council_id: str, year: Year, ctx: SignedInContext
+) -> HTMLResponse:
+    """The policy under vote, who has voted, and the ballot."""
+    who = ctx.who
+    view = await load_cycle(request, ctx, council_id, year)
+    return await render_cycle(request, who, view, "vote.html")
+
+
+@router.get("/councils/{council_id}/{year}/plan", response_class=HTMLResponse)
+async def plan_page(
+    request: Request, council_id: str, year: Year, ctx: SignedInContext
+) -> HTMLResponse:
+    """The plan form (only for who may submit the plan now)."""
+    who = ctx.who
+    view = await load_cycle(request, ctx, council_id, year)
+    if "submit_plan" not in view.allowed:
+        raise PageNotFound()
+    return await render_cycle(request, who, view, "plan.html")

@@ -1,0 +1,103 @@
+"""Signing in and out (``/signin``, ``/signin/link``, ``/signout``), the home redirect
+(``/``) and the language switch (``/lang/{code}``)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, BackgroundTasks, Request
+from fastapi.responses import HTMLResponse, Response
+
+from application import identity
+from application.audit import AuditAction
+from application.mail import send_mail
+from console.access_log import log
+from console.context import UnconfirmedContext, VisitorContext
+from console.messages import text
+from console.web import (
+    LANG_COOKIE,
+    SESSION_COOKIE,
+    console_of,
+    form_of,
+    lang_of,
+    now,
+    render,
+    safe_next,
+    see_other,
+    set_cookie,
+)
+
+router = APIRouter()
+SESSION_SECONDS = int(identity.SESSION_LIFETIME.total_seconds())
+
+
+@router.get("/", response_model=None)
+async def home(request: Request, ctx: VisitorContext) -> Response:
+    return see_other("/me" if request.cookies.get(SESSION_COOKIE) else "/signin")
+
+
+@router.get("/lang/{code}", response_model=None)
+async def switch_language(
+    request: Request, ctx: VisitorContext, code: str, next: str = "/me"
+) -> Response:
+    response = see_other(safe_next(next))
+    set_cookie(request, response, LANG_COOKIE, "en" if code == "en" else "ja", 31536000)
+    return response
+
+
+@router.get("/signin", response_class=HTMLResponse)
+async def sign_in_page(request: Request, ctx: VisitorContext) -> HTMLResponse:
+    return render(request, "signin.html", {"note": None})
+
+
+@router.post("/signin", response_class=HTMLResponse)
+async def request_link(
+    request: Request, ctx: VisitorContext, background: BackgroundTasks
+) -> HTMLResponse:
+    form = await form_of(request, None)
+    email = str(form.get("email", ""))[: identity.MAX_EMAIL_LENGTH + 1]
+    client = request.client.host if request.client else "unknown"
+    console = console_of(request)
+    lang = lang_of(request)
+    try:
+        link = await console.db(lambda s: identity.request_link(s, email, client, now()))
+    except identity.SignInError as exc:
+        status = 429 if exc.code == "rate_limited" else 422
+        return render(request, "signin.html", {"note": exc.code}, status_code=status)
+    if link is not None:
+        url = f"{console.settings.console_base_url.rstrip('/')}/signin/link?token={link.token}"
+        subject = text("mail_subject", lang)
+        body = text("mail_body", lang, link=url)
+        # Sent after the answer: a known address must not answer slower than another.
+        background.add_task(send_mail, console.settings, link.address, subject, body)
+    return render(request, "signin.html", {"note": "link_sent"})
+
+
+@router.get("/signin/link", response_class=HTMLResponse)
+async def confirm_link(request: Request, ctx: VisitorContext, token: str = "") -> HTMLResponse:
+    # A GET spends nothing: mail scanners that open links must not burn them.
+    return render(request, "link.html", {"token": token[:200]})
+
+
+@router.post("/signin/link", response_model=None)
+async def redeem_link(request: Request, ctx: VisitorContext) -> Response:
+    form = await form_of(request, None)
+    token = str(form.get("token", ""))[:200]
+    try:
+        opened = await console_of(request).db(lambda s: identity.redeem_link(s, token, now()))
+    except identity.SignInError:
+        # Bad, expired or used: one reason, as the page says (the token is not kept).
+        await log(request, None, AuditAction.SIGN_IN_FAILED, "console", {"reason": "bad_link"})
+        return render(request, "signin.html", {"note": "bad_link"}, status_code=400)
+    await log(request, opened.person_id, AuditAction.SIGN_IN, "console", {"method": "link"})
+    response = see_other("/me")
+    set_cookie(request, response, SESSION_COOKIE, opened.cookie, SESSION_SECONDS)
+    return response
+
+
+@router.post("/signout", response_model=None)
+async def sign_out(request: Request, ctx: UnconfirmedContext) -> Response:
+    who = ctx.who
+    await form_of(request, who)
+    await console_of(request).db(lambda s: identity.sign_out(s, who.cookie, now()))
+    response = see_other("/signin")
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
