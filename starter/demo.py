@@ -45,8 +45,8 @@ from domain.sanity import year_window
 from domain.tasks import CancelReason
 from starter.cli_auth import principal
 from starter.cli_common import CliError, console, run_async, say, settings, year_or_current
-from starter.plans import read_plan_file
-from starter.render import accepted_line, history_table, state_table
+from starter.cli_plans import read_plan_file
+from starter.cli_render import accepted_line, history_table, state_table
 
 EXAMPLES_DIR = Path(__file__).resolve().parent.parent / "examples"
 MUNICIPALITY_FILE = EXAMPLES_DIR / "kushiro.yaml"

@@ -1,23 +1,39 @@
-"""``cycle restore``: start cycles again from the store after their Temporal data was lost.
-
-One council and year (``--council``, ``--year``), or every open cycle of a municipality
-(``--municipality``). A cycle the engine still has is left alone.
+"""``cycle start|status|pause|resume|restore``: open a council's yearly cycle, read its
+state, pause and resume it (the board of education), and start it again from the store
+after its Temporal data was lost.
 """
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Sequence
 from typing import Annotated
 
 import typer
+from rich.progress import Progress
+from temporalio.client import Client
 
-from application import cycles, operations, restore
+from application import cycles, operations, records, restore
+from application.cycles import StartOutcome
+from application.errors import one_line
 from application.restore import RestoreResult
+from application.texts import text
+from application.views import StartResult
+from config import Settings
+from domain.commands import PauseCycleInput, ResumeCycleInput
+from domain.model import CycleState
+from domain.refusals import Lang
 from i18n.catalogue import Texts
-from starter.cli_auth import principal
+from starter.cli_auth import acting, principal
 from starter.cli_common import (
     CliError,
+    CommandIdOption,
+    CouncilOption,
     JsonOption,
+    OnBehalfOption,
     YearOption,
+    build,
+    console,
     print_json,
     run_async,
     say,
@@ -25,11 +41,172 @@ from starter.cli_common import (
     settings,
     year_or_current,
 )
+from starter.cli_render import state_table
+from starter.cli_send import execute
+from workflows.inputs import cycle_workflow_id
+
+app = typer.Typer(help="サイクルの開始と状態の確認", no_args_is_help=True)
+
+
+#: How many cycles ``cycle start --municipality`` starts at once.
+START_CONCURRENCY = 16
+
+
+@app.command("start")
+def start(
+    ctx: typer.Context,
+    council: Annotated[str | None, typer.Option("--council", help="協議会ID")] = None,
+    municipality: Annotated[
+        str | None, typer.Option("--municipality", help="自治体ID（全協議会を開始）")
+    ] = None,
+    year: YearOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """協議会（または自治体の全協議会）のサイクルを開始する。既に開始済みなら何もしない。"""
+    lang = session_of(ctx).lang
+    fiscal_year = year_or_current(year)
+    if (council is None) == (municipality is None):
+        raise CliError("council_xor_municipality")
+    council_ids = operations.start_targets(settings(), principal(), council, municipality)
+    if council is not None:
+        result = run_async(_start_one(settings(), council, fiscal_year))
+        if as_json:
+            print_json([result])
+        else:
+            say(text(result.outcome.value, lang, council=council, year=fiscal_year))
+        return
+    assert municipality is not None
+    results = run_async(_start_many(settings(), council_ids, fiscal_year, lang, as_json))
+    if as_json:
+        print_json(results)
+        return
+    counts = {outcome: 0 for outcome in StartOutcome}
+    for result in results:
+        counts[result.outcome] += 1
+    say(
+        text(
+            "start_summary",
+            lang,
+            municipality=municipality,
+            started=counts[StartOutcome.STARTED],
+            running=counts[StartOutcome.ALREADY_RUNNING],
+            closed=counts[StartOutcome.ALREADY_CLOSED],
+        )
+    )
+
+
+async def _start_one(config: Settings, council: str, year: int) -> StartResult:
+    client = await cycles.connect(config)
+    return await _start_with(client, config, council, year)
+
+
+async def _start_with(
+    client: Client, config: Settings, council: str, year: int, in_store: set[str] | None = None
+) -> StartResult:
+    outcome = await cycles.start_cycle(client, config, council, year, in_store)
+    if outcome is StartOutcome.STARTED:
+        # Wait until it has opened, so that an unknown council is an error here and not
+        # a silent failure later.
+        await cycles.state(client, council, year)
+    return StartResult(
+        council_id=council,
+        fiscal_year=year,
+        workflow_id=cycle_workflow_id(council, year),
+        outcome=outcome,
+    )
+
+
+async def _start_many(
+    config: Settings, council_ids: Sequence[str], year: int, lang: Lang, quiet: bool
+) -> list[StartResult]:
+    """Start every council's cycle, a few at a time, with a progress bar (not with
+    ``--json``, whose stdout must hold the JSON alone). A council that fails does not
+    stop the others; the failures are reported together at the end."""
+    client = await cycles.connect(config)
+    in_store = await asyncio.to_thread(records.years_in_store, config, list(council_ids), year)
+    gate = asyncio.Semaphore(START_CONCURRENCY)
+    failures: list[str] = []
+    results: list[StartResult] = []
+    with Progress(console=console(), disable=quiet, transient=False) as progress:
+        task = progress.add_task(text("starting_councils", lang), total=len(council_ids))
+
+        async def one(council: str) -> None:
+            async with gate:
+                try:
+                    results.append(await _start_with(client, config, council, year, in_store))
+                except Exception as exc:
+                    # Collected, not swallowed: every failure is named in the final error.
+                    failures.append(f"{council} ({type(exc).__name__}: {one_line(str(exc))})")
+                progress.advance(task)
+
+        await asyncio.gather(*(one(council) for council in council_ids))
+    if failures:
+        raise CliError("start_failed", count=len(failures), details="; ".join(sorted(failures)))
+    order = {council: i for i, council in enumerate(council_ids)}
+    return sorted(results, key=lambda r: order[r.council_id])
+
+
+@app.command("status")
+def status(
+    ctx: typer.Context,
+    council: Annotated[str, typer.Option("--council", help="協議会ID")],
+    year: YearOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """サイクルの現在の状態を表示する。"""
+    fiscal_year = year_or_current(year)
+    who = principal()
+    minutes_allowed = operations.may_read_cycle(settings(), who, council)
+
+    async def go() -> CycleState:
+        client = await cycles.connect(settings())
+        return await cycles.state(client, council, fiscal_year)
+
+    state = operations.cycle_as_seen(
+        settings(), who, run_async(go()), minutes_allowed, "cycle status"
+    )
+    if as_json:
+        print_json(state)
+    else:
+        console().print(state_table(state, session_of(ctx).lang))
+
+
+@app.command("pause")
+def pause(
+    ctx: typer.Context,
+    council: CouncilOption,
+    reason: Annotated[str, typer.Option("--reason", help="一時停止の理由（全員に表示される）")],
+    year: YearOption = None,
+    as_json: JsonOption = False,
+    command_id: CommandIdOption = None,
+    on_behalf: OnBehalfOption = None,
+) -> None:
+    """サイクルを一時停止する。停止中のコマンドは理由とともに拒否される（教育委員会）。"""
+    actor = acting(on_behalf)
+    execute(
+        ctx, council, year, build(PauseCycleInput, actor=actor, reason=reason), as_json, command_id
+    )
+
+
+@app.command("resume")
+def resume(
+    ctx: typer.Context,
+    council: CouncilOption,
+    year: YearOption = None,
+    as_json: JsonOption = False,
+    command_id: CommandIdOption = None,
+    on_behalf: OnBehalfOption = None,
+) -> None:
+    """一時停止したサイクルを再開する。未到来の期限は停止した期間だけ延びる（教育委員会）。"""
+    actor = acting(on_behalf)
+    execute(ctx, council, year, build(ResumeCycleInput, actor=actor), as_json, command_id)
+
 
 #: What became of each year: the catalogue's ``"cli.restore"`` context.
 _SAID = Texts("cli.restore")
 
 
+@app.command("restore")
 def restore_command(
     ctx: typer.Context,
     council: Annotated[str | None, typer.Option("--council", help="協議会ID")] = None,
@@ -64,6 +241,6 @@ def restore_command(
         )
 
 
-def register(cycle_app: typer.Typer) -> None:
-    """Add ``restore`` to the ``cycle`` group."""
-    cycle_app.command("restore")(restore_command)
+def register(root: typer.Typer) -> None:
+    """Add ``cycle`` to ``root``."""
+    root.add_typer(app, name="cycle")

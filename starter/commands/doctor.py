@@ -1,5 +1,4 @@
-"""``doctor``: compare the store with the engine, and (``--repair``) make the store say
-what the engine says. Prints one line per difference; exits 1 when there are any."""
+"""``doctor``: compare the store with the engine and, with ``--repair``, fix what differs."""
 
 from __future__ import annotations
 
@@ -14,6 +13,7 @@ from starter.cli_common import run_async, say, session_of, settings
 
 #: The doctor's lines: the catalogue's ``"cli.doctor"`` context.
 _DOCTOR = Texts("cli.doctor")
+
 
 #: The exit code when the store and the engine disagree (before any repair).
 EXIT_DIFFERENCES = 1
@@ -50,6 +50,6 @@ def doctor_command(
         raise typer.Exit(EXIT_DIFFERENCES)
 
 
-def register(app: typer.Typer) -> None:
-    """Add ``doctor`` to ``app``."""
-    app.command("doctor")(doctor_command)
+def register(root: typer.Typer) -> None:
+    """Add ``doctor`` to ``root``."""
+    root.command("doctor")(doctor_command)

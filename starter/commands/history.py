@@ -1,38 +1,33 @@
-"""CLI commands that read the store: ``history``, ``inbox``, and the ``demo`` entry
-point (``load`` lives in ``starter.audit_cli``).
-
-The store (SQLAlchemy and Alembic) and the demo's worker are imported inside the commands
-that use them: that halves the start-up time of every command that only talks to Temporal.
+"""``history``: the commands a council's cycle accepted (table, JSON, CSV, or the raw
+Temporal event history).
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 
 from application.texts import text
-from starter.cli_auth import acting, principal
+from starter.cli_auth import principal
+from starter.cli_board import BoardCliError, write_bytes
 from starter.cli_common import (
-    CliError,
     CouncilOption,
     JsonOption,
-    OnBehalfOption,
-    YearOption,
     console,
     print_json,
+    run_async,
     say,
     session_of,
     settings,
+    year_or_current,
 )
-from starter.render import SafeTable, history_table, local_time
+from starter.cli_render import history_table
 
-
-def councils_of(municipality_id: str) -> list[str]:
-    """Ids of the municipality's councils (for ``cycle start --municipality``)."""
-    from application import records
-
-    return records.councils_of(settings(), municipality_id)
+if TYPE_CHECKING:
+    # The store (SQLAlchemy) is imported inside the commands that use it, as in
+    # ``cli_records``: commands that only talk to Temporal start faster.
+    pass
 
 
 def history(
@@ -51,14 +46,13 @@ def history(
     """受け付けたコマンドの記録（年度・ステップ・操作・実行者・日時）を表示する。"""
     lang = session_of(ctx).lang
     from application import board_reads
-    from starter import board_cli
 
-    board_cli.check_history_formats(as_json, as_csv, raw)
+    check_history_formats(as_json, as_csv, raw)
     if as_csv:
-        board_cli.history_csv(council, year)
+        history_csv(council, year)
         return
     if raw:
-        board_cli.history_raw(council, year)
+        history_raw(council, year)
         return
     shown_as: Literal["table", "json"] = "json" if as_json else "table"
     entries, names = board_reads.history(settings(), principal(), council, year, shown_as)
@@ -71,83 +65,45 @@ def history(
     console().print(history_table(entries, names, lang))
 
 
-inbox_app = typer.Typer(
-    help="通知の受信箱（サインインした本人の）。`inbox` で一覧、`inbox read 通知ID` で既読にする",
-    invoke_without_command=True,
-)
+def history_csv(council: str, year: int | None) -> None:
+    """``history --csv``: the audit trail as an Excel-ready CSV on stdout."""
+    from application import board_reads
+
+    write_bytes(board_reads.history_csv(settings(), principal(), council, year))
 
 
-@inbox_app.callback()
-def inbox(
-    ctx: typer.Context,
-    on_behalf: OnBehalfOption = None,
-    unread: Annotated[bool, typer.Option("--unread", help="未読のみ")] = False,
-    as_json: JsonOption = False,
-) -> None:
-    """通知の一覧を新しい順に表示する。"""
-    if ctx.invoked_subcommand is not None:
-        if on_behalf is not None or unread or as_json:
-            raise CliError("options_before_subcommand", group="inbox", sub=ctx.invoked_subcommand)
-        return
-    actor = acting(on_behalf)
-    lang = session_of(ctx).lang
-    from application import records
+def history_raw(council: str, year: int | None) -> None:
+    """``history --raw``: the cycle's Temporal event history, one line per event."""
+    from temporalio.service import RPCError, RPCStatusCode
 
-    entries = records.inbox(settings(), actor, unread)
-    if as_json:
-        print_json(list(entries))
-        return
-    if not entries:
-        say(text("inbox_empty", lang))
-        return
-    ja = lang == "ja"
-    table = SafeTable(show_header=True)
-    for ja_title, en_title in (
-        ("ID", "id"), ("日時（日本時間）", "time (JST)"), ("協議会", "council"),
-        ("年度", "year"), ("件名", "subject"), ("既読", "read"),
-    ):  # fmt: skip
-        table.add_column(ja_title if ja else en_title)
-    for entry in entries:
-        table.add_row(
-            str(entry.id),
-            local_time(entry.created_at),
-            entry.council_id,
-            str(entry.fiscal_year),
-            entry.subject,
-            local_time(entry.read_at) if entry.read_at is not None else "",
-        )
-    console().print(table)
+    from application import board_reads, cycles
+    from reports.temporal_history import history_lines
+    from workflows.inputs import cycle_workflow_id
+
+    fiscal_year = year_or_current(year)
+    board_reads.may_read_raw_history(settings(), principal(), council)
+
+    async def fetch() -> list[str]:
+        client = await cycles.connect(settings())
+        handle = client.get_workflow_handle(cycle_workflow_id(council, fiscal_year))
+        try:
+            history = await handle.fetch_history()
+        except RPCError as exc:
+            if exc.status is RPCStatusCode.NOT_FOUND:
+                raise BoardCliError("no_history", council=council, year=fiscal_year) from exc
+            raise
+        return history_lines(history)
+
+    for line in run_async(fetch()):
+        say(line)
 
 
-@inbox_app.command("read")
-def inbox_read(
-    ctx: typer.Context,
-    notification_id: Annotated[int, typer.Argument(help="通知ID")],
-    on_behalf: OnBehalfOption = None,
-) -> None:
-    """通知を既読にする。"""
-    actor = acting(on_behalf)
-    from application import records
-
-    records.mark_read(settings(), actor, notification_id)
-    say(text("marked_read", session_of(ctx).lang, id=notification_id))
+def check_history_formats(as_json: bool, as_csv: bool, raw: bool) -> None:
+    """At most one output format for ``history``."""
+    if as_json + as_csv + raw > 1:
+        raise BoardCliError("history_formats")
 
 
-def demo(
-    ctx: typer.Context,
-    council: Annotated[
-        str, typer.Option("--council", help="デモに使う協議会ID")
-    ] = "kushiro-kushiro",
-    year: YearOption = None,
-) -> None:
-    """釧路市のサンプルで、1年分のサイクルを最初から最後まで実行して見せる。"""
-    from starter.demo import run_demo
-
-    run_demo(council, year, session_of(ctx).lang)
-
-
-def register(app: typer.Typer) -> None:
-    """Add the store-facing commands to ``app``."""
-    app.command("history")(history)
-    app.add_typer(inbox_app, name="inbox")
-    app.command("demo")(demo)
+def register(root: typer.Typer) -> None:
+    """Add ``history`` to ``root``."""
+    root.command("history")(history)

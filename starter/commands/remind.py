@@ -1,11 +1,4 @@
-"""``remind``: a board admin reminds every council of a municipality that waits in a step.
-
-Each council's reminder is the ``remind`` update of its cycle, so it is in the cycle's
-history (who reminded, when) and the cycle's rules decide: only a board admin, only at that
-step, never while paused, and at most once per council and step per day in Japan, so a
-second run the same day sends nothing. Councils that are elsewhere, paused, already
-reminded today, closed or not started are skipped and counted, not errors.
-"""
+"""``remind``: remind the owners of a step, in every council of a municipality still at it."""
 
 from __future__ import annotations
 
@@ -25,7 +18,6 @@ from domain.base import STEP_OWNERS, Step
 from domain.commands import RemindInput
 from domain.refusals import Lang
 from i18n.catalogue import Texts
-from starter import cli_records
 from starter.cli_auth import acting
 from starter.cli_common import (
     CliError,
@@ -44,7 +36,10 @@ from starter.cli_common import (
 
 #: Refusals that mean "nothing to remind here": counted as skipped, not failures.
 SKIPPED = frozenset({"not_at_step", "already_reminded", "paused", "cycle_closed"})
+
+
 CONCURRENCY = 16
+
 
 #: This module's lines: the catalogue's ``"cli.notify"`` context.
 _TEXTS = Texts("cli.notify")
@@ -65,6 +60,13 @@ class RemindResult(BaseModel):
     reason: str | None = None
 
 
+def councils_of(municipality_id: str) -> list[str]:
+    """Ids of the municipality's councils (for ``cycle start --municipality``)."""
+    from application import records
+
+    return records.councils_of(settings(), municipality_id)
+
+
 def remind(
     ctx: typer.Context,
     municipality: Annotated[str, typer.Option("--municipality", help="自治体ID")],
@@ -79,7 +81,7 @@ def remind(
     command = build(RemindInput, actor=actor, step=step)
     fiscal_year = year_or_current(year)
     operations.may_remind(settings(), actor, municipality)
-    council_ids = cli_records.councils_of(municipality)
+    council_ids = councils_of(municipality)
     if not council_ids:
         raise CliError("no_councils", municipality=municipality)
     results = run_async(_remind_all(council_ids, fiscal_year, command, lang, as_json))
@@ -158,6 +160,6 @@ async def _remind_one(
     )
 
 
-def register(app: typer.Typer) -> None:
-    """Add ``remind`` to ``app``."""
-    app.command("remind")(remind)
+def register(root: typer.Typer) -> None:
+    """Add ``remind`` to ``root``."""
+    root.command("remind")(remind)

@@ -1,5 +1,4 @@
-"""CLI commands of the volunteer registry and the community resource list:
-``volunteer add|list|renew|withdraw|import`` and ``resource list``.
+"""``volunteer add|list|renew|withdraw|import``: the volunteer registry.
 
 Names and contacts are shown in tables and in ``--json`` of these commands only: they are
 the registry itself, read by the coordinators who keep it.
@@ -30,13 +29,18 @@ from starter.cli_common import (
     settings,
     split_ids,
 )
-from starter.render import SafeTable
+from starter.cli_render import SafeTable
 
 MunicipalityOption = Annotated[str, typer.Option("--municipality", help="自治体ID")]
+
+
 VolunteerArgument = Annotated[str, typer.Argument(help="ボランティアの登録番号")]
+
+
 OnOption = Annotated[
     str | None, typer.Option("--on", help="日付 YYYY-MM-DD（省略時は今日・日本時間）")
 ]
+
 
 #: This module's lines: the catalogue's ``"cli.volunteers"`` context.
 _LINES = Texts("cli.volunteers")
@@ -51,7 +55,7 @@ def _day(value: str | None) -> date:
     return parse_date(value) if value is not None else datetime.now(JST).date()
 
 
-volunteer_app = typer.Typer(help="ボランティア登録（2年ごとに更新）", no_args_is_help=True)
+app = typer.Typer(help="ボランティア登録（2年ごとに更新）", no_args_is_help=True)
 
 
 class KindChoice(StrEnum):
@@ -61,7 +65,7 @@ class KindChoice(StrEnum):
     GROUP = "group"
 
 
-@volunteer_app.command("add")
+@app.command("add")
 def add(
     ctx: typer.Context,
     volunteer_id: VolunteerArgument,
@@ -103,7 +107,7 @@ def add(
     say(line(done, session_of(ctx).lang, id=row.id, expires=row.expires_on.isoformat()))
 
 
-@volunteer_app.command("list")
+@app.command("list")
 def list_volunteers(
     ctx: typer.Context,
     municipality: MunicipalityOption,
@@ -151,7 +155,7 @@ def list_volunteers(
     console().print(table)
 
 
-@volunteer_app.command("renew")
+@app.command("renew")
 def renew(
     ctx: typer.Context,
     volunteer_id: VolunteerArgument,
@@ -168,7 +172,7 @@ def renew(
     say(line("renewed", session_of(ctx).lang, id=row.id, expires=row.expires_on.isoformat()))
 
 
-@volunteer_app.command("withdraw")
+@app.command("withdraw")
 def withdraw(
     ctx: typer.Context,
     volunteer_id: VolunteerArgument,
@@ -186,7 +190,7 @@ def withdraw(
     say(line("withdrawn", session_of(ctx).lang, id=row.id, on=on_day))
 
 
-@volunteer_app.command("import")
+@app.command("import")
 def import_file(
     ctx: typer.Context,
     file: Annotated[Path, typer.Argument(help="CSV（Shift_JIS または UTF-8、見出し行つき）")],
@@ -215,37 +219,6 @@ def import_file(
         say(error)
 
 
-resource_app = typer.Typer(help="地域人材・資源リスト", no_args_is_help=True)
-
-
-@resource_app.command("list")
-def list_resources(
-    ctx: typer.Context,
-    municipality: MunicipalityOption,
-    kind: Annotated[str | None, typer.Option("--kind", help="種類で絞り込む（例: 施設）")] = None,
-    as_json: JsonOption = False,
-) -> None:
-    """地域人材・資源リスト（企業・団体・施設・個人ができること）を表示する。"""
-    from application import task_records
-
-    lang = session_of(ctx).lang
-    shown_as = "json" if as_json else "table"
-    rows = task_records.resources(settings(), principal(), municipality, kind, shown_as)
-    if as_json:
-        print_json(rows)
-        return
-    if not rows:
-        say(line("no_resources", lang))
-        return
-    table = SafeTable(show_header=True)
-    for key in ("id", "name", "kind", "contact", "notes"):
-        table.add_column(line(key, lang), no_wrap=key != "notes")
-    for row in rows:
-        table.add_row(row.id, row.name, row.kind, row.contact or "", row.notes)
-    console().print(table)
-
-
-def register(app: typer.Typer) -> None:
-    """Add ``volunteer`` and ``resource`` to ``app``."""
-    app.add_typer(volunteer_app, name="volunteer")
-    app.add_typer(resource_app, name="resource")
+def register(root: typer.Typer) -> None:
+    """Add ``volunteer`` to ``root``."""
+    root.add_typer(app, name="volunteer")
