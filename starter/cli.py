@@ -114,6 +114,7 @@ def run(args: Sequence[str]) -> int:
     session = CliSession()
     # Each run signs in afresh (tests run the CLI many times in one process).
     cli_auth.principal.cache_clear()
+    cli_auth.context.cache_clear()
     command = typer.main.get_command(app)
     try:
         result = command.main(

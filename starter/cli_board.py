@@ -13,8 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Protocol
 import typer
 from rich.table import Table
 
-from domain.japan_time import JAPAN
-from domain.refusals import Lang
+from application.vocabulary import JAPAN, Lang
 from i18n.catalogue import Texts
 from starter.cli_common import (
     CliError,

@@ -24,9 +24,8 @@ from application.commands import CommandRefused
 from application.cycles import current_fiscal_year
 from application.errors import AppError, one_line
 from application.texts import text
+from application.vocabulary import Lang, refusal_of
 from config import Settings, get_settings
-from domain.limits import refusal_of
-from domain.refusals import Lang
 from starter.cli_render import visible, visible_json
 
 if TYPE_CHECKING:

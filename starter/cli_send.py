@@ -9,15 +9,14 @@ from __future__ import annotations
 
 import typer
 
-from application import cycles, operations
-from domain.commands import Command
-from domain.model import CycleState
+from application import operations
+from application.vocabulary import Command, CycleState
+from starter.cli_auth import context
 from starter.cli_common import (
     print_json,
     run_async,
     say,
     session_of,
-    settings,
     year_or_current,
 )
 from starter.cli_render import accepted_line
@@ -34,15 +33,7 @@ def execute(
     """Send ``command`` to the council's cycle under ``command_id`` (a fresh one when
     left out), then read the state with the query and print the outcome."""
     fiscal_year = year_or_current(year)
-    # Nothing reaches the cycle from someone who does not sit on the council.
-    operations.may_send(settings(), command.actor, council)
-
-    async def go() -> CycleState:
-        client = await cycles.connect(settings())
-        await cycles.send(client, council, fiscal_year, command, command_id=command_id)
-        return await cycles.state(client, council, fiscal_year)
-
-    state = run_async(go())
+    state = run_async(operations.send_command(context(), council, fiscal_year, command, command_id))
     if as_json:
         print_json(state)
     else:

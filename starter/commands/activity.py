@@ -8,11 +8,7 @@ from typing import Annotated
 
 import typer
 
-from domain.commands import (
-    CancelActivityInput,
-    RecordActivityInput,
-)
-from domain.tasks import CancelReason
+from application.vocabulary import CancelActivityInput, CancelReason, RecordActivityInput
 from starter.cli_auth import acting
 from starter.cli_common import (
     CommandIdOption,

@@ -8,12 +8,12 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from application.texts import text
-from starter.cli_auth import principal
+from application.vocabulary import InvalidAnchor, parse_anchors
+from starter.cli_auth import context
 from starter.cli_common import (
     CliError,
     say,
     session_of,
-    settings,
 )
 
 if TYPE_CHECKING:
@@ -37,11 +37,8 @@ def audit_verify(ctx: typer.Context, anchor: AnchorOption = None) -> None:
     """監査記録のハッシュ連鎖を確かめる。最初の壊れた行を1行で示して終了コード1。
     --anchor があれば、保管した照合値と比べて書き換え・末尾の欠落も見つける。"""
     from application import operations
-    from store.audit_anchor import InvalidAnchor, parse_anchors
 
     lang = session_of(ctx).lang
-    config = settings()
-    who = principal()
     kept = None
     if anchor is not None:
         # Read first: a bad anchor is reported before anything else is printed.
@@ -49,12 +46,12 @@ def audit_verify(ctx: typer.Context, anchor: AnchorOption = None) -> None:
             kept = parse_anchors(_anchor_text(anchor))
         except InvalidAnchor as exc:
             raise CliError("audit_bad_anchor", detail=str(exc)) from exc
-    reports = operations.verify_audit(config, who)
+    reports = operations.verify_audit(context())
     for report in reports:
         if report.broken is not None:
             raise CliError("audit_broken", detail=report.broken)
     if kept is not None:
-        problem = operations.verify_audit_anchors(config, who, kept)
+        problem = operations.verify_audit_anchors(context(), kept)
         if problem is not None:
             raise CliError("audit_broken", detail=problem)
     for report in reports:
@@ -84,7 +81,7 @@ def audit_anchor(ctx: typer.Context) -> None:
     from application import operations
 
     session_of(ctx)
-    for taken in operations.audit_anchors(settings(), principal()):
+    for taken in operations.audit_anchors(context()):
         say(taken.line())
 
 

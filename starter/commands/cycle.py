@@ -11,20 +11,15 @@ from typing import Annotated
 
 import typer
 from rich.progress import Progress
-from temporalio.client import Client
 
-from application import cycles, operations, records, restore
+from application import operations, records
 from application.cycles import StartOutcome
 from application.errors import one_line
-from application.restore import RestoreResult
 from application.texts import text
 from application.views import StartResult
-from config import Settings
-from domain.commands import PauseCycleInput, ResumeCycleInput
-from domain.model import CycleState
-from domain.refusals import Lang
+from application.vocabulary import Lang, PauseCycleInput, ResumeCycleInput
 from i18n.catalogue import Texts
-from starter.cli_auth import acting, principal
+from starter.cli_auth import acting, context
 from starter.cli_common import (
     CliError,
     CommandIdOption,
@@ -38,12 +33,10 @@ from starter.cli_common import (
     run_async,
     say,
     session_of,
-    settings,
     year_or_current,
 )
 from starter.cli_render import state_table
 from starter.cli_send import execute
-from workflows.inputs import cycle_workflow_id
 
 app = typer.Typer(help="サイクルの開始と状態の確認", no_args_is_help=True)
 
@@ -67,16 +60,16 @@ def start(
     fiscal_year = year_or_current(year)
     if (council is None) == (municipality is None):
         raise CliError("council_xor_municipality")
-    council_ids = operations.start_targets(settings(), principal(), council, municipality)
+    council_ids = operations.start_targets(context(), council, municipality)
     if council is not None:
-        result = run_async(_start_one(settings(), council, fiscal_year))
+        result = run_async(_start_one(council, fiscal_year))
         if as_json:
             print_json([result])
         else:
             say(text(result.outcome.value, lang, council=council, year=fiscal_year))
         return
     assert municipality is not None
-    results = run_async(_start_many(settings(), council_ids, fiscal_year, lang, as_json))
+    results = run_async(_start_many(council_ids, fiscal_year, lang, as_json))
     if as_json:
         print_json(results)
         return
@@ -95,35 +88,20 @@ def start(
     )
 
 
-async def _start_one(config: Settings, council: str, year: int) -> StartResult:
-    client = await cycles.connect(config)
-    return await _start_with(client, config, council, year)
-
-
-async def _start_with(
-    client: Client, config: Settings, council: str, year: int, in_store: set[str] | None = None
-) -> StartResult:
-    outcome = await cycles.start_cycle(client, config, council, year, in_store)
-    if outcome is StartOutcome.STARTED:
-        # Wait until it has opened, so that an unknown council is an error here and not
-        # a silent failure later.
-        await cycles.state(client, council, year)
-    return StartResult(
-        council_id=council,
-        fiscal_year=year,
-        workflow_id=cycle_workflow_id(council, year),
-        outcome=outcome,
-    )
+async def _start_one(council: str, year: int) -> StartResult:
+    ctx = context()
+    return await operations.start_cycle_of(ctx, await ctx.temporal(), council, year, None)
 
 
 async def _start_many(
-    config: Settings, council_ids: Sequence[str], year: int, lang: Lang, quiet: bool
+    council_ids: Sequence[str], year: int, lang: Lang, quiet: bool
 ) -> list[StartResult]:
     """Start every council's cycle, a few at a time, with a progress bar (not with
     ``--json``, whose stdout must hold the JSON alone). A council that fails does not
     stop the others; the failures are reported together at the end."""
-    client = await cycles.connect(config)
-    in_store = await asyncio.to_thread(records.years_in_store, config, list(council_ids), year)
+    ctx = context()
+    client = await ctx.temporal()
+    in_store = await asyncio.to_thread(records.years_in_store, ctx.config, list(council_ids), year)
     gate = asyncio.Semaphore(START_CONCURRENCY)
     failures: list[str] = []
     results: list[StartResult] = []
@@ -133,7 +111,9 @@ async def _start_many(
         async def one(council: str) -> None:
             async with gate:
                 try:
-                    results.append(await _start_with(client, config, council, year, in_store))
+                    results.append(
+                        await operations.start_cycle_of(ctx, client, council, year, in_store)
+                    )
                 except Exception as exc:
                     # Collected, not swallowed: every failure is named in the final error.
                     failures.append(f"{council} ({type(exc).__name__}: {one_line(str(exc))})")
@@ -155,16 +135,7 @@ def status(
 ) -> None:
     """サイクルの現在の状態を表示する。"""
     fiscal_year = year_or_current(year)
-    who = principal()
-    minutes_allowed = operations.may_read_cycle(settings(), who, council)
-
-    async def go() -> CycleState:
-        client = await cycles.connect(settings())
-        return await cycles.state(client, council, fiscal_year)
-
-    state = operations.cycle_as_seen(
-        settings(), who, run_async(go()), minutes_allowed, "cycle status"
-    )
+    state = run_async(operations.cycle_status(context(), council, fiscal_year))
     if as_json:
         print_json(state)
     else:
@@ -220,16 +191,7 @@ def restore_command(
     lang = session_of(ctx).lang
     if (council is None) == (municipality is None):
         raise CliError("council_xor_municipality")
-    config = settings()
-    targets = operations.restore_targets(
-        config, principal(), council, municipality, year, year_or_current(None)
-    )
-
-    async def go() -> list[RestoreResult]:
-        client = await cycles.connect(config)
-        return await restore.restore_many(client, config, targets)
-
-    results = run_async(go())
+    results = run_async(operations.restore_cycles(context(), council, municipality, year))
     if as_json:
         print_json(results)
         return

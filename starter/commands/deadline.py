@@ -6,8 +6,7 @@ from typing import Annotated
 
 import typer
 
-from domain.base import Step
-from domain.commands import SetDeadlineInput
+from application.vocabulary import SetDeadlineInput, Step
 from starter.cli_auth import acting
 from starter.cli_common import (
     CommandIdOption,

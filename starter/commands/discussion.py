@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from domain.commands import CloseDiscussionInput
+from application.vocabulary import CloseDiscussionInput
 from starter.cli_auth import acting
 from starter.cli_common import (
     CommandIdOption,

@@ -6,10 +6,10 @@ from typing import Annotated
 
 import typer
 
-from application import cycles, doctor, operations
+from application import operations
 from i18n.catalogue import Texts
-from starter.cli_auth import principal
-from starter.cli_common import run_async, say, session_of, settings
+from starter.cli_auth import context
+from starter.cli_common import run_async, say, session_of
 
 #: The doctor's lines: the catalogue's ``"cli.doctor"`` context.
 _DOCTOR = Texts("cli.doctor")
@@ -31,14 +31,7 @@ def doctor_command(
 ) -> None:
     """ストアの記録とワークフローの状態を比べ、違いを1行ずつ表示する。"""
     lang = session_of(ctx).lang
-    config = settings()
-    operations.may_run_doctor(config, principal(), municipality)
-
-    async def go() -> doctor.Checkup:
-        client = await cycles.connect(config)
-        return await doctor.check(client, config, municipality, include_closed, repair)
-
-    found = run_async(go())
+    found = run_async(operations.run_doctor(context(), municipality, include_closed, repair))
     for difference in found.differences:
         say(difference.line())
     count = len(found.differences)

@@ -6,11 +6,7 @@ from typing import Annotated
 
 import typer
 
-from domain.commands import (
-    CloseCycleInput,
-    EvaluateAimInput,
-)
-from domain.model import AimRating
+from application.vocabulary import AimRating, CloseCycleInput, EvaluateAimInput
 from starter.cli_auth import acting
 from starter.cli_common import (
     CliError,

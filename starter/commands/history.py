@@ -4,12 +4,12 @@ Temporal event history).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Literal
+from typing import Annotated, Literal
 
 import typer
 
 from application.texts import text
-from starter.cli_auth import principal
+from starter.cli_auth import context
 from starter.cli_board import BoardCliError, write_bytes
 from starter.cli_common import (
     CouncilOption,
@@ -19,15 +19,9 @@ from starter.cli_common import (
     run_async,
     say,
     session_of,
-    settings,
     year_or_current,
 )
 from starter.cli_render import history_table
-
-if TYPE_CHECKING:
-    # The store (SQLAlchemy) is imported inside the commands that use it, as in
-    # ``cli_records``: commands that only talk to Temporal start faster.
-    pass
 
 
 def history(
@@ -55,7 +49,7 @@ def history(
         history_raw(council, year)
         return
     shown_as: Literal["table", "json"] = "json" if as_json else "table"
-    entries, names = board_reads.history(settings(), principal(), council, year, shown_as)
+    entries, names = board_reads.history(context(), council, year, shown_as)
     if as_json:
         print_json(list(entries))
         return
@@ -69,32 +63,18 @@ def history_csv(council: str, year: int | None) -> None:
     """``history --csv``: the audit trail as an Excel-ready CSV on stdout."""
     from application import board_reads
 
-    write_bytes(board_reads.history_csv(settings(), principal(), council, year))
+    write_bytes(board_reads.history_csv(context(), council, year))
 
 
 def history_raw(council: str, year: int | None) -> None:
     """``history --raw``: the cycle's Temporal event history, one line per event."""
-    from temporalio.service import RPCError, RPCStatusCode
-
-    from application import board_reads, cycles
-    from reports.temporal_history import history_lines
-    from workflows.inputs import cycle_workflow_id
+    from application import board_reads
 
     fiscal_year = year_or_current(year)
-    board_reads.may_read_raw_history(settings(), principal(), council)
-
-    async def fetch() -> list[str]:
-        client = await cycles.connect(settings())
-        handle = client.get_workflow_handle(cycle_workflow_id(council, fiscal_year))
-        try:
-            history = await handle.fetch_history()
-        except RPCError as exc:
-            if exc.status is RPCStatusCode.NOT_FOUND:
-                raise BoardCliError("no_history", council=council, year=fiscal_year) from exc
-            raise
-        return history_lines(history)
-
-    for line in run_async(fetch()):
+    lines = run_async(board_reads.raw_history(context(), council, fiscal_year))
+    if lines is None:
+        raise BoardCliError("no_history", council=council, year=fiscal_year)
+    for line in lines:
         say(line)
 
 

@@ -7,7 +7,8 @@ from typing import Annotated
 import typer
 
 from application.texts import text
-from starter.cli_auth import acting
+from i18n.catalogue import Texts
+from starter.cli_auth import acting, context
 from starter.cli_common import (
     CliError,
     JsonOption,
@@ -16,9 +17,19 @@ from starter.cli_common import (
     print_json,
     say,
     session_of,
-    settings,
 )
 from starter.cli_render import SafeTable, local_time
+
+#: The table's column titles: the catalogue's ``"cli.inbox"`` context.
+_TITLES = Texts("cli.inbox")
+_COLUMNS = (
+    "column.id",
+    "column.time",
+    "column.council",
+    "column.year",
+    "column.subject",
+    "column.read",
+)
 
 app = typer.Typer(
     help="通知の受信箱（サインインした本人の）。`inbox` で一覧、`inbox read 通知ID` で既読にする",
@@ -42,20 +53,16 @@ def inbox(
     lang = session_of(ctx).lang
     from application import records
 
-    entries = records.inbox(settings(), actor, unread)
+    entries = records.inbox(context(), actor, unread)
     if as_json:
         print_json(list(entries))
         return
     if not entries:
         say(text("inbox_empty", lang))
         return
-    ja = lang == "ja"
     table = SafeTable(show_header=True)
-    for ja_title, en_title in (
-        ("ID", "id"), ("日時（日本時間）", "time (JST)"), ("協議会", "council"),
-        ("年度", "year"), ("件名", "subject"), ("既読", "read"),
-    ):  # fmt: skip
-        table.add_column(ja_title if ja else en_title)
+    for column in _COLUMNS:
+        table.add_column(_TITLES.text(column, lang))
     for entry in entries:
         table.add_row(
             str(entry.id),
@@ -78,7 +85,7 @@ def inbox_read(
     actor = acting(on_behalf)
     from application import records
 
-    records.mark_read(settings(), actor, notification_id)
+    records.mark_read(context(), actor, notification_id)
     say(text("marked_read", session_of(ctx).lang, id=notification_id))
 
 

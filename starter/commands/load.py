@@ -12,7 +12,7 @@ import typer
 
 from application.texts import text
 from application.views import LoadResult
-from starter.cli_auth import cli_actor, principal, require_board
+from starter.cli_auth import context, require_board
 from starter.cli_common import (
     CliError,
     JsonOption,
@@ -22,7 +22,6 @@ from starter.cli_common import (
     run_async,
     say,
     session_of,
-    settings,
 )
 
 if TYPE_CHECKING:
@@ -42,12 +41,11 @@ def load(
     from application import directory
 
     lang = session_of(ctx).lang
-    config = settings()
-    principal()  # signed in before the file or the store is read
+    context()  # signed in before the file or the store is read
     interactive = sys.stdin.isatty() and not as_json
     if not (yes or dry_run or interactive):
         raise CliError("load_unconfirmed")
-    plan = directory.plan_load(config, file)
+    plan = directory.plan_load(context(), file)
     # The diff itself shows names and contacts: the board's, before anything is printed.
     require_board(plan.summary.municipality_id)
     header = {"name": plan.name, "id": plan.summary.municipality_id}
@@ -64,9 +62,11 @@ def load(
         return
     if not yes and not typer.confirm(text("load_confirm", lang), default=False):
         raise CliError("load_declined")
-    actor = cli_actor()
-    applied = directory.apply_load(config, file, actor, plan.changes)
-    sent = run_async(directory.send_rosters(config, applied.rosters, applied.change_id, actor))
+    use = context()
+    applied = directory.apply_load(use, file, plan.changes)
+    sent = run_async(
+        directory.send_rosters(use.config, applied.rosters, applied.change_id, use.principal.actor)
+    )
     if as_json:
         print_json(_result(applied.summary))
     else:

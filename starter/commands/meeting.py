@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from domain.commands import RecordMeetingInput
+from application.vocabulary import RecordMeetingInput
 from starter.cli_auth import acting
 from starter.cli_common import (
     CommandIdOption,

@@ -4,30 +4,22 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 from rich.table import Table
 
 from application.texts import step_name
-from domain.model import Step
-from domain.refusals import Lang
-from starter.cli_auth import principal
+from application.vocabulary import Lang, OverviewRow, Step
+from starter.cli_auth import context
 from starter.cli_board import MunicipalityOption, board_text, print_rows, today_in_japan
 from starter.cli_common import (
     JsonOption,
     YearOption,
     session_of,
-    settings,
     year_or_current,
 )
 from starter.cli_render import SafeTable
-
-if TYPE_CHECKING:
-    # The store (SQLAlchemy) is imported inside the commands that use it, as in
-    # ``cli_records``: commands that only talk to Temporal start faster.
-    from store.board import OverviewRow
-
 
 _OVERVIEW_COLUMNS: tuple[str, ...] = (
     "column.council_id",
@@ -82,8 +74,7 @@ def overview(
     lang = session_of(ctx).lang
     fiscal_year = year_or_current(year)
     rows = board_reads.overview(
-        settings(),
-        principal(),
+        context(),
         municipality,
         fiscal_year,
         today=today_in_japan(),

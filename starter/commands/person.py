@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from application.texts import text
-from starter.cli_auth import cli_actor, require_board
+from starter.cli_auth import context, require_board
 from starter.cli_common import (
     CliError,
     YesOption,
@@ -15,7 +15,6 @@ from starter.cli_common import (
     run_async,
     say,
     session_of,
-    settings,
 )
 
 if TYPE_CHECKING:
@@ -39,7 +38,7 @@ def person_erase(
         raise CliError("erase_unconfirmed")
     lang = session_of(ctx).lang
     require_board(municipality)
-    done = run_async(erasure.erase_and_update_cycles(settings(), cli_actor(), municipality, person))
+    done = run_async(erasure.erase_and_update_cycles(context(), municipality, person))
     say(
         text(
             "erased",

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from domain.commands import SubmitPlanInput
+from application.vocabulary import SubmitPlanInput
 from starter.cli_auth import acting
 from starter.cli_common import (
     CommandIdOption,

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from domain.commands import SubmitPolicyInput
+from application.vocabulary import SubmitPolicyInput
 from starter.cli_auth import acting
 from starter.cli_common import (
     CliError,

@@ -14,11 +14,9 @@ from application import cycles, operations
 from application.cycles import CommandRefused, CycleNotStarted
 from application.errors import one_line
 from application.texts import step_name
-from domain.base import STEP_OWNERS, Step
-from domain.commands import RemindInput
-from domain.refusals import Lang
+from application.vocabulary import STEP_OWNERS, Lang, RemindInput, Step
 from i18n.catalogue import Texts
-from starter.cli_auth import acting
+from starter.cli_auth import acting, context
 from starter.cli_common import (
     CliError,
     JsonOption,
@@ -30,7 +28,6 @@ from starter.cli_common import (
     run_async,
     say,
     session_of,
-    settings,
     year_or_current,
 )
 
@@ -60,13 +57,6 @@ class RemindResult(BaseModel):
     reason: str | None = None
 
 
-def councils_of(municipality_id: str) -> list[str]:
-    """Ids of the municipality's councils (for ``cycle start --municipality``)."""
-    from application import records
-
-    return records.councils_of(settings(), municipality_id)
-
-
 def remind(
     ctx: typer.Context,
     municipality: Annotated[str, typer.Option("--municipality", help="自治体ID")],
@@ -80,10 +70,7 @@ def remind(
     lang = session_of(ctx).lang
     command = build(RemindInput, actor=actor, step=step)
     fiscal_year = year_or_current(year)
-    operations.may_remind(settings(), actor, municipality)
-    council_ids = councils_of(municipality)
-    if not council_ids:
-        raise CliError("no_councils", municipality=municipality)
+    council_ids = operations.remind_targets(context(), actor, municipality)
     results = run_async(_remind_all(council_ids, fiscal_year, command, lang, as_json))
     if as_json:
         print_json(results)
@@ -112,7 +99,7 @@ async def _remind_all(
     person who is not a board admin) would be the same for every council, and fails there
     with one line and nothing on stdout. Other failures are collected and reported in one
     line at the end, after the councils that could be reminded were."""
-    client = await cycles.connect(settings())
+    client = await context().temporal()
     results = {council_ids[0]: await _remind_one(client, council_ids[0], year, command, lang)}
     gate = asyncio.Semaphore(CONCURRENCY)
     failures: list[str] = []

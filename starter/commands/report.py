@@ -8,11 +8,10 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from starter.cli_auth import principal
+from starter.cli_auth import context
 from starter.cli_board import MunicipalityOption, write_bytes
 from starter.cli_common import (
     YearOption,
-    settings,
     year_or_current,
 )
 from starter.cli_render import visible
@@ -39,16 +38,13 @@ def report(
 ) -> None:
     """学校ごとの年間活動報告（会議回数・承認日・活動・参加者・評価）を出力する。"""
     from application import board_reads
-    from reports.exports import report_csv, report_markdown
 
     fiscal_year = year_or_current(year)
-    name, rows, anchors = board_reads.report(
-        settings(), principal(), municipality, fiscal_year, output_format.value
-    )
-    if output_format is ReportFormat.CSV:
-        write_bytes(report_csv(rows))
+    document = board_reads.report(context(), municipality, fiscal_year, output_format.value)
+    if isinstance(document, bytes):
+        write_bytes(document)
     else:
-        sys.stdout.write(visible(report_markdown(rows, name, fiscal_year, anchors)))
+        sys.stdout.write(visible(document))
 
 
 def register(root: typer.Typer) -> None:

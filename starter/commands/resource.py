@@ -6,16 +6,15 @@ from typing import Annotated
 
 import typer
 
-from domain.refusals import Lang
+from application.vocabulary import Lang
 from i18n.catalogue import Texts
-from starter.cli_auth import principal
+from starter.cli_auth import context
 from starter.cli_common import (
     JsonOption,
     console,
     print_json,
     say,
     session_of,
-    settings,
 )
 from starter.cli_render import SafeTable
 
@@ -46,7 +45,7 @@ def list_resources(
 
     lang = session_of(ctx).lang
     shown_as = "json" if as_json else "table"
-    rows = task_records.resources(settings(), principal(), municipality, kind, shown_as)
+    rows = task_records.resources(context(), municipality, kind, shown_as)
     if as_json:
         print_json(rows)
         return

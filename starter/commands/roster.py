@@ -6,12 +6,11 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from starter.cli_auth import cli_actor, require_board
+from starter.cli_auth import context, require_board
 from starter.cli_common import (
     report_rosters,
     run_async,
     session_of,
-    settings,
 )
 
 if TYPE_CHECKING:
@@ -30,7 +29,7 @@ def roster_sync(
     from application import directory
 
     require_board(municipality)
-    sent = run_async(directory.sync_rosters(settings(), municipality, cli_actor()))
+    sent = run_async(directory.sync_rosters(context(), municipality))
     report_rosters(session_of(ctx).lang, sent)
 
 

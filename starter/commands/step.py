@@ -7,8 +7,7 @@ from typing import Annotated
 
 import typer
 
-from domain.commands import CompleteStepInput
-from domain.model import Step
+from application.vocabulary import CompleteStepInput, Step
 from starter.cli_auth import acting
 from starter.cli_common import (
     CommandIdOption,

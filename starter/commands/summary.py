@@ -4,30 +4,23 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 from rich.console import JustifyMethod
 from rich.table import Table
 
 from application.texts import step_name
-from domain.refusals import Lang
-from starter.cli_auth import principal
+from application.vocabulary import STEP_ORDER, Lang, MunicipalitySummary
+from starter.cli_auth import context
 from starter.cli_board import board_text, print_rows, today_in_japan
 from starter.cli_common import (
     JsonOption,
     YearOption,
     session_of,
-    settings,
     year_or_current,
 )
 from starter.cli_render import SafeTable
-
-if TYPE_CHECKING:
-    # The store (SQLAlchemy) is imported inside the commands that use it, as in
-    # ``cli_records``: commands that only talk to Temporal start faster.
-    from store.board_summary import MunicipalitySummary
-
 
 _SUMMARY_COLUMNS: tuple[str, ...] = (
     "column.prefecture",
@@ -48,12 +41,10 @@ _SUMMARY_TAIL_COLUMNS: tuple[str, ...] = (
 
 def summary_table(rows: list[MunicipalitySummary], lang: Lang) -> Table:
     """The summary as a terminal table: one line per municipality, then the total."""
-    from store.board_summary import STEPS
-
     table = SafeTable(show_header=True, show_footer=len(rows) > 1)
     columns = [
         *(board_text(key, lang) for key in _SUMMARY_COLUMNS),
-        *(step_name(s, lang) for s in STEPS),
+        *(step_name(s, lang) for s in STEP_ORDER),
         *(board_text(key, lang) for key in _SUMMARY_TAIL_COLUMNS),
     ]
     numbers = [
@@ -85,7 +76,7 @@ def summary(
     lang = session_of(ctx).lang
     fiscal_year = year_or_current(year)
     rows = board_reads.summary(
-        settings(), principal(), fiscal_year, today=today_in_japan(), prefecture=prefecture
+        context(), fiscal_year, today=today_in_japan(), prefecture=prefecture
     )
     empty = board_text("summary_empty", lang, year=fiscal_year)
     print_rows(rows, as_json, empty, lambda: summary_table(rows, lang))

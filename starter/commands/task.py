@@ -10,16 +10,16 @@ from typing import Annotated
 
 import typer
 
-from domain.commands import (
+from application.vocabulary import (
     ClaimTaskInput,
     CompleteTaskInput,
+    Lang,
     ReassignTaskInput,
+    TaskStatus,
     WaiveTaskInput,
 )
-from domain.refusals import Lang
-from domain.tasks import TaskStatus
 from i18n.catalogue import Texts
-from starter.cli_auth import acting
+from starter.cli_auth import acting, context
 from starter.cli_common import (
     CommandIdOption,
     CouncilOption,
@@ -31,7 +31,6 @@ from starter.cli_common import (
     print_json,
     say,
     session_of,
-    settings,
 )
 from starter.cli_render import SafeTable
 from starter.cli_send import execute
@@ -61,7 +60,7 @@ def list_tasks(
     from application import task_records
 
     lang = session_of(ctx).lang
-    rows, names = task_records.tasks_for(settings(), actor, year, open_only)
+    rows, names = task_records.tasks_for(context(), actor, year, open_only)
     if as_json:
         print_json(rows)
         return

@@ -13,11 +13,9 @@ from typing import Annotated
 
 import typer
 
-from domain.deadlines import JST
-from domain.refusals import Lang
-from domain.volunteers import VolunteerKind
+from application.vocabulary import JAPAN, Lang, VolunteerEntry, VolunteerKind
 from i18n.catalogue import Texts
-from starter.cli_auth import principal
+from starter.cli_auth import context
 from starter.cli_common import (
     JsonOption,
     build,
@@ -26,7 +24,6 @@ from starter.cli_common import (
     print_json,
     say,
     session_of,
-    settings,
     split_ids,
 )
 from starter.cli_render import SafeTable
@@ -52,7 +49,7 @@ def line(key: str, lang: Lang, **params: object) -> str:
 
 
 def _day(value: str | None) -> date:
-    return parse_date(value) if value is not None else datetime.now(JST).date()
+    return parse_date(value) if value is not None else datetime.now(JAPAN).date()
 
 
 app = typer.Typer(help="ボランティア登録（2年ごとに更新）", no_args_is_help=True)
@@ -87,7 +84,6 @@ def add(
 ) -> None:
     """ボランティア（個人・団体）を登録する。同じ登録番号なら内容を更新する。"""
     from application import task_records
-    from store import VolunteerEntry
 
     entry = build(
         VolunteerEntry,
@@ -100,7 +96,7 @@ def add(
         registered_on=_day(registered),
         consent_to_contact=consent,
     )
-    done, row = task_records.add_volunteer(settings(), principal(), municipality, entry)
+    done, row = task_records.add_volunteer(context(), municipality, entry)
     if as_json:
         print_json(row)
         return
@@ -124,7 +120,7 @@ def list_volunteers(
     day = parse_date(active_on) if active_on is not None else None
     shown_as = "json" if as_json else "table"
     # Names and contacts of residents: checked and audited in the read's transaction.
-    rows = task_records.volunteers(settings(), principal(), municipality, day, field, shown_as)
+    rows = task_records.volunteers(context(), municipality, day, field, shown_as)
     if as_json:
         print_json(rows)
         return
@@ -165,7 +161,7 @@ def renew(
     """登録を更新する（更新日から2年間有効）。"""
     from application import task_records
 
-    row = task_records.renew(settings(), principal(), volunteer_id, _day(on))
+    row = task_records.renew(context(), volunteer_id, _day(on))
     if as_json:
         print_json(row)
         return
@@ -182,7 +178,7 @@ def withdraw(
     """登録を取り消す（その日以降の活動には記録できない）。"""
     from application import task_records
 
-    row = task_records.withdraw(settings(), principal(), volunteer_id, _day(on))
+    row = task_records.withdraw(context(), volunteer_id, _day(on))
     if as_json:
         print_json(row)
         return
@@ -200,7 +196,7 @@ def import_file(
     """Excel の名簿（CSV）を取り込む。読めない行は「行 N: 理由」と表示し、正しい行は取り込む。"""
     from application import task_records
 
-    report = task_records.import_csv(settings(), principal(), municipality, file)
+    report = task_records.import_csv(context(), municipality, file)
     if as_json:
         print_json(report)
         return

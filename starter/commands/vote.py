@@ -6,11 +6,7 @@ from typing import Annotated
 
 import typer
 
-from domain.commands import (
-    CastVoteInput,
-    CloseVoteInput,
-)
-from domain.model import Ballot
+from application.vocabulary import Ballot, CastVoteInput, CloseVoteInput
 from starter.cli_auth import acting
 from starter.cli_common import (
     CommandIdOption,

@@ -30,6 +30,7 @@ CALLS: tuple[tuple[str, str, str], ...] = (
     ("starter/commands/remind.py", "_TEXTS.text", "cli.notify"),
     ("starter/commands/doctor.py", "_DOCTOR.text", "cli.doctor"),
     ("starter/cli_render.py", "_label", "cli.render"),
+    ("starter/commands/inbox.py", "_TITLES.text", "cli.inbox"),
 )
 
 
