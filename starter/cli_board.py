@@ -8,7 +8,7 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Annotated, Any, Protocol
+from typing import Annotated, Any, Protocol
 
 import typer
 from rich.table import Table
@@ -20,12 +20,6 @@ from starter.cli_common import (
     console,
     say,
 )
-
-if TYPE_CHECKING:
-    # The store (SQLAlchemy) is imported inside the commands that use it, as in
-    # ``cli_records``: commands that only talk to Temporal start faster.
-    pass
-
 
 #: This module's lines: the catalogue's ``"cli.board"`` context.
 _TEXTS = Texts("cli.board")

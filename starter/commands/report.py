@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from enum import StrEnum
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
@@ -15,11 +15,6 @@ from starter.cli_common import (
     year_or_current,
 )
 from starter.cli_render import visible
-
-if TYPE_CHECKING:
-    # The store (SQLAlchemy) is imported inside the commands that use it, as in
-    # ``cli_records``: commands that only talk to Temporal start faster.
-    pass
 
 
 class ReportFormat(StrEnum):
