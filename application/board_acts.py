@@ -4,7 +4,7 @@ council's history as a timeline linked to its Temporal runs.
 
 Each act is the cycle's own update (``application.cycles.send``), so its rules decide and
 the act is in the cycle's history; ``actor`` is the signed-in board admin, decided by the
-server. The CLI's ``remind`` (starter/notify_cli.py) does the same from a terminal.
+server. The CLI's ``remind`` (starter/commands/remind.py) does the same from a terminal.
 """
 
 from __future__ import annotations

@@ -4,6 +4,8 @@ and a read that shows personal data is an audit row in the same transaction.
 - ``overview``: the board admin of the municipality (as the console's dashboard).
 - ``summary``: the municipalities whose board the principal is (every one for the local
   operator); a person with no board role is refused.
+Each takes the ``Context`` first (``application.context``).
+
 - ``history`` in every format (table, ``--json``, ``--csv``, ``--raw``): the board admin
   of the council's municipality. The console shows a council's history to the board
   only, and the domain gives the board the inspection of every council's history; the
@@ -11,13 +13,13 @@ and a read that shows personal data is an audit row in the same transaction.
   ``read_personal_data``. ``--raw`` carries no personal content (event types and times),
   so it is checked but not audited.
 - ``report``: the board admin of the municipality; audited as an export.
-- ``export_history_csv`` and ``export_report_csv``: the CSVs, as the CLI writes them and
+- ``history_csv`` and ``export_report_csv``: the CSVs, as the CLI writes them and
   the board's dashboard downloads them (one use case for both doors).
 """
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import TYPE_CHECKING, Literal
 
 from sqlalchemy.orm import Session
@@ -30,21 +32,18 @@ from application.permissions import (
     require_board,
     require_board_of_council,
 )
-from application.records import with_session
+from application.principal import Principal
 from application.views import HistoryEntry
-from config import Settings
 from domain.model import Step
 from store.audit_anchor import take_anchors
 
 if TYPE_CHECKING:
-    from application.principal import Principal
     from store.board import OverviewRow
     from store.board_summary import MunicipalitySummary
 
 
 def overview(
-    config: Settings,
-    who: Principal,
+    ctx: Context,
     municipality_id: str,
     fiscal_year: int,
     *,
@@ -54,6 +53,8 @@ def overview(
     overdue_only: bool,
 ) -> list[OverviewRow]:
     """Every council of the municipality with its cycle (the board's overview)."""
+
+    who = ctx.principal
 
     def read(session: Session) -> list[OverviewRow]:
         require_board(session, who, municipality_id)
@@ -67,20 +68,20 @@ def overview(
             overdue_only=overdue_only,
         )
 
-    return with_session(config, read)
+    return ctx.unit_of_work(read)
 
 
 def summary(
-    config: Settings, who: Principal, fiscal_year: int, *, today: date, prefecture: str | None
+    ctx: Context, fiscal_year: int, *, today: date, prefecture: str | None
 ) -> list[MunicipalitySummary]:
-    """Counts per municipality, of those whose board ``who`` is."""
-    mine = board_municipalities(who)
+    """Counts per municipality, of those whose board the principal is."""
+    mine = board_municipalities(ctx.principal)
 
     def read(session: Session) -> list[MunicipalitySummary]:
         rows = store.summary(session, fiscal_year, today=today, prefecture=prefecture)
         return rows if mine is None else [row for row in rows if row.municipality_id in mine]
 
-    return with_session(config, read)
+    return ctx.unit_of_work(read)
 
 
 def _history_target(council_id: str, fiscal_year: int | None) -> str:
@@ -88,14 +89,14 @@ def _history_target(council_id: str, fiscal_year: int | None) -> str:
 
 
 def history(
-    config: Settings,
-    who: Principal,
+    ctx: Context,
     council_id: str,
     fiscal_year: int | None,
     shown_as: Literal["table", "json"],
 ) -> tuple[list[HistoryEntry], dict[str, str]]:
     """The council's accepted commands (of one year if given) and the actors' names; the
     read is an audit row."""
+    who = ctx.principal
 
     def read(session: Session) -> tuple[list[HistoryEntry], dict[str, str]]:
         require_board_of_council(session, who, council_id)
@@ -123,19 +124,11 @@ def history(
         )
         return entries, names
 
-    return with_session(config, read)
+    return ctx.unit_of_work(read)
 
 
-def history_csv(
-    config: Settings, who: Principal, council_id: str, fiscal_year: int | None
-) -> bytes:
-    """``export_history_csv`` for a door that has no ``Context`` yet (the CLI's)."""
-    return export_history_csv(Context(principal=who, config=config), council_id, fiscal_year)
-
-
-def export_history_csv(ctx: Context, council_id: str, fiscal_year: int | None) -> bytes:
-    """The council's history as an Excel-ready CSV (the CLI's ``history --csv``, the
-    board's download); the export is an audit row."""
+def history_csv(ctx: Context, council_id: str, fiscal_year: int | None) -> bytes:
+    """The council's history as an Excel-ready CSV; the export is an audit row."""
     from reports.exports import history_csv as render
 
     who = ctx.principal
@@ -151,9 +144,25 @@ def export_history_csv(ctx: Context, council_id: str, fiscal_year: int | None) -
     return ctx.unit_of_work(read)
 
 
-def may_read_raw_history(config: Settings, who: Principal, council_id: str) -> None:
-    """Refuse in one line unless ``who`` may read the council's Temporal history."""
-    with_session(config, lambda session: require_board_of_council(session, who, council_id))
+async def raw_history(ctx: Context, council_id: str, fiscal_year: int) -> list[str] | None:
+    """The cycle's Temporal event history, one line per event (types and times, no
+    personal content: checked, not audited); ``None`` when the engine has no such cycle."""
+    from temporalio.service import RPCError, RPCStatusCode
+
+    from reports.temporal_history import history_lines
+    from workflows.inputs import cycle_workflow_id
+
+    who = ctx.principal
+    ctx.unit_of_work(lambda session: require_board_of_council(session, who, council_id))
+    client = await ctx.temporal()
+    handle = client.get_workflow_handle(cycle_workflow_id(council_id, fiscal_year))
+    try:
+        found = await handle.fetch_history()
+    except RPCError as exc:
+        if exc.status is RPCStatusCode.NOT_FOUND:
+            return None
+        raise
+    return history_lines(found)
 
 
 def _yearly_report(
@@ -172,34 +181,31 @@ def _yearly_report(
 
 
 def report(
-    config: Settings,
-    who: Principal,
-    municipality_id: str,
-    fiscal_year: int,
-    output_format: str,
-) -> tuple[str, list[store.ReportRow], list[str]]:
-    """The municipality's name, its yearly report rows and the audit chains' anchor lines;
-    the export is an audit row."""
+    ctx: Context, municipality_id: str, fiscal_year: int, output_format: Literal["md", "csv"]
+) -> str | bytes:
+    """The municipality's yearly report: Markdown text, or an Excel-ready CSV (bytes),
+    ending with the audit chains' anchor lines (Markdown); the export is an audit row."""
+    from reports.exports import report_csv, report_markdown
+
+    who = ctx.principal
 
     def read(session: Session) -> tuple[str, list[store.ReportRow], list[str]]:
         require_board(session, who, municipality_id)
         name = store.municipality_name(session, municipality_id)
         rows = _yearly_report(session, who, municipality_id, fiscal_year, output_format)
         # Taken after the export's own audit row: the printed anchor covers it too.
-        anchors = [a.line() for a in take_anchors(session, datetime.now(UTC))]
+        anchors = [a.line() for a in take_anchors(session, ctx.now())]
         return name, rows, anchors
 
-    return with_session(config, read)
+    name, rows, anchors = ctx.unit_of_work(read)
+    if output_format == "csv":
+        return report_csv(rows)
+    return report_markdown(rows, name, fiscal_year, anchors)
 
 
 def export_report_csv(ctx: Context, municipality_id: str, fiscal_year: int) -> bytes:
     """The yearly report as the CLI's ``report --format csv`` makes it (BOM, Excel-clean),
     for the board's download; the export is an audit row."""
-    from reports.exports import report_csv
-
-    who = ctx.principal
-
-    def read(session: Session) -> bytes:
-        return report_csv(_yearly_report(session, who, municipality_id, fiscal_year, "csv"))
-
-    return ctx.unit_of_work(read)
+    content = report(ctx, municipality_id, fiscal_year, "csv")
+    assert isinstance(content, bytes)  # report() answers bytes for "csv"
+    return content

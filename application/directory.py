@@ -14,6 +14,7 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy.orm import Session
@@ -23,12 +24,15 @@ import store
 from application import cycles
 from application.audit import Actor, AuditAction, record_in
 from application.errors import AppError
-from application.records import read_municipality, with_session
+from application.records import read_municipality
 from config import Settings
 from domain.model import Roster
 from domain.roster_update import UpdateRosterInput
 from store.audit_log import DirectoryAuditRow, append
 from store.directory_queries import open_cycles as store_open_cycles
+
+if TYPE_CHECKING:
+    from application.context import Context
 
 
 class RosterTarget(BaseModel):
@@ -66,7 +70,7 @@ class LoadApplied(BaseModel):
     rosters: tuple[RosterTarget, ...]
 
 
-def plan_load(config: Settings, path: Path) -> LoadPlan:
+def plan_load(ctx: Context, path: Path) -> LoadPlan:
     """The diff that loading ``path`` would make, computed on the store and rolled back."""
     data = read_municipality(path)
 
@@ -75,18 +79,17 @@ def plan_load(config: Settings, path: Path) -> LoadPlan:
         session.rollback()
         return summary
 
-    return LoadPlan(name=data.municipality.name, summary=with_session(config, dry_run))
+    return LoadPlan(name=data.municipality.name, summary=ctx.unit_of_work(dry_run))
 
 
-def apply_load(
-    config: Settings, path: Path, actor: Actor, shown: tuple[store.DirectoryChange, ...]
-) -> LoadApplied:
+def apply_load(ctx: Context, path: Path, shown: tuple[store.DirectoryChange, ...]) -> LoadApplied:
     """Load ``path`` if it makes exactly the changes ``shown`` (what the person
     confirmed), audit every change, and return the running cycles whose roster changed.
     ``AppError('directory_moved')`` and nothing changed when the diff is no longer the
     one shown."""
     data = read_municipality(path)
     change_id = str(uuid.uuid4())
+    actor = ctx.principal.actor
 
     def apply(session: Session) -> LoadApplied:
         summary = store.load_municipality(session, data)
@@ -119,7 +122,7 @@ def apply_load(
             name=data.municipality.name, change_id=change_id, summary=summary, rosters=targets
         )
 
-    return with_session(config, apply)
+    return ctx.unit_of_work(apply)
 
 
 def councils_concerned(
@@ -194,12 +197,12 @@ async def send_rosters(
     return sent
 
 
-async def sync_rosters(config: Settings, municipality_id: str, actor: Actor) -> list[RosterSent]:
+async def sync_rosters(ctx: Context, municipality_id: str) -> list[RosterSent]:
     """Send the store's roster to every open cycle of the municipality: what to do after
     a load whose roster did not reach a cycle (the directory was saved already)."""
 
     def read(session: Session) -> tuple[RosterTarget, ...]:
         return running_roster_targets(session, store.council_ids(session, municipality_id))
 
-    targets = with_session(config, read)
-    return await send_rosters(config, targets, f"sync-{uuid.uuid4()}", actor)
+    targets = ctx.unit_of_work(read)
+    return await send_rosters(ctx.config, targets, f"sync-{uuid.uuid4()}", ctx.principal.actor)

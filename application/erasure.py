@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy.orm import Session
@@ -22,6 +23,9 @@ from application.records import with_session
 from config import Settings
 from store.audit_log import DirectoryAuditRow, append
 from store.directory_queries import is_board_admin
+
+if TYPE_CHECKING:
+    from application.context import Context
 
 
 class ErasureDone(BaseModel):
@@ -74,11 +78,13 @@ def erase(config: Settings, actor: Actor, municipality_id: str, person_id: str) 
 
 
 async def erase_and_update_cycles(
-    config: Settings, actor: Actor, municipality_id: str, person_id: str
+    ctx: Context, municipality_id: str, person_id: str
 ) -> ErasureDone:
-    """``erase``, then send the new rosters to the running cycles concerned."""
-    done = erase(config, actor, municipality_id, person_id)
-    sent = await send_rosters(config, done.rosters, done.change_id, actor)
+    """``erase`` as the principal, then send the new rosters to the running cycles
+    concerned."""
+    actor = ctx.principal.actor
+    done = erase(ctx.config, actor, municipality_id, person_id)
+    sent = await send_rosters(ctx.config, done.rosters, done.change_id, actor)
     return done.model_copy(update={"sent": tuple(sent)})
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
@@ -20,6 +20,9 @@ from application.errors import one_line
 from application.views import InboxEntry
 from config import Settings
 from store.recorded_years import held_years
+
+if TYPE_CHECKING:
+    from application.context import Context
 
 T = TypeVar("T")
 
@@ -62,7 +65,7 @@ def councils_of(config: Settings, municipality_id: str) -> list[str]:
     return with_session(config, lambda session: store.council_ids(session, municipality_id))
 
 
-def inbox(config: Settings, person_id: str, unread_only: bool) -> list[InboxEntry]:
+def inbox(ctx: Context, person_id: str, unread_only: bool) -> list[InboxEntry]:
     """``person_id``'s notifications, newest first."""
 
     def read(session: Session) -> list[InboxEntry]:
@@ -71,12 +74,12 @@ def inbox(config: Settings, person_id: str, unread_only: bool) -> list[InboxEntr
             for row in store.inbox(session, person_id, unread_only)
         ]
 
-    return with_session(config, read)
+    return ctx.unit_of_work(read)
 
 
-def mark_read(config: Settings, person_id: str, notification_id: int) -> None:
+def mark_read(ctx: Context, person_id: str, notification_id: int) -> None:
     """Mark one of ``person_id``'s notifications as read."""
-    with_session(config, lambda session: store.mark_read(session, person_id, notification_id))
+    ctx.unit_of_work(lambda session: store.mark_read(session, person_id, notification_id))
 
 
 def council_known(config: Settings, council_id: str) -> bool:

@@ -6,8 +6,8 @@ municipality's board or coordinators (``permissions.VOLUNTEER_STAFF``); a list r
 an audit row.
 
 Imported only by the commands that use it, so that commands talking to Temporal alone
-start without loading SQLAlchemy. Store errors become one-line ``CliError``s (through
-``starter.records.with_session``).
+start without loading SQLAlchemy. Each takes the ``Context`` first; store errors become
+one-line ``AppError``s (through ``ctx.unit_of_work``).
 """
 
 from __future__ import annotations
@@ -23,15 +23,14 @@ import store
 from application import audit
 from application.errors import AppError as CliError
 from application.permissions import VOLUNTEER_STAFF, require_staff
-from application.records import with_session
-from config import Settings
 
 if TYPE_CHECKING:
+    from application.context import Context
     from application.principal import Principal
 
 
 def tasks_for(
-    config: Settings, person_id: str, fiscal_year: int | None, open_only: bool
+    ctx: Context, person_id: str, fiscal_year: int | None, open_only: bool
 ) -> tuple[list[store.TaskView], dict[str, str]]:
     """The tasks ``person_id`` may see, and the owners' names (for tables only)."""
 
@@ -40,13 +39,14 @@ def tasks_for(
         owners = sorted({r.owner_id for r in rows if r.owner_id is not None})
         return rows, store.person_names(session, owners)
 
-    return with_session(config, read)
+    return ctx.unit_of_work(read)
 
 
 def add_volunteer(
-    config: Settings, who: Principal, municipality_id: str, entry: store.VolunteerEntry
+    ctx: Context, municipality_id: str, entry: store.VolunteerEntry
 ) -> tuple[str, store.VolunteerRow]:
     """Register (or update) a volunteer; returns what happened and the row."""
+    who = ctx.principal
 
     def write(session: Session) -> tuple[str, store.VolunteerRow]:
         require_staff(session, who, municipality_id, VOLUNTEER_STAFF)
@@ -54,7 +54,7 @@ def add_volunteer(
         row = next(v for v in store.volunteers(session, municipality_id) if v.id == entry.id)
         return done, row
 
-    return with_session(config, write)
+    return ctx.unit_of_work(write)
 
 
 def _read_audited(session: Session, who: Principal, target: str, shown_as: str) -> None:
@@ -64,8 +64,7 @@ def _read_audited(session: Session, who: Principal, target: str, shown_as: str) 
 
 
 def volunteers(
-    config: Settings,
-    who: Principal,
+    ctx: Context,
     municipality_id: str,
     active_on: date | None,
     field: str | None,
@@ -73,13 +72,14 @@ def volunteers(
 ) -> list[store.VolunteerRow]:
     """The municipality's volunteers (registered on ``active_on``, helping with ``field``);
     the read is an audit row."""
+    who = ctx.principal
 
     def read(session: Session) -> list[store.VolunteerRow]:
         require_staff(session, who, municipality_id, VOLUNTEER_STAFF)
         _read_audited(session, who, f"municipalities/{municipality_id}/volunteers", shown_as)
         return store.volunteers(session, municipality_id, active_on, field)
 
-    return with_session(config, read)
+    return ctx.unit_of_work(read)
 
 
 def _require_staff_of_volunteer(session: Session, who: Principal, volunteer_id: str) -> None:
@@ -94,50 +94,48 @@ def _require_staff_of_volunteer(session: Session, who: Principal, volunteer_id: 
         require_staff(session, who, municipality, VOLUNTEER_STAFF)
 
 
-def renew(config: Settings, who: Principal, volunteer_id: str, on: date) -> store.VolunteerRow:
+def renew(ctx: Context, volunteer_id: str, on: date) -> store.VolunteerRow:
     """Renew a registration from ``on`` for two years."""
+    who = ctx.principal
 
     def write(session: Session) -> store.VolunteerRow:
         _require_staff_of_volunteer(session, who, volunteer_id)
         return store.renew_volunteer(session, volunteer_id, on)
 
-    return with_session(config, write)
+    return ctx.unit_of_work(write)
 
 
-def withdraw(config: Settings, who: Principal, volunteer_id: str, on: date) -> store.VolunteerRow:
+def withdraw(ctx: Context, volunteer_id: str, on: date) -> store.VolunteerRow:
     """Withdraw a registration from ``on``."""
+    who = ctx.principal
 
     def write(session: Session) -> store.VolunteerRow:
         _require_staff_of_volunteer(session, who, volunteer_id)
         return store.withdraw_volunteer(session, volunteer_id, on)
 
-    return with_session(config, write)
+    return ctx.unit_of_work(write)
 
 
-def import_csv(
-    config: Settings, who: Principal, municipality_id: str, path: Path
-) -> store.ImportReport:
+def import_csv(ctx: Context, municipality_id: str, path: Path) -> store.ImportReport:
     """Import the volunteer CSV at ``path``; a file unreadable as a whole is an error."""
-    with_session(
-        config, lambda session: require_staff(session, who, municipality_id, VOLUNTEER_STAFF)
-    )
+    who = ctx.principal
+    ctx.unit_of_work(lambda session: require_staff(session, who, municipality_id, VOLUNTEER_STAFF))
     if not path.is_file():
         raise CliError("file_missing", path=path)
     # A file that cannot be read at all is a StoreError: one line, from with_session.
-    return with_session(
-        config, lambda session: store.import_volunteers(session, municipality_id, path)
-    )
+    return ctx.unit_of_work(lambda session: store.import_volunteers(session, municipality_id, path))
 
 
 def resources(
-    config: Settings, who: Principal, municipality_id: str, kind: str | None, shown_as: str
+    ctx: Context, municipality_id: str, kind: str | None, shown_as: str
 ) -> list[store.ResourceRow]:
     """The municipality's community resources, with their contacts: its staff only (the
     board and the coordinators, who find helpers there); the read is an audit row."""
+    who = ctx.principal
 
     def read(session: Session) -> list[store.ResourceRow]:
         require_staff(session, who, municipality_id, VOLUNTEER_STAFF)
         _read_audited(session, who, f"municipalities/{municipality_id}/resources", shown_as)
         return store.resources(session, municipality_id, kind)
 
-    return with_session(config, read)
+    return ctx.unit_of_work(read)

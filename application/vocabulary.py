@@ -4,9 +4,31 @@ them from here — the application layer — and nothing below it (issue 20: one
 
 from __future__ import annotations
 
-from domain.base import STEP_ORDER, STEP_OWNERS, Role, Step
-from domain.commands import Command
+from domain.base import STEP_ORDER, STEP_OWNERS, SYSTEM_ACTOR, Role, Step
+from domain.commands import (
+    CancelActivityInput,
+    CastVoteInput,
+    ClaimTaskInput,
+    CloseCycleInput,
+    CloseDiscussionInput,
+    CloseVoteInput,
+    Command,
+    CompleteStepInput,
+    CompleteTaskInput,
+    EvaluateAimInput,
+    PauseCycleInput,
+    ReassignTaskInput,
+    RecordActivityInput,
+    RecordMeetingInput,
+    RemindInput,
+    ResumeCycleInput,
+    SetDeadlineInput,
+    SubmitPlanInput,
+    SubmitPolicyInput,
+    WaiveTaskInput,
+)
 from domain.japan_time import JAPAN
+from domain.limits import refusal_of
 from domain.meeting_calls import (
     CALLER_ROLES,
     Answer,
@@ -15,35 +37,86 @@ from domain.meeting_calls import (
     PublishMinutesInput,
     ReplyToCallInput,
 )
-from domain.model import Aim, CycleState, PlannedActivity, PolicyStatus, RoleAssignment
+from domain.model import (
+    Aim,
+    AimRating,
+    Ballot,
+    CycleState,
+    PlannedActivity,
+    PolicyStatus,
+    PolicyVersion,
+    RoleAssignment,
+)
 from domain.refusals import Lang
-from domain.tasks import PlannedTask
-from store import NotFound
+from domain.sanity import year_window
+from domain.tasks import CancelReason, PlannedTask, TaskStatus
+from domain.text_rules import BIDI_CONTROLS, LINE_SEPARATORS
+from domain.volunteers import VolunteerKind
+from store import NotFound, VolunteerEntry
 from store.access_tokens import MAX_TOKEN_NAME, TokenRecord
+from store.audit_anchor import Anchor, InvalidAnchor, parse_anchors
+from store.board import OverviewRow
+from store.board_summary import MunicipalitySummary
 from store.volunteers import VolunteerRow
 
 __all__ = [
+    "BIDI_CONTROLS",
     "CALLER_ROLES",
     "JAPAN",
+    "LINE_SEPARATORS",
     "MAX_TOKEN_NAME",
     "STEP_ORDER",
     "STEP_OWNERS",
+    "SYSTEM_ACTOR",
     "Aim",
+    "AimRating",
+    "Anchor",
     "Answer",
+    "Ballot",
     "CallMeetingInput",
+    "CancelActivityInput",
+    "CancelReason",
+    "CastVoteInput",
+    "ClaimTaskInput",
+    "CloseCycleInput",
+    "CloseDiscussionInput",
+    "CloseVoteInput",
     "Command",
+    "CompleteStepInput",
+    "CompleteTaskInput",
     "CorrectMinutesInput",
     "CycleState",
+    "EvaluateAimInput",
+    "InvalidAnchor",
     "Lang",
+    "MunicipalitySummary",
     "NotFound",
+    "OverviewRow",
+    "PauseCycleInput",
     "PlannedActivity",
     "PlannedTask",
     "PolicyStatus",
+    "PolicyVersion",
     "PublishMinutesInput",
+    "ReassignTaskInput",
+    "RecordActivityInput",
+    "RecordMeetingInput",
+    "RemindInput",
     "ReplyToCallInput",
+    "ResumeCycleInput",
     "Role",
     "RoleAssignment",
+    "SetDeadlineInput",
     "Step",
+    "SubmitPlanInput",
+    "SubmitPolicyInput",
+    "TaskStatus",
     "TokenRecord",
+    "VolunteerEntry",
+    "VolunteerKind",
     "VolunteerRow",
+    "WaiveTaskInput",
+    "parse_anchors",
+    "refusal_of",
+    "year_window",
 ]

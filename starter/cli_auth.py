@@ -18,12 +18,12 @@ from functools import cache
 from pathlib import Path
 
 import click
-from sqlalchemy.orm import Session
 
 from application import access_tokens, permissions
-from application.audit import Actor, AuditAction, record_in
+from application.audit import Actor
+from application.context import Context
 from application.errors import AppError
-from application.permissions import BOARD, load_viewer
+from application.on_behalf import act_on_behalf
 from application.principal import Principal
 from application.records import with_session
 from starter.cli_common import settings
@@ -61,6 +61,14 @@ def principal() -> Principal:
     )
 
 
+@cache
+def context() -> Context:
+    """The ``Context`` every command hands to its use case: the token's principal (its
+    proof ``TOKEN``, or ``LOCAL_OPERATOR`` for the launcher's token) and the settings.
+    Each ``await ctx.temporal()`` connects: a run makes one or two such calls."""
+    return Context(principal=principal(), config=settings())
+
+
 def cli_actor() -> Actor:
     """The audit actor of this run: the token's owner (or the local operator)."""
     return principal().actor
@@ -74,25 +82,9 @@ def acting(on_behalf: str | None) -> str:
         if who.person_id is None:
             raise AppError("actor_needed")
         return who.person_id
-    if not who.may_act_on_behalf:
-        raise AppError("on_behalf_refused")
-    context = click.get_current_context(silent=True)
-    command = context.command_path if context is not None else "starter"
-
-    def check_and_record(session: Session) -> None:
-        person = load_viewer(session, on_behalf)
-        if person is None or not who.holds(session, person.municipality_id, BOARD):
-            raise AppError("on_behalf_outside", person=on_behalf)
-        record_in(
-            session,
-            who.actor,
-            AuditAction.ACT_ON_BEHALF,
-            f"people/{on_behalf}",
-            {"on_behalf_of": on_behalf, "command": command},
-        )
-
-    with_session(settings(), check_and_record)
-    return on_behalf
+    context_of_click = click.get_current_context(silent=True)
+    command = context_of_click.command_path if context_of_click is not None else "starter"
+    return act_on_behalf(context(), on_behalf, command)
 
 
 def require_board(municipality_id: str) -> None:

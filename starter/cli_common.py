@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 from pydantic import BaseModel, ValidationError
@@ -23,10 +23,13 @@ from rich.console import Console
 from application.commands import CommandRefused
 from application.cycles import current_fiscal_year
 from application.errors import AppError, one_line
+from application.texts import text
+from application.vocabulary import Lang, refusal_of
 from config import Settings, get_settings
-from domain.limits import refusal_of
-from domain.refusals import Lang
-from starter.render import visible, visible_json
+from starter.cli_render import visible, visible_json
+
+if TYPE_CHECKING:
+    from application.directory import RosterSent
 
 T = TypeVar("T")
 
@@ -75,6 +78,7 @@ CommandIdOption = Annotated[
 JsonOption = Annotated[
     bool, typer.Option("--json", help="結果をJSONで出力する（docs/cli-json.md）")
 ]
+YesOption = Annotated[bool, typer.Option("--yes", help="確認なしで適用する（スクリプト用）")]
 
 
 def session_of(ctx: typer.Context) -> CliSession:
@@ -166,3 +170,20 @@ def print_json(value: BaseModel | Sequence[BaseModel]) -> None:
     else:
         data = value.model_dump(mode="json")
     sys.stdout.write(visible_json(json.dumps(data, ensure_ascii=False, indent=2)) + "\n")
+
+
+def report_rosters(lang: Lang, sent: Sequence[RosterSent], quiet: bool = False) -> None:
+    """A line per cycle that took its roster (unless ``quiet``: JSON output), then the
+    first one that did not as the command's error (``load``, ``person erase``,
+    ``roster sync``)."""
+    for cycle in sent:
+        if cycle.problem is None and not quiet:
+            say(text("roster_sent", lang, council=cycle.council_id, year=cycle.fiscal_year))
+    for cycle in sent:
+        if cycle.problem is not None:
+            raise CliError(
+                "roster_not_sent",
+                council=cycle.council_id,
+                year=cycle.fiscal_year,
+                detail=cycle.problem,
+            )

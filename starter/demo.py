@@ -20,33 +20,39 @@ from temporalio.client import Client
 
 from application import board_reads, cycles, directory, operations, records
 from application.audit import AuditAction, record
+from application.context import Context
 from application.cycles import CommandRefused, StartOutcome
 from application.principal import Principal
 from application.texts import role_name, step_name, text
-from config import Settings
-from domain.commands import (
+from application.vocabulary import (
+    JAPAN,
+    AimRating,
+    Ballot,
     CancelActivityInput,
+    CancelReason,
     CastVoteInput,
     CloseCycleInput,
     CloseDiscussionInput,
     CloseVoteInput,
     Command,
     CompleteTaskInput,
+    CycleState,
     EvaluateAimInput,
+    Lang,
+    PlannedActivity,
     RecordActivityInput,
     RecordMeetingInput,
+    Role,
+    Step,
     SubmitPlanInput,
     SubmitPolicyInput,
+    year_window,
 )
-from domain.deadlines import JST
-from domain.model import AimRating, Ballot, CycleState, PlannedActivity, Role, Step
-from domain.refusals import Lang
-from domain.sanity import year_window
-from domain.tasks import CancelReason
+from config import Settings
 from starter.cli_auth import principal
 from starter.cli_common import CliError, console, run_async, say, settings, year_or_current
-from starter.plans import read_plan_file
-from starter.render import accepted_line, history_table, state_table
+from starter.cli_plans import read_plan_file
+from starter.cli_render import accepted_line, history_table, state_table
 
 EXAMPLES_DIR = Path(__file__).resolve().parent.parent / "examples"
 MUNICIPALITY_FILE = EXAMPLES_DIR / "kushiro.yaml"
@@ -69,13 +75,15 @@ def run_demo(council: str, year: int | None, lang: Lang) -> None:
     # The demo speaks for every member of the council: only a token that may act on
     # behalf (a board admin's so flagged, or the launcher's local one) may run it.
     who = principal()
-    operations.may_run_demo(config, who, council)
+    operations.may_run_demo(Context(principal=who, config=config), council)
     record(config, who.actor, AuditAction.ACT_ON_BEHALF, f"councils/{council}", {"command": "demo"})
     if not records.council_known(config, council):
         # Running the demo is the operator's own choice: the example is loaded as
         # confirmed, and audited like any load.
-        plan = directory.plan_load(config, MUNICIPALITY_FILE)
-        applied = directory.apply_load(config, MUNICIPALITY_FILE, who.actor, plan.changes)
+        plan = directory.plan_load(Context(principal=who, config=config), MUNICIPALITY_FILE)
+        applied = directory.apply_load(
+            Context(principal=who, config=config), MUNICIPALITY_FILE, plan.changes
+        )
         name, summary = applied.name, applied.summary
         say(
             text(
@@ -233,7 +241,7 @@ async def _walk(
     # Each activity recorded (not after today: activities are recorded once held); act
     # closes by itself with the last record. A year whose window has not begun yet (a
     # demo of next year) cannot have held anything: its activities are cancelled.
-    today = datetime.now(JST).date()
+    today = datetime.now(JAPAN).date()
     earliest, latest = year_window(year)
     for number, activity in enumerate(plan):
         if earliest <= min(activity.planned_on, today) <= latest:
@@ -269,7 +277,7 @@ async def _walk(
     demo.heading("記録（history）", "history")
     # The workflow records each command before its update returns: the store is complete.
     entries, names = await asyncio.to_thread(
-        board_reads.history, config, who, council, year, "table"
+        board_reads.history, Context(principal=who, config=config), council, year, "table"
     )
     if len(entries) != final.accepted_commands:
         raise RuntimeError(

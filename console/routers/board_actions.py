@@ -157,7 +157,7 @@ async def history_download(
     """The council's history as the CLI's ``history --csv`` makes it."""
     await _council(request, ctx, municipality_id, council_id)
 
-    content = await ctx.run(board_reads.export_history_csv, council_id, year)
+    content = await ctx.run(board_reads.history_csv, council_id, year)
     return csv_download(content, f"history-{council_id}-{year}.csv")
 
 

@@ -13,11 +13,17 @@ from rich.text import Text
 
 from application.texts import action_name, step_name, text
 from application.views import HistoryEntry
-from domain.base import SYSTEM_ACTOR
-from domain.japan_time import JAPAN
-from domain.model import STEP_ORDER, CycleState, PolicyStatus, PolicyVersion
-from domain.refusals import Lang
-from domain.text_rules import BIDI_CONTROLS, LINE_SEPARATORS
+from application.vocabulary import (
+    BIDI_CONTROLS,
+    JAPAN,
+    LINE_SEPARATORS,
+    STEP_ORDER,
+    SYSTEM_ACTOR,
+    CycleState,
+    Lang,
+    PolicyStatus,
+    PolicyVersion,
+)
 from i18n.catalogue import Texts
 
 # C0 controls but newline and tab, DEL, C1 controls, bidi overrides and isolates, and
@@ -74,8 +80,8 @@ _LABELS = Texts("cli.render")
 _POLICY_STATUS = Texts("policy_status")
 
 
-def _label(key: str, lang: Lang) -> str:
-    return _LABELS.text(key, lang)
+def _label(key: str, lang: Lang, **params: object) -> str:
+    return _LABELS.text(key, lang, **params)
 
 
 def local_time(moment: datetime) -> str:
@@ -115,7 +121,7 @@ def _policy_summary(policy: PolicyVersion, voters: int, lang: Lang) -> str:
         counts = f"{policy.tally.approve}-{policy.tally.reject}/{policy.tally.eligible}"
     else:
         counts = f"{len(policy.ballots)}/{voters}"
-    version = f"第{policy.version}版" if lang == "ja" else f"v{policy.version}"
+    version = _label("policy_version", lang, version=policy.version)
     return f"{version} {status} ({counts})"
 
 

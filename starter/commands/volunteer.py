@@ -1,5 +1,4 @@
-"""CLI commands of the volunteer registry and the community resource list:
-``volunteer add|list|renew|withdraw|import`` and ``resource list``.
+"""``volunteer add|list|renew|withdraw|import``: the volunteer registry.
 
 Names and contacts are shown in tables and in ``--json`` of these commands only: they are
 the registry itself, read by the coordinators who keep it.
@@ -14,11 +13,9 @@ from typing import Annotated
 
 import typer
 
-from domain.deadlines import JST
-from domain.refusals import Lang
-from domain.volunteers import VolunteerKind
+from application.vocabulary import JAPAN, Lang, VolunteerEntry, VolunteerKind
 from i18n.catalogue import Texts
-from starter.cli_auth import principal
+from starter.cli_auth import context
 from starter.cli_common import (
     JsonOption,
     build,
@@ -27,16 +24,20 @@ from starter.cli_common import (
     print_json,
     say,
     session_of,
-    settings,
     split_ids,
 )
-from starter.render import SafeTable
+from starter.cli_render import SafeTable
 
 MunicipalityOption = Annotated[str, typer.Option("--municipality", help="自治体ID")]
+
+
 VolunteerArgument = Annotated[str, typer.Argument(help="ボランティアの登録番号")]
+
+
 OnOption = Annotated[
     str | None, typer.Option("--on", help="日付 YYYY-MM-DD（省略時は今日・日本時間）")
 ]
+
 
 #: This module's lines: the catalogue's ``"cli.volunteers"`` context.
 _LINES = Texts("cli.volunteers")
@@ -48,10 +49,10 @@ def line(key: str, lang: Lang, **params: object) -> str:
 
 
 def _day(value: str | None) -> date:
-    return parse_date(value) if value is not None else datetime.now(JST).date()
+    return parse_date(value) if value is not None else datetime.now(JAPAN).date()
 
 
-volunteer_app = typer.Typer(help="ボランティア登録（2年ごとに更新）", no_args_is_help=True)
+app = typer.Typer(help="ボランティア登録（2年ごとに更新）", no_args_is_help=True)
 
 
 class KindChoice(StrEnum):
@@ -61,7 +62,7 @@ class KindChoice(StrEnum):
     GROUP = "group"
 
 
-@volunteer_app.command("add")
+@app.command("add")
 def add(
     ctx: typer.Context,
     volunteer_id: VolunteerArgument,
@@ -83,7 +84,6 @@ def add(
 ) -> None:
     """ボランティア（個人・団体）を登録する。同じ登録番号なら内容を更新する。"""
     from application import task_records
-    from store import VolunteerEntry
 
     entry = build(
         VolunteerEntry,
@@ -96,14 +96,14 @@ def add(
         registered_on=_day(registered),
         consent_to_contact=consent,
     )
-    done, row = task_records.add_volunteer(settings(), principal(), municipality, entry)
+    done, row = task_records.add_volunteer(context(), municipality, entry)
     if as_json:
         print_json(row)
         return
     say(line(done, session_of(ctx).lang, id=row.id, expires=row.expires_on.isoformat()))
 
 
-@volunteer_app.command("list")
+@app.command("list")
 def list_volunteers(
     ctx: typer.Context,
     municipality: MunicipalityOption,
@@ -120,7 +120,7 @@ def list_volunteers(
     day = parse_date(active_on) if active_on is not None else None
     shown_as = "json" if as_json else "table"
     # Names and contacts of residents: checked and audited in the read's transaction.
-    rows = task_records.volunteers(settings(), principal(), municipality, day, field, shown_as)
+    rows = task_records.volunteers(context(), municipality, day, field, shown_as)
     if as_json:
         print_json(rows)
         return
@@ -151,7 +151,7 @@ def list_volunteers(
     console().print(table)
 
 
-@volunteer_app.command("renew")
+@app.command("renew")
 def renew(
     ctx: typer.Context,
     volunteer_id: VolunteerArgument,
@@ -161,14 +161,14 @@ def renew(
     """登録を更新する（更新日から2年間有効）。"""
     from application import task_records
 
-    row = task_records.renew(settings(), principal(), volunteer_id, _day(on))
+    row = task_records.renew(context(), volunteer_id, _day(on))
     if as_json:
         print_json(row)
         return
     say(line("renewed", session_of(ctx).lang, id=row.id, expires=row.expires_on.isoformat()))
 
 
-@volunteer_app.command("withdraw")
+@app.command("withdraw")
 def withdraw(
     ctx: typer.Context,
     volunteer_id: VolunteerArgument,
@@ -178,7 +178,7 @@ def withdraw(
     """登録を取り消す（その日以降の活動には記録できない）。"""
     from application import task_records
 
-    row = task_records.withdraw(settings(), principal(), volunteer_id, _day(on))
+    row = task_records.withdraw(context(), volunteer_id, _day(on))
     if as_json:
         print_json(row)
         return
@@ -186,7 +186,7 @@ def withdraw(
     say(line("withdrawn", session_of(ctx).lang, id=row.id, on=on_day))
 
 
-@volunteer_app.command("import")
+@app.command("import")
 def import_file(
     ctx: typer.Context,
     file: Annotated[Path, typer.Argument(help="CSV（Shift_JIS または UTF-8、見出し行つき）")],
@@ -196,7 +196,7 @@ def import_file(
     """Excel の名簿（CSV）を取り込む。読めない行は「行 N: 理由」と表示し、正しい行は取り込む。"""
     from application import task_records
 
-    report = task_records.import_csv(settings(), principal(), municipality, file)
+    report = task_records.import_csv(context(), municipality, file)
     if as_json:
         print_json(report)
         return
@@ -215,37 +215,6 @@ def import_file(
         say(error)
 
 
-resource_app = typer.Typer(help="地域人材・資源リスト", no_args_is_help=True)
-
-
-@resource_app.command("list")
-def list_resources(
-    ctx: typer.Context,
-    municipality: MunicipalityOption,
-    kind: Annotated[str | None, typer.Option("--kind", help="種類で絞り込む（例: 施設）")] = None,
-    as_json: JsonOption = False,
-) -> None:
-    """地域人材・資源リスト（企業・団体・施設・個人ができること）を表示する。"""
-    from application import task_records
-
-    lang = session_of(ctx).lang
-    shown_as = "json" if as_json else "table"
-    rows = task_records.resources(settings(), principal(), municipality, kind, shown_as)
-    if as_json:
-        print_json(rows)
-        return
-    if not rows:
-        say(line("no_resources", lang))
-        return
-    table = SafeTable(show_header=True)
-    for key in ("id", "name", "kind", "contact", "notes"):
-        table.add_column(line(key, lang), no_wrap=key != "notes")
-    for row in rows:
-        table.add_row(row.id, row.name, row.kind, row.contact or "", row.notes)
-    console().print(table)
-
-
-def register(app: typer.Typer) -> None:
-    """Add ``volunteer`` and ``resource`` to ``app``."""
-    app.add_typer(volunteer_app, name="volunteer")
-    app.add_typer(resource_app, name="resource")
+def register(root: typer.Typer) -> None:
+    """Add ``volunteer`` to ``root``."""
+    root.add_typer(app, name="volunteer")

@@ -1,5 +1,4 @@
-"""``doctor``: compare the store with the engine, and (``--repair``) make the store say
-what the engine says. Prints one line per difference; exits 1 when there are any."""
+"""``doctor``: compare the store with the engine and, with ``--repair``, fix what differs."""
 
 from __future__ import annotations
 
@@ -7,13 +6,14 @@ from typing import Annotated
 
 import typer
 
-from application import cycles, doctor, operations
+from application import operations
 from i18n.catalogue import Texts
-from starter.cli_auth import principal
-from starter.cli_common import run_async, say, session_of, settings
+from starter.cli_auth import context
+from starter.cli_common import run_async, say, session_of
 
 #: The doctor's lines: the catalogue's ``"cli.doctor"`` context.
 _DOCTOR = Texts("cli.doctor")
+
 
 #: The exit code when the store and the engine disagree (before any repair).
 EXIT_DIFFERENCES = 1
@@ -31,14 +31,7 @@ def doctor_command(
 ) -> None:
     """ストアの記録とワークフローの状態を比べ、違いを1行ずつ表示する。"""
     lang = session_of(ctx).lang
-    config = settings()
-    operations.may_run_doctor(config, principal(), municipality)
-
-    async def go() -> doctor.Checkup:
-        client = await cycles.connect(config)
-        return await doctor.check(client, config, municipality, include_closed, repair)
-
-    found = run_async(go())
+    found = run_async(operations.run_doctor(context(), municipality, include_closed, repair))
     for difference in found.differences:
         say(difference.line())
     count = len(found.differences)
@@ -50,6 +43,6 @@ def doctor_command(
         raise typer.Exit(EXIT_DIFFERENCES)
 
 
-def register(app: typer.Typer) -> None:
-    """Add ``doctor`` to ``app``."""
-    app.command("doctor")(doctor_command)
+def register(root: typer.Typer) -> None:
+    """Add ``doctor`` to ``root``."""
+    root.command("doctor")(doctor_command)

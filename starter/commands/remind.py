@@ -1,11 +1,4 @@
-"""``remind``: a board admin reminds every council of a municipality that waits in a step.
-
-Each council's reminder is the ``remind`` update of its cycle, so it is in the cycle's
-history (who reminded, when) and the cycle's rules decide: only a board admin, only at that
-step, never while paused, and at most once per council and step per day in Japan, so a
-second run the same day sends nothing. Councils that are elsewhere, paused, already
-reminded today, closed or not started are skipped and counted, not errors.
-"""
+"""``remind``: remind the owners of a step, in every council of a municipality still at it."""
 
 from __future__ import annotations
 
@@ -21,12 +14,9 @@ from application import cycles, operations
 from application.cycles import CommandRefused, CycleNotStarted
 from application.errors import one_line
 from application.texts import step_name
-from domain.base import STEP_OWNERS, Step
-from domain.commands import RemindInput
-from domain.refusals import Lang
+from application.vocabulary import STEP_OWNERS, Lang, RemindInput, Step
 from i18n.catalogue import Texts
-from starter import cli_records
-from starter.cli_auth import acting
+from starter.cli_auth import acting, context
 from starter.cli_common import (
     CliError,
     JsonOption,
@@ -38,13 +28,15 @@ from starter.cli_common import (
     run_async,
     say,
     session_of,
-    settings,
     year_or_current,
 )
 
 #: Refusals that mean "nothing to remind here": counted as skipped, not failures.
 SKIPPED = frozenset({"not_at_step", "already_reminded", "paused", "cycle_closed"})
+
+
 CONCURRENCY = 16
+
 
 #: This module's lines: the catalogue's ``"cli.notify"`` context.
 _TEXTS = Texts("cli.notify")
@@ -78,10 +70,7 @@ def remind(
     lang = session_of(ctx).lang
     command = build(RemindInput, actor=actor, step=step)
     fiscal_year = year_or_current(year)
-    operations.may_remind(settings(), actor, municipality)
-    council_ids = cli_records.councils_of(municipality)
-    if not council_ids:
-        raise CliError("no_councils", municipality=municipality)
+    council_ids = operations.remind_targets(context(), actor, municipality)
     results = run_async(_remind_all(council_ids, fiscal_year, command, lang, as_json))
     if as_json:
         print_json(results)
@@ -110,7 +99,7 @@ async def _remind_all(
     person who is not a board admin) would be the same for every council, and fails there
     with one line and nothing on stdout. Other failures are collected and reported in one
     line at the end, after the councils that could be reminded were."""
-    client = await cycles.connect(settings())
+    client = await context().temporal()
     results = {council_ids[0]: await _remind_one(client, council_ids[0], year, command, lang)}
     gate = asyncio.Semaphore(CONCURRENCY)
     failures: list[str] = []
@@ -158,6 +147,6 @@ async def _remind_one(
     )
 
 
-def register(app: typer.Typer) -> None:
-    """Add ``remind`` to ``app``."""
-    app.command("remind")(remind)
+def register(root: typer.Typer) -> None:
+    """Add ``remind`` to ``root``."""
+    root.command("remind")(remind)

@@ -1,33 +1,25 @@
-"""CLI commands of the coordinate and act steps: ``task list|claim|complete|reassign|waive``
-and ``activity record|cancel``.
+"""``task list|claim|complete|reassign|waive``: the coordinate step's tasks (step 4).
 
-``task list`` reads the store (the tasks projected from every cycle the person may see:
-their councils' as a coordinator, every council of the municipality as the chief
-coordinator or the board). The other commands are updates of the council's cycle and
-follow ``starter.cli_steps``: one confirming line, or the new state with ``--json``; a
-refusal is one line on stderr and exit code 3.
+``task list`` reads the store (the tasks projected from every cycle the person may see);
+the other commands are updates of the council's cycle (``starter.cli_send``).
 """
 
 from __future__ import annotations
 
-from datetime import date
-from enum import StrEnum
 from typing import Annotated
 
 import typer
 
-from domain.commands import (
-    CancelActivityInput,
+from application.vocabulary import (
     ClaimTaskInput,
     CompleteTaskInput,
+    Lang,
     ReassignTaskInput,
-    RecordActivityInput,
+    TaskStatus,
     WaiveTaskInput,
 )
-from domain.refusals import Lang
-from domain.tasks import CancelReason, TaskStatus
 from i18n.catalogue import Texts
-from starter.cli_auth import acting
+from starter.cli_auth import acting, context
 from starter.cli_common import (
     CommandIdOption,
     CouncilOption,
@@ -36,15 +28,12 @@ from starter.cli_common import (
     YearOption,
     build,
     console,
-    parse_date,
     print_json,
     say,
     session_of,
-    settings,
-    split_ids,
 )
-from starter.cli_steps import execute
-from starter.render import SafeTable
+from starter.cli_render import SafeTable
+from starter.cli_send import execute
 
 #: This module's lines: the catalogue's ``"cli.tasks"`` context.
 _LINES = Texts("cli.tasks")
@@ -55,10 +44,10 @@ def line(key: str, lang: Lang, **params: object) -> str:
     return _LINES.text(key, lang, **params)
 
 
-task_app = typer.Typer(help="連絡調整のタスク（ステップ4）", no_args_is_help=True)
+app = typer.Typer(help="連絡調整のタスク（ステップ4）", no_args_is_help=True)
 
 
-@task_app.command("list")
+@app.command("list")
 def list_tasks(
     ctx: typer.Context,
     year: Annotated[int | None, typer.Option("--year", help="年度（省略時は全年度）")] = None,
@@ -71,7 +60,7 @@ def list_tasks(
     from application import task_records
 
     lang = session_of(ctx).lang
-    rows, names = task_records.tasks_for(settings(), actor, year, open_only)
+    rows, names = task_records.tasks_for(context(), actor, year, open_only)
     if as_json:
         print_json(rows)
         return
@@ -105,7 +94,7 @@ def list_tasks(
 TaskArgument = Annotated[str, typer.Argument(help="タスクID（例: yomikikase-t1）")]
 
 
-@task_app.command("claim")
+@app.command("claim")
 def claim_task(
     ctx: typer.Context,
     task_id: TaskArgument,
@@ -122,7 +111,7 @@ def claim_task(
     )
 
 
-@task_app.command("complete")
+@app.command("complete")
 def complete_task(
     ctx: typer.Context,
     task_id: TaskArgument,
@@ -139,7 +128,7 @@ def complete_task(
     execute(ctx, council, year, command, as_json, command_id)
 
 
-@task_app.command("reassign")
+@app.command("reassign")
 def reassign_task(
     ctx: typer.Context,
     task_id: TaskArgument,
@@ -159,7 +148,7 @@ def reassign_task(
     execute(ctx, council, year, command, as_json, command_id)
 
 
-@task_app.command("waive")
+@app.command("waive")
 def waive_task(
     ctx: typer.Context,
     task_id: TaskArgument,
@@ -176,79 +165,6 @@ def waive_task(
     execute(ctx, council, year, command, as_json, command_id)
 
 
-activity_app = typer.Typer(help="活動の記録（ステップ5）", no_args_is_help=True)
-ActivityArgument = Annotated[str, typer.Argument(help="計画の活動ID")]
-
-
-@activity_app.command("record")
-def record_activity(
-    ctx: typer.Context,
-    activity_id: ActivityArgument,
-    council: CouncilOption,
-    held_on: Annotated[str, typer.Option("--date", help="実施日 YYYY-MM-DD")],
-    children: Annotated[int, typer.Option("--children", help="参加した子どもの人数")],
-    volunteers: Annotated[
-        str, typer.Option("--volunteers", help="参加したボランティアの登録番号（カンマ区切り）")
-    ] = "",
-    notes: Annotated[str, typer.Option("--notes", help="記録（様子・気づき）")] = "",
-    year: YearOption = None,
-    as_json: JsonOption = False,
-    command_id: CommandIdOption = None,
-    on_behalf: OnBehalfOption = None,
-) -> None:
-    """実施した活動を記録する。登録期限切れのボランティアは記録できない。"""
-    actor = acting(on_behalf)
-    day: date = parse_date(held_on)
-    command = build(
-        RecordActivityInput,
-        actor=actor,
-        activity_id=activity_id,
-        held_on=day,
-        children=children,
-        volunteer_ids=split_ids(volunteers),
-        notes=notes,
-    )
-    execute(ctx, council, year, command, as_json, command_id)
-
-
-class CancelChoice(StrEnum):
-    """Why an activity was cancelled, as typed on the command line."""
-
-    WEATHER = "weather"
-    DISASTER = "disaster"
-    OTHER = "other"
-
-
-@activity_app.command("cancel")
-def cancel_activity(
-    ctx: typer.Context,
-    activity_id: ActivityArgument,
-    council: CouncilOption,
-    reason: Annotated[
-        CancelChoice, typer.Option("--reason", help="weather（荒天）/ disaster（災害）/ other")
-    ],
-    notes: Annotated[str, typer.Option("--notes", help="補足")] = "",
-    year: YearOption = None,
-    as_json: JsonOption = False,
-    command_id: CommandIdOption = None,
-    on_behalf: OnBehalfOption = None,
-) -> None:
-    """活動が中止になったことを理由とともに記録する。"""
-    actor = acting(on_behalf)
-    command = build(
-        CancelActivityInput,
-        actor=actor,
-        activity_id=activity_id,
-        reason=CancelReason(reason.value),
-        notes=notes,
-    )
-    execute(ctx, council, year, command, as_json, command_id)
-
-
-def register(app: typer.Typer) -> None:
-    """Add ``task``, ``activity``, ``volunteer`` and ``resource`` to ``app``."""
-    from starter import volunteers_cli
-
-    app.add_typer(task_app, name="task")
-    app.add_typer(activity_app, name="activity")
-    volunteers_cli.register(app)
+def register(root: typer.Typer) -> None:
+    """Add ``task`` to ``root``."""
+    root.add_typer(app, name="task")

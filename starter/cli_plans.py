@@ -20,7 +20,7 @@ import yaml
 from pydantic import TypeAdapter, ValidationError
 
 from application.errors import one_line
-from domain.model import PlannedActivity
+from application.vocabulary import PlannedActivity
 from starter.cli_common import CliError, read_text_file, summarize
 
 _ACTIVITIES = TypeAdapter(tuple[PlannedActivity, ...])
