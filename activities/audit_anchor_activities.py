@@ -9,13 +9,13 @@ from sqlalchemy import Engine
 from temporalio import activity
 
 import store
-from activities.audit_anchor_inputs import (
+from activities.channels import Senders
+from contracts.activities import NotifyInput, NotifyResult
+from contracts.audit_anchor import (
     AUDIT_ANCHOR_TEMPLATE,
     PUBLISH_AUDIT_ANCHOR,
     PublishAnchorInput,
 )
-from activities.channels import Senders
-from activities.inputs import NotifyInput, NotifyResult
 from domain.events import Notice
 from store.audit_anchor import take_anchors
 from store.audit_anchor_mail import anchor_message, board_admins_by_municipality

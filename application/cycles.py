@@ -33,6 +33,13 @@ from application.commands import (
 from config import Settings
 from config.converter import data_converter
 from config.payload_keys import PayloadKeyError
+from contracts.cycle import (
+    STATE_QUERY,
+    UPDATE_ROSTER,
+    WORKFLOW_NAME,
+    CycleInput,
+    cycle_workflow_id,
+)
 from domain.commands import Command
 from domain.events import CommandReceipt
 from domain.japan_time import current_fiscal_year, fiscal_year_of
@@ -40,8 +47,6 @@ from domain.model import CycleState
 from domain.refusals import Lang
 from domain.roster_update import UpdateRosterInput
 from i18n.catalogue import Texts
-from workflows.inputs import STATE_QUERY, WORKFLOW_NAME, CycleInput, cycle_workflow_id
-from workflows.roster_updates import UPDATE_ROSTER
 
 ResultT = TypeVar("ResultT")
 

@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session
 from temporalio.api.common.v1 import Payload
 
 from config.converter import payload_key
+from contracts.cycle import council_of_workflow_id
 from store.models import Council
-from workflows.inputs import council_of_workflow_id
 
 
 @dataclass(frozen=True)

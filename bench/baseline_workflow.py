@@ -20,7 +20,7 @@ from temporalio.exceptions import ApplicationError
 with workflow.unsafe.imports_passed_through():
     from pydantic import BaseModel, ConfigDict
 
-    from workflows.inputs import notification_queue
+    from contracts.cycle import notification_queue
 
 BASELINE_WORKFLOW = "BenchBaselineWorkflow"
 OPENED_QUERY = "opened"

@@ -271,8 +271,8 @@ def history_raw(council: str, year: int | None) -> None:
     from temporalio.service import RPCError, RPCStatusCode
 
     from application import board_reads, cycles
+    from contracts.cycle import cycle_workflow_id
     from reports.temporal_history import history_lines
-    from workflows.inputs import cycle_workflow_id
 
     fiscal_year = year_or_current(year)
     board_reads.may_read_raw_history(settings(), principal(), council)

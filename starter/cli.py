@@ -25,6 +25,7 @@ from application.errors import one_line
 from application.texts import text
 from application.views import StartResult
 from config import Settings
+from contracts.cycle import cycle_workflow_id
 from domain.model import CycleState
 from domain.refusals import Lang
 from starter import (
@@ -56,7 +57,6 @@ from starter.cli_common import (
     year_or_current,
 )
 from starter.render import state_table, visible
-from workflows.inputs import cycle_workflow_id
 
 EXIT_ERROR = 1
 EXIT_USAGE = 2

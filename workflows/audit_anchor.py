@@ -19,15 +19,15 @@ from temporalio import workflow
 from temporalio.common import RetryPolicy
 
 with workflow.unsafe.imports_passed_through():
-    from activities.audit_anchor_inputs import (
+    from contracts.activities import NotifyResult
+    from contracts.audit_anchor import (
         AUDIT_ANCHOR_WORKFLOW,
         PUBLISH_AUDIT_ANCHOR,
         AuditAnchorInput,
         PublishAnchorInput,
     )
-    from activities.inputs import NotifyResult
+    from contracts.cycle import notification_queue
     from workflows.delivery import deliver_all
-    from workflows.inputs import notification_queue
 
 #: Japan keeps no summer time: a fixed offset, no time-zone files read in the sandbox.
 JST = timezone(timedelta(hours=9), "JST")

@@ -23,7 +23,7 @@ from temporalio.exceptions import WorkflowAlreadyStartedError
 with workflow.unsafe.imports_passed_through():
     from pydantic import BaseModel
 
-    from activities.inputs import (
+    from contracts.activities import (
         LOAD_COUNCIL,
         NOTIFY,
         RECORD_CYCLE_OPENED,
@@ -34,6 +34,13 @@ with workflow.unsafe.imports_passed_through():
         NotifyResult,
         RecordCycleOpenedInput,
         RecordEventInput,
+    )
+    from contracts.cycle import (
+        STATE_QUERY,
+        WORKFLOW_NAME,
+        CycleInput,
+        cycle_workflow_id,
+        notification_queue,
     )
     from domain.commands import (
         CastVoteInput,
@@ -69,13 +76,6 @@ with workflow.unsafe.imports_passed_through():
     from workflows.decision_memo import DecisionMemo
     from workflows.delivery import deliver_all
     from workflows.failures import refused as _refused
-    from workflows.inputs import (
-        STATE_QUERY,
-        WORKFLOW_NAME,
-        CycleInput,
-        cycle_workflow_id,
-        notification_queue,
-    )
     from workflows.meeting_call_updates import MeetingCallUpdates
     from workflows.oversight_updates import OversightUpdates
     from workflows.roster_updates import RosterUpdates

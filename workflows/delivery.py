@@ -17,14 +17,14 @@ from temporalio.common import RetryPolicy
 from temporalio.exceptions import ActivityError
 
 with workflow.unsafe.imports_passed_through():
-    from activities.inputs import (
+    from contracts.activities import (
         DELIVER,
         RECORD_DELIVERY_FAILED,
         DeliverInput,
         DeliveryFailedInput,
         NotifyResult,
     )
-    from workflows.inputs import notification_queue
+    from contracts.cycle import notification_queue
 
 #: Give up on a delivery (and record it failed) after this long.
 DELIVERY_WINDOW = timedelta(days=3)

@@ -16,7 +16,7 @@ from temporalio import workflow
 from temporalio.common import RetryPolicy
 
 with workflow.unsafe.imports_passed_through():
-    from activities.inputs import CHECK_VOLUNTEERS, CheckVolunteersInput, VolunteerCheck
+    from contracts.activities import CHECK_VOLUNTEERS, CheckVolunteersInput, VolunteerCheck
     from domain.commands import (
         CancelActivityInput,
         ClaimTaskInput,

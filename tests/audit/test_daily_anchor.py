@@ -18,8 +18,8 @@ from temporalio.client import WorkflowExecutionStatus
 from temporalio.testing import WorkflowEnvironment
 
 import store
-from activities.audit_anchor_inputs import AUDIT_ANCHOR_TEMPLATE
 from application.audit import Actor, AuditAction, record_in
+from contracts.audit_anchor import AUDIT_ANCHOR_TEMPLATE
 from store.audit_anchor import check_anchor, parse_anchors, take_anchors
 from store.models import Notification
 from tests.audit.conftest import AuditCity

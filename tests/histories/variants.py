@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from temporalio import workflow
 
+from contracts.cycle import WORKFLOW_NAME, CycleInput
 from domain.rule_changes import RULE_CHANGES
 from workflows.council_cycle import CouncilCycleWorkflow, CycleResult
-from workflows.inputs import WORKFLOW_NAME, CycleInput
 
 
 @workflow.defn(name=WORKFLOW_NAME)

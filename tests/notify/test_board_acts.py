@@ -17,12 +17,12 @@ from application.board_acts import (
     timeline,
 )
 from application.dashboard import DashboardQuery, dashboard_page
+from contracts.cycle import CycleInput, cycle_workflow_id
 from domain.deadlines import JST
 from domain.model import Step
 from tests.notify.harness import YEAR, Harness, wait_until
 from tests.workflows.driver import wait_open
 from workflows.council_cycle import CouncilCycleWorkflow
-from workflows.inputs import CycleInput, cycle_workflow_id
 
 COUNCILS = ("notifycity-c1", "notifycity-c2")
 

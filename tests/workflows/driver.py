@@ -12,6 +12,7 @@ from typing import Any
 
 from temporalio.client import WorkflowHandle
 
+from contracts.cycle import STATE_QUERY
 from domain.commands import (
     CancelActivityInput,
     CastVoteInput,
@@ -30,7 +31,6 @@ from domain.commands import (
 from domain.events import CommandReceipt
 from domain.model import Aim, AimRating, Ballot, CycleState, PlannedActivity, RoleAssignment
 from domain.tasks import CancelReason
-from workflows.inputs import STATE_QUERY
 
 COUNCIL = "testcity-c1"
 VOTERS = ("t-chair", "t-m1", "t-m2", "t-m3")
