@@ -23,7 +23,8 @@ from temporalio.client import Client
 
 import store
 from application import identity
-from application.permissions import Viewer, load_viewer
+from application.permissions import load_viewer
+from application.viewer import Viewer
 from config import Settings
 from console.messages import CONSOLE, text
 from domain.japan_time import JAPAN

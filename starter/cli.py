@@ -20,10 +20,10 @@ from temporalio.client import Client
 from typer._click.exceptions import NoArgsIsHelpError, UsageError
 
 from application import cycles, operations, records
-from application.cycles import CommandRefused, CycleError, StartOutcome
+from application.cycles import CommandRefused, CycleError
 from application.errors import one_line
 from application.texts import text
-from application.views import StartResult
+from application.views import StartOutcome, StartResult
 from config import Settings
 from contracts.cycle import cycle_workflow_id
 from domain.model import CycleState

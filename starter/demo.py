@@ -20,9 +20,10 @@ from temporalio.client import Client
 
 from application import board_reads, cycles, directory, operations, records
 from application.audit import AuditAction, record
-from application.cycles import CommandRefused, StartOutcome
+from application.cycles import CommandRefused
 from application.principal import Principal
 from application.texts import role_name, step_name, text
+from application.views import StartOutcome
 from config import Settings
 from domain.commands import (
     CancelActivityInput,
