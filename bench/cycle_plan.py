@@ -25,7 +25,7 @@ from domain.commands import (
     SubmitPlanInput,
     SubmitPolicyInput,
 )
-from domain.deadlines import JST
+from domain.japan_time import JAPAN, current_fiscal_year
 from domain.model import Aim, AimRating, Ballot, PlannedActivity, Step
 from domain.oversight import pending_alert
 from domain.rules import execute, new_cycle, step_opened_notices
@@ -36,8 +36,7 @@ from domain.tasks import CancelReason
 def bench_fiscal_year(now: datetime) -> int:
     """The fiscal year after the current one: every deadline lies ahead, so no alert fires
     during the run and the engine does only what the commands ask."""
-    current = now.year if now.month >= 4 else now.year - 1
-    return current + 1
+    return current_fiscal_year(now) + 1
 
 
 def advance_commands(index: int, fiscal_year: int) -> list[Command]:
@@ -63,7 +62,7 @@ def cycle_commands(index: int, fiscal_year: int, today: date | None = None) -> l
     """Every command of one full six-step cycle, discuss to the close of evaluate.
     Activities are recorded as held ``today`` (JST): a record may not lie in the future."""
     chair, coord = member_id(index, "chair"), member_id(index, "coord")
-    held_on = today or now_utc().astimezone(JST).date()
+    held_on = today or now_utc().astimezone(JAPAN).date()
     plan = (
         PlannedActivity(
             activity_id="reading",

@@ -41,7 +41,7 @@ from console.web import (
 )
 from domain.base import Role
 from domain.commands import Command
-from domain.deadlines import JST
+from domain.japan_time import JAPAN as JST
 from domain.meeting_calls import (
     CALLER_ROLES,
     Answer,

@@ -29,8 +29,8 @@ from domain.commands import (
     RecordActivityInput,
     WaiveTaskInput,
 )
-from domain.deadlines import JST
 from domain.events import Change, Notice
+from domain.japan_time import JAPAN
 from domain.model import CycleState, PlannedActivity
 from domain.refusals import Refusal
 from domain.tasks import (
@@ -87,7 +87,7 @@ def create_tasks(
     council's coordinators in roster order; due dates not named follow ``default_due``."""
     holders = set(state.roster.holders_of(*TASK_HOLDERS))
     coordinators = state.roster.holders_of(Role.COORDINATOR)
-    submitted_on = at.astimezone(JST).date()
+    submitted_on = at.astimezone(JAPAN).date()
     coordinate_due = state.due_dates.get(Step.COORDINATE)
     tasks: list[CoordinationTask] = []
     turn = 0  # the round robin skips tasks whose owner the plan names
@@ -238,7 +238,7 @@ def _close_act_if_done(state: CycleState, actor: str) -> None:
 def _record_activity(state: CycleState, cmd: Command, at: datetime) -> Effects:
     assert isinstance(cmd, RecordActivityInput)
     _recordable(state, cmd.activity_id)
-    today = at.astimezone(JST).date()
+    today = at.astimezone(JAPAN).date()
     if cmd.held_on > today:
         raise Refusal("held_in_future", held_on=cmd.held_on.isoformat(), today=today.isoformat())
     state.activity_records[cmd.activity_id] = ActivityRecord(

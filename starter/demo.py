@@ -39,7 +39,7 @@ from domain.commands import (
     SubmitPlanInput,
     SubmitPolicyInput,
 )
-from domain.deadlines import JST
+from domain.japan_time import JAPAN as JST
 from domain.model import AimRating, Ballot, CycleState, PlannedActivity, Role, Step
 from domain.refusals import Lang
 from domain.sanity import year_window

@@ -14,7 +14,7 @@ from typing import Annotated
 
 import typer
 
-from domain.deadlines import JST
+from domain.japan_time import JAPAN as JST
 from domain.refusals import Lang
 from domain.volunteers import VolunteerKind
 from i18n.catalogue import Texts

@@ -13,7 +13,7 @@ a second start finds it running and leaves it.
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime, time, timedelta, timezone
+from datetime import datetime, time, timedelta
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
@@ -27,10 +27,9 @@ with workflow.unsafe.imports_passed_through():
         PublishAnchorInput,
     )
     from contracts.cycle import notification_queue
+    from domain.japan_time import JAPAN
     from workflows.delivery import deliver_all
 
-#: Japan keeps no summer time: a fixed offset, no time-zone files read in the sandbox.
-JST = timezone(timedelta(hours=9), "JST")
 #: When the day's anchor is mailed: before the office opens.
 SEND_AT = time(7, 0)
 #: Days per run before continuing as new.
@@ -44,8 +43,8 @@ _PUBLISH_RETRY = RetryPolicy(
 
 def next_send_time(now: datetime) -> datetime:
     """The first ``SEND_AT`` (Japan time) strictly after ``now``."""
-    local = now.astimezone(JST)
-    due = datetime.combine(local.date(), SEND_AT, tzinfo=JST)
+    local = now.astimezone(JAPAN)
+    due = datetime.combine(local.date(), SEND_AT, tzinfo=JAPAN)
     return due if due > local else due + timedelta(days=1)
 
 
@@ -63,7 +62,7 @@ class AuditAnchorWorkflow:
             await workflow.sleep(due - now)
             queued = workflow.start_activity(
                 PUBLISH_AUDIT_ANCHOR,
-                PublishAnchorInput(day=due.astimezone(JST).date().isoformat()),
+                PublishAnchorInput(day=due.astimezone(JAPAN).date().isoformat()),
                 task_queue=notification_queue(workflow.info().task_queue),
                 start_to_close_timeout=timedelta(minutes=1),
                 # A day late is no longer that day's anchor: the next day's takes over.
