@@ -16,7 +16,6 @@ import asyncio
 from datetime import datetime, time, timedelta
 
 from temporalio import workflow
-from temporalio.common import RetryPolicy
 
 with workflow.unsafe.imports_passed_through():
     from contracts.activities import NotifyResult
@@ -27,6 +26,7 @@ with workflow.unsafe.imports_passed_through():
         PublishAnchorInput,
     )
     from contracts.cycle import notification_queue
+    from contracts.retry_policies import ANCHOR_RETRY
     from domain.japan_time import JAPAN
     from workflows.delivery import deliver_all
 
@@ -34,11 +34,6 @@ with workflow.unsafe.imports_passed_through():
 SEND_AT = time(7, 0)
 #: Days per run before continuing as new.
 DAYS_PER_RUN = 31
-_PUBLISH_RETRY = RetryPolicy(
-    initial_interval=timedelta(seconds=5),
-    backoff_coefficient=2.0,
-    maximum_interval=timedelta(minutes=10),
-)
 
 
 def next_send_time(now: datetime) -> datetime:
@@ -67,7 +62,7 @@ class AuditAnchorWorkflow:
                 start_to_close_timeout=timedelta(minutes=1),
                 # A day late is no longer that day's anchor: the next day's takes over.
                 schedule_to_close_timeout=timedelta(hours=23),
-                retry_policy=_PUBLISH_RETRY,
+                retry_policy=ANCHOR_RETRY,
                 result_type=NotifyResult,
             )
             # Deliveries retry for up to three days: they run beside the next days.
