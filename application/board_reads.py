@@ -16,7 +16,7 @@ and a read that shows personal data is an audit row in the same transaction.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 from sqlalchemy.orm import Session
 
@@ -27,16 +27,14 @@ from application.permissions import (
     require_board,
     require_board_of_council,
 )
+from application.principal import Principal
 from application.records import with_session
 from application.views import HistoryEntry
 from config import Settings
 from domain.model import Step
 from store.audit_anchor import take_anchors
-
-if TYPE_CHECKING:
-    from application.principal import Principal
-    from store.board import OverviewRow
-    from store.board_summary import MunicipalitySummary
+from store.board import OverviewRow
+from store.board_summary import MunicipalitySummary
 
 
 def overview(

@@ -15,8 +15,6 @@ the command what it needs (its targets, its rows).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from sqlalchemy.orm import Session
 
 import store
@@ -32,14 +30,12 @@ from application.permissions import (
     require_council_reader,
     require_local_operator,
 )
+from application.principal import Principal
 from application.records import with_session
 from config import Settings
 from domain.model import CycleState
 from store.audit_anchor import Anchor
 from store.recorded_years import open_cycles_of
-
-if TYPE_CHECKING:
-    from application.principal import Principal
 
 
 def start_targets(

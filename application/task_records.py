@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -23,11 +22,9 @@ import store
 from application import audit
 from application.errors import AppError as CliError
 from application.permissions import VOLUNTEER_STAFF, require_staff
+from application.principal import Principal
 from application.records import with_session
 from config import Settings
-
-if TYPE_CHECKING:
-    from application.principal import Principal
 
 
 def tasks_for(
