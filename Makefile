@@ -1,7 +1,7 @@
 # Set-up and checks for a fresh machine that has only python3 (>= 3.11) on PATH.
 #   make run   - local Temporal server + worker + web console (Ctrl+C stops them)
 #   make test  - ruff, mypy, pytest on SQLite, then pytest on PostgreSQL when it answers
-#   make lint  - ruff (check and format --check) and mypy only
+#   make lint  - ruff (check and format --check), mypy and the import layers (lint-imports)
 #   make constraints - rewrite constraints.txt from the versions installed in .venv
 # REQUIRE_POSTGRES=1 makes a missing PostgreSQL an error instead of a skipped run.
 
@@ -22,7 +22,7 @@ PG_UNREACHABLE := 3
 help:
 	@echo "make run   - Temporal サーバーとワーカーを起動 / start a local Temporal server and the worker"
 	@echo "make test  - ruff, mypy, pytest (SQLite, then PostgreSQL when it answers)"
-	@echo "make lint  - ruff (check, format --check) and mypy"
+	@echo "make lint  - ruff (check, format --check), mypy, import layers (lint-imports)"
 	@echo "make constraints - pin the versions installed in .venv into constraints.txt"
 
 $(BIN)/python:
@@ -49,6 +49,7 @@ lint: $(INSTALLED)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy .
+	$(BIN)/lint-imports
 
 # The console's browser tests need Debian's chromium and Japanese fonts (installed when missing).
 browser-deps:

@@ -9,14 +9,15 @@ from sqlalchemy import Engine
 from temporalio import activity
 
 import store
-from activities.audit_anchor_inputs import (
+from activities.channels import Senders
+from contracts.activities import NotifyInput, NotifyResult
+from contracts.audit_anchor import (
     AUDIT_ANCHOR_TEMPLATE,
     PUBLISH_AUDIT_ANCHOR,
     PublishAnchorInput,
 )
-from activities.channels import Senders
-from activities.inputs import NotifyInput, NotifyResult
 from domain.events import Notice
+from domain.japan_time import fiscal_year_of
 from store.audit_anchor import take_anchors
 from store.audit_anchor_mail import anchor_message, board_admins_by_municipality
 
@@ -35,7 +36,7 @@ class AuditAnchorActivities:
         the notices in place and returns the same outbox keys."""
         now = datetime.now(UTC)
         day = date.fromisoformat(data.day)
-        fiscal_year = day.year if day.month >= 4 else day.year - 1
+        fiscal_year = fiscal_year_of(day)
         new = 0
         keys: list[str] = []
         with store.session_scope(self._engine) as session:

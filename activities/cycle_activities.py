@@ -15,7 +15,8 @@ from temporalio.exceptions import ApplicationError
 
 import store
 from activities.channels import Senders
-from activities.inputs import (
+from activities.templates import render_notice
+from contracts.activities import (
     LOAD_COUNCIL,
     NOTIFY,
     RECORD_CYCLE_OPENED,
@@ -27,7 +28,6 @@ from activities.inputs import (
     RecordCycleOpenedInput,
     RecordEventInput,
 )
-from activities.templates import render_notice
 from store.errors import NotFound
 
 

@@ -26,7 +26,7 @@ from temporalio.exceptions import ApplicationError
 
 import store
 from activities.channels import Senders, SendFailed, Undeliverable
-from activities.inputs import DELIVER, RECORD_DELIVERY_FAILED, DeliverInput, DeliveryFailedInput
+from contracts.activities import DELIVER, RECORD_DELIVERY_FAILED, DeliverInput, DeliveryFailedInput
 
 
 class DeliveryOutcome(StrEnum):

@@ -12,7 +12,7 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 import store
-from activities.inputs import CHECK_VOLUNTEERS, CheckVolunteersInput, VolunteerCheck
+from contracts.activities import CHECK_VOLUNTEERS, CheckVolunteersInput, VolunteerCheck
 from store.errors import NotFound
 
 

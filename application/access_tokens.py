@@ -28,8 +28,9 @@ from application import audit
 from application.actors import local_operator_actor, person_actor
 from application.context import Context
 from application.errors import AppError
-from application.permissions import Viewer, load_viewer
+from application.permissions import load_viewer
 from application.principal import Principal, Proof
+from application.viewer import Viewer
 from domain.base import Role
 from domain.text_rules import code_point, forbidden_character
 from store import access_tokens as tokens

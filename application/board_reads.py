@@ -20,7 +20,7 @@ Each takes the ``Context`` first (``application.context``).
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 from sqlalchemy.orm import Session
 
@@ -36,10 +36,8 @@ from application.principal import Principal
 from application.views import HistoryEntry
 from domain.model import Step
 from store.audit_anchor import take_anchors
-
-if TYPE_CHECKING:
-    from store.board import OverviewRow
-    from store.board_summary import MunicipalitySummary
+from store.board import OverviewRow
+from store.board_summary import MunicipalitySummary
 
 
 def overview(
@@ -149,8 +147,8 @@ async def raw_history(ctx: Context, council_id: str, fiscal_year: int) -> list[s
     personal content: checked, not audited); ``None`` when the engine has no such cycle."""
     from temporalio.service import RPCError, RPCStatusCode
 
+    from contracts.cycle import cycle_workflow_id
     from reports.temporal_history import history_lines
-    from workflows.inputs import cycle_workflow_id
 
     who = ctx.principal
     ctx.unit_of_work(lambda session: require_board_of_council(session, who, council_id))

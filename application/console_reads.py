@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 import store
-from application.permissions import Viewer, roles_on, visible_councils
+from application.permissions import roles_on, visible_councils
+from application.viewer import Viewer
 from domain.base import Role
 from domain.model import CycleState
 from store import console_auth

@@ -18,7 +18,9 @@ from typing import TypeVar
 from sqlalchemy.orm import Session
 from temporalio.client import Client
 
+from application.cycles import connect
 from application.principal import Principal
+from application.records import with_session
 from config import Settings
 from domain.japan_time import JAPAN
 
@@ -50,16 +52,12 @@ class Context:
         if self.run_in_session is not None:
             result = self.run_in_session(self.config, work)
             return result  # type: ignore[return-value]  # the runner returns work's value
-        from application.records import with_session
-
         return with_session(self.config, work)
 
     async def temporal(self) -> Client:
         """The Temporal client (speaking encrypted pydantic payloads)."""
         if self.temporal_client is not None:
             return await self.temporal_client()
-        from application.cycles import connect
-
         return await connect(self.config)
 
     def now(self) -> datetime:

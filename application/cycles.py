@@ -9,7 +9,6 @@ answered in time).
 from __future__ import annotations
 
 import asyncio
-from enum import StrEnum
 from typing import Any, TypeVar
 
 from temporalio.client import (
@@ -30,9 +29,18 @@ from application.commands import (
     checked_command,
     new_command_id,
 )
+from application.records import years_in_store
+from application.views import StartOutcome
 from config import Settings
 from config.converter import data_converter
 from config.payload_keys import PayloadKeyError
+from contracts.cycle import (
+    STATE_QUERY,
+    UPDATE_ROSTER,
+    WORKFLOW_NAME,
+    CycleInput,
+    cycle_workflow_id,
+)
 from domain.commands import Command
 from domain.events import CommandReceipt
 from domain.japan_time import current_fiscal_year, fiscal_year_of
@@ -40,8 +48,6 @@ from domain.model import CycleState
 from domain.refusals import Lang
 from domain.roster_update import UpdateRosterInput
 from i18n.catalogue import Texts
-from workflows.inputs import STATE_QUERY, WORKFLOW_NAME, CycleInput, cycle_workflow_id
-from workflows.roster_updates import UPDATE_ROSTER
 
 ResultT = TypeVar("ResultT")
 
@@ -198,14 +204,6 @@ class PayloadKeysUnavailable(CycleError):
         return ERRORS.text("payload_keys_unavailable", lang, detail=self.detail)
 
 
-class StartOutcome(StrEnum):
-    """What ``start_cycle`` found: a cycle it started, or one that already existed."""
-
-    STARTED = "started"
-    ALREADY_RUNNING = "already_running"
-    ALREADY_CLOSED = "already_closed"
-
-
 async def connect(settings: Settings) -> Client:
     """A client for ``settings``' server and namespace, speaking pydantic models that are
     encrypted on the way to the server (config/converter.py)."""
@@ -244,9 +242,6 @@ async def start_cycle(
     """
     workflow_id = cycle_workflow_id(council_id, fiscal_year)
     if in_store is None:
-        # Imported here: the records module's views import this module's outcomes.
-        from application.records import years_in_store
-
         in_store = await asyncio.to_thread(years_in_store, settings, [council_id], fiscal_year)
     if council_id in in_store and not await _exists(client.get_workflow_handle(workflow_id)):
         raise StoreHoldsYear(council_id, fiscal_year)

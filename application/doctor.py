@@ -20,6 +20,7 @@ from temporalio.client import Client
 from application.cycles import CycleFailed, CycleNotStarted, state
 from application.records import with_session
 from config import Settings
+from domain.japan_time import JAPAN
 from domain.model import CycleState, PolicyStatus
 from store.cycle_projections import (
     DUE_PREFIX,
@@ -28,7 +29,6 @@ from store.cycle_projections import (
     rewrite_projections,
     stored_projections,
 )
-from store.projections import JAPAN
 
 #: Fields whose values are free text: reported by fingerprint.
 _TEXT_FIELDS = frozenset({"vision", "paused_reason"})

@@ -12,9 +12,9 @@ from email.utils import formatdate
 from pathlib import Path
 
 from activities.channels.email import SmtpSender
-from activities.inputs import Channel
 from config import Settings
 from config.private_files import MAIL_FOLDER, private_dir, write_private_file
+from contracts.activities import Channel
 from store.deliveries import DeliveryJob
 
 _LOG = logging.getLogger(__name__)

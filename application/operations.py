@@ -16,12 +16,12 @@ the command what it needs (its targets, its rows).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from sqlalchemy.orm import Session
+from temporalio.client import Client
 
 import store
 from application import audit, cycles, doctor, restore
+from application.context import Context
 from application.cycles import StartOutcome
 from application.errors import AppError
 from application.permissions import (
@@ -36,17 +36,12 @@ from application.permissions import (
 )
 from application.restore import RestoreResult
 from application.views import StartResult
+from contracts.cycle import cycle_workflow_id
 from domain.commands import Command
 from domain.japan_time import current_fiscal_year
 from domain.model import CycleState
 from store.audit_anchor import Anchor
 from store.recorded_years import open_cycles_of
-from workflows.inputs import cycle_workflow_id
-
-if TYPE_CHECKING:
-    from temporalio.client import Client
-
-    from application.context import Context
 
 
 def start_targets(ctx: Context, council_id: str | None, municipality_id: str | None) -> list[str]:

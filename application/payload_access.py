@@ -19,9 +19,9 @@ from temporalio.api.common.v1 import Payload
 from application import audit
 from application.context import Context
 from config.converter import payload_key
+from contracts.cycle import council_of_workflow_id
 from domain.base import Role
 from store.models import Council
-from workflows.inputs import council_of_workflow_id
 
 
 @dataclass(frozen=True)

@@ -11,12 +11,11 @@ the person of the session, and every read is scoped to the councils they serve.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
-
 from sqlalchemy.orm import Session
 
 from application.errors import AppError
+from application.principal import Principal
+from application.viewer import Viewer
 from domain.base import Role, Step
 from domain.model import CycleState, PolicyStatus
 from domain.oversight import UNPAUSABLE
@@ -25,17 +24,12 @@ from domain.task_rules import TASK_OVERSEERS
 from domain.tasks import CoordinationTask
 from store import console_auth as auth
 
-if TYPE_CHECKING:
-    from application.principal import Principal
-
 #: The board of education: the municipality's administrator.
 BOARD = frozenset({Role.BOARD_ADMIN})
 #: Who reads or edits volunteers and the resource list: the board and the coordinators.
 VOLUNTEER_STAFF = frozenset({Role.BOARD_ADMIN, Role.CHIEF_COORDINATOR, Role.COORDINATOR})
 #: Roles of the municipality's staff who oversee every council of it.
 OVERSEEING = frozenset({Role.BOARD_ADMIN, Role.CHIEF_COORDINATOR})
-#: Roles that need a passkey after the link before any personal data.
-PASSKEY_REQUIRED = frozenset({Role.BOARD_ADMIN, Role.CHIEF_COORDINATOR})
 #: Who reads closed minutes: the council's own members, and the board.
 CLOSED_MINUTES_READERS = frozenset(
     {Role.CHAIR, Role.MEMBER, Role.PRINCIPAL, Role.COORDINATOR, Role.BOARD_ADMIN}
@@ -67,21 +61,6 @@ CONSOLE_COMMANDS = frozenset(
         "remind",
     }
 )
-
-
-@dataclass(frozen=True)
-class Viewer:
-    """A signed-in person and where they sit."""
-
-    person_id: str
-    municipality_id: str
-    council_roles: dict[str, frozenset[Role]]
-    staff_roles: dict[str, frozenset[Role]]
-
-    @property
-    def needs_passkey(self) -> bool:
-        """Whether this person must confirm the session with a passkey."""
-        return any(roles & PASSKEY_REQUIRED for roles in self.staff_roles.values())
 
 
 def load_viewer(session: Session, person_id: str) -> Viewer | None:

@@ -11,7 +11,7 @@ from enum import StrEnum
 from sqlalchemy.orm import Session
 
 from application.audit import Actor
-from application.permissions import Viewer
+from application.viewer import Viewer
 from domain.base import Role
 
 

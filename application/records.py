@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TypeVar
 
 from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
@@ -17,12 +17,8 @@ from sqlalchemy.orm import Session
 import store
 from application.errors import AppError as CliError
 from application.errors import one_line
-from application.views import InboxEntry
 from config import Settings
 from store.recorded_years import held_years
-
-if TYPE_CHECKING:
-    from application.context import Context
 
 T = TypeVar("T")
 
@@ -63,23 +59,6 @@ def read_municipality(path: Path) -> store.MunicipalityFile:
 def councils_of(config: Settings, municipality_id: str) -> list[str]:
     """Ids of the municipality's councils, sorted."""
     return with_session(config, lambda session: store.council_ids(session, municipality_id))
-
-
-def inbox(ctx: Context, person_id: str, unread_only: bool) -> list[InboxEntry]:
-    """``person_id``'s notifications, newest first."""
-
-    def read(session: Session) -> list[InboxEntry]:
-        return [
-            InboxEntry.model_validate(row.model_dump())
-            for row in store.inbox(session, person_id, unread_only)
-        ]
-
-    return ctx.unit_of_work(read)
-
-
-def mark_read(ctx: Context, person_id: str, notification_id: int) -> None:
-    """Mark one of ``person_id``'s notifications as read."""
-    ctx.unit_of_work(lambda session: store.mark_read(session, person_id, notification_id))
 
 
 def council_known(config: Settings, council_id: str) -> bool:

@@ -24,12 +24,12 @@ from application.cycles import ERRORS, CycleError, state
 from application.errors import AppError
 from application.records import with_session
 from config import Settings
+from contracts.cycle import WORKFLOW_NAME, CycleInput, cycle_workflow_id
 from domain.commands import Command
 from domain.model import CycleState, Step
 from domain.refusals import Lang, Refusal
 from domain.rules import findings_for_next_year, new_cycle, redo
 from store.recorded_years import RecordedYear, open_cycles_of, recorded_year
-from workflows.inputs import WORKFLOW_NAME, CycleInput, cycle_workflow_id
 
 _COMMAND: TypeAdapter[Command] = TypeAdapter(Command)
 

@@ -14,19 +14,16 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 import store
 from application import audit
+from application.context import Context
 from application.errors import AppError as CliError
 from application.permissions import VOLUNTEER_STAFF, require_staff
-
-if TYPE_CHECKING:
-    from application.context import Context
-    from application.principal import Principal
+from application.principal import Principal
 
 
 def tasks_for(

@@ -4,12 +4,20 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
 
-from application.cycles import StartOutcome
 from domain.events import Change
 from domain.model import Step
+
+
+class StartOutcome(StrEnum):
+    """What ``start_cycle`` found: a cycle it started, or one that already existed."""
+
+    STARTED = "started"
+    ALREADY_RUNNING = "already_running"
+    ALREADY_CLOSED = "already_closed"
 
 
 class _View(BaseModel):

@@ -27,7 +27,7 @@ from domain.commands import (
     SubmitPolicyInput,
     WaiveTaskInput,
 )
-from domain.japan_time import JAPAN
+from domain.japan_time import JAPAN, calendar_year, japan_date
 from domain.limits import refusal_of
 from domain.meeting_calls import (
     CALLER_ROLES,
@@ -49,6 +49,8 @@ from domain.model import (
 )
 from domain.refusals import Lang
 from domain.sanity import year_window
+from domain.scenario import MissingHolder, full_year
+from domain.scenario import Texts as ScenarioTexts
 from domain.tasks import CancelReason, PlannedTask, TaskStatus
 from domain.text_rules import BIDI_CONTROLS, LINE_SEPARATORS
 from domain.volunteers import VolunteerKind
@@ -89,6 +91,7 @@ __all__ = [
     "EvaluateAimInput",
     "InvalidAnchor",
     "Lang",
+    "MissingHolder",
     "MunicipalitySummary",
     "NotFound",
     "OverviewRow",
@@ -106,6 +109,7 @@ __all__ = [
     "ResumeCycleInput",
     "Role",
     "RoleAssignment",
+    "ScenarioTexts",
     "SetDeadlineInput",
     "Step",
     "SubmitPlanInput",
@@ -116,6 +120,9 @@ __all__ = [
     "VolunteerKind",
     "VolunteerRow",
     "WaiveTaskInput",
+    "calendar_year",
+    "full_year",
+    "japan_date",
     "parse_anchors",
     "refusal_of",
     "year_window",

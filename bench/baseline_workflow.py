@@ -14,29 +14,18 @@ import asyncio
 from datetime import timedelta
 
 from temporalio import workflow
-from temporalio.common import RetryPolicy
 from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from pydantic import BaseModel, ConfigDict
 
-    from workflows.inputs import notification_queue
+    from contracts.cycle import notification_queue
+    from contracts.retry_policies import NOTIFY_RETRY, RECORD_RETRY, STORE_TIMEOUT
 
 BASELINE_WORKFLOW = "BenchBaselineWorkflow"
 OPENED_QUERY = "opened"
 ADVANCE_UPDATE = "advance"
 LOAD, OPENED, RECORD, NOTIFY = "bench_load", "bench_opened", "bench_record", "bench_notify"
-
-# The same timeouts and retry policies as the cycle workflow's activities.
-_RECORD_RETRY = RetryPolicy(
-    initial_interval=timedelta(seconds=1), maximum_interval=timedelta(seconds=30)
-)
-_STORE_TIMEOUT = timedelta(seconds=30)
-_NOTIFY_RETRY = RetryPolicy(
-    initial_interval=timedelta(seconds=5),
-    backoff_coefficient=2.0,
-    maximum_interval=timedelta(minutes=30),
-)
 
 
 class BaselineInput(BaseModel):
@@ -82,8 +71,8 @@ class BaselineWorkflow:
             await workflow.execute_activity(
                 name,
                 NoopInput(key=name),
-                start_to_close_timeout=_STORE_TIMEOUT,
-                retry_policy=_RECORD_RETRY,
+                start_to_close_timeout=STORE_TIMEOUT,
+                retry_policy=RECORD_RETRY,
             )
         self._notify(data.opening_notices)
         self._opened = True
@@ -113,8 +102,8 @@ class BaselineWorkflow:
         await workflow.execute_activity(
             RECORD,
             NoopInput(key=str(seq)),
-            start_to_close_timeout=_STORE_TIMEOUT,
-            retry_policy=_RECORD_RETRY,
+            start_to_close_timeout=STORE_TIMEOUT,
+            retry_policy=RECORD_RETRY,
         )
         self._notify(data.notices)
         if data.closes:
@@ -135,7 +124,7 @@ class BaselineWorkflow:
                     task_queue=notification_queue(workflow.info().task_queue),
                     start_to_close_timeout=timedelta(minutes=2),
                     schedule_to_close_timeout=timedelta(days=3),
-                    retry_policy=_NOTIFY_RETRY,
+                    retry_policy=NOTIFY_RETRY,
                 )
             )
 

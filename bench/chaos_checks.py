@@ -22,11 +22,11 @@ from bench.chaos_load import Ledger
 from bench.chaos_net import Receipts
 from bench.population import council_id, member_id, roster
 from config import Settings
+from contracts.cycle import cycle_workflow_id
 from domain.commands import CloseDiscussionInput
 from domain.model import Step
 from domain.rules import execute, new_cycle, step_opened_notices
 from store.models import AuditEvent, Delivery, Notification
-from workflows.inputs import cycle_workflow_id
 
 
 @dataclass

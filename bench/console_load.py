@@ -23,12 +23,10 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from application.cycles import current_fiscal_year
 from bench.console_load_drive import Probe, Tally, Workload, offered_load, probe
 from bench.console_load_people import Council, in_turn, prepare, sign_in_all
 from bench.console_load_stack import (
@@ -39,6 +37,7 @@ from bench.console_load_stack import (
     running_stack,
     write_municipality,
 )
+from domain.japan_time import current_fiscal_year, japan_date
 
 KINDS = ("vote", "call", "tasks")
 
@@ -82,7 +81,7 @@ def _ms(values: list[float], q: float) -> float | None:
 
 async def run(args: argparse.Namespace, data_dir: Path) -> dict[str, Any]:
     """Set up, load at each rate, measure; the result."""
-    year, today = current_fiscal_year(), datetime.now(ZoneInfo("Asia/Tokyo")).date()
+    year, today = current_fiscal_year(), japan_date(datetime.now(UTC))
     # The councils under load are 0 .. N-1; council N is the probe's, with no other load.
     total = args.councils + 1
     municipality_path = data_dir / "municipality.yaml"

@@ -66,9 +66,9 @@ from bench.servers import add_server_pid_argument, check_server_pid, temporal_se
 from config import get_settings
 from config.converter import data_converter
 from config.payload_keys import new_key_text
+from contracts.cycle import STATE_QUERY, WORKFLOW_NAME, CycleInput, cycle_workflow_id
 from domain.events import CommandReceipt
 from store.models import Base
-from workflows.inputs import STATE_QUERY, WORKFLOW_NAME, CycleInput, cycle_workflow_id
 
 DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/cs_bench"
 DEFAULT_STORE_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/cs_bench_store"

@@ -15,7 +15,7 @@ names, minutes or comments.
 
 Each workflow's payloads are encrypted with a key of their own: HKDF-SHA256 of the master
 key (``PAYLOAD_KEYS``) and the workflow id, which is the business key
-``council-cycle/<council>/<year>`` (workflows/inputs.py) and so says whose payload it is.
+``council-cycle/<council>/<year>`` (contracts/cycle.py) and so says whose payload it is.
 The console's codec endpoint decodes a payload only for a board admin of the council's
 municipality (console/codec.py); a payload with no workflow (none is written today) is
 encrypted with the master key itself and carries no scope.

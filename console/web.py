@@ -23,7 +23,8 @@ from temporalio.client import Client
 
 from application import identity, shared_store
 from application.console_reads import person_name
-from application.permissions import Viewer, load_viewer
+from application.permissions import load_viewer
+from application.viewer import Viewer
 from application.vocabulary import JAPAN, Lang
 from config import Settings
 from console.messages import CONSOLE, text

@@ -8,14 +8,13 @@ offset is exact); alerts go out at ``alert_hour`` JST so nobody is paged at midn
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 
 from pydantic import Field
 
 from domain.base import Frozen, Role, Step
-
-JST = timezone(timedelta(hours=9), "JST")
+from domain.japan_time import JAPAN, calendar_year
 
 
 class MonthDay(Frozen):
@@ -27,8 +26,7 @@ class MonthDay(Frozen):
 
     def in_fiscal_year(self, fiscal_year: int) -> date:
         """The calendar date of this day in ``fiscal_year`` (April to March)."""
-        year = fiscal_year if self.month >= 4 else fiscal_year + 1
-        return date(year, self.month, self.day)
+        return date(calendar_year(fiscal_year, self.month), self.month, self.day)
 
 
 #: Defaults in the spirit of the seeds: approval by 31 May, the yearly report by 31 March.
@@ -91,7 +89,7 @@ ALERT_AUDIENCE: dict[AlertKind, tuple[Role, ...]] = {
 
 
 def _morning(day: date, hour: int) -> datetime:
-    return datetime.combine(day, time(hour=hour), tzinfo=JST).astimezone(UTC)
+    return datetime.combine(day, time(hour=hour), tzinfo=JAPAN).astimezone(UTC)
 
 
 def alerts_for(step: Step, due: date, rules: DeadlineRules) -> list[Alert]:

@@ -21,6 +21,12 @@ def fiscal_year_of(day: date) -> int:
     return day.year if day.month >= FISCAL_YEAR_START_MONTH else day.year - 1
 
 
+def calendar_year(fiscal_year: int, month: int) -> int:
+    """The calendar year that ``month`` of ``fiscal_year`` falls in: April to December in
+    the year itself, January to March in the next."""
+    return fiscal_year if month >= FISCAL_YEAR_START_MONTH else fiscal_year + 1
+
+
 def japan_date(moment: datetime) -> date:
     """The Japanese calendar date of ``moment`` (an aware datetime)."""
     return moment.astimezone(JAPAN).date()

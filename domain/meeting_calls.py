@@ -19,7 +19,7 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from domain.base import Frozen, Role
-from domain.deadlines import JST
+from domain.japan_time import JAPAN
 from domain.text_rules import MultiLineStr, OneLineStr
 from i18n.catalogue import Texts
 
@@ -99,12 +99,12 @@ class MeetingCall(Frozen):
 
     def starts(self) -> datetime:
         """When the meeting starts, as an aware UTC time (the call's time is JST)."""
-        return datetime.combine(self.held_on, self.starts_at, tzinfo=JST).astimezone(UTC)
+        return datetime.combine(self.held_on, self.starts_at, tzinfo=JAPAN).astimezone(UTC)
 
     def reminder_at(self) -> datetime:
         """When the invitees without a reply are reminded: two days before, 09:00 JST."""
         day = self.held_on - timedelta(days=REMIND_DAYS_BEFORE)
-        return datetime.combine(day, time(hour=REMIND_HOUR), tzinfo=JST).astimezone(UTC)
+        return datetime.combine(day, time(hour=REMIND_HOUR), tzinfo=JAPAN).astimezone(UTC)
 
 
 class CallReminder(Frozen):

@@ -14,8 +14,9 @@ from domain.commands import (
     RemindInput,
     SetDeadlineInput,
 )
-from domain.deadlines import ALERT_AUDIENCE, JST, Alert, AlertKind, next_alert, shift
+from domain.deadlines import ALERT_AUDIENCE, Alert, AlertKind, next_alert, shift
 from domain.events import Change, Notice
+from domain.japan_time import JAPAN
 from domain.model import CycleState, Pause
 from domain.refusals import Refusal
 from domain.rule_changes import TASK_DUES_FOLLOW_PAUSE
@@ -131,7 +132,7 @@ def _alert(state: CycleState, cmd: Command, at: datetime) -> Effects:
 
 def manual_reminder_key(step: Step, at: datetime) -> str:
     """Identity of a hand-sent reminder: one per step and day in Japan."""
-    return f"manual:{step}:{at.astimezone(JST).date().isoformat()}"
+    return f"manual:{step}:{at.astimezone(JAPAN).date().isoformat()}"
 
 
 def _remind(state: CycleState, cmd: Command, at: datetime) -> Effects:
@@ -143,7 +144,7 @@ def _remind(state: CycleState, cmd: Command, at: datetime) -> Effects:
         raise Refusal("already_reminded", step=cmd.step, day=key.rsplit(":", 1)[1])
     state.alerts_sent.append(key)
     due = state.due_dates.get(cmd.step)
-    today = at.astimezone(JST).date()
+    today = at.astimezone(JAPAN).date()
     late = due is not None and due < today
     notice = Notice(
         # Past the due date a reminder says "overdue"; before it, how many days are left.

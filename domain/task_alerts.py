@@ -13,8 +13,8 @@ from enum import StrEnum
 
 from domain.base import Frozen, Role, Step
 from domain.commands import Command, TaskAlertInput
-from domain.deadlines import JST
 from domain.events import Change, Notice
+from domain.japan_time import JAPAN
 from domain.model import CycleState
 
 Effects = tuple[tuple[Change, ...], tuple[Notice, ...]]
@@ -50,7 +50,7 @@ class TaskAlert(Frozen):
 
 
 def _morning(day: date, hour: int) -> datetime:
-    return datetime.combine(day, time(hour=hour), tzinfo=JST).astimezone(UTC)
+    return datetime.combine(day, time(hour=hour), tzinfo=JAPAN).astimezone(UTC)
 
 
 def pending_task_alert(state: CycleState) -> TaskAlert | None:

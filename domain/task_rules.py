@@ -16,7 +16,7 @@ itself when its last activity is recorded or cancelled.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 
 from domain.base import Role, Step, next_step
@@ -29,14 +29,15 @@ from domain.commands import (
     RecordActivityInput,
     WaiveTaskInput,
 )
-from domain.deadlines import JST
 from domain.events import Change, Notice
-from domain.model import CycleState, PlannedActivity
+from domain.japan_time import JAPAN
+from domain.model import CycleState, PlannedActivity, Roster
 from domain.refusals import Refusal
 from domain.tasks import (
     ActivityOutcome,
     ActivityRecord,
     CoordinationTask,
+    PlannedTask,
     TaskStatus,
     all_closed,
     checklist,
@@ -80,36 +81,45 @@ UNASSIGNED = "未割当"
 # --- creating the tasks when the plan is submitted -----------------------------------
 
 
-def create_tasks(
-    state: CycleState, activities: Sequence[PlannedActivity], at: datetime
-) -> list[CoordinationTask]:
-    """Every activity's checklist as tasks. Owners not named in the plan go round the
-    council's coordinators in roster order; due dates not named follow ``default_due``."""
-    holders = set(state.roster.holders_of(*TASK_HOLDERS))
-    coordinators = state.roster.holders_of(Role.COORDINATOR)
-    submitted_on = at.astimezone(JST).date()
-    coordinate_due = state.due_dates.get(Step.COORDINATE)
-    tasks: list[CoordinationTask] = []
+def planned_tasks(
+    roster: Roster, activities: Sequence[PlannedActivity]
+) -> Iterator[tuple[PlannedActivity, str, PlannedTask, str | None]]:
+    """Every activity's checklist as ``(activity, task id, planned task, owner)``. Owners not
+    named in the plan go round the council's coordinators in roster order (``None`` when
+    the council has none)."""
+    coordinators = roster.holders_of(Role.COORDINATOR)
     turn = 0  # the round robin skips tasks whose owner the plan names
     for activity in activities:
         for number, planned in enumerate(checklist(activity.kind, activity.tasks), start=1):
-            ident = task_id(activity.activity_id, number)
-            if planned.owner is not None and planned.owner not in holders:
-                raise Refusal("task_owner_not_coordinator", owner=planned.owner, task_id=ident)
             owner = planned.owner
             if owner is None and coordinators:
                 owner = coordinators[turn % len(coordinators)]
                 turn += 1
-            tasks.append(
-                CoordinationTask(
-                    task_id=ident,
-                    activity_id=activity.activity_id,
-                    title=planned.title,
-                    owner=owner,
-                    due_on=planned.due_on
-                    or default_due(activity.planned_on, coordinate_due, submitted_on),
-                )
+            yield activity, task_id(activity.activity_id, number), planned, owner
+
+
+def create_tasks(
+    state: CycleState, activities: Sequence[PlannedActivity], at: datetime
+) -> list[CoordinationTask]:
+    """Every activity's checklist as tasks (``planned_tasks``); due dates not named follow
+    ``default_due``. An owner the plan names must hold a task role."""
+    holders = set(state.roster.holders_of(*TASK_HOLDERS))
+    submitted_on = at.astimezone(JAPAN).date()
+    coordinate_due = state.due_dates.get(Step.COORDINATE)
+    tasks: list[CoordinationTask] = []
+    for activity, ident, planned, owner in planned_tasks(state.roster, activities):
+        if planned.owner is not None and planned.owner not in holders:
+            raise Refusal("task_owner_not_coordinator", owner=planned.owner, task_id=ident)
+        tasks.append(
+            CoordinationTask(
+                task_id=ident,
+                activity_id=activity.activity_id,
+                title=planned.title,
+                owner=owner,
+                due_on=planned.due_on
+                or default_due(activity.planned_on, coordinate_due, submitted_on),
             )
+        )
     return tasks
 
 
@@ -238,7 +248,7 @@ def _close_act_if_done(state: CycleState, actor: str) -> None:
 def _record_activity(state: CycleState, cmd: Command, at: datetime) -> Effects:
     assert isinstance(cmd, RecordActivityInput)
     _recordable(state, cmd.activity_id)
-    today = at.astimezone(JST).date()
+    today = at.astimezone(JAPAN).date()
     if cmd.held_on > today:
         raise Refusal("held_in_future", held_on=cmd.held_on.isoformat(), today=today.isoformat())
     state.activity_records[cmd.activity_id] = ActivityRecord(

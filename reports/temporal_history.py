@@ -9,14 +9,14 @@ the store, where they can be protected, not in a terminal dump.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, timedelta, timezone
+from datetime import UTC
 from typing import Any
 
 from temporalio.api.enums.v1 import EventType
 from temporalio.api.history.v1 import HistoryEvent
 from temporalio.client import WorkflowHistory
 
-JST = timezone(timedelta(hours=9), "JST")
+from domain.japan_time import JAPAN
 
 _PREFIX = "EVENT_TYPE_"
 
@@ -142,7 +142,7 @@ _ATTRIBUTES: dict[str, Details] = {
 
 def _event_line(event: HistoryEvent, names: _Names) -> str:
     kind = EventType.Name(event.event_type).removeprefix(_PREFIX)
-    at = event.event_time.ToDatetime(tzinfo=UTC).astimezone(JST)
+    at = event.event_time.ToDatetime(tzinfo=UTC).astimezone(JAPAN)
     stamp = at.strftime("%Y-%m-%d %H:%M:%S.") + f"{at.microsecond // 1000:03d}"
     which = event.WhichOneof("attributes")
     details = _ATTRIBUTES[which](getattr(event, which), names) if which in _ATTRIBUTES else []

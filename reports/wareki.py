@@ -8,9 +8,9 @@ begins on 2019-05-01; 昭和 ends on 1989-01-07 and 平成 begins on 1989-01-08.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime
 
-JST = timezone(timedelta(hours=9), "JST")
+from domain.japan_time import JAPAN
 
 #: Eras by first day, newest first. Dates before 大正 are not in any council record.
 ERAS: tuple[tuple[date, str], ...] = (
@@ -39,7 +39,7 @@ def wareki_datetime(moment: datetime) -> str:
     """An aware timestamp as a Japan-time 和暦 date and time: ``令和8年4月18日 19:30``."""
     if moment.tzinfo is None:
         raise ValueError(f"naive datetime {moment.isoformat()} given; pass an aware one")
-    local = moment.astimezone(JST)
+    local = moment.astimezone(JAPAN)
     return f"{wareki(local.date())} {local:%H:%M}"
 
 
@@ -47,4 +47,4 @@ def iso_datetime(moment: datetime) -> str:
     """An aware timestamp in ISO 8601, Japan time: ``2026-04-18T19:30:00+09:00``."""
     if moment.tzinfo is None:
         raise ValueError(f"naive datetime {moment.isoformat()} given; pass an aware one")
-    return moment.astimezone(JST).isoformat(timespec="seconds")
+    return moment.astimezone(JAPAN).isoformat(timespec="seconds")

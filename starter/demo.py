@@ -6,14 +6,14 @@ e.g. ``python -m embedded``): a meeting with the vision, a policy that is reject
 and passed, a vote by a coordinator that the rules refuse, the plan from
 ``examples/plan-kushiro.yaml``, coordination and activities, the evaluation of every aim,
 and the close. It ends by printing the history and next year's
-cycle, which opens at discuss with the findings carried over.
+cycle, which opens at discuss with the findings carried over. The commands are the one
+full-year scenario (``domain.scenario``) that the tests and the benchmark run too.
 """
 
 from __future__ import annotations
 
 import asyncio
-from datetime import date, datetime
-from itertools import cycle
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from temporalio.client import Client
@@ -21,32 +21,25 @@ from temporalio.client import Client
 from application import board_reads, cycles, directory, operations, records
 from application.audit import AuditAction, record
 from application.context import Context
-from application.cycles import CommandRefused, StartOutcome
+from application.cycles import CommandRefused
 from application.principal import Principal
 from application.texts import role_name, step_name, text
+from application.views import StartOutcome
 from application.vocabulary import (
-    JAPAN,
     AimRating,
     Ballot,
-    CancelActivityInput,
-    CancelReason,
     CastVoteInput,
-    CloseCycleInput,
-    CloseDiscussionInput,
-    CloseVoteInput,
     Command,
-    CompleteTaskInput,
     CycleState,
-    EvaluateAimInput,
     Lang,
+    MissingHolder,
     PlannedActivity,
-    RecordActivityInput,
-    RecordMeetingInput,
     Role,
+    ScenarioTexts,
     Step,
-    SubmitPlanInput,
-    SubmitPolicyInput,
-    year_window,
+    calendar_year,
+    full_year,
+    japan_date,
 )
 from config import Settings
 from starter.cli_auth import principal
@@ -61,7 +54,6 @@ PLAN_FILE = EXAMPLES_DIR / "plan-kushiro.yaml"
 #: How many closed years the demo skips, without ``--year``, before giving up.
 MAX_YEARS_AHEAD = 20
 
-_RATINGS = (AimRating.MET, AimRating.PARTLY, AimRating.NOT_MET)
 _COMMENTS = {
     AimRating.MET: ("ねらいどおりの成果があった", "achieved as intended"),
     AimRating.PARTLY: ("参加者が少ない回があった", "some sessions had few participants"),
@@ -174,6 +166,40 @@ class _Demo:
         raise RuntimeError(f"{command.kind} by {command.actor} was expected to be refused")
 
 
+#: The heading of each step of the walk.
+_HEADINGS: dict[Step, tuple[str, str]] = {
+    Step.DISCUSS: ("1. 話し合い", "1. discuss"),
+    Step.APPROVE: ("2. 承認（否決 → 修正 → 再提出 → 可決）", "2. approve (reject → revise → pass)"),
+    Step.PLAN: ("3. 計画", "3. plan"),
+    Step.COORDINATE: ("4. 連絡調整", "4. coordinate"),
+    Step.ACT: ("5. 活動", "5. act"),
+    Step.EVALUATE: ("6. 評価", "6. evaluate"),
+}
+
+
+def _texts(demo: _Demo) -> ScenarioTexts:
+    """The year's free texts in the demo's language."""
+    t = demo.t
+    return ScenarioTexts(
+        minutes_public=t(
+            "第1回学校運営協議会。昨年度のふりかえりと目指す子ども像について熟議した。",
+            "First council meeting: last year's findings and the vision were discussed.",
+        ),
+        minutes_closed="",
+        vision="ふるさと釧路を愛し、自ら学び、人とつながる子ども",
+        first_policy="学校運営の基本方針（案）: 学力向上を最優先とする",
+        rejection="地域との協働が方針に書かれていない",
+        revised_policy=(
+            "学校運営の基本方針（修正版）: 地域と協働し、学ぶ意欲と人とつながる力を育てる"
+        ),
+        task_done=t("手配済み", "arranged"),
+        waiver=t("学校側で手配済み", "arranged by the school"),
+        held_notes=t("予定どおり実施した", "held as planned"),
+        cancel_notes=t("デモ: まだ始まっていない年度のため中止", "demo: a year not begun"),
+        comments={rating: _COMMENTS[rating][0 if demo.lang == "ja" else 1] for rating in _COMMENTS},
+    )
+
+
 async def _walk(
     demo: _Demo,
     config: Settings,
@@ -181,98 +207,29 @@ async def _walk(
     state: CycleState,
     plan: tuple[PlannedActivity, ...],
 ) -> None:
+    """Send the one full-year scenario (``domain.scenario``) step by step, with a vote the
+    rules refuse at approve."""
     council, year, lang = demo.council, demo.year, demo.lang
     roster = state.roster
-    chair = _one(roster.holders_of(Role.CHAIR), council, Role.CHAIR)
-    principal = _one(roster.holders_of(Role.PRINCIPAL), council, Role.PRINCIPAL)
-    coordinators = roster.holders_of(Role.COORDINATOR)
-    planner = _one(coordinators, council, Role.COORDINATOR)
+    today = japan_date(datetime.now(UTC))
+    try:
+        walk = full_year(roster, year, plan=plan, today=today, texts=_texts(demo))
+    except MissingHolder as missing:
+        raise CliError("demo_no_holder", council=council, role=missing.role.value) from missing
     voters = roster.voters()
-    outsider = next((c for c in coordinators if c not in voters), principal)
+    principal = roster.holders_of(Role.PRINCIPAL)[0]
+    outsider = next((c for c in roster.holders_of(Role.COORDINATOR) if c not in voters), principal)
 
-    demo.heading("1. 話し合い", "1. discuss")
-    await demo.send(
-        RecordMeetingInput(
-            actor=chair,
-            held_on=date(year, 4, 20),
-            attendance=roster.everyone(),
-            minutes_public=demo.t(
-                "第1回学校運営協議会。昨年度のふりかえりと目指す子ども像について熟議した。",
-                "First council meeting: last year's findings and the vision were discussed.",
-            ),
-            vision_draft="ふるさと釧路を愛し、自ら学び、人とつながる子ども",
-        )
-    )
-    await demo.send(CloseDiscussionInput(actor=chair))
-
-    demo.heading("2. 承認（否決 → 修正 → 再提出 → 可決）", "2. approve (reject → revise → pass)")
-    await demo.send(
-        SubmitPolicyInput(actor=principal, text="学校運営の基本方針（案）: 学力向上を最優先とする")
-    )
-    roles = "・".join(role_name(r, lang) for r in sorted(roster.roles_of(outsider)))
-    say("  " + demo.t(f"議決権のない{roles}（{outsider}）が投票しようとします",
-                      f"{outsider} ({roles}), who has no vote, tries to vote"))  # fmt: skip
-    await demo.refused(CastVoteInput(actor=outsider, ballot=Ballot.APPROVE))
-    quorum = len(voters) // 2 + 1
-    for i, voter in enumerate(voters[:quorum]):
-        ballot = Ballot.APPROVE if i == 0 else Ballot.REJECT
-        comment = "" if i == 0 else "地域との協働が方針に書かれていない"
-        await demo.send(CastVoteInput(actor=voter, ballot=ballot, comment=comment))
-    await demo.send(CloseVoteInput(actor=chair))
-    await demo.send(
-        SubmitPolicyInput(
-            actor=principal,
-            text="学校運営の基本方針（修正版）: 地域と協働し、学ぶ意欲と人とつながる力を育てる",
-        )
-    )
-    for voter in voters:
-        await demo.send(CastVoteInput(actor=voter, ballot=Ballot.APPROVE))
-    await demo.send(CloseVoteInput(actor=chair))
-
-    demo.heading("3. 計画", "3. plan")
-    state = await demo.send(SubmitPlanInput(actor=planner, activities=plan))
-    demo.heading("4. 連絡調整 / 5. 活動", "4. coordinate / 5. act")
-    # Each task done by its owner; coordinate closes by itself with the last one.
-    for task in state.tasks:
-        note = demo.t(f"{task.title}：手配済み", f"{task.task_id}: arranged")
-        await demo.send(
-            CompleteTaskInput(actor=task.owner or planner, task_id=task.task_id, outcome=note)
-        )
-    # Each activity recorded (not after today: activities are recorded once held); act
-    # closes by itself with the last record. A year whose window has not begun yet (a
-    # demo of next year) cannot have held anything: its activities are cancelled.
-    today = datetime.now(JAPAN).date()
-    earliest, latest = year_window(year)
-    for number, activity in enumerate(plan):
-        if earliest <= min(activity.planned_on, today) <= latest:
-            await demo.send(
-                RecordActivityInput(
-                    actor=planner,
-                    activity_id=activity.activity_id,
-                    held_on=min(activity.planned_on, today),
-                    children=24 + 6 * number,
-                    notes=demo.t("予定どおり実施した", "held as planned"),
-                )
-            )
-            continue
-        await demo.send(
-            CancelActivityInput(
-                actor=planner,
-                activity_id=activity.activity_id,
-                reason=CancelReason.OTHER,
-                notes=demo.t("デモ: まだ始まっていない年度のため中止", "demo: a year not begun"),
-            )
-        )
-
-    demo.heading("6. 評価", "6. evaluate")
-    ratings = cycle(_RATINGS)
-    for aim_id in state.aims():
-        rating = next(ratings)
-        comment = _COMMENTS[rating][0 if lang == "ja" else 1]
-        await demo.send(
-            EvaluateAimInput(actor=chair, aim_id=aim_id, rating=rating, comment=comment)
-        )
-    final = await demo.send(CloseCycleInput(actor=chair))
+    final = state
+    for step, commands in walk.steps:
+        demo.heading(*_HEADINGS[step])
+        if step is Step.APPROVE:
+            roles = "・".join(role_name(r, lang) for r in sorted(roster.roles_of(outsider)))
+            say("  " + demo.t(f"議決権のない{roles}（{outsider}）が投票しようとします",
+                              f"{outsider} ({roles}), who has no vote, tries to vote"))  # fmt: skip
+            await demo.refused(CastVoteInput(actor=outsider, ballot=Ballot.APPROVE))
+        for command in commands:
+            final = await demo.send(command)
 
     demo.heading("記録（history）", "history")
     # The workflow records each command before its update returns: the store is complete.
@@ -294,13 +251,10 @@ def _in_fiscal_year(activity: PlannedActivity, year: int) -> PlannedActivity:
     """The example plan's activity moved to the same month and day of ``year``'s fiscal
     year (April to December in ``year``, January to March in the next)."""
     day = activity.planned_on
-    calendar_year = year if day.month >= 4 else year + 1
     # 29 February does not exist in every year; the 28th is close enough for a demo.
-    moved = date(calendar_year, day.month, 28 if (day.month, day.day) == (2, 29) else day.day)
+    moved = date(
+        calendar_year(year, day.month),
+        day.month,
+        28 if (day.month, day.day) == (2, 29) else day.day,
+    )
     return activity.model_copy(update={"planned_on": moved})
-
-
-def _one(ids: tuple[str, ...], council: str, role: Role) -> str:
-    if not ids:
-        raise CliError("demo_no_holder", council=council, role=role.value)
-    return ids[0]

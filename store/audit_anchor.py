@@ -20,14 +20,13 @@ from __future__ import annotations
 import re
 from datetime import datetime
 from typing import NamedTuple
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from domain.japan_time import JAPAN
 from store.audit_log import CHAINED_TABLES, GENESIS, ChainedRow
 
-JST = ZoneInfo("Asia/Tokyo")
 #: The most anchor lines one ``--anchor`` file may hold (a year of daily mails, twice).
 MAX_ANCHORS = 1000
 _MODELS: dict[str, type[ChainedRow]] = {model.__tablename__: model for model in CHAINED_TABLES}
@@ -51,7 +50,7 @@ class Anchor(NamedTuple):
 
     def line(self) -> str:
         """The anchor as one line (see the module's docstring)."""
-        at = self.at.astimezone(JST).isoformat(timespec="seconds")
+        at = self.at.astimezone(JAPAN).isoformat(timespec="seconds")
         return f"audit-anchor {self.table} seq={self.seq} sha256={self.sha256} at={at}"
 
 
@@ -101,7 +100,7 @@ def check_anchor(session: Session, anchor: Anchor) -> str | None:
     or the row at the anchored ``seq`` carrying another hash (the chain was rewritten) —
     or ``None`` when the chain still holds the anchored head."""
     model = _MODELS[anchor.table]
-    taken = anchor.at.astimezone(JST).isoformat(timespec="seconds")
+    taken = anchor.at.astimezone(JAPAN).isoformat(timespec="seconds")
     if anchor.seq == 0:
         if anchor.sha256 != GENESIS:
             return f"{anchor.table}: anchor of {taken}: seq=0 must carry the genesis hash"

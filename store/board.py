@@ -9,12 +9,13 @@ and districts they serve aggregated by the database.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any, NamedTuple
 
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
+from domain.japan_time import japan_date
 from domain.model import Step
 from domain.tasks import TaskStatus
 from store.deliveries import FAILED
@@ -30,7 +31,6 @@ from store.models import (
 )
 from store.task_models import TaskRow
 
-_JST_OFFSET = timedelta(hours=9)
 # Joins names in one SQL aggregate; a control character no name contains.
 _SEPARATOR = "\x1f"
 
@@ -78,13 +78,6 @@ class OverviewRow(NamedTuple):
 
 def _iso(value: date | None) -> str | None:
     return None if value is None else value.isoformat()
-
-
-def japan_date(moment: datetime) -> date:
-    """The calendar date in Japan of an aware timestamp."""
-    # Japan has no daylight saving time: a fixed offset is exact, and much cheaper than
-    # a zone lookup on every row of a national overview.
-    return (moment.astimezone(UTC) + _JST_OFFSET).date()
 
 
 def overview(

@@ -16,9 +16,9 @@ from typing import Any, NamedTuple
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
+from domain.japan_time import japan_date
 from domain.model import Step
 from domain.tasks import TaskStatus
-from store.board import japan_date
 from store.deliveries import FAILED
 from store.errors import NotFound
 from store.models import Council, Cycle, Delivery, Municipality

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from activities.inputs import CouncilSetup
+from contracts.activities import CouncilSetup
 from store.models import Base
 
 

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
-from activities.inputs import RecordCycleOpenedInput, RecordEventInput
+from contracts.activities import RecordCycleOpenedInput, RecordEventInput
 from domain.events import Change
 from domain.model import Step
 from store._rows import insert_new, insert_once, table

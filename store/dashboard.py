@@ -8,13 +8,14 @@ the prefecture's counts are ``store.board_summary.summary``. Nothing here repeat
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time
 from typing import NamedTuple
 
 from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
 from domain.base import STEP_OWNERS, Step
+from domain.japan_time import JAPAN, japan_date
 from store.errors import NotFound
 from store.models import (
     AuditEvent,
@@ -26,8 +27,6 @@ from store.models import (
     Municipality,
     MunicipalityStaff,
 )
-
-_JST_OFFSET = timedelta(hours=9)
 
 
 class ApprovalPoint(NamedTuple):
@@ -161,8 +160,7 @@ def _require_municipality(session: Session, municipality_id: str) -> None:
 
 def _japan_midnight(now: datetime) -> datetime:
     """The start of ``now``'s day in Japan, as an aware UTC time."""
-    day = (now.astimezone(UTC) + _JST_OFFSET).date()
-    return (datetime.combine(day, time()) - _JST_OFFSET).replace(tzinfo=UTC)
+    return datetime.combine(japan_date(now), time(), tzinfo=JAPAN).astimezone(UTC)
 
 
 def district_choices(session: Session, municipality_id: str) -> list[tuple[str, str]]:

@@ -25,8 +25,8 @@ from pydantic import BaseModel, ConfigDict
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
-from activities.inputs import Channel
 from config.redaction import redact
+from contracts.activities import Channel
 from store._rows import insert_new, table
 from store.errors import NotFound
 from store.models import Council, Delivery, Notification, Person

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
-from activities.inputs import CouncilSetup
+from contracts.activities import CouncilSetup
 from domain.deadlines import DeadlineRules
 from domain.model import Role, Roster, RosterEntry, VoteRule
 from store._rows import table

@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
-from activities.inputs import NotifyInput
+from contracts.activities import NotifyInput
 from store._rows import insert_new, table
 from store.directory import COUNCIL_NAME
 from store.errors import NotFound

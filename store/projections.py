@@ -14,7 +14,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, bindparam, insert, select, update
 
@@ -26,6 +25,7 @@ from domain.commands import (
     SubmitPolicyInput,
 )
 from domain.events import Change, CycleEvent
+from domain.japan_time import JAPAN
 from domain.model import Step
 from store._rows import table
 from store.errors import NotFound
@@ -42,7 +42,6 @@ from store.models import (
 from store.tasks import project_tasks
 
 #: Dates people read (the approval date) are Japanese calendar dates.
-JAPAN = ZoneInfo("Asia/Tokyo")
 
 
 _CYCLES = table(Cycle)

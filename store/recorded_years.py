@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, aliased
 
-from activities.inputs import CouncilSetup
+from contracts.activities import CouncilSetup
 from domain.model import CarriedFinding, Step
 from store.cycle_setups import opening_setup
 from store.directory import council_setup

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from domain.deadlines import JST
+from domain.japan_time import JAPAN
 from domain.limits import NOTES_MAX
 from domain.refusals import Refusal
 from domain.text_rules import MultiLineStr, OneLineStr
@@ -157,7 +157,7 @@ def upsert_volunteer(
 
 def _check_registration_date(registered_on: date, today: date | None) -> None:
     problem = registration_date_problem(
-        registered_on, today if today is not None else datetime.now(JST).date()
+        registered_on, today if today is not None else datetime.now(JAPAN).date()
     )
     if problem is not None:
         raise InvalidVolunteer(problem.message("ja"))

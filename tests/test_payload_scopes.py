@@ -18,7 +18,7 @@ from config.command_payloads import (
 )
 from config.converter import SCOPE_METADATA, EncryptionCodec
 from config.payload_keys import PayloadKeyError, new_key_text, parse_payload_keys
-from workflows.inputs import council_of_workflow_id, cycle_workflow_id
+from contracts.cycle import council_of_workflow_id, cycle_workflow_id
 
 KEYS = parse_payload_keys(new_key_text("k1"), None)
 CYCLE_A = cycle_workflow_id("kushiro-kushiro", 2026)

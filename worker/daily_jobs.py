@@ -9,7 +9,7 @@ import logging
 from temporalio.client import Client, WorkflowHandle
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
-from activities.audit_anchor_inputs import AUDIT_ANCHOR_WORKFLOW_ID, AuditAnchorInput
+from contracts.audit_anchor import AUDIT_ANCHOR_WORKFLOW_ID, AuditAnchorInput
 from workflows.audit_anchor import AuditAnchorWorkflow
 
 log = logging.getLogger(__name__)

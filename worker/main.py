@@ -34,13 +34,13 @@ from config import (
     WorkerRole,
 )
 from config.converter import worker_converter
+from contracts.cycle import notification_queue
 from store.db import make_engine
 from worker.command_guard import CommandGuard
 from worker.daily_jobs import start_daily_anchor
 from worker.telemetry import metrics_runtime
 from workflows.audit_anchor import AuditAnchorWorkflow
 from workflows.council_cycle import CouncilCycleWorkflow
-from workflows.inputs import notification_queue
 
 log = logging.getLogger(__name__)
 
@@ -148,7 +148,7 @@ def cycle_activities(engine: Engine, senders: Senders) -> list[Callable[..., Any
 
 def notification_activities(engine: Engine, senders: Senders) -> list[Callable[..., Any]]:
     """The activities that run beside the cycle (inbox, outbox, outside channels), on the
-    notification queue (``workflows.inputs.notification_queue``)."""
+    notification queue (``contracts.cycle.notification_queue``)."""
     delivery = DeliveryActivities(engine, senders)
     return [
         CycleActivities(engine, senders).notify,

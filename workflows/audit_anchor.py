@@ -13,39 +13,33 @@ a second start finds it running and leaves it.
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime, time, timedelta, timezone
+from datetime import datetime, time, timedelta
 
 from temporalio import workflow
-from temporalio.common import RetryPolicy
 
 with workflow.unsafe.imports_passed_through():
-    from activities.audit_anchor_inputs import (
+    from contracts.activities import NotifyResult
+    from contracts.audit_anchor import (
         AUDIT_ANCHOR_WORKFLOW,
         PUBLISH_AUDIT_ANCHOR,
         AuditAnchorInput,
         PublishAnchorInput,
     )
-    from activities.inputs import NotifyResult
+    from contracts.cycle import notification_queue
+    from contracts.retry_policies import ANCHOR_RETRY
+    from domain.japan_time import JAPAN
     from workflows.delivery import deliver_all
-    from workflows.inputs import notification_queue
 
-#: Japan keeps no summer time: a fixed offset, no time-zone files read in the sandbox.
-JST = timezone(timedelta(hours=9), "JST")
 #: When the day's anchor is mailed: before the office opens.
 SEND_AT = time(7, 0)
 #: Days per run before continuing as new.
 DAYS_PER_RUN = 31
-_PUBLISH_RETRY = RetryPolicy(
-    initial_interval=timedelta(seconds=5),
-    backoff_coefficient=2.0,
-    maximum_interval=timedelta(minutes=10),
-)
 
 
 def next_send_time(now: datetime) -> datetime:
     """The first ``SEND_AT`` (Japan time) strictly after ``now``."""
-    local = now.astimezone(JST)
-    due = datetime.combine(local.date(), SEND_AT, tzinfo=JST)
+    local = now.astimezone(JAPAN)
+    due = datetime.combine(local.date(), SEND_AT, tzinfo=JAPAN)
     return due if due > local else due + timedelta(days=1)
 
 
@@ -63,12 +57,12 @@ class AuditAnchorWorkflow:
             await workflow.sleep(due - now)
             queued = workflow.start_activity(
                 PUBLISH_AUDIT_ANCHOR,
-                PublishAnchorInput(day=due.astimezone(JST).date().isoformat()),
+                PublishAnchorInput(day=due.astimezone(JAPAN).date().isoformat()),
                 task_queue=notification_queue(workflow.info().task_queue),
                 start_to_close_timeout=timedelta(minutes=1),
                 # A day late is no longer that day's anchor: the next day's takes over.
                 schedule_to_close_timeout=timedelta(hours=23),
-                retry_policy=_PUBLISH_RETRY,
+                retry_policy=ANCHOR_RETRY,
                 result_type=NotifyResult,
             )
             # Deliveries retry for up to three days: they run beside the next days.

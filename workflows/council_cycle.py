@@ -17,13 +17,12 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from temporalio import workflow
-from temporalio.common import RetryPolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
 with workflow.unsafe.imports_passed_through():
     from pydantic import BaseModel
 
-    from activities.inputs import (
+    from contracts.activities import (
         LOAD_COUNCIL,
         NOTIFY,
         RECORD_CYCLE_OPENED,
@@ -35,6 +34,14 @@ with workflow.unsafe.imports_passed_through():
         RecordCycleOpenedInput,
         RecordEventInput,
     )
+    from contracts.cycle import (
+        STATE_QUERY,
+        WORKFLOW_NAME,
+        CycleInput,
+        cycle_workflow_id,
+        notification_queue,
+    )
+    from contracts.retry_policies import NOTIFY_RETRY, RECORD_RETRY, STORE_TIMEOUT
     from domain.commands import (
         CastVoteInput,
         CloseCycleInput,
@@ -69,13 +76,6 @@ with workflow.unsafe.imports_passed_through():
     from workflows.decision_memo import DecisionMemo
     from workflows.delivery import deliver_all
     from workflows.failures import refused as _refused
-    from workflows.inputs import (
-        STATE_QUERY,
-        WORKFLOW_NAME,
-        CycleInput,
-        cycle_workflow_id,
-        notification_queue,
-    )
     from workflows.meeting_call_updates import MeetingCallUpdates
     from workflows.oversight_updates import OversightUpdates
     from workflows.roster_updates import RosterUpdates
@@ -89,21 +89,6 @@ class CycleResult(BaseModel):
     fiscal_year: int
     next_workflow_id: str
     next_started_here: bool
-
-
-# The store is the system of record: recording retries until it succeeds (the activity
-# is idempotent), with a ceiling on the backoff so a recovered database is used quickly.
-_RECORD_RETRY = RetryPolicy(
-    initial_interval=timedelta(seconds=1), maximum_interval=timedelta(seconds=30)
-)
-_STORE_TIMEOUT = timedelta(seconds=30)
-# Notifications must never hold up the cycle: they run in the background with their own
-# retries and a long schedule-to-close window.
-_NOTIFY_RETRY = RetryPolicy(
-    initial_interval=timedelta(seconds=5),
-    backoff_coefficient=2.0,
-    maximum_interval=timedelta(minutes=30),
-)
 
 
 @workflow.defn(name=WORKFLOW_NAME)
@@ -158,8 +143,8 @@ class CouncilCycleWorkflow(TaskUpdates, OversightUpdates, RosterUpdates, Meeting
             LOAD_COUNCIL,
             LoadCouncilInput(council_id=data.council_id),
             result_type=CouncilSetup,
-            start_to_close_timeout=_STORE_TIMEOUT,
-            retry_policy=_RECORD_RETRY,
+            start_to_close_timeout=STORE_TIMEOUT,
+            retry_policy=RECORD_RETRY,
         )
         state = new_cycle(
             data.council_id,
@@ -195,8 +180,8 @@ class CouncilCycleWorkflow(TaskUpdates, OversightUpdates, RosterUpdates, Meeting
                 restored=data.restored is not None,
             ),
             result_type=bool,
-            start_to_close_timeout=_STORE_TIMEOUT,
-            retry_policy=_RECORD_RETRY,
+            start_to_close_timeout=STORE_TIMEOUT,
+            retry_policy=RECORD_RETRY,
         )
 
     @workflow.query(name=STATE_QUERY)
@@ -380,8 +365,8 @@ class CouncilCycleWorkflow(TaskUpdates, OversightUpdates, RosterUpdates, Meeting
             RECORD_EVENT,
             RecordEventInput(event=event, workflow_id=info.workflow_id, run_id=info.run_id),
             result_type=bool,
-            start_to_close_timeout=_STORE_TIMEOUT,
-            retry_policy=_RECORD_RETRY,
+            start_to_close_timeout=STORE_TIMEOUT,
+            retry_policy=RECORD_RETRY,
         )
 
     def _send(self, seq: int, notice: Notice) -> None:
@@ -401,7 +386,7 @@ class CouncilCycleWorkflow(TaskUpdates, OversightUpdates, RosterUpdates, Meeting
             task_queue=notification_queue(workflow.info().task_queue),
             start_to_close_timeout=timedelta(minutes=2),
             schedule_to_close_timeout=timedelta(days=3),
-            retry_policy=_NOTIFY_RETRY,
+            retry_policy=NOTIFY_RETRY,
         )
         # Delivery runs beside the cycle: the cycle never waits for a channel.
         self._notifications.append(asyncio.ensure_future(deliver_all(handle)))

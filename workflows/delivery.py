@@ -13,29 +13,21 @@ import asyncio
 from datetime import timedelta
 
 from temporalio import workflow
-from temporalio.common import RetryPolicy
 from temporalio.exceptions import ActivityError
 
 with workflow.unsafe.imports_passed_through():
-    from activities.inputs import (
+    from contracts.activities import (
         DELIVER,
         RECORD_DELIVERY_FAILED,
         DeliverInput,
         DeliveryFailedInput,
         NotifyResult,
     )
-    from workflows.inputs import notification_queue
+    from contracts.cycle import notification_queue
+    from contracts.retry_policies import NOTIFY_RETRY, RECORD_RETRY
 
 #: Give up on a delivery (and record it failed) after this long.
 DELIVERY_WINDOW = timedelta(days=3)
-DELIVERY_RETRY = RetryPolicy(
-    initial_interval=timedelta(seconds=5),
-    backoff_coefficient=2.0,
-    maximum_interval=timedelta(minutes=30),
-)
-_RECORD_RETRY = RetryPolicy(
-    initial_interval=timedelta(seconds=1), maximum_interval=timedelta(seconds=30)
-)
 
 
 async def deliver_all(queued: workflow.ActivityHandle[NotifyResult]) -> None:
@@ -59,7 +51,7 @@ async def deliver(delivery_key: str, attempt_timeout: timedelta) -> None:
             # From the worker's senders: long enough that attempts never overlap.
             start_to_close_timeout=attempt_timeout,
             schedule_to_close_timeout=DELIVERY_WINDOW,
-            retry_policy=DELIVERY_RETRY,
+            retry_policy=NOTIFY_RETRY,
         )
     except ActivityError as failed:
         cause = failed.cause or failed
@@ -71,5 +63,5 @@ async def deliver(delivery_key: str, attempt_timeout: timedelta) -> None:
             ),
             task_queue=notification_queue(workflow.info().task_queue),
             start_to_close_timeout=timedelta(seconds=30),
-            retry_policy=_RECORD_RETRY,
+            retry_policy=RECORD_RETRY,
         )

@@ -14,12 +14,11 @@ from typing import TYPE_CHECKING
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
+    from contracts.cycle import UPDATE_ROSTER
     from domain.model import CycleState
     from domain.refusals import Refusal
     from domain.roster_update import UpdateRosterInput, replace_roster
     from workflows.failures import refused
-
-UPDATE_ROSTER = "update_roster"
 
 
 class RosterUpdates:

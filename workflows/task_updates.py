@@ -13,10 +13,10 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from temporalio import workflow
-from temporalio.common import RetryPolicy
 
 with workflow.unsafe.imports_passed_through():
-    from activities.inputs import CHECK_VOLUNTEERS, CheckVolunteersInput, VolunteerCheck
+    from contracts.activities import CHECK_VOLUNTEERS, CheckVolunteersInput, VolunteerCheck
+    from contracts.retry_policies import CHECK_RETRY
     from domain.commands import (
         CancelActivityInput,
         ClaimTaskInput,
@@ -31,9 +31,6 @@ with workflow.unsafe.imports_passed_through():
     from domain.refusals import Refusal
     from workflows.failures import refused
 
-# A read of the registry: retried a few times, then the update fails (and can be resent)
-# rather than leaving the person who records waiting on a database that is down.
-_CHECK_RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_attempts=5)
 _CHECK_TIMEOUT = timedelta(seconds=30)
 
 
@@ -102,7 +99,7 @@ class TaskUpdates:
                 ),
                 result_type=VolunteerCheck,
                 start_to_close_timeout=_CHECK_TIMEOUT,
-                retry_policy=_CHECK_RETRY,
+                retry_policy=CHECK_RETRY,
             )
             if check.code is not None:
                 raise refused(Refusal(check.code, **check.params))

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Protocol
 
-from activities.inputs import Channel
+from contracts.activities import Channel
 from store.deliveries import DeliveryJob, FailureReason
 
 #: Network round trips one attempt may need (connect, EHLO, STARTTLS, AUTH, MAIL, RCPT,

@@ -51,9 +51,9 @@ def inbox(
         return
     actor = acting(on_behalf)
     lang = session_of(ctx).lang
-    from application import records
+    from application import inbox as inbox_of
 
-    entries = records.inbox(context(), actor, unread)
+    entries = inbox_of.inbox(context(), actor, unread)
     if as_json:
         print_json(list(entries))
         return
@@ -83,9 +83,9 @@ def inbox_read(
 ) -> None:
     """通知を既読にする。"""
     actor = acting(on_behalf)
-    from application import records
+    from application import inbox as inbox_of
 
-    records.mark_read(context(), actor, notification_id)
+    inbox_of.mark_read(context(), actor, notification_id)
     say(text("marked_read", session_of(ctx).lang, id=notification_id))
 
 

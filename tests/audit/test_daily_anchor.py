@@ -18,8 +18,9 @@ from temporalio.client import WorkflowExecutionStatus
 from temporalio.testing import WorkflowEnvironment
 
 import store
-from activities.audit_anchor_inputs import AUDIT_ANCHOR_TEMPLATE
 from application.audit import Actor, AuditAction, record_in
+from contracts.audit_anchor import AUDIT_ANCHOR_TEMPLATE
+from domain.japan_time import JAPAN
 from store.audit_anchor import check_anchor, parse_anchors, take_anchors
 from store.models import Notification
 from tests.audit.conftest import AuditCity
@@ -29,7 +30,7 @@ from tests.notify.loopback import SmtpSink
 from tests.workflows import conftest as workflow_fixtures
 from worker.daily_jobs import start_daily_anchor
 from worker.main import serving
-from workflows.audit_anchor import JST, next_send_time
+from workflows.audit_anchor import next_send_time
 
 OPERATOR = Actor(id="cli:tester", client="cli@test")
 
@@ -64,9 +65,9 @@ async def _mail_count(smtp: SmtpSink, count: int) -> list[EmailMessage]:
 
 def test_the_send_time_is_the_next_seven_oclock_in_japan() -> None:
     before = datetime(2026, 12, 6, 21, 59, tzinfo=UTC)  # 06:59 JST on the 7th
-    assert next_send_time(before) == datetime(2026, 12, 7, 7, 0, tzinfo=JST)
+    assert next_send_time(before) == datetime(2026, 12, 7, 7, 0, tzinfo=JAPAN)
     assert next_send_time(datetime(2026, 12, 6, 22, 0, tzinfo=UTC)) == datetime(
-        2026, 12, 8, 7, 0, tzinfo=JST
+        2026, 12, 8, 7, 0, tzinfo=JAPAN
     )
 
 

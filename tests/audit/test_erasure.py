@@ -21,6 +21,7 @@ from application import erasure
 from application.audit import Actor
 from application.errors import AppError
 from config import Settings
+from contracts.cycle import STATE_QUERY, CycleInput, cycle_workflow_id
 from domain.commands import RecordMeetingInput
 from starter.cli import run
 from store.audit_log import AccessAuditRow, verify
@@ -31,7 +32,6 @@ from tests.cli_token import sign_in_locally
 from tests.workflows.driver import send, wait_open
 from worker.main import serving
 from workflows.council_cycle import CouncilCycleWorkflow
-from workflows.inputs import STATE_QUERY, CycleInput, cycle_workflow_id
 
 YEAR = 2026
 ERASED = "削除済みの利用者"

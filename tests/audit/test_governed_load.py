@@ -17,6 +17,7 @@ from temporalio.testing import WorkflowEnvironment
 
 import store
 from activities.channels import Senders
+from contracts.cycle import CycleInput, cycle_workflow_id
 from domain.commands import RecordMeetingInput
 from domain.model import Role
 from starter.cli import run
@@ -27,7 +28,6 @@ from tests.store.support import row_counts
 from tests.workflows.driver import send, wait_open
 from worker.main import serving
 from workflows.council_cycle import CouncilCycleWorkflow
-from workflows.inputs import CycleInput, cycle_workflow_id
 
 YEAR = 2026
 

@@ -14,6 +14,7 @@ from temporalio.testing import WorkflowEnvironment
 import store
 from activities.channels import Senders
 from application import cycles
+from contracts.cycle import CycleInput, cycle_workflow_id
 from domain.model import Role, Roster, RosterEntry, Step
 from domain.refusals import Refusal
 from domain.roster_update import UpdateRosterInput, replace_roster
@@ -24,7 +25,6 @@ from tests.cli_token import sign_in_locally
 from tests.workflows.driver import wait_open
 from worker.main import serving
 from workflows.council_cycle import CouncilCycleWorkflow
-from workflows.inputs import CycleInput, cycle_workflow_id
 
 AT = datetime(2026, 5, 1, tzinfo=UTC)
 ROSTER = Roster(entries=(RosterEntry(member_id="a", roles=(Role.CHAIR,)),))

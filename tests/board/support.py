@@ -9,11 +9,11 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 import store
-from activities.inputs import RecordCycleOpenedInput, RecordEventInput
+from contracts.activities import RecordCycleOpenedInput, RecordEventInput
+from contracts.cycle import cycle_workflow_id
 from domain.commands import Command
 from domain.model import CycleState
 from domain.rules import execute, new_cycle
-from workflows.inputs import cycle_workflow_id
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 MUNICIPALITY = "testcity"

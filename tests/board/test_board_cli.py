@@ -15,13 +15,13 @@ from sqlalchemy import Engine
 from temporalio.testing import WorkflowEnvironment
 
 from activities.channels import Senders
+from contracts.cycle import CycleInput, cycle_workflow_id
 from starter.cli import run
 from tests.board.support import OPENED, apply, open_cycle
 from tests.cli_token import sign_in_locally
 from tests.workflows.driver import send, to_plan, wait_open
 from worker.main import serving
 from workflows.council_cycle import CouncilCycleWorkflow
-from workflows.inputs import CycleInput, cycle_workflow_id
 
 C1, C2 = "testcity-c1", "testcity-c2"
 

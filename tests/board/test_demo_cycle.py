@@ -11,14 +11,15 @@ from temporalio.testing import WorkflowEnvironment
 
 import store
 from activities.channels import Senders
+from contracts.cycle import CycleInput, cycle_workflow_id
+from domain.japan_time import japan_date
 from domain.model import Step
-from store.board import japan_date, overview
+from store.board import overview
 from store.yearly_report import yearly_report
 from tests.board.support import MUNICIPALITY
 from tests.workflows.driver import COUNCIL, send, to_close, to_plan, wait_open
 from worker.main import serving
 from workflows.council_cycle import CouncilCycleWorkflow
-from workflows.inputs import CycleInput, cycle_workflow_id
 
 YEAR = 2022
 

@@ -18,13 +18,13 @@ from temporalio.testing import ActivityEnvironment, WorkflowEnvironment
 from temporalio.worker import Worker
 
 from activities.cycle_activities import CycleActivities
-from activities.inputs import RECORD_EVENT, RecordCycleOpenedInput, RecordEventInput
+from contracts.activities import RECORD_EVENT, RecordCycleOpenedInput, RecordEventInput
+from contracts.cycle import CycleInput, cycle_workflow_id, notification_queue
 from domain.commands import RecordMeetingInput
 from store.models import AuditEvent, CycleDueDate, MeetingRow
 from tests.board.support import OPENED, event_input, open_cycle
 from tests.workflows.driver import send, wait_open
 from workflows.council_cycle import CouncilCycleWorkflow
-from workflows.inputs import CycleInput, cycle_workflow_id, notification_queue
 
 C2 = "testcity-c2"
 

@@ -31,6 +31,7 @@ from application.restore import (
     restore_many,
 )
 from config import Settings
+from contracts.cycle import CycleInput, cycle_workflow_id
 from domain.commands import Command, PauseCycleInput, ResumeCycleInput
 from domain.model import CycleState, Step
 from domain.rules import findings_for_next_year
@@ -42,7 +43,6 @@ from tests.workflows import conftest as workflow_fixtures
 from tests.workflows.driver import COUNCIL, send, to_close, to_plan, wait_open
 from worker.main import serving
 from workflows.council_cycle import CouncilCycleWorkflow
-from workflows.inputs import CycleInput, cycle_workflow_id
 
 RESTORED_YEAR = 2012
 # Past years: an activity cannot be recorded as held in the future. The reference's next

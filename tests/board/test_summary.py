@@ -11,9 +11,9 @@ import pytest
 from sqlalchemy import Engine
 
 import store
-from activities.inputs import Channel, NotifyInput
 from bench import population
 from bench.cycle_plan import cycle_commands
+from contracts.activities import Channel, NotifyInput
 from domain.commands import PauseCycleInput
 from domain.events import Notice
 from domain.model import Step

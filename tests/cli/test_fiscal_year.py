@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from application.cycles import current_fiscal_year, fiscal_year_of
+from domain.japan_time import current_fiscal_year, fiscal_year_of
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from application.cycles import current_fiscal_year
+from domain.japan_time import current_fiscal_year
 from domain.refusals import render
 from tests.cli.conftest import Cli, CliResult, cli_environment
 

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from temporalio.client import Client
 
+from contracts.cycle import cycle_workflow_id
 from domain.commands import (
     CastVoteInput,
     CloseDiscussionInput,
@@ -26,7 +27,6 @@ from domain.model import Ballot
 from tests.cli.conftest import Cli, cli_environment
 from tests.encryption import encrypting_converter
 from tests.workflows.driver import send
-from workflows.inputs import cycle_workflow_id
 
 COUNCIL = "kushiro-chuo"
 YEAR = 2026

@@ -26,7 +26,7 @@ from temporalio.api.testservice.v1 import SleepRequest
 
 import store
 from application.cycles import connect
-from domain.deadlines import JST
+from domain.japan_time import JAPAN as JST
 from store.audit_log import AccessAuditRow
 from store.notifications import inbox
 from tests.console.conftest import COUNCIL, OTHER_COUNCIL, YEAR, ConsoleEnv, serious_violations

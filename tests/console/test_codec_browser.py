@@ -23,6 +23,7 @@ from sqlalchemy import select
 import store
 from application.cycles import connect, start_cycle, state
 from config import Settings
+from contracts.cycle import cycle_workflow_id
 from embedded.server import ServerKind, free_port, running_temporal_server
 from store.audit_log import AccessAuditRow
 from store.db import migrate
@@ -38,7 +39,6 @@ from tests.console.conftest import (
     _wait_for_port,
 )
 from worker.main import run_worker
-from workflows.inputs import cycle_workflow_id
 
 BOARD = "board@kushiro.example.jp"
 MEMBER = MEMBER_EMAILS["kushiro-kushiro-member-1"]

@@ -30,13 +30,13 @@ import store
 from application import identity
 from config import Settings
 from config.converter import EncryptionCodec
+from contracts.cycle import cycle_workflow_id
 from embedded.server import ServerKind, embedded_temporal, free_port
 from store.audit_log import AccessAuditRow
 from store.db import migrate
 from tests.cli.conftest import _fresh_postgres
 from tests.console.conftest import REPO_ROOT, _wait_for_port
 from tests.encryption import TEST_KEYS
-from workflows.inputs import cycle_workflow_id
 
 KUSHIRO_CYCLE = cycle_workflow_id("kushiro-kushiro", 2026)
 ASAHIKAWA_CYCLE = cycle_workflow_id("asahikawa-koyo", 2026)

@@ -15,7 +15,8 @@ from domain.commands import (
     ResumeCycleInput,
     SetDeadlineInput,
 )
-from domain.deadlines import JST, AlertKind, DeadlineRules, MonthDay, alerts_for, next_alert
+from domain.deadlines import AlertKind, DeadlineRules, MonthDay, alerts_for, next_alert
+from domain.japan_time import JAPAN
 from domain.model import CycleState, Step
 from domain.oversight import pending_alert
 from domain.refusals import Refusal
@@ -41,8 +42,8 @@ def test_alerts_go_out_in_order_at_nine_in_the_morning_japan_time() -> None:
         (AlertKind.ESCALATION_CHIEF, 4),
         (AlertKind.ESCALATION_BOARD, 11),
     ]
-    assert alerts[0].at.astimezone(JST) == datetime(2027, 5, 24, 9, 0, tzinfo=JST)
-    assert alerts[2].at.astimezone(JST) == datetime(2027, 6, 1, 9, 0, tzinfo=JST)
+    assert alerts[0].at.astimezone(JAPAN) == datetime(2027, 5, 24, 9, 0, tzinfo=JAPAN)
+    assert alerts[2].at.astimezone(JAPAN) == datetime(2027, 6, 1, 9, 0, tzinfo=JAPAN)
 
 
 def test_each_alert_is_sent_once_and_then_the_next_one_is_due() -> None:

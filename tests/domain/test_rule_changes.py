@@ -7,7 +7,7 @@ from datetime import datetime, time, timedelta
 import pytest
 
 from domain.commands import CompleteTaskInput, PauseCycleInput, ResumeCycleInput
-from domain.deadlines import JST
+from domain.japan_time import JAPAN
 from domain.model import CycleState, Step
 from domain.rule_changes import RULE_CHANGES, TASK_DUES_FOLLOW_PAUSE
 from domain.rules import execute
@@ -55,7 +55,7 @@ def test_a_pause_over_a_tasks_due_date_makes_it_overdue_only_without_the_change(
     due = min(t.due_on for t in state.tasks)
     # Paused on the morning of the due date, after the reminders went out; the overdue
     # notice would go out the next morning, in the middle of the pause.
-    paused_at = datetime.combine(due, time(9), tzinfo=JST)
+    paused_at = datetime.combine(due, time(9), tzinfo=JAPAN)
     state = settle(state.model_copy(update={"step_opened_at": paused_at}), paused_at)
     paused = execute(state, PauseCycleInput(actor="board", reason="台風"), paused_at).state
     resumed_at = paused_at + timedelta(days=2, hours=12)

@@ -31,13 +31,13 @@ from temporalio.testing import WorkflowEnvironment
 
 import store
 from activities.channels import Senders
+from contracts.cycle import STATE_QUERY, CycleInput, cycle_workflow_id
 from domain.commands import Command
 from domain.model import CycleState
 from store.cycles import HistoryRow
 from tests.workflows.conftest import FIXTURES, test_server_path
 from worker.main import serving
 from workflows.council_cycle import CouncilCycleWorkflow
-from workflows.inputs import STATE_QUERY, CycleInput, cycle_workflow_id
 
 T = TypeVar("T")
 

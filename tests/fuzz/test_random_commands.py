@@ -38,6 +38,7 @@ from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, rule, run_state_machine_as_test
 
+from contracts.cycle import cycle_workflow_id
 from domain.commands import Command
 from domain.model import CycleState, Step
 from domain.rules import findings_for_next_year
@@ -45,7 +46,6 @@ from tests.fuzz.commands import ACTORS, INVALID_PAYLOADS, ROLES, any_command, li
 from tests.fuzz.oracle import expect, follow, settle
 from tests.fuzz.projection import mismatches
 from tests.fuzz.rig import COUNCIL, INVALID_INPUT, Outcome, Rig, read_state, send, state_of
-from workflows.inputs import cycle_workflow_id
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "5"))
 STEPS = int(os.environ.get("FUZZ_STEPS", "200"))

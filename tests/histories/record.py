@@ -40,6 +40,7 @@ from temporalio.testing import WorkflowEnvironment
 import store
 from activities.channels import Senders
 from config import WorkerRole
+from contracts.cycle import CycleInput, cycle_workflow_id
 from domain.commands import (
     Command,
     PauseCycleInput,
@@ -53,7 +54,6 @@ from tests.workflows.conftest import FIXTURES, test_server_path
 from tests.workflows.driver import COUNCIL, send, to_close, to_plan, wait_open
 from worker.main import cycle_activities, notification_activities, serving_queues
 from workflows.council_cycle import CouncilCycleWorkflow
-from workflows.inputs import CycleInput, cycle_workflow_id
 
 HISTORIES = Path(__file__).parent
 WORKFLOW_ID = cycle_workflow_id(COUNCIL, 2026)

@@ -14,13 +14,13 @@ from temporalio.client import WorkflowHandle
 from temporalio.testing import WorkflowEnvironment
 
 import store
+from contracts.cycle import STATE_QUERY, CycleInput, cycle_workflow_id
 from domain.commands import CloseDiscussionInput, RecordMeetingInput
 from domain.model import CycleState, Step
 from store.deliveries import PENDING, SENDING
 from tests.notify.loopback import SmtpSink, WebhookSink
 from tests.workflows.driver import send, wait_open
 from workflows.council_cycle import CouncilCycleWorkflow
-from workflows.inputs import STATE_QUERY, CycleInput, cycle_workflow_id
 
 SECRET = SecretStr("notify-city-master-secret")
 COUNCIL = "notifycity-c1"

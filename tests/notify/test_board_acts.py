@@ -17,12 +17,12 @@ from application.board_acts import (
     timeline,
 )
 from application.dashboard import DashboardQuery, dashboard_page
-from domain.deadlines import JST
+from contracts.cycle import CycleInput, cycle_workflow_id
+from domain.japan_time import JAPAN
 from domain.model import Step
 from tests.notify.harness import YEAR, Harness, wait_until
 from tests.workflows.driver import wait_open
 from workflows.council_cycle import CouncilCycleWorkflow
-from workflows.inputs import CycleInput, cycle_workflow_id
 
 COUNCILS = ("notifycity-c1", "notifycity-c2")
 
@@ -60,7 +60,7 @@ async def test_remind_counts_then_reaches_the_same_councils_and_a_pause_shows(
     with harness.env.auto_time_skipping_disabled():
         await pause(client, "notifycity-c2", YEAR, "n-board", "校舎改修のため")
     query = DashboardQuery(municipality_id="notifycity", fiscal_year=YEAR)
-    today = now.astimezone(JST).date()
+    today = now.astimezone(JAPAN).date()
     with store.session_scope(harness.engine) as session:
         rows = {r.council_id: r for r in dashboard_page(session, query, today).rows}
         entries = timeline(session, "notifycity-c2", YEAR, "http://ui.example")

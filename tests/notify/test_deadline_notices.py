@@ -15,7 +15,8 @@ from temporalio.exceptions import ApplicationError
 
 import store
 from domain.commands import PauseCycleInput, ResumeCycleInput, SetDeadlineInput, SubmitPolicyInput
-from domain.deadlines import JST, alerts_for, shift
+from domain.deadlines import alerts_for, shift
+from domain.japan_time import JAPAN
 from domain.model import Step
 from tests.notify.harness import (
     CHAIR_MAIL,
@@ -92,7 +93,7 @@ async def test_moving_the_deadline_moves_the_reminders(harness: Harness) -> None
     assert _late(harness.mail_events(CHAIR_MAIL)) == []
 
     first = alerts_for(Step.APPROVE, moved, (await harness.state(handle)).deadline_rules)[0]
-    assert first.at.astimezone(JST).date() == date(YEAR, 6, 23)
+    assert first.at.astimezone(JAPAN).date() == date(YEAR, 6, 23)
     await harness.sleep_until(minute_after(first.at))
     await wait_until(lambda: _late(harness.mail_events(CHAIR_MAIL)) == ["reminder"])
     [reminder] = [m for m in harness.smtp.received() if m["X-CS-Event"] == "reminder"
@@ -146,4 +147,4 @@ async def test_a_paused_cycle_sends_nothing_and_resumes_with_its_deadlines_shift
 
 
 def _jst(day: date) -> datetime:
-    return datetime.combine(day, time(hour=9), tzinfo=JST)
+    return datetime.combine(day, time(hour=9), tzinfo=JAPAN)

@@ -19,8 +19,9 @@ import store
 from activities.channels import Senders
 from application.meeting_calls import call_page
 from application.public_pages import public_index_page, public_page
+from contracts.cycle import CycleInput, cycle_workflow_id
 from domain.commands import Command, RecordMeetingInput
-from domain.deadlines import JST
+from domain.japan_time import JAPAN
 from domain.meeting_calls import (
     Answer,
     CallMeetingInput,
@@ -37,7 +38,6 @@ from tests.notify.loopback import SmtpSink, WebhookSink
 from tests.workflows.driver import wait_open
 from worker.main import serving
 from workflows.council_cycle import CouncilCycleWorkflow
-from workflows.inputs import CycleInput, cycle_workflow_id
 
 CONSOLE = "https://console.example.jp"
 HELD_ON = date(YEAR, 4, 15)
@@ -65,7 +65,7 @@ async def _send(harness: Harness, handle: WorkflowHandle[Any, Any], command: Com
 
 
 def _jst(day: date, hour: int) -> datetime:
-    return datetime.combine(day, time(hour=hour), tzinfo=JST)
+    return datetime.combine(day, time(hour=hour), tzinfo=JAPAN)
 
 
 async def test_a_call_answered_by_three_one_reminded_once_then_recorded_and_published(

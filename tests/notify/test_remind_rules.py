@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from activities.cycle_activities import notification_key
-from activities.inputs import NotifyInput
+from contracts.activities import NotifyInput
 from domain.commands import PauseCycleInput, RemindInput
 from domain.model import Step
 from domain.refusals import Refusal

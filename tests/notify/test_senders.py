@@ -18,7 +18,7 @@ from activities.channels.webhook import (
     signature,
     verify_signature,
 )
-from activities.inputs import Channel
+from contracts.activities import Channel
 from store.deliveries import DeliveryJob, delivery_id
 from tests.notify.loopback import SmtpSink, WebhookSink, free_port, self_signed_cert
 

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import Engine
 
 import store
-from activities.inputs import Channel, NotifyInput
+from contracts.activities import Channel, NotifyInput
 from domain.deadlines import DeadlineRules, MonthDay
 from domain.events import Notice
 from domain.model import Step

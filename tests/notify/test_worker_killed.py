@@ -26,7 +26,7 @@ from temporalio.testing import ActivityEnvironment, WorkflowEnvironment
 import store
 from activities.cycle_activities import CycleActivities
 from activities.delivery_activities import DeliveryActivities, DeliveryOutcome
-from activities.inputs import DeliverInput, NotifyInput
+from contracts.activities import DeliverInput, NotifyInput
 from domain.events import Notice
 from store.deliveries import SENDING, SENT
 from tests.notify.conftest import senders_for

@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import Engine, select
 
-from activities.inputs import CouncilSetup, RecordCycleOpenedInput, RecordEventInput
+from contracts.activities import CouncilSetup, RecordCycleOpenedInput, RecordEventInput
 from domain.commands import (
     CancelActivityInput,
     CastVoteInput,

@@ -13,7 +13,8 @@ from alembic import command
 from sqlalchemy import Engine, select, text
 
 import store
-from activities.inputs import RecordEventInput
+from contracts.activities import RecordEventInput
+from contracts.cycle import cycle_workflow_id
 from domain.commands import (
     CastVoteInput,
     CloseDiscussionInput,
@@ -32,7 +33,6 @@ from store.db import alembic_config, make_engine
 from store.models import Base, Cycle, CycleDueDate
 from tests.board.support import OPENED, load_testcity, open_cycle
 from tests.workflows.driver import VOTERS
-from workflows.inputs import cycle_workflow_id
 
 COUNCIL = "testcity-c1"
 YEAR = 2041

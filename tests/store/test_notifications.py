@@ -7,7 +7,7 @@ import threading
 import pytest
 from sqlalchemy import Engine
 
-from activities.inputs import NotifyInput
+from contracts.activities import NotifyInput
 from domain.events import Notice
 from store import NotFound, deliver_inbox, inbox, mark_read, session_scope
 from tests.store.support import load_example, row_counts

@@ -8,8 +8,8 @@ from datetime import timedelta
 
 import pytest
 
-from activities.inputs import CouncilSetup
 from application.restore import RestoreFailed, rebuild_state
+from contracts.activities import CouncilSetup
 from domain.commands import (
     CastVoteInput,
     CloseDiscussionInput,

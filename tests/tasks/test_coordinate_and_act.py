@@ -18,6 +18,7 @@ from temporalio.exceptions import ApplicationError
 from temporalio.testing import WorkflowEnvironment
 
 import store
+from contracts.cycle import STATE_QUERY, CycleInput, cycle_workflow_id
 from domain.commands import (
     CancelActivityInput,
     CastVoteInput,
@@ -39,7 +40,6 @@ from domain.tasks import CancelReason, TaskStatus
 from store import VolunteerEntry
 from tests.workflows.driver import send, wait_open
 from workflows.council_cycle import CouncilCycleWorkflow
-from workflows.inputs import STATE_QUERY, CycleInput, cycle_workflow_id
 
 COUNCIL = "tc-east"
 COORD_1, COORD_2, CHIEF = "tc-coord-1", "tc-coord-2", "tc-chief"

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import Engine
 
 import store
-from activities.inputs import RecordCycleOpenedInput, RecordEventInput
+from contracts.activities import RecordCycleOpenedInput, RecordEventInput
 from domain.commands import (
     CastVoteInput,
     CloseDiscussionInput,

@@ -1,63 +1,49 @@
 """Drives a cycle of the test council through all six steps, command by command.
 
 Shared by the workflow tests and by the script that records the replay history, so the
-recorded history is exactly what the tests exercise.
+recorded history is exactly what the tests exercise. The commands are the one full-year
+scenario (``domain.scenario``, which the benchmark and ``starter demo`` run too) for the
+test council's roster.
 """
 
 from __future__ import annotations
 
 import asyncio
-from datetime import date
 from typing import Any
 
 from temporalio.client import WorkflowHandle
 
-from domain.commands import (
-    CancelActivityInput,
-    CastVoteInput,
-    CloseCycleInput,
-    CloseDiscussionInput,
-    CloseVoteInput,
-    Command,
-    CompleteTaskInput,
-    EvaluateAimInput,
-    RecordActivityInput,
-    RecordMeetingInput,
-    SubmitPlanInput,
-    SubmitPolicyInput,
-    WaiveTaskInput,
-)
+from contracts.cycle import STATE_QUERY
+from domain.base import Role, Step
+from domain.commands import Command
 from domain.events import CommandReceipt
-from domain.model import Aim, AimRating, Ballot, CycleState, PlannedActivity, RoleAssignment
-from domain.tasks import CancelReason
-from workflows.inputs import STATE_QUERY
+from domain.model import CycleState, PlannedActivity, Roster, RosterEntry
+from domain.scenario import example_plan, full_year
 
 COUNCIL = "testcity-c1"
 VOTERS = ("t-chair", "t-m1", "t-m2", "t-m3")
+#: The cycle roster of ``COUNCIL`` (tests/fixtures/testcity.yaml): members in file order,
+#: then the municipality's staff.
+ROSTER = Roster(
+    entries=tuple(
+        RosterEntry(member_id=who, roles=(role,))
+        for who, role in (
+            ("t-chair", Role.CHAIR),
+            ("t-m1", Role.MEMBER),
+            ("t-m2", Role.MEMBER),
+            ("t-m3", Role.MEMBER),
+            ("t-principal", Role.PRINCIPAL),
+            ("t-coord", Role.COORDINATOR),
+            ("t-chief", Role.CHIEF_COORDINATOR),
+            ("t-board", Role.BOARD_ADMIN),
+        )
+    )
+)
 
 
 def plan(year: int = 2026) -> tuple[PlannedActivity, ...]:
-    """Two activities dated in fiscal ``year``."""
-    return (
-        PlannedActivity(
-            activity_id="reading",
-            title="読み聞かせ",
-            kind="reading",
-            planned_on=date(year, 6, 10),
-            aims=(Aim(aim_id="reading-1", text="本に親しむ"),),
-            roles=(RoleAssignment(party="地域学校協働本部", duty="読み手の募集"),),
-        ),
-        PlannedActivity(
-            activity_id="patrol",
-            title="登下校見守り",
-            kind="patrol",
-            planned_on=date(year, 5, 1),
-            aims=(
-                Aim(aim_id="patrol-1", text="安全な登下校"),
-                Aim(aim_id="patrol-2", text="挨拶"),
-            ),
-        ),
-    )
+    """Two activities dated in fiscal ``year`` (``domain.scenario.example_plan``)."""
+    return example_plan(year)
 
 
 PLAN = plan()
@@ -95,48 +81,16 @@ async def wait_open(handle: WorkflowHandle[Any, Any]) -> CycleState:
 
 
 def to_plan(year: int = 2026) -> list[Command]:
-    """Discuss, then a policy rejected once, revised and approved (dates in ``year``)."""
-    return [
-        RecordMeetingInput(
-            actor="t-coord",
-            held_on=date(year, 4, 18),
-            attendance=("t-chair", "t-m1", "t-m2", "t-principal"),
-            minutes_public="目指す子ども像について熟議した",
-            minutes_closed="個別の支援について（非公開）",
-            vision_draft="ふるさとを誇り、自ら学ぶ子ども",
-        ),
-        CloseDiscussionInput(actor="t-chair"),
-        SubmitPolicyInput(actor="t-principal", text="基本方針 第1版"),
-        CastVoteInput(actor="t-m1", ballot=Ballot.REJECT, comment="地域の視点が足りない"),
-        CastVoteInput(actor="t-m2", ballot=Ballot.REJECT),
-        CastVoteInput(actor="t-m3", ballot=Ballot.APPROVE),
-        CloseVoteInput(actor="t-chair"),
-        SubmitPolicyInput(actor="t-principal", text="基本方針 第2版（地域との協働を追記）"),
-        *[CastVoteInput(actor=v, ballot=Ballot.APPROVE) for v in VOTERS],
-        CloseVoteInput(actor="t-chair"),
-    ]
+    """Discuss, then a policy rejected once, revised and approved (dates in ``year``): the
+    first half of the one full-year scenario (``domain.scenario``)."""
+    year_ = full_year(ROSTER, year)
+    return [*year_.of(Step.DISCUSS), *year_.of(Step.APPROVE)]
 
 
 def to_close(year: int = 2026) -> list[Command]:
-    """From plan to the close of the cycle (dates in ``year``)."""
-    return [
-        SubmitPlanInput(actor="t-coord", activities=plan(year)),
-        # Coordinate: the default checklists (reading: 3 tasks, patrol: 2), all owned by
-        # the council's only coordinator; the last one closes the step by itself.
-        *[
-            CompleteTaskInput(actor="t-coord", task_id=task_id, outcome="手配済み")
-            for task_id in ("reading-t1", "reading-t2", "reading-t3", "patrol-t1")
-        ],
-        WaiveTaskInput(actor="t-chief", task_id="patrol-t2", reason="保険は学校で加入済み"),
-        # Act: one activity held, one cancelled; the last record closes the step.
-        RecordActivityInput(
-            actor="t-coord", activity_id="reading", held_on=date(year, 6, 10), children=24
-        ),
-        CancelActivityInput(actor="t-coord", activity_id="patrol", reason=CancelReason.WEATHER),
-        EvaluateAimInput(actor="t-chair", aim_id="reading-1", rating=AimRating.MET),
-        EvaluateAimInput(
-            actor="t-chair", aim_id="patrol-1", rating=AimRating.PARTLY, comment="人手不足"
-        ),
-        EvaluateAimInput(actor="t-chair", aim_id="patrol-2", rating=AimRating.NOT_MET),
-        CloseCycleInput(actor="t-chair"),
-    ]
+    """From plan to the close of the cycle (dates in ``year``): the plan's three aims, five
+    tasks (the last waived by the chief coordinator), reading held on its day and patrol
+    cancelled for the weather."""
+    year_ = full_year(ROSTER, year)
+    steps = (Step.PLAN, Step.COORDINATE, Step.ACT, Step.EVALUATE)
+    return [command for step in steps for command in year_.of(step)]

@@ -15,8 +15,8 @@ from temporalio.testing import WorkflowEnvironment
 
 from bench.baseline import bench_load, bench_opened
 from bench.baseline_workflow import NOTIFY, BaselineInput, BaselineWorkflow, NoopInput
+from contracts.cycle import notification_queue
 from worker.main import ACTIVITY_THREADS, tuned_worker
-from workflows.inputs import notification_queue
 
 #: More tasks than the worker has threads in production, run here on two threads.
 BURST = ACTIVITY_THREADS + 4

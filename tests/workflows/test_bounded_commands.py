@@ -21,6 +21,7 @@ from temporalio.testing import WorkflowEnvironment
 import store
 from application import cycles
 from application.commands import CommandRefused
+from contracts.cycle import STATE_QUERY, CycleInput, cycle_workflow_id
 from domain.commands import (
     CastVoteInput,
     Command,
@@ -35,7 +36,6 @@ from domain.model import Aim, Ballot, CycleState, PlannedActivity, Step
 from domain.tasks import PlannedTask
 from tests.workflows.driver import COUNCIL, send, send_for_receipt, to_plan, wait_open
 from workflows.council_cycle import CouncilCycleWorkflow
-from workflows.inputs import STATE_QUERY, CycleInput, cycle_workflow_id
 
 MB = 1024 * 1024
 

@@ -11,11 +11,11 @@ from temporalio.exceptions import ApplicationError
 from temporalio.testing import WorkflowEnvironment
 
 import store
+from contracts.cycle import STATE_QUERY, CycleInput, cycle_workflow_id
 from domain.commands import CastVoteInput, SubmitPolicyInput
 from domain.model import AimRating, Ballot, CycleState, PolicyStatus, Step
 from tests.workflows.driver import COUNCIL, send, to_close, to_plan, wait_open
 from workflows.council_cycle import CouncilCycleWorkflow, CycleResult
-from workflows.inputs import STATE_QUERY, CycleInput, cycle_workflow_id
 
 
 async def open_cycle(

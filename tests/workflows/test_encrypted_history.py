@@ -22,13 +22,13 @@ from temporalio.worker import Replayer, Worker
 from activities.channels import Senders
 from config.converter import ENCODING, KEY_ID_METADATA, EncryptionCodec, encrypted_converter
 from config.payload_keys import PayloadKeyError, new_key_text, parse_payload_keys
+from contracts.cycle import CycleInput, cycle_workflow_id, notification_queue
 from domain.model import CycleState, Step
 from embedded.server import ServerKind, embedded_temporal, free_port
 from tests.workflows.conftest import FIXTURES
 from tests.workflows.driver import COUNCIL, send, to_close, to_plan, wait_open
 from worker.main import cycle_activities, notification_activities
 from workflows.council_cycle import CouncilCycleWorkflow
-from workflows.inputs import CycleInput, cycle_workflow_id, notification_queue
 
 RECORDED = Path(__file__).parent.parent / "histories" / "full_cycle.json"
 

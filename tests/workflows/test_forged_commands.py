@@ -35,6 +35,13 @@ from application.cycles import connect, start_cycle
 from config import Settings
 from config.command_payloads import REFUSAL_TYPE
 from config.converter import encrypted_converter
+from contracts.cycle import (
+    STATE_QUERY,
+    WORKFLOW_NAME,
+    CycleInput,
+    cycle_workflow_id,
+    notification_queue,
+)
 from domain.commands import RecordMeetingInput
 from domain.model import CycleState
 from embedded.server import ServerKind, free_port, running_temporal_server, temporal_cli_path
@@ -45,13 +52,6 @@ from worker.command_guard import CommandGuard
 from worker.main import connect as connect_worker
 from worker.main import cycle_activities, notification_activities, run_worker, serving
 from workflows.council_cycle import CouncilCycleWorkflow
-from workflows.inputs import (
-    STATE_QUERY,
-    WORKFLOW_NAME,
-    CycleInput,
-    cycle_workflow_id,
-    notification_queue,
-)
 
 #: A genuine command answers within this (it takes ~0.1 s); a stuck cycle never does.
 AT_ONCE_SECONDS = 10.0

@@ -9,9 +9,9 @@ from __future__ import annotations
 from temporalio.api.history.v1 import History
 from temporalio.testing import WorkflowEnvironment
 
+from contracts.cycle import CycleInput, cycle_workflow_id
 from tests.workflows.driver import COUNCIL, send, to_close, to_plan, wait_open
 from workflows.council_cycle import CouncilCycleWorkflow
-from workflows.inputs import CycleInput, cycle_workflow_id
 
 YEAR = 2021
 

@@ -9,8 +9,8 @@ import pytest
 from temporalio.testing import WorkflowEnvironment
 
 from application import cycles
+from contracts.cycle import WORKFLOW_NAME, CycleInput, cycle_workflow_id
 from domain.commands import CloseDiscussionInput
-from workflows.inputs import WORKFLOW_NAME, CycleInput, cycle_workflow_id
 
 
 async def test_a_command_without_a_worker_times_out_with_its_id(

@@ -26,11 +26,11 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 
 import store
 from application import cycles
+from contracts.cycle import WORKFLOW_NAME, CycleInput, cycle_workflow_id
 from domain.commands import CastVoteInput, CloseVoteInput
 from domain.events import CommandReceipt
 from domain.model import Ballot, PolicyStatus
 from tests.workflows.driver import COUNCIL, VOTERS, to_plan
-from workflows.inputs import WORKFLOW_NAME, CycleInput, cycle_workflow_id
 
 ROOT = Path(__file__).parents[2]
 YEAR = 2081  # ahead of today: no deadline alert adds events meanwhile

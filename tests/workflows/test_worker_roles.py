@@ -16,10 +16,10 @@ from temporalio.testing import WorkflowEnvironment
 import store
 from activities.channels import Senders
 from config import WorkerRole
+from contracts.cycle import CycleInput, cycle_workflow_id
 from tests.workflows.driver import COUNCIL, send, to_plan, wait_open
 from worker.main import serving
 from workflows.council_cycle import CouncilCycleWorkflow
-from workflows.inputs import CycleInput, cycle_workflow_id
 
 YEAR = 2061
 

@@ -12,6 +12,8 @@ from domain.model import CarriedFinding, CycleState
 
 WORKFLOW_NAME = "CouncilCycleWorkflow"
 STATE_QUERY = "state"
+#: The update a directory change (``load``, an erasure) sends to a running cycle.
+UPDATE_ROSTER = "update_roster"
 
 
 def cycle_workflow_id(council_id: str, fiscal_year: int) -> str:
