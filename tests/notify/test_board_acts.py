@@ -49,7 +49,8 @@ async def test_remind_counts_then_reaches_the_same_councils_and_a_pause_shows(
     with harness.env.auto_time_skipping_disabled():
         report = await remind_councils(client, reach.council_ids, YEAR, "n-board", Step.DISCUSS)
     assert [o.outcome for o in report.outcomes] == ["sent", "sent"] and not report.failures
-    assert [o.recipients for o in report.outcomes] == [5, 5]
+    # Each council's own discuss owners: c1 has five, c2 the chair, a member, the principal.
+    assert [o.recipients for o in report.outcomes] == [5, 3]
     await wait_until(lambda: "reminder" in harness.inbox_templates("n-m2"))
     with store.session_scope(harness.engine) as session:
         again = remind_preview(session, "notifycity", YEAR, Step.DISCUSS, now)
