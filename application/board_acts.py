@@ -4,12 +4,14 @@ council's history as a timeline linked to its Temporal runs.
 
 Each act is the cycle's own update (``application.cycles.send``), so its rules decide and
 the act is in the cycle's history; ``actor`` is the signed-in board admin, decided by the
-server. The CLI's ``remind`` (starter/commands/remind.py) does the same from a terminal.
+server. The CLI's ``remind`` (starter/commands/remind.py) calls the same
+``remind_councils``.
 """
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from typing import Literal
 from urllib.parse import quote
@@ -22,12 +24,12 @@ import store
 from application import cycles
 from application.context import Context
 from application.cycles import CommandRefused, CycleNotStarted
-from application.errors import AppError
+from application.errors import AppError, one_line
 from application.permissions import require_board
-from domain.base import Step
+from domain.base import STEP_OWNERS, Step
 from domain.commands import PauseCycleInput, RemindInput, ResumeCycleInput, SetDeadlineInput
 from domain.events import Change, CommandReceipt
-from domain.refusals import ACTION_NAMES
+from domain.refusals import ACTION_NAMES, Lang
 from store.dashboard import RemindReach, event_runs, remind_reach
 
 #: Refusals that mean "nothing to remind here" (the CLI's ``remind`` skips the same).
@@ -45,43 +47,98 @@ def remind_preview(
 
 
 class RemindOutcome(BaseModel):
-    """What reminding one council did."""
+    """What reminding one council did (the CLI's ``remind --json`` prints a list of these)."""
 
     model_config = ConfigDict(frozen=True)
 
     council_id: str
+    fiscal_year: int
     outcome: Literal["sent", "skipped", "not_started"]
+    #: People reminded (the step's owners on the cycle's roster); 0 unless sent.
+    recipients: int = 0
+    #: Why it was skipped: the refusal code and its one-line message (in ``lang``).
     reason_code: str | None = None
+    reason: str | None = None
+
+
+class RemindReport(BaseModel):
+    """Every council's outcome, in the order asked, and the councils that failed for
+    another reason (each named with its one-line cause: collected, never swallowed)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    outcomes: tuple[RemindOutcome, ...]
+    failures: tuple[str, ...] = ()
 
 
 async def remind_councils(
-    client: Client, council_ids: tuple[str, ...], fiscal_year: int, actor: str, step: Step
-) -> list[RemindOutcome]:
-    """Send the ``remind`` update to each council (a few at a time), in the given order.
-    Councils the rules skip are reported as skipped; any other refusal or failure is
-    raised after every council was tried (the first one found)."""
-    command = RemindInput(actor=actor, step=step)
-    gate = asyncio.Semaphore(CONCURRENCY)
+    client: Client,
+    council_ids: Sequence[str],
+    fiscal_year: int,
+    actor: str,
+    step: Step,
+    *,
+    lang: Lang = "ja",
+    on_each: Callable[[], None] | None = None,
+) -> RemindReport:
+    """Send the ``remind`` update to each council (a few at a time), for the CLI's
+    ``remind`` and the board's dashboard alike.
 
-    async def one(council: str) -> RemindOutcome:
+    The first council goes alone: a refusal that is not a skip (a person who is not a
+    board admin) would be the same for every council, and is raised there, before any
+    other council is tried. Councils the rules skip are reported as skipped; any other
+    failure is collected in ``failures`` after every council was tried. ``on_each`` is
+    called once per council done (a progress bar)."""
+    if not council_ids:
+        return RemindReport(outcomes=())
+    command = RemindInput(actor=actor, step=step)
+    first = council_ids[0]
+    results = {first: await _remind_one(client, first, fiscal_year, command, lang)}
+    if on_each is not None:
+        on_each()
+    gate = asyncio.Semaphore(CONCURRENCY)
+    failures: list[str] = []
+
+    async def one(council: str) -> None:
         async with gate:
             try:
-                await cycles.send(client, council, fiscal_year, command)
-            except CycleNotStarted:
-                return RemindOutcome(council_id=council, outcome="not_started")
-            except CommandRefused as refusal:
-                if refusal.code not in SKIPPED:
-                    raise
-                return RemindOutcome(
-                    council_id=council, outcome="skipped", reason_code=refusal.code
-                )
-            return RemindOutcome(council_id=council, outcome="sent")
+                results[council] = await _remind_one(client, council, fiscal_year, command, lang)
+            except Exception as exc:
+                # Collected, not swallowed: every failure is named in the report.
+                failures.append(f"{council} ({type(exc).__name__}: {one_line(str(exc))})")
+            if on_each is not None:
+                on_each()
 
-    results = await asyncio.gather(*(one(c) for c in council_ids), return_exceptions=True)
-    for result in results:
-        if isinstance(result, BaseException):
-            raise result
-    return [r for r in results if isinstance(r, RemindOutcome)]
+    await asyncio.gather(*(one(council) for council in council_ids[1:]))
+    return RemindReport(
+        outcomes=tuple(results[c] for c in council_ids if c in results),
+        failures=tuple(sorted(failures)),
+    )
+
+
+async def _remind_one(
+    client: Client, council: str, fiscal_year: int, command: RemindInput, lang: Lang
+) -> RemindOutcome:
+    try:
+        await cycles.send(client, council, fiscal_year, command)
+    except CycleNotStarted:
+        return RemindOutcome(council_id=council, fiscal_year=fiscal_year, outcome="not_started")
+    except CommandRefused as refusal:
+        if refusal.code not in SKIPPED:
+            raise
+        return RemindOutcome(
+            council_id=council,
+            fiscal_year=fiscal_year,
+            outcome="skipped",
+            reason_code=refusal.code,
+            reason=refusal.message(lang),
+        )
+    # The roster as the cycle knows it: the receipt is small and carries no roster.
+    state = await cycles.state(client, council, fiscal_year)
+    owners = state.roster.holders_of(*STEP_OWNERS[command.step])
+    return RemindOutcome(
+        council_id=council, fiscal_year=fiscal_year, outcome="sent", recipients=len(owners)
+    )
 
 
 def remind_reach_now(
@@ -99,7 +156,7 @@ def remind_reach_now(
 
 async def remind_municipality(
     ctx: Context, municipality_id: str, fiscal_year: int, step: Step
-) -> list[RemindOutcome]:
+) -> RemindReport:
     """Remind every council of the municipality waiting at ``step`` (those the reach
     counts now), as the board admin who asks; each council's rules decide."""
     actor = ctx.principal.person_id

@@ -18,6 +18,7 @@ from fastapi.responses import HTMLResponse, Response
 from application import board_acts, board_pages, board_reads, cycles
 from application.cycle_reads import cycle_target, record_read
 from application.dashboard import cycle_path
+from application.errors import AppError
 from application.vocabulary import Step
 from console.context import ConsoleContext, SignedInContext
 from console.messages import text
@@ -185,11 +186,17 @@ async def send_remind(
     step = _step(str(form.get("step", "")))
     if step is None:
         raise PageNotFound()
-    outcomes = await board_acts.remind_municipality(ctx, municipality_id, year, step)
-    sent = sum(1 for o in outcomes if o.outcome == "sent")
+    report = await board_acts.remind_municipality(ctx, municipality_id, year, step)
+    lang = lang_of(request)
+    sent = sum(1 for o in report.outcomes if o.outcome == "sent")
+    done = text("board_remind_done", lang, sent=sent, skipped=len(report.outcomes) - sent)
+    if report.failures:
+        # Councils that could be reminded were; the others are named in one line.
+        failed = AppError("remind_failed", count=len(report.failures),
+                          details="; ".join(report.failures))  # fmt: skip
+        done = f"{done} {failed.message(lang)}"
     context = {
-        "done_text": text("board_remind_done", lang_of(request), sent=sent,
-                          skipped=len(outcomes) - sent),
+        "done_text": done,
         "back": board_base(municipality_id, year),
     }  # fmt: skip
     return render(request, "board_done.html", context, who=who)

@@ -16,13 +16,12 @@ from datetime import datetime
 from fastapi import APIRouter, BackgroundTasks, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
-from application import identity, passkeys
-from application.audit import AuditAction
+from application import identity, passkeys, sign_in
 from application.mail import send_mail
 from application.vocabulary import JAPAN
-from console.access_log import log
 from console.context import ConsoleContext, UnconfirmedContext, VisitorContext, client_of
 from console.messages import text
+from console.metrics import count_sign_in
 from console.web import (
     CHALLENGE_COOKIE,
     SESSION_COOKIE,
@@ -57,9 +56,9 @@ def _refusal(request: Request, code: str, status_code: int) -> JSONResponse:
     )
 
 
-async def _failed(request: Request, person_id: str | None, code: str, purpose: str) -> None:
-    await log(request, person_id, AuditAction.SIGN_IN_FAILED, "console",
-              {"reason": code, "purpose": purpose[:20]})  # fmt: skip
+async def _failed(ctx: ConsoleContext, person_id: str | None, code: str, purpose: str) -> None:
+    await ctx.run(sign_in.record_failed_sign_in, code, {"purpose": purpose[:20]}, person_id)
+    count_sign_in("passkey", succeeded=False)
 
 
 @router.post("/passkey/options", response_model=None)
@@ -84,7 +83,7 @@ async def passkey_options(request: Request, ctx: VisitorContext) -> Response:
                     lambda s: identity.authentication_options(s, rp, who.person_id, now())
                 )
         except identity.SignInError as exc:
-            await _failed(request, who.person_id, exc.code, purpose)
+            await _failed(ctx, who.person_id, exc.code, purpose)
             return _refusal(request, exc.code, 403)
     response = Response(ceremony.options_json, media_type="application/json")
     set_cookie(request, response, CHALLENGE_COOKIE, ceremony.challenge_id, 300)
@@ -112,20 +111,20 @@ async def passkey_verify(
             lambda s: identity.verify_passkey(s, rp, challenge, credential, now())
         )
     except identity.SignInError as exc:
-        await _failed(request, None, exc.code, purpose)
+        await _failed(ctx, None, exc.code, purpose)
         return _refusal(request, exc.code, 400)
     if purpose == "login":
-        opened = await console.db(lambda s: identity.sign_in_with_passkey(s, person, now()))
-        await log(request, person, AuditAction.SIGN_IN, "console", {"method": "passkey"})
+        opened = await ctx.run(sign_in.sign_in_with_passkey, person)
+        count_sign_in("passkey", succeeded=True)
         response = JSONResponse({"ok": True, "next": "/me"})
         set_cookie(request, response, SESSION_COOKIE, opened.cookie, SESSION_SECONDS)
         return response
     who = ctx.who
     if who.person_id != person:
-        await _failed(request, None, "bad_passkey", "confirm")
+        await _failed(ctx, None, "bad_passkey", "confirm")
         return _refusal(request, "bad_passkey", 400)
-    await console.db(lambda s: identity.confirm_with_passkey(s, who.cookie, now()))
-    await log(request, person, AuditAction.SIGN_IN, "console", {"method": "passkey_confirm"})
+    await ctx.run(sign_in.confirm_with_passkey, person, who.cookie)
+    count_sign_in("passkey_confirm", succeeded=True)
     return JSONResponse({"ok": True, "next": "/me"})
 
 
@@ -145,7 +144,7 @@ async def _register(
             passkeys.add_passkey, rp, who.cookie, challenge, credential, who.passkey_confirmed
         )
     except identity.SignInError as exc:
-        await _failed(request, who.person_id, exc.code, "register")
+        await _failed(ctx, who.person_id, exc.code, "register")
         return _refusal(request, exc.code, 403 if exc.code == "passkey_confirm_first" else 400)
     if made.address is not None:
         subject, body = _notice(now(), client_of(request), count)

@@ -6,12 +6,11 @@ from __future__ import annotations
 from fastapi import APIRouter, BackgroundTasks, Request
 from fastapi.responses import HTMLResponse, Response
 
-from application import identity
-from application.audit import AuditAction
+from application import identity, sign_in
 from application.mail import send_mail
-from console.access_log import log
 from console.context import UnconfirmedContext, VisitorContext
 from console.messages import text
+from console.metrics import count_sign_in
 from console.web import (
     LANG_COOKIE,
     SESSION_COOKIE,
@@ -82,12 +81,12 @@ async def redeem_link(request: Request, ctx: VisitorContext) -> Response:
     form = await form_of(request, None)
     token = str(form.get("token", ""))[:200]
     try:
-        opened = await console_of(request).db(lambda s: identity.redeem_link(s, token, now()))
+        opened = await ctx.run(sign_in.sign_in_with_link, token)
     except identity.SignInError:
-        # Bad, expired or used: one reason, as the page says (the token is not kept).
-        await log(request, None, AuditAction.SIGN_IN_FAILED, "console", {"reason": "bad_link"})
+        # Bad, expired or used: one reason, as the page says (audited by the use case).
+        count_sign_in("link", succeeded=False)
         return render(request, "signin.html", {"note": "bad_link"}, status_code=400)
-    await log(request, opened.person_id, AuditAction.SIGN_IN, "console", {"method": "link"})
+    count_sign_in("link", succeeded=True)
     response = see_other("/me")
     set_cookie(request, response, SESSION_COOKIE, opened.cookie, SESSION_SECONDS)
     return response

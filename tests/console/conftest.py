@@ -185,6 +185,18 @@ def _municipality_file(tmp: Path) -> Path:
     return path
 
 
+def module_store(tmp: Path, name: str, *, seeded: bool = True) -> str:
+    """A migrated store of one test module's own (a PostgreSQL database named after
+    ``name`` under ``TEST_DATABASE_URL``, else a SQLite file in ``tmp``), with the Kushiro
+    example and its volunteers loaded unless ``seeded`` is false."""
+    base = os.environ.get("TEST_DATABASE_URL")
+    database_url = _fresh_postgres(base, name) if base else f"sqlite:///{tmp / (name + '.db')}"
+    migrate(database_url)
+    if seeded:
+        _seed(database_url, _municipality_file(tmp))
+    return database_url
+
+
 def _seed(database_url: str, path: Path) -> None:
     engine = store.make_engine(database_url)
     try:
@@ -224,10 +236,7 @@ async def _wait_for_port(port: int, process: asyncio.subprocess.Process) -> None
 async def console_env(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[ConsoleEnv]:
     """Server, worker, store, console and browser for one test module."""
     tmp = tmp_path_factory.mktemp("console")
-    base = os.environ.get("TEST_DATABASE_URL")
-    database_url = _fresh_postgres(base, "console") if base else f"sqlite:///{tmp / 'c.db'}"
-    migrate(database_url)
-    _seed(database_url, _municipality_file(tmp))
+    database_url = module_store(tmp, "console")
     async with embedded_temporal(free_port(), tmp / "temporal", ServerKind.TEST_SERVER) as address:
         settings = Settings(
             temporal_address=address,

@@ -98,7 +98,10 @@ async def test_dashboard_filters_sorts_and_charts_the_known_councils(
     steps = dict((r[0], r[1]) for r in await table_rows(page, "#chart-steps-table"))
     assert steps["未開始"] == "0" and steps["話し合い"] == "2"
     await page.get_by_label("期限超過のみ").check()
-    await page.get_by_role("button", name="絞り込む").click()
+    # Each click below loads a new page: read the table only once it has (a read between
+    # the click and the navigation saw the old or an empty table).
+    async with page.expect_navigation():
+        await page.get_by_role("button", name="絞り込む").click()
     councils = await table_rows(page, "table.councils")
     assert sorted(r[0].splitlines()[0] for r in councils) == [
         "中央小学校学校運営協議会",
@@ -110,9 +113,11 @@ async def test_dashboard_filters_sorts_and_charts_the_known_councils(
 
     # Sorting: by council name, then the same heading again reverses the order.
     await page.goto(DASHBOARD)
-    await page.get_by_role("link", name="協議会", exact=True).click()
+    async with page.expect_navigation():
+        await page.get_by_role("link", name="協議会", exact=True).click()
     first = (await table_rows(page, "table.councils"))[0][0]
-    await page.get_by_role("link", name="協議会 ▲").click()
+    async with page.expect_navigation():
+        await page.get_by_role("link", name="協議会 ▲").click()
     assert (await table_rows(page, "table.councils"))[0][0] != first
     assert await page.locator("th[aria-sort=descending]").count() == 1
 

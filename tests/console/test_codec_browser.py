@@ -26,17 +26,14 @@ from config import Settings
 from contracts.cycle import cycle_workflow_id
 from embedded.server import ServerKind, free_port, running_temporal_server
 from store.audit_log import AccessAuditRow
-from store.db import migrate
-from tests.cli.conftest import _fresh_postgres
 from tests.console.conftest import (
     COUNCIL,
     MEMBER_EMAILS,
     REPO_ROOT,
     YEAR,
     ConsoleEnv,
-    _municipality_file,
-    _seed,
     _wait_for_port,
+    module_store,
 )
 from worker.main import run_worker
 
@@ -79,10 +76,7 @@ class CodecEnv:
 @pytest.fixture(scope="module")
 async def codec_env(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[CodecEnv]:
     tmp = tmp_path_factory.mktemp("codec")
-    base = os.environ.get("TEST_DATABASE_URL")
-    database_url = _fresh_postgres(base, "codec") if base else f"sqlite:///{tmp / 'c.db'}"
-    migrate(database_url)
-    _seed(database_url, _municipality_file(tmp))
+    database_url = module_store(tmp, "codec")
     console_port, ui_port = free_port(), free_port()
     endpoint = f"http://localhost:{console_port}/codec"
     ui_url = f"http://localhost:{ui_port}"

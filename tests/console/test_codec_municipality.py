@@ -33,9 +33,7 @@ from config.converter import EncryptionCodec
 from contracts.cycle import cycle_workflow_id
 from embedded.server import ServerKind, embedded_temporal, free_port
 from store.audit_log import AccessAuditRow
-from store.db import migrate
-from tests.cli.conftest import _fresh_postgres
-from tests.console.conftest import REPO_ROOT, _wait_for_port
+from tests.console.conftest import REPO_ROOT, _wait_for_port, module_store
 from tests.encryption import TEST_KEYS
 
 KUSHIRO_CYCLE = cycle_workflow_id("kushiro-kushiro", 2026)
@@ -88,9 +86,7 @@ class CodecCall:
 @pytest.fixture(scope="module")
 async def codec_call(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[CodecCall]:
     tmp = tmp_path_factory.mktemp("codec-municipality")
-    base = os.environ.get("TEST_DATABASE_URL")
-    database_url = _fresh_postgres(base, "codecmuni") if base else f"sqlite:///{tmp / 'c.db'}"
-    migrate(database_url)
+    database_url = module_store(tmp, "codecmuni", seeded=False)
     engine = store.make_engine(database_url)
     try:
         with store.session_scope(engine) as session:

@@ -31,9 +31,7 @@ from application.cycles import connect, start_cycle, state
 from console.app import create_app
 from console.web import ConsoleSettings
 from embedded.server import ServerKind, embedded_temporal, free_port
-from store.db import migrate
-from tests.cli.conftest import _fresh_postgres
-from tests.console.conftest import COUNCIL, OTHER_COUNCIL, YEAR, _municipality_file, _seed
+from tests.console.conftest import COUNCIL, OTHER_COUNCIL, YEAR, module_store
 from worker.main import run_worker
 
 T = TypeVar("T")
@@ -116,10 +114,7 @@ class HardeningEnv:
 
 
 async def _environment(tmp: Path, ready: asyncio.Queue[Any]) -> None:
-    base = os.environ.get("TEST_DATABASE_URL")
-    database_url = _fresh_postgres(base, "hardening") if base else f"sqlite:///{tmp / 'h.db'}"
-    await asyncio.to_thread(migrate, database_url)
-    await asyncio.to_thread(_seed, database_url, _municipality_file(tmp))
+    database_url = await asyncio.to_thread(module_store, tmp, "hardening")
     async with embedded_temporal(free_port(), tmp / "temporal", ServerKind.TEST_SERVER) as address:
         settings = ConsoleSettings(
             temporal_address=address,

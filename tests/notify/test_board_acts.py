@@ -47,15 +47,17 @@ async def test_remind_counts_then_reaches_the_same_councils_and_a_pause_shows(
     # Discuss's owners: chair, members, principal, coordinator; c2 shares its people.
     assert reach.council_ids == COUNCILS and reach.people == 5
     with harness.env.auto_time_skipping_disabled():
-        outcomes = await remind_councils(client, reach.council_ids, YEAR, "n-board", Step.DISCUSS)
-    assert [o.outcome for o in outcomes] == ["sent", "sent"]
+        report = await remind_councils(client, reach.council_ids, YEAR, "n-board", Step.DISCUSS)
+    assert [o.outcome for o in report.outcomes] == ["sent", "sent"] and not report.failures
+    # Each council's own discuss owners: c1 has five, c2 the chair, a member, the principal.
+    assert [o.recipients for o in report.outcomes] == [5, 3]
     await wait_until(lambda: "reminder" in harness.inbox_templates("n-m2"))
     with store.session_scope(harness.engine) as session:
         again = remind_preview(session, "notifycity", YEAR, Step.DISCUSS, now)
     assert (again.council_ids, again.reminded_today) == ((), 2)
     with harness.env.auto_time_skipping_disabled():
         second = await remind_councils(client, COUNCILS, YEAR, "n-board", Step.DISCUSS)
-    assert [o.reason_code for o in second] == ["already_reminded", "already_reminded"]
+    assert [o.reason_code for o in second.outcomes] == ["already_reminded", "already_reminded"]
 
     with harness.env.auto_time_skipping_disabled():
         await pause(client, "notifycity-c2", YEAR, "n-board", "校舎改修のため")

@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import email
 import json
-import os
 import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -22,8 +21,7 @@ from application.cycles import connect, start_cycle, state
 from config import Settings
 from embedded.server import ServerKind, embedded_temporal, free_port
 from store.db import migrate
-from tests.cli.conftest import _fresh_postgres
-from tests.console.conftest import COUNCIL, MEMBER_EMAILS, YEAR, _municipality_file, _seed
+from tests.console.conftest import COUNCIL, MEMBER_EMAILS, YEAR, module_store
 from tests.ops.processes import Browser, Process, csrf_in, run_check, start_console, start_worker
 
 MEMBER = "kk-member-1@test.example"
@@ -49,10 +47,7 @@ class Cluster:
 async def cluster(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Cluster]:
     """The processes, with the Kushiro example loaded and one cycle started."""
     tmp = tmp_path_factory.mktemp("ops")
-    base = os.environ.get("TEST_DATABASE_URL")
-    database_url = _fresh_postgres(base, "ops") if base else f"sqlite:///{tmp / 'ops.db'}"
-    migrate(database_url)
-    _seed(database_url, _municipality_file(tmp))
+    database_url = module_store(tmp, "ops")
     async with embedded_temporal(free_port(), tmp / "temporal", ServerKind.TEST_SERVER) as address:
         env = {
             "TEMPORAL_ADDRESS": address,
