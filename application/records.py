@@ -5,6 +5,7 @@ Names of people are read here for tables only; JSON output carries opaque ids.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
@@ -27,15 +28,29 @@ def _safe_url(url: str) -> str:
     return make_url(url).render_as_string(hide_password=True)
 
 
+#: The stores this process has already brought to the latest schema: a CLI run opens
+#: several sessions, and running the migrations again for each one is wasted work.
+_migrated: set[str] = set()
+_migrating = threading.Lock()
+
+
+def _migrate_once(url: str) -> None:
+    with _migrating:
+        if url not in _migrated:
+            store.migrate(url)
+            _migrated.add(url)
+
+
 def with_session(config: Settings, work: Callable[[Session], T]) -> T:
-    """Run ``work`` in one committed session on a migrated store.
+    """Run ``work`` in one committed session on a migrated store (migrated once per
+    process).
 
     Store errors (each one line already) and database failures become ``CliError``.
     """
     url = config.resolved_database_url()
     engine: Engine | None = None
     try:
-        store.migrate(url)
+        _migrate_once(url)
         engine = store.make_engine(url)
         with store.session_scope(engine) as session:
             return work(session)
