@@ -19,6 +19,7 @@ import asyncio
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy.orm import Session
 
+import store
 from application import cycles
 from application.commands import CommandRefused, check_command_id, new_command_id
 from application.context import Context
@@ -80,16 +81,16 @@ async def give(
     """Publish or correct minutes as ``command.actor``: through the cycle while the year
     is open, recorded in the store once it is closed. Raises ``CommandRefused`` (the rules
     said no; nothing changed) and the cycle's errors (``CycleNotStarted`` …)."""
-    year = await asyncio.to_thread(
-        ctx.unit_of_work, lambda s: year_minutes(s, council_id, fiscal_year)
-    )
+
+    def read(session: Session) -> YearMinutes | None:
+        # Nobody off the council learns anything of it, open or closed.
+        require_actor_on_council(session, command.actor, council_id)
+        return year_minutes(session, council_id, fiscal_year)
+
+    year = await asyncio.to_thread(ctx.unit_of_work, read)
     if year is None:
         raise cycles.CycleNotStarted(council_id, fiscal_year)
     if year.step is not Step.CLOSED:
-        await asyncio.to_thread(
-            ctx.unit_of_work,
-            lambda s: require_actor_on_council(s, command.actor, council_id),
-        )
         client = await ctx.temporal()
         receipt = await cycles.send(client, council_id, fiscal_year, command, command_id=command_id)
         change = next(
@@ -124,7 +125,12 @@ def _after_close(
             year.published, command, ctx.now(),
         )  # fmt: skip
     except Refusal as refusal:
-        raise CommandRefused(refusal.code, refusal.params) from refusal
+        params = dict(refusal.params)
+        if "actor" in params:
+            # Named, not numbered (the cycle's refusals are named by the faces).
+            names = store.person_names(session, [command.actor])
+            params["actor"] = names.get(command.actor, params["actor"])
+        raise CommandRefused(refusal.code, params) from refusal
     if not record_act(session, year, command_id, command.kind, new, corrected):
         # A concurrent request under the same id recorded it first: its answer is ours.
         again = find_act(session, command_id)
