@@ -187,11 +187,11 @@ async def test_a_pause_from_the_dashboard_shows_on_the_cycle_page(console_env: C
     await page.goto(f"{DASHBOARD}/councils/{OTHER_COUNCIL}")
     await page.get_by_label("新しい期限").fill(f"{YEAR + 1}-01-15")
     await page.get_by_role("button", name="確認へ進む").first.click()
-    await expect(page.get_by_text(f"{YEAR + 1}-01-15 に変更します")).to_be_visible()
+    await expect(page.get_by_text(f"{YEAR + 1}年1月15日（金） に変更します")).to_be_visible()
     await page.get_by_role("button", name="実行する").click()
     await expect(page.get_by_text("期限を変更しました。")).to_be_visible()
     await chair_page.reload()
-    await expect(chair_page.get_by_text(f"期限 {YEAR + 1}-01-15").first).to_be_visible()
+    await expect(chair_page.get_by_text("期限 1月15日（金）").first).to_be_visible()
     await context.close()
     await chair.close()
 
