@@ -23,7 +23,7 @@ from domain.events import Change
 from domain.japan_time import day_text, in_japan, moment_text, wareki, wareki_fiscal_year
 from domain.meeting_calls import ANSWER_NAMES
 from domain.model import CycleState
-from domain.refusals import ACTION_NAMES, ROLE_NAMES, STEP_NAMES, Lang, render
+from domain.refusals import ACTION_NAMES, STEP_NAMES, Lang, render
 from i18n.catalogue import Texts
 from store.closed_minutes import cycle_labels
 
@@ -280,8 +280,3 @@ def _sentence(
 
 def _action_name(action: str, lang: Lang) -> str:
     return ACTION_NAMES.name(action, "ja") if lang == "ja" else action.replace("_", " ")
-
-
-def role_names(roles: Sequence[str], lang: Lang) -> str:
-    """Roles in words: 会長・委員."""
-    return "・".join(ROLE_NAMES.name(r, lang) for r in roles)
