@@ -27,6 +27,7 @@ from console.routers import (
     calls,
     codec,
     commands,
+    confirm,
     cycle,
     me,
     minutes,
@@ -44,6 +45,7 @@ from console.web import (
     NotSignedIn,
     PageNotFound,
     PasskeyNeeded,
+    date_filters,
     lang_of,
     render,
     see_other,
@@ -58,6 +60,7 @@ ROUTERS = (
     cycle.router,
     calls.router,
     minutes.router,
+    confirm.router,
     board.router,
     board_actions.router,
     public.router,
@@ -76,6 +79,8 @@ def create_app(settings: ConsoleSettings) -> FastAPI:
     # each page the ``gettext`` of the person's language.
     templates.env.add_extension("jinja2.ext.i18n")
     templates.env.globals["new_command_id"] = new_command_id
+    # Dates and times in words, in Japan time (``application.wording``), for every page.
+    templates.env.filters.update(date_filters())
     console = Console(settings=settings, engine=engine, templates=templates)
 
     @asynccontextmanager

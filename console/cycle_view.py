@@ -12,8 +12,9 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from pydantic import ValidationError
 
-from application import cycles
+from application import cycles, outcomes, wording
 from application.cycle_reads import read_cycle
+from application.permissions import CONSOLE_COMMANDS
 from application.vocabulary import STEP_ORDER, Command, CycleState, PolicyStatus, Role, VolunteerRow
 from console.context import ConsoleContext
 from console.messages import text
@@ -49,10 +50,15 @@ class CycleView:
         return f"/councils/{self.council_id}/{self.year}"
 
     def name(self, person_id: str | None) -> str:
-        """A person's name (the id when the store has none)."""
+        """A person's name (a neutral word when the store has none: never the id)."""
         if person_id is None:
             return ""
-        return self.names.get(person_id, person_id)
+        return wording.Labels(people=self.names).person(person_id)
+
+    def labels(self) -> wording.Labels:
+        """The names this cycle's ids stand for (refusals and sentences use them)."""
+        volunteers = {v.id: v.name for v in self.volunteers}
+        return wording.labels_of_state(self.state, self.names, volunteers)
 
     def coordinators(self) -> tuple[str, ...]:
         """Who may own a task here."""
@@ -120,6 +126,10 @@ async def render_cycle(
     """Render one of the cycle's pages, with a refusal or an input error if any."""
     context = cycle_context(view, who)
     context.update({"error": error, "form": form or {}, "rows": _plan_rows(request, form)})
+    done = request.query_params.get("done", "")
+    if done in CONSOLE_COMMANDS and error is None:
+        # What the act did, in words, read from the state after it.
+        context["done_text"] = outcomes.outcome(done, view.state, who.person_id, lang_of(request))
     return render(request, template, context, who=who, status_code=status_code)
 
 
@@ -163,7 +173,9 @@ async def send_command(
             command_id=str(form.get("command_id", "")) or None,
         )  # fmt: skip
     except cycles.CommandRefused as refusal:
-        return NotApplied(refusal.message(lang), refused=True)
+        # Named, not numbered: 「読み聞かせ」, 山田 太郎 — never act-1 or a person's id.
+        said = wording.named_refusal(refusal.code, refusal.params, view.labels(), lang)
+        return NotApplied(said, refused=True)
     except cycles.CycleError as exc:
         return NotApplied(text("unavailable", lang, detail=exc.message(lang)), refused=False)
     return None

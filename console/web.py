@@ -16,12 +16,13 @@ from urllib.parse import urlsplit
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
+from jinja2 import pass_context
 from pydantic import Field, field_validator
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 from temporalio.client import Client
 
-from application import identity, shared_store
+from application import identity, shared_store, wording
 from application.console_reads import person_name
 from application.permissions import load_viewer
 from application.viewer import Viewer
@@ -252,3 +253,24 @@ def safe_next(target: str | None) -> str:
     if target and target.startswith("/") and not target.startswith(("//", "/\\")):
         return target
     return "/me"
+
+
+def date_filters() -> dict[str, Callable[..., str]]:
+    """The templates' date filters, in the page's language and Japan time:
+    ``{{ d|day }}`` 12月20日（日）, ``{{ t|moment }}`` 12月20日（日）18:30,
+    ``{{ d|official_day }}`` 令和8年12月20日（日）, ``{{ y|official_year }}`` 令和8年度."""
+
+    @pass_context
+    def day(context: Any, value: Any, with_year: bool = False) -> str:
+        return wording.day(value, context.get("lang", "ja"), with_year)
+
+    @pass_context
+    def moment(context: Any, value: Any, with_year: bool = False) -> str:
+        return wording.moment(value, context.get("lang", "ja"), with_year)
+
+    return {
+        "day": day,
+        "moment": moment,
+        "official_day": wording.official_day,
+        "official_year": wording.official_year,
+    }

@@ -19,7 +19,7 @@ router = APIRouter()
 #: The page each command's form lives on (and returns to on a refusal).
 FORM_PAGE = {"cast_vote": "vote.html", "close_vote": "vote.html", "submit_plan": "plan.html"}
 #: Where to go after an accepted command, below the cycle page.
-AFTER = {"cast_vote": "/vote", "submit_plan": ""}
+AFTER = {"cast_vote": "/vote", "close_vote": "/vote", "submit_plan": ""}
 
 
 @router.post("/councils/{council_id}/{year}/{kind}", response_model=None)
@@ -46,4 +46,5 @@ async def give_command(
         return await render_cycle(request, who, view, template, not_applied.message, form, 409)
     if not_applied is not None:
         return await render_cycle(request, who, view, template, not_applied.message, form, 503)
-    return see_other(f"{view.url}{AFTER.get(kind, '')}?done=1")
+    # The page the person lands on words the outcome from the state (``?done=<kind>``).
+    return see_other(f"{view.url}{AFTER.get(kind, '')}?done={kind}")
