@@ -12,6 +12,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import PlainTextResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from jinja2 import pass_context
 
 from application import shared_store
 from application.commands import new_command_id
@@ -36,6 +37,7 @@ from console.routers import (
     signin,
     tokens,
 )
+from console.routers import settings as my_settings
 from console.web import (
     HERE,
     Console,
@@ -44,9 +46,12 @@ from console.web import (
     NotSignedIn,
     PageNotFound,
     PasskeyNeeded,
+    day_text,
     lang_of,
+    moment_text,
     render,
     see_other,
+    sign_in_url,
 )
 
 #: The feature routers, each named after its URLs (``console/routers/``).
@@ -62,6 +67,7 @@ ROUTERS = (
     board_actions.router,
     public.router,
     tokens.router,
+    my_settings.router,
     codec.router,
     # Last: ``/councils/{c}/{y}/{kind}`` must not shadow the pages' fixed paths.
     commands.router,
@@ -76,6 +82,9 @@ def create_app(settings: ConsoleSettings) -> FastAPI:
     # each page the ``gettext`` of the person's language.
     templates.env.add_extension("jinja2.ext.i18n")
     templates.env.globals["new_command_id"] = new_command_id
+    # Dates as people write them, with the weekday, in the page's language (Japan time).
+    templates.env.filters["jday"] = pass_context(lambda c, d: day_text(d, c.get("lang", "ja")))
+    templates.env.filters["jst"] = pass_context(lambda c, t: moment_text(t, c.get("lang", "ja")))
     console = Console(settings=settings, engine=engine, templates=templates)
 
     @asynccontextmanager
@@ -107,7 +116,8 @@ def create_app(settings: ConsoleSettings) -> FastAPI:
 def _handlers(app: FastAPI) -> None:
     @app.exception_handler(NotSignedIn)
     async def to_sign_in(request: Request, exc: NotSignedIn) -> Response:
-        return see_other("/signin")
+        # Back to the page asked for once signed in (a one-click reply from a notice).
+        return see_other(sign_in_url(request))
 
     @app.exception_handler(PasskeyNeeded)
     async def to_passkey(request: Request, exc: PasskeyNeeded) -> Response:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -246,9 +246,57 @@ def see_other(url: str) -> RedirectResponse:
     return RedirectResponse(url, status_code=303)
 
 
+#: The longest path (with its query) a sign-in returns to.
+MAX_NEXT_LENGTH = 500
+
+
 def safe_next(target: str | None) -> str:
-    """A local path to go back to; anything else becomes my page."""
-    # "//host" and "/\\host" both leave the site in a browser.
-    if target and target.startswith("/") and not target.startswith(("//", "/\\")):
-        return target
-    return "/me"
+    r"""A path of this site to go back to after signing in (or switching language);
+    anything else becomes my page: another site ("https://x", "//x", "/\x"), a path
+    with a control character or a backslash anywhere (browsers drop tabs and line breaks
+    and read "\" as "/", so "/<tab>/x" is "//x"), or one too long."""
+    if not target or len(target) > MAX_NEXT_LENGTH or not target.startswith("/"):
+        return "/me"
+    if any(ord(c) < 0x20 or c in "\\\x7f" for c in target) or target.startswith("//"):
+        return "/me"
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return "/me"
+    return target
+
+
+def stay_options(request: Request, remember: object) -> identity.StayOptions:
+    """Whether the person asked to stay signed in on this device (the form's "remember"
+    is "1"), and a few words naming the device."""
+    device = identity.device_label(request.headers.get("user-agent"))
+    return identity.StayOptions(remember=str(remember) == "1", device=device)
+
+
+def sign_in_url(request: Request) -> str:
+    """Where a visitor who is not signed in is sent: the sign-in page, with the page they
+    asked for (path and query) to return to, unless that is my page."""
+    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    back = safe_next(target) if request.method == "GET" else "/me"
+    return "/signin" if back == "/me" else f"/signin?{urlencode({'next': back})}"
+
+
+#: Weekday names, Monday first, as dates are written in each language.
+_WEEKDAYS: dict[Lang, tuple[str, ...]] = {
+    "ja": ("月", "火", "水", "木", "金", "土", "日"),
+    "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
+}
+_MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def day_text(day: date, lang: Lang = "ja") -> str:
+    """A date as people write it, with its weekday: 「5月20日（水）」, "Wed 20 May"."""
+    weekday = _WEEKDAYS[lang][day.weekday()]
+    if lang == "en":
+        return f"{weekday} {day.day} {_MONTHS_EN[day.month - 1]}"
+    return f"{day.month}月{day.day}日（{weekday}）"
+
+
+def moment_text(at: datetime, lang: Lang = "ja") -> str:
+    """A moment in Japan's time, with its date and weekday: 「5月20日（水）9:05」."""
+    local = (at if at.tzinfo is not None else at.replace(tzinfo=UTC)).astimezone(JAPAN)
+    return f"{day_text(local.date(), lang)} {local.hour}:{local.minute:02d}"

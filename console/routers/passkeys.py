@@ -30,11 +30,12 @@ from console.web import (
     lang_of,
     now,
     render,
+    safe_next,
     set_cookie,
+    stay_options,
 )
 
 router = APIRouter()
-SESSION_SECONDS = int(identity.SESSION_LIFETIME.total_seconds())
 #: The longest credential the browser's answer may carry (a passkey's is ~1 kB).
 MAX_CREDENTIAL = 20000
 
@@ -114,10 +115,12 @@ async def passkey_verify(
         await _failed(ctx, None, exc.code, purpose)
         return _refusal(request, exc.code, 400)
     if purpose == "login":
-        opened = await ctx.run(sign_in.sign_in_with_passkey, person)
+        stay = stay_options(request, form.get("remember"))
+        opened = await ctx.run(sign_in.sign_in_with_passkey, person, stay)
         count_sign_in("passkey", succeeded=True)
-        response = JSONResponse({"ok": True, "next": "/me"})
-        set_cookie(request, response, SESSION_COOKIE, opened.cookie, SESSION_SECONDS)
+        # Back to the page the person was sent to, as after a mailed link.
+        response = JSONResponse({"ok": True, "next": safe_next(str(form.get("next", "")))})
+        set_cookie(request, response, SESSION_COOKIE, opened.cookie, opened.max_age)
         return response
     who = ctx.who
     if who.person_id != person:
