@@ -60,7 +60,7 @@ def next_actions(state: CycleState, person_id: str, today: date) -> list[NextAct
         if task.is_open and task.owner == person_id:
             actions.append(
                 NextAction(
-                    kind="task", due=task.due_on, path=f"{base}#tasks", params={"title": task.title}
+                    kind="task", due=task.due_on, path=f"{base}#task-{task.task_id}", params={"title": task.title}
                 )
             )
     owns_step = bool(roles & set(STEP_OWNERS.get(state.step, ())))

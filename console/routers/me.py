@@ -4,9 +4,11 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
+from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
@@ -84,7 +86,7 @@ async def notice_page(request: Request, notice_id: RowId, ctx: SignedInContext) 
     notice = await console.db(lambda s: read_notice(s, who.person_id, notice_id))
     if notice is None:
         raise PageNotFound()
-    lines = notice_lines(notice.body, console.settings.console_base_url)
+    lines = notice_lines(notice.body)
     context = {
         "notice": notice,
         "lines": lines,
@@ -96,21 +98,25 @@ async def notice_page(request: Request, notice_id: RowId, ctx: SignedInContext) 
     return render(request, "notice.html", context, who=who)
 
 
-def notice_lines(body: str, base_url: str) -> list[tuple[str, str | None]]:
+def notice_lines(body: str) -> list[tuple[str, str | None]]:
     """The notice's lines, each with the page it links to: a line that carries an address
-    of this console ("出席: https://…/calls/k1?answer=attend") becomes its words and a
-    link to that page; any other line is text only."""
-    base = base_url.rstrip("/")
+    ("出席: https://…/councils/…/calls/k1?answer=attend") becomes its words and a link
+    to that page of this console (its path only: a notice never links elsewhere); any
+    other line is text only."""
     lines: list[tuple[str, str | None]] = []
     for line in body.splitlines():
-        at = line.find(base + "/") if base else -1
-        if at < 0:
+        found = _ADDRESS.search(line)
+        if found is None:
             lines.append((line, None))
             continue
-        path = line[at + len(base) :].split()[0]
-        words = line[:at].strip().rstrip(":：").strip()
-        lines.append((words or path, safe_next(path)))
+        parts = urlsplit(found.group(0))
+        path = safe_next(parts.path + (f"?{parts.query}" if parts.query else ""))
+        words = line[: found.start()].strip().rstrip(":：").strip()
+        lines.append((words or path, path))
     return lines
+
+
+_ADDRESS = re.compile(r"https?://\S+")
 
 
 #: The page below a cycle where each kind of notice is acted on (the cycle page else).

@@ -84,7 +84,9 @@ def test_task_owners_are_sent_to_their_tasks_soonest_first() -> None:
     assert [a.params["title"] for a in actions] == [
         t.title for t in sorted(owned, key=lambda t: (t.due_on, t.task_id))
     ]
-    assert all(a.path == f"{BASE}#tasks" for a in actions)
+    assert [a.path for a in actions] == [
+        f"{BASE}#task-{t.task_id}" for t in sorted(owned, key=lambda t: (t.due_on, t.task_id))
+    ]
 
 
 def test_escalations_reach_only_the_chair_the_chief_and_the_board() -> None:
