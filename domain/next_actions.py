@@ -58,11 +58,9 @@ def next_actions(state: CycleState, person_id: str, today: date) -> list[NextAct
             )
     for task in sorted(state.tasks, key=lambda t: (t.due_on, t.task_id)):
         if task.is_open and task.owner == person_id:
-            actions.append(
-                NextAction(
-                    kind="task", due=task.due_on, path=f"{base}#task-{task.task_id}", params={"title": task.title}
-                )
-            )
+            path = f"{base}#task-{task.task_id}"
+            params = {"title": task.title}
+            actions.append(NextAction(kind="task", due=task.due_on, path=path, params=params))
     owns_step = bool(roles & set(STEP_OWNERS.get(state.step, ())))
     if owns_step and state.step is not Step.APPROVE:
         actions.append(

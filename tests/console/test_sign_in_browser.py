@@ -119,7 +119,7 @@ async def test_a_board_admin_needs_a_passkey_before_personal_data(console_env: C
     # Signed out, the same passkey signs the board admin in again, with no link.
     await page.get_by_role("button", name="サインアウト").click()
     await page.wait_for_url("**/signin")
-    await page.get_by_role("button", name="パスキーでサインイン").click()
+    await page.get_by_role("button", name="指紋・顔認証でサインイン").click()
     await page.wait_for_url("**/me")
     await page.goto(CYCLE)
     assert page.url.endswith(CYCLE)
