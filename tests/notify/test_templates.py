@@ -59,5 +59,5 @@ def test_a_missing_value_or_unknown_template_fails_loudly() -> None:
 def test_a_notice_names_its_council_once(template: str) -> None:
     # The subject names it; the body does not repeat it (short notices, issue 21).
     for lang in ("ja", "en"):
-        message = render_notice(template, PARAMS, COUNCIL, lang=lang)  # type: ignore[arg-type]
+        message = render_notice(template, PARAMS, COUNCIL, lang=lang)
         assert (message.subject + message.body).count(COUNCIL) == 1, (template, lang)
