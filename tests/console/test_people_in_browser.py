@@ -294,3 +294,27 @@ async def test_a_one_click_reply_lands_on_the_reply_after_signing_in(
     await _checked(chair)
     await context.close()
     await chair_ctx.close()
+
+
+async def test_a_member_adds_a_passkey_from_settings_and_signs_in_with_one_tap(
+    console_env: ConsoleEnv,
+) -> None:
+    env = console_env
+    context, page = await _sign_in(env, "kushiro-member-5@kushiro.example.jp")
+    await _no_jargon(page)
+    await page.get_by_role("link", name="設定").click()
+    await page.get_by_role("link", name="パスキーを登録・確認する").click()
+    await page.wait_for_url("**/passkey")
+    await env.authenticator(context, page)
+    await page.wait_for_load_state("load")
+    await page.get_by_role("button", name="パスキーを登録する").click()
+    await expect(page.get_by_text("登録済みのパスキー: 1件")).to_be_visible()
+    await page.get_by_role("button", name="サインアウト").click()
+    await page.wait_for_url("**/signin")
+    # One tap instead of a mail, kept for 90 days on this device.
+    await page.get_by_label("この端末でサインインしたままにする").check()
+    await page.get_by_role("button", name="指紋・顔認証でサインイン").click()
+    await page.wait_for_url("**/me")
+    cookie = next(c for c in await context.cookies() if c["name"] == "cs_session")
+    assert cookie["expires"] - clock.time() > 89 * 86400
+    await context.close()
