@@ -2,16 +2,16 @@
 
 Pure: the caller passes the state, the person and today's date in Japan. My page lists
 these, each with its due date and a button to the page where it is done; the kinds are
-the message catalogue's keys (``next.<kind>``) with ``params`` as their values.
+the console catalogue's keys (``next_<kind>``, ``next_<kind>_button``) with ``params``
+as their values.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import date
 
-from pydantic import Field
-
-from domain.base import STEP_OWNERS, VOTING_ROLES, Frozen, Role, Step
+from domain.base import STEP_OWNERS, VOTING_ROLES, Role, Step
 from domain.meeting_calls import reply_path
 from domain.model import CycleState, PolicyStatus
 
@@ -27,13 +27,15 @@ KINDS: tuple[str, ...] = (
 )
 
 
-class NextAction(Frozen):
-    """One thing to do: what (``kind``), by when, and where (a path of the console)."""
+@dataclass(frozen=True)
+class NextAction:
+    """One thing to do: what (``kind``), by when, and where (a path of the console), with
+    the values its words name (``params``). Derived, never kept in a cycle's state."""
 
     kind: str
-    due: date | None = None
     path: str
-    params: dict[str, str] = Field(default_factory=dict)
+    due: date | None = None
+    params: dict[str, str] = field(default_factory=dict)
 
 
 def next_actions(state: CycleState, person_id: str, today: date) -> list[NextAction]:

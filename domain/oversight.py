@@ -133,14 +133,14 @@ def _alert(state: CycleState, cmd: Command, at: datetime) -> Effects:
 #: members and volunteers (an escalation says "we are telling the board").
 ESCALATION_AUDIENCE: dict[AlertKind, tuple[Role, ...]] = {
     AlertKind.ESCALATION_CHIEF: (Role.CHAIR, Role.CHIEF_COORDINATOR),
-    AlertKind.ESCALATION_BOARD: (Role.CHAIR, Role.CHIEF_COORDINATOR, Role.BOARD_ADMIN),
+    AlertKind.ESCALATION_BOARD: (Role.CHAIR, Role.BOARD_ADMIN),
 }
 
 
 def alert_recipients(state: CycleState, step: Step, kind: AlertKind) -> tuple[str, ...]:
     """Who hears of a deadline alert: a reminder or an overdue notice goes to the step's
-    owners (and the chair when overdue); an escalation only to the chair, the chief
-    coordinator and (the later one) the board of education.
+    owners (and the chair when overdue); an escalation only to the chair and the one it
+    escalates to: the chief coordinator, then the board of education.
 
     A roster without any of those keeps the owners as before: whether a notice has
     recipients decides whether the cycle schedules its activity, and a history recorded
