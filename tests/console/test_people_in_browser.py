@@ -150,6 +150,12 @@ async def test_next_actions_reasons_and_versions(console_env: ConsoleEnv) -> Non
     await _no_jargon(member)
     await _checked(member)
     await _shoot(member, "me-member-phone")
+    # In English too, with the weekday in English.
+    await member.get_by_role("link", name="English").click()
+    await expect(todo.first).to_contain_text("Vote on version 1 of the basic policy")
+    await expect(todo.first).to_contain_text("due Wed 20 Jan")
+    await member.get_by_role("link", name="日本語").click()
+    await expect(todo.first).to_contain_text("基本方針 第1版に投票する")
     async with member.expect_navigation():
         await todo.first.get_by_role("link", name="投票する").click()
     assert member.url.endswith(f"{CYCLE}/vote")
