@@ -121,7 +121,8 @@ def _handlers(app: FastAPI) -> None:
 
     @app.exception_handler(PasskeyNeeded)
     async def to_passkey(request: Request, exc: PasskeyNeeded) -> Response:
-        return see_other("/passkey")
+        # Confirmed, the person goes on to the page they asked for.
+        return see_other(sign_in_url(request, "/passkey"))
 
     @app.exception_handler(PageNotFound)
     async def not_found(request: Request, exc: PageNotFound) -> Response:

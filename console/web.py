@@ -272,12 +272,13 @@ def stay_options(request: Request, remember: object) -> identity.StayOptions:
     return identity.StayOptions(remember=str(remember) == "1", device=device)
 
 
-def sign_in_url(request: Request) -> str:
-    """Where a visitor who is not signed in is sent: the sign-in page, with the page they
-    asked for (path and query) to return to, unless that is my page."""
+def sign_in_url(request: Request, page: str = "/signin") -> str:
+    """Where a visitor who is not signed in is sent (``page``: the sign-in page, or the
+    passkey step), with the page they asked for (path and query) to return to, unless
+    that is my page."""
     target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     back = safe_next(target) if request.method == "GET" else "/me"
-    return "/signin" if back == "/me" else f"/signin?{urlencode({'next': back})}"
+    return page if back == "/me" else f"{page}?{urlencode({'next': back})}"
 
 
 #: Weekday names, Monday first, as dates are written in each language.

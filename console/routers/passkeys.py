@@ -41,13 +41,14 @@ MAX_CREDENTIAL = 20000
 
 
 @router.get("/passkey", response_class=HTMLResponse)
-async def passkey_page(request: Request, ctx: UnconfirmedContext) -> HTMLResponse:
+async def passkey_page(request: Request, ctx: UnconfirmedContext, next: str = "") -> HTMLResponse:
     """How many passkeys the person has; register one (the first, or another once the
-    session is confirmed) and confirm the session with one."""
+    session is confirmed) and confirm the session with one (then on to ``next``)."""
     who = ctx.who
     count = await console_of(request).db(lambda s: identity.passkey_count(s, who.person_id))
     may_register = count == 0 or who.passkey_confirmed
-    return render(request, "passkey.html", {"count": count, "may_register": may_register}, who=who)
+    context = {"count": count, "may_register": may_register, "next": safe_next(next)}
+    return render(request, "passkey.html", context, who=who)
 
 
 def _refusal(request: Request, code: str, status_code: int) -> JSONResponse:
@@ -128,7 +129,7 @@ async def passkey_verify(
         return _refusal(request, "bad_passkey", 400)
     await ctx.run(sign_in.confirm_with_passkey, person, who.cookie)
     count_sign_in("passkey_confirm", succeeded=True)
-    return JSONResponse({"ok": True, "next": "/me"})
+    return JSONResponse({"ok": True, "next": safe_next(str(form.get("next", "")))})
 
 
 async def _register(
