@@ -14,6 +14,7 @@ from pydantic import ValidationError
 
 from application import cycles, outcomes, wording
 from application.cycle_reads import read_cycle
+from application.my_page import TASK_HOLDERS
 from application.permissions import CONSOLE_COMMANDS
 from application.vocabulary import STEP_ORDER, Command, CycleState, PolicyStatus, Role, VolunteerRow
 from console.context import ConsoleContext
@@ -43,6 +44,8 @@ class CycleView:
     contacts: bool
     volunteers: list[VolunteerRow] = field(default_factory=list)
     task_actions: dict[str, frozenset[str]] = field(default_factory=dict)
+    #: Each role's name in the page's language (「委員」), for ``named``.
+    role_names: dict[Role, str] = field(default_factory=dict)
 
     @property
     def url(self) -> str:
@@ -60,9 +63,19 @@ class CycleView:
         volunteers = {v.id: v.name for v in self.volunteers}
         return wording.labels_of_state(self.state, self.names, volunteers)
 
+    def named(self, person_id: str | None) -> str:
+        """A person's name with their roles on this council: 「山田 太郎（委員）」, so two
+        people of one name are told apart in lists and pickers."""
+        if person_id is None:
+            return ""
+        held = self.state.roster.roles_of(person_id)
+        roles = "・".join(self.role_names.get(r, r.value) for r in Role if r in held)
+        return f"{self.name(person_id)}（{roles}）" if roles else self.name(person_id)
+
     def coordinators(self) -> tuple[str, ...]:
-        """Who may own a task here."""
-        return self.state.roster.holders_of(Role.COORDINATOR, Role.CHIEF_COORDINATOR)
+        """Who may own a task here: only those the rules let hold one (coordinators and
+        the chief coordinator; never the board of education)."""
+        return self.state.roster.holders_of(*TASK_HOLDERS)
 
 
 def days_left(due: date | None) -> int | None:
@@ -90,6 +103,7 @@ async def load_cycle(
         contacts=read.contacts,
         volunteers=read.volunteers,
         task_actions=read.task_actions,
+        role_names={role: text(f"role_{role.value}", lang_of(request)) for role in Role},
     )
 
 
@@ -122,14 +136,17 @@ async def render_cycle(
     error: str | None = None,
     form: dict[str, Any] | None = None,
     status_code: int = 200,
+    extra: dict[str, Any] | None = None,
 ) -> HTMLResponse:
-    """Render one of the cycle's pages, with a refusal or an input error if any."""
+    """Render one of the cycle's pages, with a refusal or an input error if any (and
+    what only that page shows, ``extra``)."""
     context = cycle_context(view, who)
     context.update({"error": error, "form": form or {}, "rows": _plan_rows(request, form)})
     done = request.query_params.get("done", "")
     if done in CONSOLE_COMMANDS and error is None:
         # What the act did, in words, read from the state after it.
         context["done_text"] = outcomes.outcome(done, view.state, who.person_id, lang_of(request))
+    context.update(extra or {})
     return render(request, template, context, who=who, status_code=status_code)
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -247,12 +247,39 @@ def see_other(url: str) -> RedirectResponse:
     return RedirectResponse(url, status_code=303)
 
 
+#: The longest path (with its query) a sign-in returns to.
+MAX_NEXT_LENGTH = 500
+
+
 def safe_next(target: str | None) -> str:
-    """A local path to go back to; anything else becomes my page."""
-    # "//host" and "/\\host" both leave the site in a browser.
-    if target and target.startswith("/") and not target.startswith(("//", "/\\")):
-        return target
-    return "/me"
+    r"""A path of this site to go back to after signing in (or switching language);
+    anything else becomes my page: another site ("https://x", "//x", "/\x"), a path
+    with a control character or a backslash anywhere (browsers drop tabs and line breaks
+    and read "\" as "/", so "/<tab>/x" is "//x"), or one too long."""
+    if not target or len(target) > MAX_NEXT_LENGTH or not target.startswith("/"):
+        return "/me"
+    if any(ord(c) < 0x20 or c in "\\\x7f" for c in target) or target.startswith("//"):
+        return "/me"
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return "/me"
+    return target
+
+
+def stay_options(request: Request, remember: object) -> identity.StayOptions:
+    """Whether the person asked to stay signed in on this device (the form's "remember"
+    is "1"), and a few words naming the device."""
+    device = identity.device_label(request.headers.get("user-agent"))
+    return identity.StayOptions(remember=str(remember) == "1", device=device)
+
+
+def sign_in_url(request: Request, page: str = "/signin") -> str:
+    """Where a visitor who is not signed in is sent (``page``: the sign-in page, or the
+    passkey step), with the page they asked for (path and query) to return to, unless
+    that is my page."""
+    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    back = safe_next(target) if request.method == "GET" else "/me"
+    return page if back == "/me" else f"{page}?{urlencode({'next': back})}"
 
 
 def date_filters() -> dict[str, Callable[..., str]]:

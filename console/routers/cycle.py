@@ -7,10 +7,11 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
+from application.my_page import compare_versions, vote_reasons
 from console.context import SignedInContext
 from console.cycle_view import load_cycle, render_cycle
 from console.params import Year
-from console.web import PageNotFound
+from console.web import PageNotFound, console_of
 
 router = APIRouter()
 
@@ -29,10 +30,16 @@ async def cycle_page(
 async def vote_page(
     request: Request, council_id: str, year: Year, ctx: SignedInContext
 ) -> HTMLResponse:
-    """The policy under vote, who has voted, and the ballot."""
+    """The policy under vote, who has voted, and the ballot; once a vote has closed, the
+    reasons given with its ballots, and the latest two versions side by side."""
     who = ctx.who
     view = await load_cycle(request, ctx, council_id, year)
-    return await render_cycle(request, who, view, "vote.html")
+    state = view.state
+    reasons = await console_of(request).db(lambda s: vote_reasons(s, state))
+    policies = state.policies
+    compare = compare_versions(policies[-2].text, policies[-1].text) if len(policies) > 1 else None
+    extra = {"reasons": reasons, "compare": compare}
+    return await render_cycle(request, who, view, "vote.html", extra=extra)
 
 
 @router.get("/councils/{council_id}/{year}/plan", response_class=HTMLResponse)

@@ -146,7 +146,7 @@ async def test_a_year_in_the_browser(console_env: ConsoleEnv) -> None:
     await expect(principal.get_by_role("button", name="話し合いを終える")).to_have_count(0)
     await chair.get_by_text("会議を記録する").first.click()
     await chair.get_by_label("開催日").fill(f"{YEAR}-04-20")
-    for name in ("長谷川 千尋", "村上 勇", "青木 舞"):
+    for name in ("長谷川 千尋（会長）", "村上 勇（委員）", "青木 舞（校長）"):
         await chair.get_by_label(name, exact=True).check()
     await chair.get_by_label("会議録（公開）").fill("第1回学校運営協議会")
     await chair.get_by_label("会議録（非公開）").fill("個別の児童に関する協議")
@@ -181,7 +181,7 @@ async def test_a_year_in_the_browser(console_env: ConsoleEnv) -> None:
     await submit(principal, "基本方針を提出する", audit)
 
     await member_page.goto("/me")
-    await expect(member_page.get_by_text("投票をお願いします", exact=True)).to_be_visible()
+    await expect(member_page.get_by_text("基本方針 第1版に投票する", exact=True)).to_be_visible()
     await audit.check(member_page)
     await shoot(member_page, "my-page")
     # Reading a notice marks it read: it leaves the unread list.
@@ -202,7 +202,7 @@ async def test_a_year_in_the_browser(console_env: ConsoleEnv) -> None:
     await expect(member_page.get_by_text("あなたの投票: 反対")).to_be_visible()
     await shoot(member_page, "vote")
     # Who voted is shown, not how.
-    await expect(chair.get_by_text("長谷川 千尋: 投票済み")).to_be_visible()
+    await expect(chair.get_by_text("長谷川 千尋（会長）: 投票済み")).to_be_visible()
     await expect(member_page.get_by_role("button", name="採決を締め切る")).to_have_count(0)
 
     before = await env.state()
@@ -281,10 +281,10 @@ async def test_a_year_in_the_browser(console_env: ConsoleEnv) -> None:
         ).to_have_count(0)
     # The coordinator's page lists the tasks they own, and the step to act on.
     await coord.goto("/me")
-    await expect(coord.get_by_text("担当のタスク", exact=True)).to_be_visible()
+    await expect(coord.get_by_text("「読み手の募集」を済ませる", exact=True)).to_be_visible()
     awaiting = coord.locator("section[aria-labelledby='awaiting'] li")
     await expect(awaiting.filter(has_text="読み手の募集")).to_be_visible()
-    await expect(coord.get_by_text("対応するステップ", exact=True)).to_be_visible()
+    await expect(coord.get_by_text("「連絡調整」を進める", exact=True)).to_be_visible()
     await audit.check(coord)
     *done, waived = state.tasks
     for task in done:
