@@ -24,6 +24,7 @@ from console.metrics import RequestMetrics
 from console.routers import (
     board,
     board_actions,
+    board_year,
     calls,
     codec,
     commands,
@@ -32,9 +33,11 @@ from console.routers import (
     minutes,
     passkey_reset,
     passkeys,
+    prints,
     public,
     signin,
     tokens,
+    volunteers,
 )
 from console.web import (
     HERE,
@@ -58,11 +61,14 @@ ROUTERS = (
     cycle.router,
     calls.router,
     minutes.router,
+    prints.router,
     board.router,
     board_actions.router,
+    board_year.router,
     public.router,
     tokens.router,
     codec.router,
+    volunteers.router,
     # Last: ``/councils/{c}/{y}/{kind}`` must not shadow the pages' fixed paths.
     commands.router,
 )

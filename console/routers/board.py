@@ -16,7 +16,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 
-from application import board_pages, board_reads
+from application import board_pages, board_reads, year_opening
 from application.cycles import current_fiscal_year
 from application.dashboard import (
     DashboardQuery,
@@ -125,6 +125,10 @@ async def dashboard(
     except NotFound as exc:
         raise PageNotFound() from exc
     page, charts, failed = view.page, view.charts, view.failed
+    # The year switcher: the years with cycles, this one, and the one shown.
+    years = sorted({*await ctx.run(year_opening.fiscal_years, municipality_id), year},
+                   reverse=True)  # fmt: skip
+    this_year = current_fiscal_year()
     sort_links = {
         key.value: _link(
             query, sort=key.value, desc="1" if query.sort is key and not query.descending else "",
@@ -147,6 +151,11 @@ async def dashboard(
         "cycle_path": cycle_path,
         "failed": failed,
         "failed_total": sum(count for _, count in failed),
+        "years": years,
+        "year": year,
+        "municipality_id": municipality_id,
+        # Opening the cycles of this year and the next (the confirmation page counts).
+        "open_years": (this_year, this_year + 1),
     }
     return render(request, "board.html", context, who=who)
 

@@ -11,7 +11,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from application import cycles
+from application import cycles, volunteer_registry
 from application.console_reads import my_councils, read_notice
 from application.permissions import allowed_commands
 from application.vocabulary import STEP_OWNERS, Step
@@ -50,9 +50,9 @@ async def my_page(request: Request, ctx: SignedInContext) -> HTMLResponse:
     found = await asyncio.gather(
         *(_awaiting(client, who, c, names[c], years[c]) for c in sorted(names))
     )
-    return render(
-        request, "me.html", {"councils": found, "notices": notices, "today": today()}, who=who
-    )
+    registries = volunteer_registry.registries_of(ctx.principal)
+    context = {"councils": found, "notices": notices, "today": today(), "registries": registries}
+    return render(request, "me.html", context, who=who)
 
 
 async def _awaiting(
