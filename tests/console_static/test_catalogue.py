@@ -9,9 +9,11 @@ from pathlib import Path
 
 from console.cycle_view import ACTIVITY_KINDS
 from console.messages import keys, text
-from domain.base import Step
+from console.routers import volunteers
+from domain.base import Role, Step
 from domain.model import PolicyStatus
 from domain.tasks import TaskStatus
+from domain.volunteers import RegistrationState, VolunteerKind
 from store.deliveries import FailureReason
 
 CONSOLE = Path(__file__).resolve().parents[2] / "console"
@@ -34,6 +36,10 @@ def test_every_key_a_template_uses_is_in_the_catalogue_in_both_languages() -> No
         "task_": [s.value for s in TaskStatus],
         "kind_": list(ACTIVITY_KINDS),
         "failure_": [r.value for r in FailureReason],
+        "volunteers_state_": [s.value for s in RegistrationState],
+        "volunteers_kind_": [k.value for k in VolunteerKind],
+        "volunteers_done_": list(volunteers.DONE),
+        "print_role_": [Role.CHAIR.value, Role.PRINCIPAL.value],
     }
     assert prefixes == set(values)
     for prefix, names in values.items():
