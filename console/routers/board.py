@@ -101,6 +101,20 @@ def _link(query: DashboardQuery, **changes: Any) -> str:
     return f"{board_base(query.municipality_id, query.fiscal_year)}?{kept}"
 
 
+async def _switcher(
+    ctx: ConsoleContext, municipality_id: str, year: int, suffix: str = ""
+) -> dict[str, Any]:
+    """The year switcher's context: the years with cycles, this one and the one shown,
+    each linking to the same board page of that year."""
+    found = await ctx.run(year_opening.fiscal_years, municipality_id)
+    return {
+        "years": sorted({*found, year}, reverse=True),
+        "year": year,
+        "municipality_id": municipality_id,
+        "year_suffix": suffix,
+    }
+
+
 @router.get("/board", response_model=None)
 async def my_board(request: Request, ctx: SignedInContext) -> Response:
     """The dashboard of the board admin's own municipality, this fiscal year."""
@@ -125,9 +139,6 @@ async def dashboard(
     except NotFound as exc:
         raise PageNotFound() from exc
     page, charts, failed = view.page, view.charts, view.failed
-    # The year switcher: the years with cycles, this one, and the one shown.
-    years = sorted({*await ctx.run(year_opening.fiscal_years, municipality_id), year},
-                   reverse=True)  # fmt: skip
     this_year = current_fiscal_year()
     sort_links = {
         key.value: _link(
@@ -151,9 +162,7 @@ async def dashboard(
         "cycle_path": cycle_path,
         "failed": failed,
         "failed_total": sum(count for _, count in failed),
-        "years": years,
-        "year": year,
-        "municipality_id": municipality_id,
+        **await _switcher(ctx, municipality_id, year),
         # Opening the cycles of this year and the next (the confirmation page counts).
         "open_years": (this_year, this_year + 1),
     }
@@ -171,10 +180,12 @@ async def report_page(
         report = await ctx.run(board_pages.report_view, municipality_id, year)
     except NotFound as exc:
         raise PageNotFound() from exc
-    return render(
-        request, "board_report.html",
-        {"report": report, "base": board_base(municipality_id, year)}, who=who,
-    )  # fmt: skip
+    context = {
+        "report": report,
+        "base": board_base(municipality_id, year),
+        **await _switcher(ctx, municipality_id, year, "/report"),
+    }
+    return render(request, "board_report.html", context, who=who)
 
 
 @router.get("/board/{municipality_id}/{year}/report.csv", response_model=None)
@@ -205,6 +216,6 @@ async def summary_page(
         "national": national,
         "steps": STEP_ORDER[:7],
         "base": board_base(municipality_id, year),
-        "year": year,
+        **await _switcher(ctx, municipality_id, year, "/summary"),
     }
     return render(request, "board_summary.html", context, who=who)
