@@ -197,14 +197,18 @@ async def test_the_board_switches_years_and_opens_next_years_cycles(
     await check_page(page, "dashboard next year")
     # The report and the summary switch years too, staying on the same page.
     await page.goto(f"/board/kushiro/{following}/report")
-    await page.get_by_role("navigation", name="年度").get_by_role(
-        "link", name=f"{this_year}年度"
-    ).click()
+    await (
+        page.get_by_role("navigation", name="年度")
+        .get_by_role("link", name=f"{this_year}年度")
+        .click()
+    )
     await page.wait_for_url(f"**/board/kushiro/{this_year}/report")
     await page.goto(f"/board/kushiro/{this_year}/summary")
-    await page.get_by_role("navigation", name="年度").get_by_role(
-        "link", name=f"{following}年度"
-    ).click()
+    await (
+        page.get_by_role("navigation", name="年度")
+        .get_by_role("link", name=f"{following}年度")
+        .click()
+    )
     await page.wait_for_url(f"**/board/kushiro/{following}/summary")
     await check_page(page, "summary next year")
     await context.close()
