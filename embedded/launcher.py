@@ -238,6 +238,7 @@ async def run(environ: Mapping[str, str]) -> int:
                     # The history's Web UI links follow the port the UI really runs on.
                     console_env[UI_URL_VARIABLE] = ui_url
                     settings = settings.model_copy(update={"temporal_ui_url": ui_url})
+                    _say(f"履歴の Web UI リンク / the history links to {UI_URL_VARIABLE}={ui_url}")
             else:
                 _say(f"TEMPORAL_ADDRESS={settings.temporal_address} を使用 / using that server")
             if not keys_configured(settings) and (key := ensure_local_key(settings.data_dir)):
