@@ -26,7 +26,14 @@ from temporalio.exceptions import ApplicationError
 
 import store
 from activities.channels import Senders, SendFailed, Undeliverable
-from contracts.activities import DELIVER, RECORD_DELIVERY_FAILED, DeliverInput, DeliveryFailedInput
+from activities.ics import with_calendar
+from contracts.activities import (
+    DELIVER,
+    RECORD_DELIVERY_FAILED,
+    Channel,
+    DeliverInput,
+    DeliveryFailedInput,
+)
 
 
 class DeliveryOutcome(StrEnum):
@@ -58,6 +65,10 @@ class DeliveryActivities:
                 job.delivery_key,
                 job.delivery_id,
             )
+        if job.meeting_call_id is not None and job.channel is Channel.EMAIL:
+            # A meeting call's e-mail carries the call as a calendar file.
+            with store.session_scope(self._engine) as session:
+                job = with_calendar(session, job, self._senders.console_base_url or "")
         try:
             self._senders.for_channel(job.channel).send(job)
         except Undeliverable as impossible:

@@ -15,6 +15,8 @@ from pydantic import BaseModel, ConfigDict
 from sqlalchemy.orm import Session
 
 import store
+from application.context import Context
+from application.permissions import require_council_reader
 from domain.meeting_call_rules import meeting_record_draft, quorum_forecast
 from domain.meeting_calls import (
     ANSWER_NAMES,
@@ -123,3 +125,18 @@ def call_page(session: Session, council_id: str, fiscal_year: int, call_id: str)
         record_draft=meeting_record_draft(call),
         path=reply_path(council_id, fiscal_year, call_id),
     )
+
+
+def call_calendar(ctx: Context, council_id: str, fiscal_year: int, call_id: str) -> bytes:
+    """The call's ``.ics`` (``activities.ics``) for whoever may read the council's cycle;
+    ``NotFound`` when the cycle has no such call."""
+    from activities.ics import call_ics
+
+    def read(session: Session) -> bytes:
+        require_council_reader(session, ctx.principal, council_id)
+        found = call_ics(session, council_id, fiscal_year, call_id, ctx.config.console_base_url)
+        if found is None:
+            raise NotFound(f"招集 '{call_id}' はありません")
+        return found
+
+    return ctx.unit_of_work(read)

@@ -16,6 +16,9 @@ the command what it needs (its targets, its rows).
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable, Sequence
+
 from sqlalchemy.orm import Session
 from temporalio.client import Client
 
@@ -23,7 +26,7 @@ import store
 from application import audit, cycles, doctor, restore
 from application.context import Context
 from application.cycles import StartOutcome
-from application.errors import AppError
+from application.errors import AppError, one_line
 from application.permissions import (
     may_read_closed_minutes,
     require_actor_of_municipality,
@@ -41,7 +44,7 @@ from domain.commands import Command
 from domain.japan_time import current_fiscal_year
 from domain.model import CycleState
 from store.audit_anchor import Anchor
-from store.recorded_years import open_cycles_of
+from store.recorded_years import held_years, open_cycles_of
 
 
 def start_targets(ctx: Context, council_id: str | None, municipality_id: str | None) -> list[str]:
@@ -193,6 +196,45 @@ async def start_cycle_of(
         workflow_id=cycle_workflow_id(council_id, fiscal_year),
         outcome=outcome,
     )
+
+
+#: How many cycles one start of many councils opens at once.
+START_CONCURRENCY = 16
+
+
+async def start_cycles(
+    ctx: Context,
+    council_ids: Sequence[str],
+    fiscal_year: int,
+    on_each: Callable[[], None] | None = None,
+) -> tuple[list[StartResult], list[str]]:
+    """Start every council's cycle of the year, a few at a time (``cycle start
+    --municipality`` and the board's "open the year" page). Each start is idempotent
+    (the workflow id is the council and year): starting again starts nothing twice. A
+    council that fails does not stop the others; the failures come back, each named with
+    its one-line cause, beside the results in the councils' order. ``on_each`` is called
+    once per council done (a progress bar). The caller checked ``start_targets`` first."""
+    client = await ctx.temporal()
+    in_store = await asyncio.to_thread(
+        ctx.unit_of_work, lambda session: held_years(session, list(council_ids), fiscal_year)
+    )
+    gate = asyncio.Semaphore(START_CONCURRENCY)
+    failures: list[str] = []
+    results: list[StartResult] = []
+
+    async def one(council: str) -> None:
+        async with gate:
+            try:
+                results.append(await start_cycle_of(ctx, client, council, fiscal_year, in_store))
+            except Exception as exc:
+                # Collected, not swallowed: every failure is named to the caller.
+                failures.append(f"{council} ({type(exc).__name__}: {one_line(str(exc))})")
+            if on_each is not None:
+                on_each()
+
+    await asyncio.gather(*(one(council) for council in council_ids))
+    order = {council: i for i, council in enumerate(council_ids)}
+    return sorted(results, key=lambda r: order[r.council_id]), sorted(failures)
 
 
 async def send_command(

@@ -22,12 +22,14 @@ from domain.oversight import UNPAUSABLE
 from domain.rules import COMMAND_STEP, PERMISSIONS
 from domain.task_rules import TASK_OVERSEERS
 from domain.tasks import CoordinationTask
+from domain.volunteers import CONTACT_READERS as VOLUNTEER_CONTACT_READERS
+from domain.volunteers import REGISTRY_KEEPERS
 from store import console_auth as auth
 
 #: The board of education: the municipality's administrator.
 BOARD = frozenset({Role.BOARD_ADMIN})
 #: Who reads or edits volunteers and the resource list: the board and the coordinators.
-VOLUNTEER_STAFF = frozenset({Role.BOARD_ADMIN, Role.CHIEF_COORDINATOR, Role.COORDINATOR})
+VOLUNTEER_STAFF = REGISTRY_KEEPERS
 #: Roles of the municipality's staff who oversee every council of it.
 OVERSEEING = frozenset({Role.BOARD_ADMIN, Role.CHIEF_COORDINATOR})
 #: Who reads closed minutes: the council's own members, and the board.
@@ -35,7 +37,7 @@ CLOSED_MINUTES_READERS = frozenset(
     {Role.CHAIR, Role.MEMBER, Role.PRINCIPAL, Role.COORDINATOR, Role.BOARD_ADMIN}
 )
 #: Who reads volunteers' contact details.
-CONTACT_READERS = frozenset({Role.COORDINATOR, Role.CHIEF_COORDINATOR, Role.BOARD_ADMIN})
+CONTACT_READERS = VOLUNTEER_CONTACT_READERS
 
 #: The commands the console has forms for: the year's work and the board's oversight.
 #: ``complete_step`` only serves steps that do not close by themselves (none of these).

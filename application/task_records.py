@@ -1,4 +1,6 @@
-"""The tasks CLI's way into the store: tasks, the volunteer registry, the resource list.
+"""The tasks CLI's way into the store: tasks, the volunteer list and import, the resource
+list (registering, renewing and withdrawing a volunteer: ``application.volunteer_registry``,
+which the console's page calls too).
 
 The registry and the resource list hold residents' names and contacts: each function
 takes the principal and checks, in its own transaction, that they are of the
@@ -15,7 +17,6 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 import store
@@ -37,21 +38,6 @@ def tasks_for(
         return rows, store.person_names(session, owners)
 
     return ctx.unit_of_work(read)
-
-
-def add_volunteer(
-    ctx: Context, municipality_id: str, entry: store.VolunteerEntry
-) -> tuple[str, store.VolunteerRow]:
-    """Register (or update) a volunteer; returns what happened and the row."""
-    who = ctx.principal
-
-    def write(session: Session) -> tuple[str, store.VolunteerRow]:
-        require_staff(session, who, municipality_id, VOLUNTEER_STAFF)
-        done = store.upsert_volunteer(session, municipality_id, entry)
-        row = next(v for v in store.volunteers(session, municipality_id) if v.id == entry.id)
-        return done, row
-
-    return ctx.unit_of_work(write)
 
 
 def _read_audited(session: Session, who: Principal, target: str, shown_as: str) -> None:
@@ -77,40 +63,6 @@ def volunteers(
         return store.volunteers(session, municipality_id, active_on, field)
 
     return ctx.unit_of_work(read)
-
-
-def _require_staff_of_volunteer(session: Session, who: Principal, volunteer_id: str) -> None:
-    """The staff of the volunteer's municipality (an unknown volunteer is left to the
-    store, which names it in its own error)."""
-    from store.task_models import Volunteer
-
-    municipality = session.scalar(
-        select(Volunteer.municipality_id).where(Volunteer.id == volunteer_id)
-    )
-    if municipality is not None:
-        require_staff(session, who, municipality, VOLUNTEER_STAFF)
-
-
-def renew(ctx: Context, volunteer_id: str, on: date) -> store.VolunteerRow:
-    """Renew a registration from ``on`` for two years."""
-    who = ctx.principal
-
-    def write(session: Session) -> store.VolunteerRow:
-        _require_staff_of_volunteer(session, who, volunteer_id)
-        return store.renew_volunteer(session, volunteer_id, on)
-
-    return ctx.unit_of_work(write)
-
-
-def withdraw(ctx: Context, volunteer_id: str, on: date) -> store.VolunteerRow:
-    """Withdraw a registration from ``on``."""
-    who = ctx.principal
-
-    def write(session: Session) -> store.VolunteerRow:
-        _require_staff_of_volunteer(session, who, volunteer_id)
-        return store.withdraw_volunteer(session, volunteer_id, on)
-
-    return ctx.unit_of_work(write)
 
 
 def import_csv(ctx: Context, municipality_id: str, path: Path) -> store.ImportReport:

@@ -54,6 +54,7 @@ from domain.scenario import Texts as ScenarioTexts
 from domain.tasks import CancelReason, PlannedTask, TaskStatus
 from domain.text_rules import BIDI_CONTROLS, LINE_SEPARATORS
 from domain.volunteers import VolunteerKind
+from reports.wareki import wareki
 from store import NotFound, VolunteerEntry
 from store.access_tokens import MAX_TOKEN_NAME, TokenRecord
 from store.audit_anchor import Anchor, InvalidAnchor, parse_anchors
@@ -125,5 +126,6 @@ __all__ = [
     "japan_date",
     "parse_anchors",
     "refusal_of",
+    "wareki",
     "year_window",
 ]

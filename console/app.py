@@ -24,6 +24,7 @@ from console.metrics import RequestMetrics
 from console.routers import (
     board,
     board_actions,
+    board_year,
     calls,
     codec,
     commands,
@@ -33,9 +34,11 @@ from console.routers import (
     minutes,
     passkey_reset,
     passkeys,
+    prints,
     public,
     signin,
     tokens,
+    volunteers,
 )
 from console.routers import settings as my_settings
 from console.web import (
@@ -63,12 +66,15 @@ ROUTERS = (
     calls.router,
     minutes.router,
     confirm.router,
+    prints.router,
     board.router,
     board_actions.router,
+    board_year.router,
     public.router,
     tokens.router,
     my_settings.router,
     codec.router,
+    volunteers.router,
     # Last: ``/councils/{c}/{y}/{kind}`` must not shadow the pages' fixed paths.
     commands.router,
 )

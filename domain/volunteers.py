@@ -8,10 +8,42 @@ from __future__ import annotations
 from datetime import date
 from enum import StrEnum
 
+from domain.base import Role
 from domain.refusals import Refusal
 
 #: How long a registration holds (Kushiro renews its 学校支援ボランティア every two years).
 REGISTRATION_YEARS = 2
+
+
+#: Who keeps the registry (registers, renews, withdraws, reads it): the board and the
+#: coordinators, who recruit and contact volunteers.
+REGISTRY_KEEPERS = frozenset({Role.BOARD_ADMIN, Role.CHIEF_COORDINATOR, Role.COORDINATOR})
+#: Who reads a volunteer's contact details.
+CONTACT_READERS = frozenset({Role.COORDINATOR, Role.CHIEF_COORDINATOR, Role.BOARD_ADMIN})
+#: A registration this close to its end is shown as ending soon (renew it).
+ENDING_SOON_DAYS = 60
+
+
+class RegistrationState(StrEnum):
+    """Where a registration stands on a given day."""
+
+    ACTIVE = "active"  # 有効
+    ENDING_SOON = "ending_soon"  # 期限間近
+    EXPIRED = "expired"  # 期限切れ
+    WITHDRAWN = "withdrawn"  # 登録取消
+
+
+def registration_state(
+    day: date, registered_on: date, expires: date, withdrawn_on: date | None
+) -> RegistrationState:
+    """The registration's state on ``day`` (a future registration counts as active)."""
+    if withdrawn_on is not None and withdrawn_on <= day:
+        return RegistrationState.WITHDRAWN
+    if day >= expires:
+        return RegistrationState.EXPIRED
+    if (expires - day).days <= ENDING_SOON_DAYS:
+        return RegistrationState.ENDING_SOON
+    return RegistrationState.ACTIVE
 
 
 class VolunteerKind(StrEnum):

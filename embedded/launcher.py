@@ -89,6 +89,19 @@ def ui_port_from_environment(environ: Mapping[str, str], port: int) -> int:
     return ui_port
 
 
+#: The console's setting for the Web UI that the board's history links to.
+UI_URL_VARIABLE = "TEMPORAL_UI_URL"
+
+
+def ui_url_for(environ: Mapping[str, str], ui_port: int) -> str | None:
+    """The Web UI address the console's history links should use: the embedded server's
+    own UI port (``localhost``, as the console is reached); ``None`` when
+    ``TEMPORAL_UI_URL`` is set (the operator's choice wins)."""
+    if environ.get(UI_URL_VARIABLE):
+        return None
+    return f"http://localhost:{ui_port}"
+
+
 def _say(line: str = "") -> None:
     print(line, flush=True)
 
@@ -221,6 +234,11 @@ async def run(environ: Mapping[str, str]) -> int:
                 for line in codec_lines(codec, ui_port):
                     _say(line)
                 console_env[CODEC_ORIGINS_VARIABLE] = json.dumps(ui_origins(ui_port))
+                if (ui_url := ui_url_for(environ, ui_port)) is not None:
+                    # The history's Web UI links follow the port the UI really runs on.
+                    console_env[UI_URL_VARIABLE] = ui_url
+                    settings = settings.model_copy(update={"temporal_ui_url": ui_url})
+                    _say(f"履歴の Web UI リンク / the history links to {UI_URL_VARIABLE}={ui_url}")
             else:
                 _say(f"TEMPORAL_ADDRESS={settings.temporal_address} を使用 / using that server")
             if not keys_configured(settings) and (key := ensure_local_key(settings.data_dir)):

@@ -29,7 +29,7 @@ from config.redaction import redact
 from contracts.activities import Channel
 from store._rows import insert_new, table
 from store.errors import NotFound
-from store.models import Council, Delivery, Notification, Person
+from store.models import AuditEvent, Council, Delivery, Notification, Person
 
 PENDING = "pending"
 SENDING = "sending"
@@ -83,6 +83,10 @@ class DeliveryJob(BaseModel):
     attempt: int
     #: The previous attempt claimed the row and never recorded an outcome.
     after_unfinished_attempt: bool
+    #: The meeting call a call (or its reminder) is about: its e-mail carries the ``.ics``.
+    meeting_call_id: str | None = None
+    #: The call's ``.ics`` (``activities.ics``), attached to the e-mail when given.
+    calendar: bytes | None = None
 
 
 class DeliveryRow(BaseModel):
@@ -247,7 +251,27 @@ def claim_delivery(session: Session, key: str, now: datetime) -> DeliveryJob | N
         body=note.body,
         attempt=row.attempts,
         after_unfinished_attempt=unfinished,
+        meeting_call_id=_call_of(session, note),
     )
+
+
+#: The notices about one meeting call (``domain.meeting_call_rules``).
+_CALL_TEMPLATES = frozenset({"meeting_call", "meeting_call_reminder"})
+
+
+def _call_of(session: Session, note: Notification) -> str | None:
+    """The call a meeting-call notice is about: named by the command that sent it."""
+    if note.template not in _CALL_TEMPLATES:
+        return None
+    command = session.scalar(
+        select(AuditEvent.command).where(
+            AuditEvent.council_id == note.council_id,
+            AuditEvent.fiscal_year == note.fiscal_year,
+            AuditEvent.seq == note.event_seq,
+        )
+    )
+    found = command.get("call_id") if isinstance(command, dict) else None
+    return found if isinstance(found, str) else None
 
 
 def mark_delivery_sent(session: Session, key: str, now: datetime) -> None:

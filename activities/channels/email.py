@@ -117,6 +117,15 @@ class SmtpSender:
             )
             body = f"{body}\n\n{link}"
         msg.set_content(body)
+        if job.calendar is not None:
+            # The call as a calendar file: a phone's mail app offers to add it.
+            msg.add_attachment(
+                job.calendar,
+                maintype="text",
+                subtype="calendar",
+                filename="meeting.ics",
+                params={"method": "PUBLISH"},
+            )
         return msg
 
     def send(self, job: DeliveryJob) -> None:

@@ -16,7 +16,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 
-from application import board_pages, board_reads
+from application import board_pages, board_reads, year_opening
 from application.cycles import current_fiscal_year
 from application.dashboard import (
     DashboardQuery,
@@ -101,6 +101,20 @@ def _link(query: DashboardQuery, **changes: Any) -> str:
     return f"{board_base(query.municipality_id, query.fiscal_year)}?{kept}"
 
 
+async def _switcher(
+    ctx: ConsoleContext, municipality_id: str, year: int, suffix: str = ""
+) -> dict[str, Any]:
+    """The year switcher's context: the years with cycles, this one and the one shown,
+    each linking to the same board page of that year."""
+    found = await ctx.run(year_opening.fiscal_years, municipality_id)
+    return {
+        "years": sorted({*found, year}, reverse=True),
+        "year": year,
+        "municipality_id": municipality_id,
+        "year_suffix": suffix,
+    }
+
+
 @router.get("/board", response_model=None)
 async def my_board(request: Request, ctx: SignedInContext) -> Response:
     """The dashboard of the board admin's own municipality, this fiscal year."""
@@ -125,6 +139,7 @@ async def dashboard(
     except NotFound as exc:
         raise PageNotFound() from exc
     page, charts, failed = view.page, view.charts, view.failed
+    this_year = current_fiscal_year()
     sort_links = {
         key.value: _link(
             query, sort=key.value, desc="1" if query.sort is key and not query.descending else "",
@@ -147,6 +162,9 @@ async def dashboard(
         "cycle_path": cycle_path,
         "failed": failed,
         "failed_total": sum(count for _, count in failed),
+        **await _switcher(ctx, municipality_id, year),
+        # Opening the cycles of this year and the next (the confirmation page counts).
+        "open_years": (this_year, this_year + 1),
     }
     return render(request, "board.html", context, who=who)
 
@@ -162,10 +180,12 @@ async def report_page(
         report = await ctx.run(board_pages.report_view, municipality_id, year)
     except NotFound as exc:
         raise PageNotFound() from exc
-    return render(
-        request, "board_report.html",
-        {"report": report, "base": board_base(municipality_id, year)}, who=who,
-    )  # fmt: skip
+    context = {
+        "report": report,
+        "base": board_base(municipality_id, year),
+        **await _switcher(ctx, municipality_id, year, "/report"),
+    }
+    return render(request, "board_report.html", context, who=who)
 
 
 @router.get("/board/{municipality_id}/{year}/report.csv", response_model=None)
@@ -196,6 +216,6 @@ async def summary_page(
         "national": national,
         "steps": STEP_ORDER[:7],
         "base": board_base(municipality_id, year),
-        "year": year,
+        **await _switcher(ctx, municipality_id, year, "/summary"),
     }
     return render(request, "board_summary.html", context, who=who)

@@ -20,7 +20,8 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 
 from application.cycle_reads import cycle_target, record_read
-from application.meeting_calls import call_page
+from application.errors import AppError
+from application.meeting_calls import call_calendar, call_page
 from application.my_page import call_read_receipts
 from application.vocabulary import (
     CALLER_ROLES,
@@ -155,6 +156,22 @@ async def _call_view(
         <= datetime.now(JAPAN),
     }
     return render(request, "call.html", context, who=who, status_code=status_code)
+
+
+@router.get("/councils/{council_id}/{year}/calls/{call_id}/meeting.ics", response_model=None)
+async def call_ics(
+    request: Request, council_id: str, year: Year, call_id: str, ctx: SignedInContext
+) -> Response:
+    """The call as a calendar file (``.ics``) a phone's calendar opens."""
+    try:
+        content = await ctx.run(call_calendar, council_id, year, call_id[:64])
+    except (NotFound, AppError) as exc:
+        raise PageNotFound() from exc
+    return Response(
+        content,
+        media_type="text/calendar; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="meeting.ics"'},
+    )
 
 
 @router.get("/councils/{council_id}/{year}/calls/{call_id}", response_class=HTMLResponse)

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from application import cycles
+from application import cycles, volunteer_registry
 from application.console_reads import my_councils, read_notice
 from application.my_page import KINDS, NextAction, next_actions
 from application.vocabulary import Step
@@ -60,7 +60,14 @@ async def my_page(request: Request, ctx: SignedInContext) -> HTMLResponse:
     todo = [ToDo(c.council_name, a) for c in found for a in c.actions]
     # Soonest first; what has no date after; the order of ``KINDS`` within a day.
     todo.sort(key=lambda t: (t.action.due or date.max, KINDS.index(t.action.kind)))
-    context = {"councils": found, "todo": todo, "notices": notices, "today": today()}
+    registries = volunteer_registry.registries_of(ctx.principal)
+    context = {
+        "councils": found,
+        "todo": todo,
+        "notices": notices,
+        "today": today(),
+        "registries": registries,
+    }
     return render(request, "me.html", context, who=who)
 
 

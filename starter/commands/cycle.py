@@ -5,16 +5,14 @@ after its Temporal data was lost.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Sequence
 from typing import Annotated
 
 import typer
 from rich.progress import Progress
 
-from application import operations, records
+from application import operations
 from application.cycles import StartOutcome
-from application.errors import one_line
 from application.texts import text
 from application.views import StartResult
 from application.vocabulary import Lang, PauseCycleInput, ResumeCycleInput
@@ -39,10 +37,6 @@ from starter.cli_render import state_table
 from starter.cli_send import execute
 
 app = typer.Typer(help="サイクルの開始と状態の確認", no_args_is_help=True)
-
-
-#: How many cycles ``cycle start --municipality`` starts at once.
-START_CONCURRENCY = 16
 
 
 @app.command("start")
@@ -96,34 +90,18 @@ async def _start_one(council: str, year: int) -> StartResult:
 async def _start_many(
     council_ids: Sequence[str], year: int, lang: Lang, quiet: bool
 ) -> list[StartResult]:
-    """Start every council's cycle, a few at a time, with a progress bar (not with
-    ``--json``, whose stdout must hold the JSON alone). A council that fails does not
-    stop the others; the failures are reported together at the end."""
+    """Start every council's cycle (``operations.start_cycles``, as the board's "open
+    the year" page does) with a progress bar (not with ``--json``, whose stdout must hold
+    the JSON alone). The failures are reported together at the end."""
     ctx = context()
-    client = await ctx.temporal()
-    in_store = await asyncio.to_thread(records.years_in_store, ctx.config, list(council_ids), year)
-    gate = asyncio.Semaphore(START_CONCURRENCY)
-    failures: list[str] = []
-    results: list[StartResult] = []
     with Progress(console=console(), disable=quiet, transient=False) as progress:
         task = progress.add_task(text("starting_councils", lang), total=len(council_ids))
-
-        async def one(council: str) -> None:
-            async with gate:
-                try:
-                    results.append(
-                        await operations.start_cycle_of(ctx, client, council, year, in_store)
-                    )
-                except Exception as exc:
-                    # Collected, not swallowed: every failure is named in the final error.
-                    failures.append(f"{council} ({type(exc).__name__}: {one_line(str(exc))})")
-                progress.advance(task)
-
-        await asyncio.gather(*(one(council) for council in council_ids))
+        results, failures = await operations.start_cycles(
+            ctx, council_ids, year, lambda: progress.advance(task)
+        )
     if failures:
-        raise CliError("start_failed", count=len(failures), details="; ".join(sorted(failures)))
-    order = {council: i for i, council in enumerate(council_ids)}
-    return sorted(results, key=lambda r: order[r.council_id])
+        raise CliError("start_failed", count=len(failures), details="; ".join(failures))
+    return results
 
 
 @app.command("status")

@@ -83,7 +83,7 @@ def add(
     as_json: JsonOption = False,
 ) -> None:
     """ボランティア（個人・団体）を登録する。同じ登録番号なら内容を更新する。"""
-    from application import task_records
+    from application import volunteer_registry
 
     entry = build(
         VolunteerEntry,
@@ -96,7 +96,7 @@ def add(
         registered_on=_day(registered),
         consent_to_contact=consent,
     )
-    done, row = task_records.add_volunteer(context(), municipality, entry)
+    done, row = volunteer_registry.register(context(), municipality, entry)
     if as_json:
         print_json(row)
         return
@@ -159,9 +159,9 @@ def renew(
     as_json: JsonOption = False,
 ) -> None:
     """登録を更新する（更新日から2年間有効）。"""
-    from application import task_records
+    from application import volunteer_registry
 
-    row = task_records.renew(context(), volunteer_id, _day(on))
+    row = volunteer_registry.renew(context(), volunteer_id, _day(on))
     if as_json:
         print_json(row)
         return
@@ -176,9 +176,9 @@ def withdraw(
     as_json: JsonOption = False,
 ) -> None:
     """登録を取り消す（その日以降の活動には記録できない）。"""
-    from application import task_records
+    from application import volunteer_registry
 
-    row = task_records.withdraw(context(), volunteer_id, _day(on))
+    row = volunteer_registry.withdraw(context(), volunteer_id, _day(on))
     if as_json:
         print_json(row)
         return

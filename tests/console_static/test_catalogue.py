@@ -9,10 +9,12 @@ from pathlib import Path
 
 from console.cycle_view import ACTIVITY_KINDS
 from console.messages import keys, text
-from domain.base import Step
+from console.routers import volunteers
+from domain.base import Role, Step
 from domain.model import PolicyStatus
 from domain.next_actions import KINDS
 from domain.tasks import TaskStatus
+from domain.volunteers import RegistrationState, VolunteerKind
 from store.deliveries import FailureReason
 
 CONSOLE = Path(__file__).resolve().parents[2] / "console"
@@ -37,6 +39,10 @@ def test_every_key_a_template_uses_is_in_the_catalogue_in_both_languages() -> No
         "failure_": [r.value for r in FailureReason],
         # My page's next actions: each kind's words and its button's.
         "next_": [*KINDS, *(kind + "_button" for kind in KINDS)],
+        "volunteers_state_": [s.value for s in RegistrationState],
+        "volunteers_kind_": [k.value for k in VolunteerKind],
+        "volunteers_done_": list(volunteers.DONE),
+        "print_role_": [Role.CHAIR.value, Role.PRINCIPAL.value],
     }
     assert prefixes == set(values)
     for prefix, names in values.items():

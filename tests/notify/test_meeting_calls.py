@@ -105,7 +105,8 @@ async def test_a_call_answered_by_three_one_reminded_once_then_recorded_and_publ
     [mail] = [m for m in harness.smtp.received() if m["X-CS-Event"] == "meeting_call"
               and m["To"] == CHAIR_MAIL]  # fmt: skip
     link = f"{CONSOLE}/councils/{COUNCIL}/{YEAR}/calls/2027-04-15"
-    assert link in mail.get_content()
+    body = mail.get_body(("plain",))  # the call's .ics travels beside it
+    assert body is not None and link in body.get_content()
     with store.session_scope(harness.engine) as session:
         page = call_page(session, COUNCIL, YEAR, call.call_id)
     assert [(i.member_id, i.answer_ja) for i in page.invitees] == [
