@@ -42,6 +42,8 @@ class CycleView:
     contacts: bool
     volunteers: list[VolunteerRow] = field(default_factory=list)
     task_actions: dict[str, frozenset[str]] = field(default_factory=dict)
+    #: Accepted commands the page does not show yet (still being recorded in the store).
+    recording: int = 0
 
     @property
     def url(self) -> str:
@@ -69,7 +71,10 @@ async def load_cycle(
 ) -> CycleView:
     """The cycle of ``council_id`` in ``year`` as the signed-in person may see it;
     ``PageNotFound`` when the council is not theirs (the same answer as for an unknown one)."""
-    read = await read_cycle(ctx, council_id, year, request.url.path)
+    # The receipt of the command just sent (``Applied.done``): the page says when the
+    # store does not show it yet.
+    seen = bounded_int(request.query_params.get("seq", ""), 1, MAX_ROW_ID) or 0
+    read = await read_cycle(ctx, council_id, year, request.url.path, seen)
     if read is None:
         raise PageNotFound()
     return CycleView(
@@ -84,6 +89,7 @@ async def load_cycle(
         contacts=read.contacts,
         volunteers=read.volunteers,
         task_actions=read.task_actions,
+        recording=read.recording,
     )
 
 
@@ -151,14 +157,28 @@ class NotApplied:
     refused: bool
 
 
+@dataclass(frozen=True)
+class Applied:
+    """A command the cycle accepted: its receipt's number, for the page it leads to."""
+
+    seq: int
+
+    @property
+    def done(self) -> str:
+        """The query of the page shown next: "done", and which command (the page then
+        says so if the store does not show it yet, instead of asking the workflow)."""
+        return f"done=1&seq={self.seq}"
+
+
 async def send_command(
     request: Request, ctx: ConsoleContext, view: CycleView, command: Command, form: dict[str, Any]
-) -> NotApplied | None:
-    """Send ``command`` to the cycle (every console form does it here); ``None`` once
-    applied. The form's own ``command_id``: the same form sent again is applied once."""
+) -> NotApplied | Applied:
+    """Send ``command`` to the cycle (every console form does it here); ``Applied`` with
+    its receipt's number once applied. The form's own ``command_id``: the same form sent
+    again is applied once."""
     lang = lang_of(request)
     try:
-        await cycles.send(
+        receipt = await cycles.send(
             await ctx.temporal(), view.council_id, view.year, command,
             command_id=str(form.get("command_id", "")) or None,
         )  # fmt: skip
@@ -166,4 +186,4 @@ async def send_command(
         return NotApplied(refusal.message(lang), refused=True)
     except cycles.CycleError as exc:
         return NotApplied(text("unavailable", lang, detail=exc.message(lang)), refused=False)
-    return None
+    return Applied(receipt.seq)

@@ -9,6 +9,7 @@ from store.audit_log import AccessAuditRow, BrokenLink, DirectoryAuditRow
 from store.board import OverviewRow, municipality_name, overview
 from store.board_summary import MunicipalitySummary, summary
 from store.console_auth import PersonRoles, SessionRecord
+from store.cycle_snapshots import CycleSnapshot, keep_snapshot, stored_cycle
 from store.cycles import (
     CycleRow,
     HistoryRow,
@@ -84,6 +85,7 @@ __all__ = [
     "BrokenLink",
     "ConflictingId",
     "CycleRow",
+    "CycleSnapshot",
     "DeliveryJob",
     "DeliveryRow",
     "DirectoryAuditRow",
@@ -130,6 +132,7 @@ __all__ = [
     "history",
     "import_volunteers",
     "inbox",
+    "keep_snapshot",
     "list_cycles",
     "load_municipality",
     "make_engine",
@@ -149,6 +152,7 @@ __all__ = [
     "resources",
     "session_factory",
     "session_scope",
+    "stored_cycle",
     "summary",
     "tasks_for",
     "upsert_resource",

@@ -31,7 +31,14 @@ from application.vocabulary import (
     Role,
 )
 from console.context import ConsoleContext, SignedInContext
-from console.cycle_view import CycleView, field_of, first_error, load_cycle, send_command
+from console.cycle_view import (
+    CycleView,
+    NotApplied,
+    field_of,
+    first_error,
+    load_cycle,
+    send_command,
+)
 from console.messages import text
 from console.params import Year
 from console.web import (
@@ -100,11 +107,11 @@ async def call_meeting(
         detail = first_error(exc)
         error = text("bad_input", lang_of(request), detail=detail)
         return await _calls_page(request, who, view, error, form, 422)
-    not_applied = await send_command(request, ctx, view, command, form)
-    if not_applied is not None:
-        refused = not_applied.message
+    sent = await send_command(request, ctx, view, command, form)
+    if isinstance(sent, NotApplied):
+        refused = sent.message
         return await _calls_page(request, who, view, refused, form, 409)
-    return see_other(f"{view.url}/calls/{call_id}?done=1")
+    return see_other(f"{view.url}/calls/{call_id}?{sent.done}")
 
 
 async def _call_view(
@@ -175,8 +182,8 @@ async def reply(
     except ValidationError as exc:
         error = text("bad_input", lang_of(request), detail=first_error(exc))
         return await _call_view(request, ctx, view, call_id, error, 422)
-    not_applied = await send_command(request, ctx, view, command, form)
-    if not_applied is not None:
-        refused = not_applied.message
+    sent = await send_command(request, ctx, view, command, form)
+    if isinstance(sent, NotApplied):
+        refused = sent.message
         return await _call_view(request, ctx, view, call_id, refused, 409)
-    return see_other(f"{view.url}/calls/{call_id}?done=1")
+    return see_other(f"{view.url}/calls/{call_id}?{sent.done}")

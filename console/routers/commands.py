@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from console.context import SignedInContext
-from console.cycle_view import load_cycle, render_cycle, send_command
+from console.cycle_view import NotApplied, load_cycle, render_cycle, send_command
 from console.forms import BUILDERS, FormError, command_from
 from console.messages import text
 from console.params import Year
@@ -39,11 +39,11 @@ async def give_command(
     except FormError as exc:
         error = text("bad_input", lang, detail=str(exc))
         return await render_cycle(request, who, view, template, error, form, 422)
-    not_applied = await send_command(request, ctx, view, command, form)
-    if not_applied is not None and not_applied.refused:
+    sent = await send_command(request, ctx, view, command, form)
+    if isinstance(sent, NotApplied) and sent.refused:
         # The rules said no: show why, on the page the form came from, with its input.
         view = await load_cycle(request, ctx, council_id, year)
-        return await render_cycle(request, who, view, template, not_applied.message, form, 409)
-    if not_applied is not None:
-        return await render_cycle(request, who, view, template, not_applied.message, form, 503)
-    return see_other(f"{view.url}{AFTER.get(kind, '')}?done=1")
+        return await render_cycle(request, who, view, template, sent.message, form, 409)
+    if isinstance(sent, NotApplied):
+        return await render_cycle(request, who, view, template, sent.message, form, 503)
+    return see_other(f"{view.url}{AFTER.get(kind, '')}?{sent.done}")

@@ -3,18 +3,16 @@
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from application import cycles
 from application.console_reads import my_councils, read_notice
+from application.cycle_reads import stored_states
 from application.permissions import allowed_commands
-from application.vocabulary import STEP_OWNERS, Step
+from application.vocabulary import STEP_OWNERS, CycleState, Step
 from console.context import SignedInContext
 from console.cycle_view import days_left
 from console.params import RowId
@@ -44,26 +42,23 @@ async def my_page(request: Request, ctx: SignedInContext) -> HTMLResponse:
     who = ctx.who
     console = console_of(request)
 
-    client = await ctx.temporal()
     mine = await console.db(lambda s: my_councils(s, who.viewer))
     names, years, notices = mine.names, mine.years, mine.unread
-    found = await asyncio.gather(
-        *(_awaiting(client, who, c, names[c], years[c]) for c in sorted(names))
-    )
+    # Each council's latest year, read from the store (no workflow query).
+    states = await stored_states(ctx, {c: years[c][0] for c in names if years[c]})
+    found = [_awaiting(who, c, names[c], years[c], states.get(c)) for c in sorted(names)]
     return render(
         request, "me.html", {"councils": found, "notices": notices, "today": today()}, who=who
     )
 
 
-async def _awaiting(
-    client: Any, who: SignedIn, council_id: str, name: str, years: list[int]
+def _awaiting(
+    who: SignedIn, council_id: str, name: str, years: list[int], state: CycleState | None
 ) -> Awaiting:
     if not years:
         return Awaiting(council_id, name, None, None, None, None, False, False, [])
     year = years[0]
-    try:
-        state = await cycles.state(client, council_id, year, answer_within=10)
-    except cycles.CycleError:
+    if state is None:
         return Awaiting(council_id, name, year, None, None, None, False, False, [])
     allowed = allowed_commands(state, who.person_id)
     policy = state.current_policy

@@ -12,7 +12,14 @@ from pydantic import ValidationError
 from application.public_pages import public_page_path
 from application.vocabulary import Command, CorrectMinutesInput, PublishMinutesInput, Role
 from console.context import SignedInContext
-from console.cycle_view import CycleView, field_of, first_error, load_cycle, send_command
+from console.cycle_view import (
+    CycleView,
+    NotApplied,
+    field_of,
+    first_error,
+    load_cycle,
+    send_command,
+)
 from console.messages import text
 from console.params import RowId, Year
 from console.web import PageNotFound, SignedIn, form_of, lang_of, render, see_other
@@ -79,9 +86,9 @@ async def publish_or_correct(
     except ValidationError as exc:
         error = text("bad_input", lang_of(request), detail=first_error(exc))
         return await _minutes_page(request, who, view, error, 422)
-    not_applied = await send_command(request, ctx, view, command, form)
-    if not_applied is not None:
-        refused = not_applied.message
+    sent = await send_command(request, ctx, view, command, form)
+    if isinstance(sent, NotApplied):
+        refused = sent.message
         view = await load_cycle(request, ctx, council_id, year)
         return await _minutes_page(request, who, view, refused, 409)
-    return see_other(f"{view.url}/minutes?done=1")
+    return see_other(f"{view.url}/minutes?{sent.done}")
