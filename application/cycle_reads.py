@@ -24,7 +24,7 @@ from application.permissions import (
     task_actions,
 )
 from application.restore import RestoreFailed
-from application.stored_cycles import StoredState, stored_state
+from application.stored_cycles import StoredState, keep_state, stored_state
 from domain.base import Role
 from domain.model import CycleState
 from store.volunteers import VolunteerRow
@@ -84,33 +84,22 @@ async def read_cycle(
     target = cycle_target(council_id, year)
     actor, action = ctx.principal.actor, audit.AuditAction.READ_PERSONAL_DATA
 
-    def shown(
-        session: Session, state: CycleState, registry: list[VolunteerRow], roles: frozenset[Role]
-    ) -> None:
-        # The personal data the page will show, recorded in the same transaction.
-        detail = {"via": via[:200]}
-        if may_read_closed_minutes(roles) and any(m.minutes_closed for m in state.meetings):
-            audit.record_in(session, actor, action, target + "/closed-minutes", detail)
-        if may_read_contacts(roles) and any(v.contact for v in registry):
-            audit.record_in(session, actor, action, target + "/volunteers", detail)
-
     def from_store(session: Session) -> tuple[CouncilScope, StoredState | None, People]:
+        # Only reads: a page never queues for the store's write lock behind the worker.
         scope = council_scope(session, viewer, council_id)
         if not scope.roles:
             return scope, None, ({}, [])
         try:
-            stored = stored_state(session, council_id, year, now)
+            stored = stored_state(session, council_id, year)
         except RestoreFailed as exc:
             # The rules decide a recorded event differently now: only the workflow knows.
             _LOG.warning("cycle state not rebuilt from the store: %s", exc.message("en"))
             return scope, None, ({}, [])
         if stored is None:
             return scope, None, ({}, [])
-        people = cycle_people(session, stored.state)
-        shown(session, stored.state, people[1], scope.roles)
-        return scope, stored, people
+        return scope, stored, cycle_people(session, stored.state)
 
-    scope, stored, (names, registry) = await asyncio.to_thread(ctx.unit_of_work, from_store)
+    scope, stored, (names, registry) = await asyncio.to_thread(ctx.read, from_store)
     if not scope.roles:
         return None
     if stored is not None:
@@ -122,14 +111,28 @@ async def read_cycle(
             state = await cycles.state(await ctx.temporal(), council_id, year, answer_within=10)
         except (cycles.CycleNotStarted, cycles.CycleFailed):
             return None
-
-        def people(session: Session) -> People:
-            found = cycle_people(session, state)
-            shown(session, state, found[1], scope.roles)
-            return found
-
-        names, registry = await asyncio.to_thread(ctx.unit_of_work, people)
+        names, registry = await asyncio.to_thread(
+            ctx.read, lambda session: cycle_people(session, state)
+        )
         recording = 0
+    # What the page will show of personal data is recorded in the access audit, and the
+    # rebuilt state kept when worth it: one write, and only when there is something.
+    detail = {"via": via[:200]}
+    reads = []
+    if may_read_closed_minutes(scope.roles) and any(m.minutes_closed for m in state.meetings):
+        reads.append(target + "/closed-minutes")
+    if may_read_contacts(scope.roles) and any(v.contact for v in registry):
+        reads.append(target + "/volunteers")
+    keep = stored if stored is not None and stored.worth_keeping else None
+    if reads or keep is not None:
+
+        def write(session: Session) -> None:
+            for read_target in reads:
+                audit.record_in(session, actor, action, read_target, detail)
+            if keep is not None:
+                keep_state(session, keep, now)
+
+        await asyncio.to_thread(ctx.unit_of_work, write)
     allowed = allowed_commands(state, person)
     return CycleRead(
         council_name=scope.council_name,
@@ -151,16 +154,25 @@ async def stored_states(ctx: Context, years: dict[str, int]) -> dict[str, CycleS
     rebuildable) is left out."""
     now = ctx.now()
 
-    def read(session: Session) -> dict[str, CycleState]:
-        found: dict[str, CycleState] = {}
+    def read(session: Session) -> dict[str, StoredState]:
+        found: dict[str, StoredState] = {}
         for council_id, year in years.items():
             try:
-                stored = stored_state(session, council_id, year, now)
+                stored = stored_state(session, council_id, year)
             except RestoreFailed as exc:
                 _LOG.warning("cycle state not rebuilt from the store: %s", exc.message("en"))
                 continue
             if stored is not None:
-                found[council_id] = stored.state
+                found[council_id] = stored
         return found
 
-    return await asyncio.to_thread(ctx.unit_of_work, read)
+    found = await asyncio.to_thread(ctx.read, read)
+    keep = [stored for stored in found.values() if stored.worth_keeping]
+    if keep:
+
+        def write(session: Session) -> None:
+            for stored in keep:
+                keep_state(session, stored, now)
+
+        await asyncio.to_thread(ctx.unit_of_work, write)
+    return {council_id: stored.state for council_id, stored in found.items()}

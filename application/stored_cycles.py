@@ -3,6 +3,14 @@ events recorded since, through the rules (``store.cycle_snapshots``). No workflo
 no replay of a Temporal history: a page renders with the worker stopped, and a closed
 year costs one row.
 
+The read only reads (``stored_state``, in a read-only session); keeping the moved-on
+state is a write of its own (``keep_state``), done when the state is ``KEEP_EVERY`` events
+past the kept one or closed, so most page reads take no write lock at all.
+
+The read only reads (``stored_state``, in a read-only session); keeping the moved-on
+state is a write of its own (``keep_state``), done when the state is ``KEEP_EVERY`` events
+past the kept one or closed, so most page reads take no write lock at all.
+
 Events are applied in their numbers' order and stop at the first gap: an event accepted
 by the workflow but not recorded yet (two updates' recording activities landed out of
 order) leaves the state just before it, and ``StoredState.recording`` counts what was
@@ -17,30 +25,42 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from application.restore import redo_recorded
-from domain.model import CycleState
+from domain.model import CycleState, Step
 from domain.rules import new_cycle
 from store.cycle_snapshots import StoredCycle, keep_snapshot, stored_cycle
+
+#: A read keeps the state it rebuilt once it is this many events past the kept one (a
+#: read in between applies the few events since: a millisecond or so each).
+KEEP_EVERY = 4
 
 
 @dataclass(frozen=True)
 class StoredState:
-    """The state the store holds, as of its event ``state.accepted_commands``, and how
-    many events were recorded past a gap (still waiting for an earlier one)."""
+    """The state the store holds, as of its event ``state.accepted_commands``, how many
+    events were recorded past a gap (still waiting for an earlier one), and the cycle's
+    row and kept snapshot's event (for ``keep_state``)."""
 
     state: CycleState
     recording: int
+    cycle_id: int
+    kept_seq: int
 
     @property
     def seq(self) -> int:
         """The number of the last event the state includes."""
         return self.state.accepted_commands
 
+    @property
+    def worth_keeping(self) -> bool:
+        """Whether ``keep_state`` should keep this state: ``KEEP_EVERY`` events past the
+        kept one, or the year's final state."""
+        moved = self.seq - self.kept_seq
+        return moved >= KEEP_EVERY or (moved > 0 and self.state.step is Step.CLOSED)
 
-def stored_state(
-    session: Session, council_id: str, fiscal_year: int, now: datetime
-) -> StoredState | None:
+
+def stored_state(session: Session, council_id: str, fiscal_year: int) -> StoredState | None:
     """The council's cycle of ``fiscal_year`` as the store holds it; ``None`` when the
-    store has not recorded its opening. Keeps the rebuilt state when it moved on.
+    store has not recorded its opening. Only reads.
 
     Raises ``RestoreFailed`` when the rules, applied again, decide an event differently
     from what was recorded (then only the workflow knows the state)."""
@@ -52,12 +72,15 @@ def stored_state(
         if row.seq != state.accepted_commands + 1:
             break
         state = redo_recorded(state, row)
-    if state.accepted_commands > found.snapshot_seq:
-        keep_snapshot(
-            session, found.cycle_id, state.accepted_commands, state.model_dump_json(), now
-        )
     recording = sum(1 for row in found.events if row.seq > state.accepted_commands)
-    return StoredState(state=state, recording=recording)
+    return StoredState(
+        state=state, recording=recording, cycle_id=found.cycle_id, kept_seq=found.snapshot_seq
+    )
+
+
+def keep_state(session: Session, stored: StoredState, now: datetime) -> None:
+    """Keep ``stored``'s state for the next reads (over an older kept one only)."""
+    keep_snapshot(session, stored.cycle_id, stored.seq, stored.state.model_dump_json(), now)
 
 
 def _start(found: StoredCycle, council_id: str, fiscal_year: int) -> CycleState:

@@ -18,7 +18,7 @@ from store.cycles import (
     record_cycle_opened,
     record_event,
 )
-from store.db import make_engine, migrate, session_factory, session_scope
+from store.db import make_engine, migrate, read_scope, session_factory, session_scope
 from store.deliveries import (
     DeliveryJob,
     DeliveryRow,
@@ -145,6 +145,7 @@ __all__ = [
     "person_contacts",
     "person_names",
     "read_municipality_file",
+    "read_scope",
     "record_cycle_opened",
     "record_delivery_error",
     "record_event",

@@ -24,7 +24,7 @@ from sqlalchemy import delete, select
 import store
 from application import identity
 from application.cycles import connect, send, start_cycle, state, wait_for_state
-from application.stored_cycles import stored_state
+from application.stored_cycles import keep_state, stored_state
 from console.app import create_app
 from console.web import ConsoleSettings
 from domain.japan_time import japan_date
@@ -64,8 +64,9 @@ class StoreEnv:
         engine = store.make_engine(self.database_url)
         try:
             with store.session_scope(engine) as session:
-                found = stored_state(session, COUNCIL, year, datetime.now(UTC))
+                found = stored_state(session, COUNCIL, year)
                 assert found is not None
+                keep_state(session, found, datetime.now(UTC))
                 return found.state
         finally:
             engine.dispose()
