@@ -5,11 +5,7 @@ year costs one row.
 
 The read only reads (``stored_state``, in a read-only session); keeping the moved-on
 state is a write of its own (``keep_state``), done when the state is ``KEEP_EVERY`` events
-past the kept one or closed, so most page reads take no write lock at all.
-
-The read only reads (``stored_state``, in a read-only session); keeping the moved-on
-state is a write of its own (``keep_state``), done when the state is ``KEEP_EVERY`` events
-past the kept one or closed, so most page reads take no write lock at all.
+past the kept one or closed, so page reads take the write lock at most every other event.
 
 Events are applied in their numbers' order and stop at the first gap: an event accepted
 by the workflow but not recorded yet (two updates' recording activities landed out of
@@ -31,7 +27,7 @@ from store.cycle_snapshots import StoredCycle, keep_snapshot, stored_cycle
 
 #: A read keeps the state it rebuilt once it is this many events past the kept one (a
 #: read in between applies the few events since: a millisecond or so each).
-KEEP_EVERY = 4
+KEEP_EVERY = 2
 
 
 @dataclass(frozen=True)
