@@ -7,6 +7,11 @@ The read only reads (``stored_state``, in a read-only session); keeping the move
 state is a write of its own (``keep_state``), done when the state is ``KEEP_EVERY`` events
 past the kept one or closed, so page reads take the write lock at most every other event.
 
+A roster change the directory sends a running cycle is not an event: an open cycle's
+state carries the directory's current roster (what the workflow was sent), and an event
+the rules refuse on the older roster is applied again on the directory's. A closed year
+keeps the roster of its last state read while it was open.
+
 Events are applied in their numbers' order and stop at the first gap: an event accepted
 by the workflow but not recorded yet (two updates' recording activities landed out of
 order) leaves the state just before it, and ``StoredState.recording`` counts what was
@@ -20,10 +25,11 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from application.restore import redo_recorded
-from domain.model import CycleState, Step
+from application.restore import RestoreFailed, redo_recorded
+from domain.model import CycleState, Roster, Step
 from domain.rules import new_cycle
 from store.cycle_snapshots import StoredCycle, keep_snapshot, stored_cycle
+from store.directory import council_setup
 
 #: A read keeps the state it rebuilt once it is this many events past the kept one (a
 #: read in between applies the few events since: a millisecond or so each).
@@ -64,10 +70,32 @@ def stored_state(session: Session, council_id: str, fiscal_year: int) -> StoredS
     if found is None:
         return None
     state = _start(found, council_id, fiscal_year)
+    directory: list[Roster] = []
+
+    def current_roster() -> Roster:
+        # The council's roster as the directory has it now (read once, when needed).
+        if not directory:
+            directory.append(council_setup(session, council_id).roster)
+        return directory[0]
+
     for row in found.events:
         if row.seq != state.accepted_commands + 1:
             break
-        state = redo_recorded(state, row)
+        try:
+            state = redo_recorded(state, row)
+        except RestoreFailed:
+            # A roster change (``update_roster``) is not an event: the workflow decided
+            # this one on the roster the directory sent it since. Again on that roster.
+            roster = current_roster()
+            if state.step is Step.CLOSED or not roster.entries or roster == state.roster:
+                raise
+            state = redo_recorded(state.model_copy(update={"roster": roster}), row)
+    if state.step is not Step.CLOSED:
+        # An open cycle has the directory's roster: every change of it is sent to the
+        # running cycle (``application.directory.send_rosters``) once the store holds it.
+        roster = current_roster()
+        if roster.entries and roster != state.roster:
+            state = state.model_copy(update={"roster": roster})
     recording = sum(1 for row in found.events if row.seq > state.accepted_commands)
     return StoredState(
         state=state, recording=recording, cycle_id=found.cycle_id, kept_seq=found.snapshot_seq

@@ -4,8 +4,10 @@ stopped (a state query would get no answer: it waited 10 s and the page said 503
 the state they show is the one the workflow holds.
 
 One council closes a whole year (the one scenario, ``domain.scenario``) on a real-time
-Temporal test server with the real worker, which opens the next year; then the worker
-is stopped and the console (in-process, real store, real sign-in) is asked for pages."""
+Temporal test server with the real worker, which opens the next year. In the new year
+the directory gains a coordinator (sent to the running cycle as ``load`` sends it, not
+an event), who records a meeting. Then the worker is stopped and the console
+(in-process, real store, real sign-in) is asked for pages."""
 
 from __future__ import annotations
 
@@ -20,10 +22,13 @@ import pytest
 from fastapi import FastAPI
 from pydantic import SecretStr
 from sqlalchemy import delete, select
+from temporalio.client import Client
 
 import store
 from application import identity
+from application.actors import local_operator_actor
 from application.cycles import connect, send, start_cycle, state, wait_for_state
+from application.directory import running_roster_targets, send_rosters
 from application.stored_cycles import keep_state, stored_state
 from console.app import create_app
 from console.web import ConsoleSettings
@@ -32,6 +37,7 @@ from domain.model import CycleState, Step
 from domain.scenario import full_year
 from embedded.server import ServerKind, embedded_temporal, free_port
 from store.cycle_snapshots import CycleSnapshot
+from store.models import CouncilMember, Person
 from tests.console.conftest import COUNCIL, YEAR, module_store
 from tests.console_hardening.asgi import Answer, call
 from worker.main import run_worker
@@ -40,6 +46,9 @@ CHAIR = "kushiro-chair@kushiro.example.jp"
 CLOSED, OPEN = f"/councils/{COUNCIL}/{YEAR}", f"/councils/{COUNCIL}/{YEAR + 1}"
 #: Far below the 10 s a state query waited for a stopped worker.
 QUICK = 5.0
+#: The coordinator the directory gains in the open year.
+NEWCOMER = "kushiro-new-coordinator"
+OPERATOR = local_operator_actor("tests", "localhost")
 
 
 @dataclass
@@ -102,6 +111,42 @@ def _sign_in(database_url: str, email: str) -> str:
         engine.dispose()
 
 
+def _add_coordinator(database_url: str) -> None:
+    """The directory gains a coordinator on the council (as a ``load`` would)."""
+    engine = store.make_engine(database_url)
+    try:
+        with store.session_scope(engine) as session:
+            session.add(Person(id=NEWCOMER, municipality_id="kushiro", name="新任 調整"))
+            session.flush()
+            session.add(
+                CouncilMember(
+                    council_id=COUNCIL, person_id=NEWCOMER, role="coordinator", position=99
+                )
+            )
+    finally:
+        engine.dispose()
+
+
+async def _new_coordinator_records_a_meeting(
+    client: Client, settings: ConsoleSettings, database_url: str
+) -> None:
+    """Send the directory's roster to the running year (``load``'s way), then the new
+    coordinator records the year's first meeting: accepted on the new roster only."""
+    engine = store.make_engine(database_url)
+    try:
+        with store.session_scope(engine) as session:
+            targets = running_roster_targets(session, [COUNCIL])
+    finally:
+        engine.dispose()
+    sent = await send_rosters(settings, targets, "change-1", OPERATOR, client)
+    assert [s.problem for s in sent] == [None]
+    opened = await state(client, COUNCIL, YEAR + 1)
+    assert NEWCOMER in opened.roster.everyone()
+    today = japan_date(datetime.now(UTC))
+    meeting = full_year(opened.roster, YEAR + 1, today=today).of(Step.DISCUSS)[0]
+    await send(client, COUNCIL, YEAR + 1, meeting.model_copy(update={"actor": NEWCOMER}))
+
+
 @pytest.fixture(scope="module")
 async def store_env(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[StoreEnv]:
     """A closed year and the open year after it, the worker stopped, the console up."""
@@ -120,9 +165,12 @@ async def store_env(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[S
             today = japan_date(datetime.now(UTC))
             for command in full_year(opened.roster, YEAR, today=today).commands():
                 await send(client, COUNCIL, YEAR, command)
+            await wait_for_state(client, COUNCIL, YEAR + 1)
+            await asyncio.to_thread(_add_coordinator, database_url)
+            await _new_coordinator_records_a_meeting(client, settings, database_url)
             queried = {
                 YEAR: await state(client, COUNCIL, YEAR),
-                YEAR + 1: await wait_for_state(client, COUNCIL, YEAR + 1),
+                YEAR + 1: await state(client, COUNCIL, YEAR + 1),
             }
         finally:
             stop.set()
@@ -137,6 +185,9 @@ async def test_the_store_gives_the_state_the_workflow_held(store_env: StoreEnv) 
     closed, opened = store_env.queried[YEAR], store_env.queried[YEAR + 1]
     assert closed.step is Step.CLOSED and closed.accepted_commands > 20
     assert opened.step is Step.DISCUSS and opened.carried_over
+    # The new coordinator's meeting, accepted on the roster the directory sent.
+    assert NEWCOMER in opened.roster.everyone()
+    assert len(opened.meetings) == 1
     for year, queried in store_env.queried.items():
         assert store_env.stored(year) == queried
     # Kept after the read; thrown away, the next read rebuilds the same state.
