@@ -27,6 +27,7 @@ from application.restore import RestoreFailed
 from application.stored_cycles import StoredState, keep_state, stored_state
 from domain.base import Role
 from domain.model import CycleState
+from store.cycle_snapshots import stored_cycle_id
 from store.volunteers import VolunteerRow
 
 _LOG = logging.getLogger(__name__)
@@ -176,3 +177,23 @@ async def stored_states(ctx: Context, years: dict[str, int]) -> dict[str, CycleS
 
         await asyncio.to_thread(ctx.unit_of_work, write)
     return {council_id: stored.state for council_id, stored in found.items()}
+
+
+async def cycle_is_theirs(ctx: Context, council_id: str, year: int) -> bool:
+    """Whether the asker may see the council and the store holds its cycle of ``year``:
+    what a command's form needs before sending (the rules decide the rest), without
+    rebuilding the state. A cycle the store has not recorded yet (opening) is asked of
+    the workflow, as ``read_cycle`` does."""
+    viewer = ctx.principal.viewer
+    if viewer is None:
+        return False
+
+    def check(session: Session) -> tuple[bool, bool]:
+        if not council_scope(session, viewer, council_id).roles:
+            return False, False
+        return True, stored_cycle_id(session, council_id, year) is not None
+
+    theirs, recorded = await asyncio.to_thread(ctx.read, check)
+    if theirs and not recorded:
+        return await read_cycle(ctx, council_id, year, "") is not None
+    return theirs

@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse
 from pydantic import ValidationError
 
 from application import cycles
-from application.cycle_reads import read_cycle
+from application.cycle_reads import cycle_is_theirs, read_cycle
 from application.vocabulary import STEP_ORDER, Command, CycleState, PolicyStatus, Role, VolunteerRow
 from console.context import ConsoleContext
 from console.messages import text
@@ -170,8 +170,33 @@ class Applied:
         return f"done=1&seq={self.seq}"
 
 
+@dataclass(frozen=True)
+class CycleRef:
+    """A cycle the signed-in person may see, before its state is read (a form's target)."""
+
+    council_id: str
+    year: int
+
+    @property
+    def url(self) -> str:
+        """The cycle page's path."""
+        return f"/councils/{self.council_id}/{self.year}"
+
+
+async def find_cycle(ctx: ConsoleContext, council_id: str, year: int) -> CycleRef:
+    """The cycle a form posts to, without reading its state (the rules decide the
+    command); ``PageNotFound`` when it is not theirs, as ``load_cycle`` says."""
+    if not await cycle_is_theirs(ctx, council_id, year):
+        raise PageNotFound()
+    return CycleRef(council_id, year)
+
+
 async def send_command(
-    request: Request, ctx: ConsoleContext, view: CycleView, command: Command, form: dict[str, Any]
+    request: Request,
+    ctx: ConsoleContext,
+    view: CycleView | CycleRef,
+    command: Command,
+    form: dict[str, Any],
 ) -> NotApplied | Applied:
     """Send ``command`` to the cycle (every console form does it here); ``Applied`` with
     its receipt's number once applied. The form's own ``command_id``: the same form sent

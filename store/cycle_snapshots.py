@@ -113,6 +113,13 @@ def stored_cycle(session: Session, council_id: str, fiscal_year: int) -> StoredC
     )
 
 
+def stored_cycle_id(session: Session, council_id: str, fiscal_year: int) -> int | None:
+    """The row id of the council's cycle of ``fiscal_year``; ``None`` when not recorded."""
+    return session.scalar(
+        select(Cycle.id).where(Cycle.council_id == council_id, Cycle.fiscal_year == fiscal_year)
+    )
+
+
 def _event(row: Any) -> RecordedEvent:
     return RecordedEvent(
         seq=row["seq"],

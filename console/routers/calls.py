@@ -35,6 +35,7 @@ from console.cycle_view import (
     CycleView,
     NotApplied,
     field_of,
+    find_cycle,
     first_error,
     load_cycle,
     send_command,
@@ -171,7 +172,8 @@ async def reply(
     """Reply 出席 / 欠席 / 未定 with a comment (a later reply replaces the earlier one)."""
     who = ctx.who
     form = await form_of(request, who)
-    view = await load_cycle(request, ctx, council_id, year)
+    # The state is read only when the form comes back (commands.py says why).
+    target = await find_cycle(ctx, council_id, year)
     try:
         command = ReplyToCallInput(
             actor=who.person_id,
@@ -181,9 +183,10 @@ async def reply(
         )
     except ValidationError as exc:
         error = text("bad_input", lang_of(request), detail=first_error(exc))
+        view = await load_cycle(request, ctx, council_id, year)
         return await _call_view(request, ctx, view, call_id, error, 422)
-    sent = await send_command(request, ctx, view, command, form)
+    sent = await send_command(request, ctx, target, command, form)
     if isinstance(sent, NotApplied):
-        refused = sent.message
-        return await _call_view(request, ctx, view, call_id, refused, 409)
-    return see_other(f"{view.url}/calls/{call_id}?{sent.done}")
+        view = await load_cycle(request, ctx, council_id, year)
+        return await _call_view(request, ctx, view, call_id, sent.message, 409)
+    return see_other(f"{target.url}/calls/{call_id}?{sent.done}")
