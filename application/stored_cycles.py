@@ -29,7 +29,7 @@ from application.restore import RestoreFailed, redo_recorded
 from domain.model import CycleState, Roster, Step
 from domain.rules import new_cycle
 from store.cycle_snapshots import StoredCycle, keep_snapshot, stored_cycle
-from store.directory import council_setup
+from store.directory import council_roster
 
 #: A read keeps the state it rebuilt once it is this many events past the kept one (a
 #: read in between applies the few events since: a millisecond or so each).
@@ -75,7 +75,7 @@ def stored_state(session: Session, council_id: str, fiscal_year: int) -> StoredS
     def current_roster() -> Roster:
         # The council's roster as the directory has it now (read once, when needed).
         if not directory:
-            directory.append(council_setup(session, council_id).roster)
+            directory.append(council_roster(session, council_id) or Roster(entries=()))
         return directory[0]
 
     for row in found.events:
