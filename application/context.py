@@ -42,6 +42,9 @@ class Context:
     #: Runs ``work`` in one committed store transaction (``application.records``'
     #: ``with_session`` unless a face shares an engine of its own).
     run_in_session: Callable[[Settings, Callable[[Session], object]], object] | None = None
+    #: Runs ``work`` in a session that only reads (``store.read_scope``); ``None``: the
+    #: unit of work (a face without a read-only session of its own).
+    read_in_session: Callable[[Callable[[Session], object]], object] | None = None
     #: Connects (or hands out the shared) Temporal client; ``None``: connect on first use.
     temporal_client: Callable[[], Awaitable[Client]] | None = None
     clock: Callable[[], datetime] = field(default=utc_now)
@@ -53,6 +56,14 @@ class Context:
             result = self.run_in_session(self.config, work)
             return result  # type: ignore[return-value]  # the runner returns work's value
         return with_session(self.config, work)
+
+    def read(self, work: Callable[[Session], T]) -> T:
+        """``work`` in a session that only reads: it must not write (on SQLite it neither
+        waits for nor holds up a writer)."""
+        if self.read_in_session is not None:
+            result = self.read_in_session(work)
+            return result  # type: ignore[return-value]  # the runner returns work's value
+        return self.unit_of_work(work)
 
     async def temporal(self) -> Client:
         """The Temporal client (speaking encrypted pydantic payloads)."""

@@ -29,7 +29,7 @@ from domain.commands import Command
 from domain.model import CycleState, Step
 from domain.refusals import Lang, Refusal
 from domain.rules import findings_for_next_year, new_cycle, redo
-from store.recorded_years import RecordedYear, open_cycles_of, recorded_year
+from store.recorded_years import RecordedEvent, RecordedYear, open_cycles_of, recorded_year
 
 _COMMAND: TypeAdapter[Command] = TypeAdapter(Command)
 
@@ -97,25 +97,32 @@ def rebuild_state(year: RecordedYear) -> CycleState:
         rule_changes=year.setup.rule_changes,
     )
     for expected, row in enumerate(year.events, start=1):
-
-        def failed(reason: str, seq: int = row.seq) -> RestoreFailed:
-            return RestoreFailed(year.council_id, year.fiscal_year, seq, reason)
-
         if row.seq != expected:
-            raise failed("missing", expected)
-        try:
-            command = _COMMAND.validate_python(row.command)
-            decision = redo(current, command, row.at)
-        except ValidationError as exc:
-            raise failed(f"unreadable command ({exc.error_count()} errors)") from exc
-        except Refusal as refusal:
-            raise failed(f"refused again: {refusal.code}") from refusal
-        event = decision.event
-        changes = [c.model_dump(mode="json") for c in event.changes]
-        if (event.action, event.step_after, changes) != (row.action, row.step_after, row.changes):
-            raise failed(f"the rules now decide {event.action} differently")
-        current = decision.state
+            raise RestoreFailed(year.council_id, year.fiscal_year, expected, "missing")
+        current = redo_recorded(current, row)
     return current
+
+
+def redo_recorded(current: CycleState, row: RecordedEvent) -> CycleState:
+    """The state after the recorded event ``row`` (the next one after ``current``),
+    applied again through the rules. ``RestoreFailed`` when the rules now refuse it or
+    decide it differently from what was recorded."""
+
+    def failed(reason: str) -> RestoreFailed:
+        return RestoreFailed(current.council_id, current.fiscal_year, row.seq, reason)
+
+    try:
+        command = _COMMAND.validate_python(row.command)
+        decision = redo(current, command, row.at)
+    except ValidationError as exc:
+        raise failed(f"unreadable command ({exc.error_count()} errors)") from exc
+    except Refusal as refusal:
+        raise failed(f"refused again: {refusal.code}") from refusal
+    event = decision.event
+    changes = [c.model_dump(mode="json") for c in event.changes]
+    if (event.action, event.step_after, changes) != (row.action, row.step_after, row.changes):
+        raise failed(f"the rules now decide {event.action} differently")
+    return decision.state
 
 
 async def restore_cycle(

@@ -29,3 +29,9 @@ def in_session(engine: Engine, work: Callable[[Session], T]) -> T:
     """Run ``work`` in one committed session on ``engine`` (rolled back if it raises)."""
     with store.session_scope(engine) as session:
         return work(session)
+
+
+def in_read_session(engine: Engine, work: Callable[[Session], T]) -> T:
+    """Run ``work`` in a session on ``engine`` that only reads (``store.read_scope``)."""
+    with store.read_scope(engine) as session:
+        return work(session)

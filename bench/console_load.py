@@ -10,7 +10,9 @@ coordinate step with 30 tasks, and opens a meeting call on each. Then, per offer
 posts commands through the console's forms (votes, call replies, meetings, task
 completions), open loop, while a probe chair on a council with no other load opens her
 cycle page and votes every second. Prints a table per rate and writes JSON (``--json``).
-See bench/README.md for what each column means.
+The probe's council also has a closed year (the year before, walked whole by ``starter
+demo``): after the rates, its cycle and minutes pages are timed against the open year's
+(``--page-rounds`` each, no other load). See bench/README.md for what each column means.
 """
 
 from __future__ import annotations
@@ -28,11 +30,12 @@ from pathlib import Path
 from typing import Any
 
 from bench.console_load_drive import Probe, Tally, Workload, offered_load, probe
-from bench.console_load_people import Council, in_turn, prepare, sign_in_all
+from bench.console_load_people import TIMEOUT, Council, in_turn, prepare, sign_in_all
 from bench.console_load_stack import (
     MUNICIPALITY,
     SEATS,
     Stack,
+    council_id,
     person_id,
     running_stack,
     write_municipality,
@@ -51,6 +54,7 @@ def arguments(argv: list[str] | None = None) -> argparse.Namespace:
     add("--seconds", type=float, default=60.0, help="seconds of load per rate")
     add("--pool", type=int, default=64, help="commands in flight at most (more are shed)")
     add("--drain", type=float, default=30.0, help="seconds to wait for the last answers")
+    add("--page-rounds", type=int, default=40, help="closed/open page timings per page")
     add("--json", type=Path, help="write the result here")
     add("--data-dir", type=Path, help="DATA_DIR to use (kept); default: a temporary one")
     args = parser.parse_args(argv)
@@ -64,6 +68,8 @@ def arguments(argv: list[str] | None = None) -> argparse.Namespace:
         parser.error("--rates must be in (0, 500] and --seconds in [1, 3600]")
     if args.pool < 1:
         parser.error("--pool must be at least 1")
+    if not 1 <= args.page_rounds <= 1000:
+        parser.error("--page-rounds must be 1-1000")
     return args
 
 
@@ -91,6 +97,10 @@ async def run(args: argparse.Namespace, data_dir: Path) -> dict[str, Any]:
         _say(f"console on 127.0.0.1:{stack.console_port}; loading {total} councils")
         await asyncio.to_thread(stack.cli, "load", str(municipality_path), "--yes")
         years = ("--year", str(year))
+        # The probe's council walks last year whole first: a closed year, 40-odd events.
+        # Closing it opens this year, which ``cycle start`` then finds running.
+        probe_id, last_year = council_id(args.councils), str(year - 1)
+        await asyncio.to_thread(stack.cli, "demo", "--council", probe_id, "--year", last_year)
         await asyncio.to_thread(stack.cli, "cycle", "start", "--municipality", MUNICIPALITY, *years)
         people_ids = [person_id(i, s) for i in range(total) for s, _ in SEATS]
         people = await sign_in_all(people_ids, stack.console_port, data_dir / "mail", _say)
@@ -106,6 +116,8 @@ async def run(args: argparse.Namespace, data_dir: Path) -> dict[str, Any]:
         for rate in args.rate_list:
             rates.append(await _one_rate(args, stack, workload, chair, probe_council.url, rate))
             _say(table([rates[-1]]).splitlines()[-1])
+        pages = await closed_and_open_pages(chair, probe_council.url, year, args.page_rounds)
+        _say(pages_table(pages))
     return {
         "command": "python -m bench.console_load " + " ".join(sys.argv[1:]),
         "councils": args.councils,
@@ -113,6 +125,7 @@ async def run(args: argparse.Namespace, data_dir: Path) -> dict[str, Any]:
         "seconds_per_rate": args.seconds,
         "pool": args.pool,
         "rates": rates,
+        "closed_vs_open_pages": pages,
     }
 
 
@@ -156,6 +169,53 @@ async def _one_rate(
     }
 
 
+async def closed_and_open_pages(
+    chair: Any, open_url: str, year: int, rounds: int
+) -> dict[str, dict[str, Any]]:
+    """The probe chair opens the closed year's cycle and minutes pages and the open
+    year's, in turn, ``rounds`` times each; p50/p95 (ms) and failures per page."""
+    closed_url = open_url.removesuffix(f"/{year}") + f"/{year - 1}"
+    pages = {
+        "closed cycle": closed_url,
+        "closed minutes": f"{closed_url}/minutes",
+        "open cycle": open_url,
+        "open minutes": f"{open_url}/minutes",
+    }
+    timings: dict[str, list[float]] = {name: [] for name in pages}
+    failures: dict[str, int] = dict.fromkeys(pages, 0)
+    for _ in range(rounds):
+        for name, url in pages.items():
+            tick = time.monotonic()
+            try:
+                answer = await chair.browser.get(url, TIMEOUT)
+            except (TimeoutError, OSError):
+                failures[name] += 1
+                continue
+            if answer.status == 200:
+                timings[name].append(time.monotonic() - tick)
+            else:
+                failures[name] += 1
+    return {
+        name: {"p50": _ms(found, 50), "p95": _ms(found, 95), "failed": failures[name]}
+        for name, found in timings.items()
+    }
+
+
+def pages_table(pages: dict[str, dict[str, Any]]) -> str:
+    """The closed-vs-open page timings as a Markdown table, with the closed/open ratio."""
+    lines = ["| page | p50 ms | p95 ms | failed | p95 closed/open |", "|---|---|---|---|---|"]
+    for name, found in pages.items():
+        kind = name.split(" ", 1)[1]
+        opened = pages.get(f"open {kind}", {}).get("p95")
+        ratio = (
+            f"{found['p95'] / opened:.2f}"
+            if name.startswith("closed") and found["p95"] and opened
+            else ""
+        )
+        lines.append(f"| {name} | {found['p50']} | {found['p95']} | {found['failed']} | {ratio} |")
+    return "\n".join(lines)
+
+
 def table(rates: list[dict[str, Any]]) -> str:
     """The rates as a Markdown table."""
     head = (
@@ -184,6 +244,7 @@ def main(argv: list[str] | None = None) -> int:
         with tempfile.TemporaryDirectory(prefix="console-load-") as tmp:
             result = asyncio.run(run(args, Path(tmp)))
     print(table(result["rates"]))
+    print(pages_table(result["closed_vs_open_pages"]))
     if args.json is not None:
         args.json.write_text(json.dumps(result, indent=2, ensure_ascii=False), encoding="utf-8")
     return 0

@@ -90,6 +90,7 @@ def _context(console: Console, principal: Principal, session: SignedIn | None) -
         principal=principal,
         config=console.settings,
         run_in_session=run_in_session,
+        read_in_session=console.in_read_session,
         temporal_client=temporal_client,
         session=session,
     )

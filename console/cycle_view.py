@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse
 from pydantic import ValidationError
 
 from application import cycles, outcomes, wording
-from application.cycle_reads import read_cycle
+from application.cycle_reads import cycle_is_theirs, read_cycle
 from application.my_page import TASK_HOLDERS
 from application.permissions import CONSOLE_COMMANDS
 from application.vocabulary import STEP_ORDER, Command, CycleState, PolicyStatus, Role, VolunteerRow
@@ -46,6 +46,8 @@ class CycleView:
     task_actions: dict[str, frozenset[str]] = field(default_factory=dict)
     #: Each role's name in the page's language (「委員」), for ``named``.
     role_names: dict[Role, str] = field(default_factory=dict)
+    #: Accepted commands the page does not show yet (still being recorded in the store).
+    recording: int = 0
 
     @property
     def url(self) -> str:
@@ -88,7 +90,10 @@ async def load_cycle(
 ) -> CycleView:
     """The cycle of ``council_id`` in ``year`` as the signed-in person may see it;
     ``PageNotFound`` when the council is not theirs (the same answer as for an unknown one)."""
-    read = await read_cycle(ctx, council_id, year, request.url.path)
+    # The receipt of the command just sent (``Applied.done``): the page says when the
+    # store does not show it yet.
+    seen = bounded_int(request.query_params.get("seq", ""), 1, MAX_ROW_ID) or 0
+    read = await read_cycle(ctx, council_id, year, request.url.path, seen)
     if read is None:
         raise PageNotFound()
     return CycleView(
@@ -104,6 +109,7 @@ async def load_cycle(
         volunteers=read.volunteers,
         task_actions=read.task_actions,
         role_names={role: text(f"role_{role.value}", lang_of(request)) for role in Role},
+        recording=read.recording,
     )
 
 
@@ -178,21 +184,65 @@ class NotApplied:
     refused: bool
 
 
+@dataclass(frozen=True)
+class Applied:
+    """A command the cycle accepted: its receipt's number, for the page it leads to."""
+
+    seq: int
+    kind: str
+
+    @property
+    def done(self) -> str:
+        """The query of the page shown next: which command was done (the page words its
+        outcome) and its receipt's number (the page says so if the store does not show it
+        yet, instead of asking the workflow)."""
+        return f"done={self.kind}&seq={self.seq}"
+
+
+@dataclass(frozen=True)
+class CycleRef:
+    """A cycle the signed-in person may see, before its state is read (a form's target)."""
+
+    council_id: str
+    year: int
+
+    @property
+    def url(self) -> str:
+        """The cycle page's path."""
+        return f"/councils/{self.council_id}/{self.year}"
+
+
+async def find_cycle(ctx: ConsoleContext, council_id: str, year: int) -> CycleRef:
+    """The cycle a form posts to, without reading its state (the rules decide the
+    command); ``PageNotFound`` when it is not theirs, as ``load_cycle`` says."""
+    if not await cycle_is_theirs(ctx, council_id, year):
+        raise PageNotFound()
+    return CycleRef(council_id, year)
+
+
 async def send_command(
-    request: Request, ctx: ConsoleContext, view: CycleView, command: Command, form: dict[str, Any]
-) -> NotApplied | None:
-    """Send ``command`` to the cycle (every console form does it here); ``None`` once
-    applied. The form's own ``command_id``: the same form sent again is applied once."""
+    request: Request,
+    ctx: ConsoleContext,
+    view: CycleView | CycleRef,
+    command: Command,
+    form: dict[str, Any],
+) -> NotApplied | Applied:
+    """Send ``command`` to the cycle (every console form does it here); ``Applied`` with
+    its receipt's number once applied. The form's own ``command_id``: the same form sent
+    again is applied once."""
     lang = lang_of(request)
     try:
-        await cycles.send(
+        receipt = await cycles.send(
             await ctx.temporal(), view.council_id, view.year, command,
             command_id=str(form.get("command_id", "")) or None,
         )  # fmt: skip
     except cycles.CommandRefused as refusal:
         # Named, not numbered: 「読み聞かせ」, 山田 太郎 — never act-1 or a person's id.
+        # A form sent without reading the state reads it now, for the names.
+        if isinstance(view, CycleRef):
+            view = await load_cycle(request, ctx, view.council_id, view.year)
         said = wording.named_refusal(refusal.code, refusal.params, view.labels(), lang)
         return NotApplied(said, refused=True)
     except cycles.CycleError as exc:
         return NotApplied(text("unavailable", lang, detail=exc.message(lang)), refused=False)
-    return None
+    return Applied(receipt.seq, command.kind)

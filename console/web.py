@@ -101,6 +101,14 @@ class Console:
         """Run ``work`` in one committed store session, on this thread."""
         return shared_store.in_session(self.engine, work)
 
+    async def read(self, work: Callable[[Session], T]) -> T:
+        """Run ``work`` in a store session that only reads, off the event loop."""
+        return await asyncio.to_thread(self.in_read_session, work)
+
+    def in_read_session(self, work: Callable[[Session], T]) -> T:
+        """Run ``work`` in a store session that only reads, on this thread."""
+        return shared_store.in_read_session(self.engine, work)
+
     def temporal(self) -> Client:
         """The Temporal client (connected at start-up)."""
         if self.client is None:
@@ -176,7 +184,9 @@ async def load_signed_in(request: Request) -> SignedIn | None:
             viewer=viewer,
         )
 
-    return await console_of(request).db(load)
+    # Only reads: every signed-in request asks this, and must not queue for the store's
+    # write lock behind the worker's recording.
+    return await console_of(request).read(load)
 
 
 def anonymous_csrf(request: Request) -> str:

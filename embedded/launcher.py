@@ -45,6 +45,8 @@ from worker.main import run_worker
 DEFAULT_PORT = 7233
 PORT_VARIABLE = "EMBEDDED_TEMPORAL_PORT"
 UI_PORT_VARIABLE = "EMBEDDED_TEMPORAL_UI_PORT"
+#: The dev server's SQLite sync mode (``embedded.server.SYNC_MODES``; docs/operations.md).
+SYNC_VARIABLE = "EMBEDDED_TEMPORAL_SYNC"
 #: How long the worker may take to finish in-flight tasks after SIGINT/SIGTERM.
 WORKER_STOP_TIMEOUT_SECONDS = 30.0
 
@@ -227,6 +229,7 @@ async def run(environ: Mapping[str, str]) -> int:
                         ServerKind.DEV_SERVER,
                         ui_port=ui_port,
                         codec_endpoint=codec,
+                        sync=environ.get(SYNC_VARIABLE, "normal").strip().lower(),
                     )
                 )
                 settings = settings.model_copy(update={"temporal_address": server.address})

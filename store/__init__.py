@@ -10,6 +10,7 @@ from store.board import OverviewRow, municipality_name, overview
 from store.board_summary import MunicipalitySummary, summary
 from store.closed_minutes import ClosedYearMinutesRow
 from store.console_auth import PersonRoles, SessionRecord
+from store.cycle_snapshots import CycleSnapshot, keep_snapshot, stored_cycle
 from store.cycles import (
     CycleRow,
     HistoryRow,
@@ -18,7 +19,7 @@ from store.cycles import (
     record_cycle_opened,
     record_event,
 )
-from store.db import make_engine, migrate, session_factory, session_scope
+from store.db import make_engine, migrate, read_scope, session_factory, session_scope
 from store.deliveries import (
     DeliveryJob,
     DeliveryRow,
@@ -86,6 +87,7 @@ __all__ = [
     "ClosedYearMinutesRow",
     "ConflictingId",
     "CycleRow",
+    "CycleSnapshot",
     "DeliveryJob",
     "DeliveryRow",
     "DirectoryAuditRow",
@@ -132,6 +134,7 @@ __all__ = [
     "history",
     "import_volunteers",
     "inbox",
+    "keep_snapshot",
     "list_cycles",
     "load_municipality",
     "make_engine",
@@ -144,6 +147,7 @@ __all__ = [
     "person_contacts",
     "person_names",
     "read_municipality_file",
+    "read_scope",
     "record_cycle_opened",
     "record_delivery_error",
     "record_event",
@@ -151,6 +155,7 @@ __all__ = [
     "resources",
     "session_factory",
     "session_scope",
+    "stored_cycle",
     "summary",
     "tasks_for",
     "upsert_resource",

@@ -131,7 +131,8 @@ def person_email(session: Session, person_id: str) -> str | None:
 
 def person_roles(session: Session, person_id: str) -> PersonRoles | None:
     """Every council and municipality role of ``person_id``; ``None`` if unknown."""
-    person = session.get(Person, person_id)
+    # Columns, not the ORM entity: every signed-in request asks this.
+    person = session.execute(select(Person.municipality_id).where(Person.id == person_id)).first()
     if person is None:
         return None
     councils = session.execute(
@@ -274,7 +275,16 @@ def end_session_of(session: Session, person_id: str, id_hash: str, now: datetime
 
 def live_session(session: Session, id_hash: str, now: datetime) -> SessionRecord | None:
     """The session with ``id_hash`` unless it ended or expired."""
-    row = session.get(ConsoleSession, id_hash)
+    # Columns, not the ORM entity: every signed-in request asks this.
+    row = session.execute(
+        select(
+            ConsoleSession.person_id,
+            ConsoleSession.csrf_token,
+            ConsoleSession.expires_at,
+            ConsoleSession.ended_at,
+            ConsoleSession.passkey_at,
+        ).where(ConsoleSession.id_hash == id_hash)
+    ).first()
     if row is None or row.ended_at is not None or row.expires_at <= now:
         return None
     return SessionRecord(

@@ -90,8 +90,10 @@ def _configure_sqlite_connection(dbapi_connection: Any, _record: Any) -> None:
 def _begin_immediate(connection: Any) -> None:
     # A deferred transaction that reads and then writes fails at once (SQLITE_BUSY, no
     # waiting) when another writer committed in between; taking the write lock up front
-    # makes concurrent writers queue on the busy timeout instead.
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    # makes concurrent writers queue on the busy timeout instead. A read-only session
+    # (``read_scope``) begins deferred: under WAL it neither takes nor waits for the lock.
+    read_only = connection.get_execution_options().get(_READ_ONLY, False)
+    connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
 # One lock per SQLite engine: its transactions queue here instead of in SQLite's busy
@@ -142,6 +144,25 @@ def session_scope(engine: Engine) -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+_READ_ONLY = "cs_read_only"
+
+
+@contextmanager
+def read_scope(engine: Engine) -> Iterator[Session]:
+    """A session that only reads, rolled back when the block ends.
+
+    On SQLite it begins a deferred transaction and skips the engine's write lock: under
+    WAL a reader sees the last commit and neither waits for a writer nor holds one up
+    (a page read no longer queues behind the worker's recording, nor the other way
+    round). Writing in it is a bug: use ``session_scope``."""
+    bind = engine.execution_options(**{_READ_ONLY: True})
+    with session_factory(engine)(bind=bind) as session:
+        try:
+            yield session
+        finally:
+            session.rollback()
 
 
 def alembic_config() -> Config:

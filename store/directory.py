@@ -330,32 +330,44 @@ def council_setup(session: Session, council_id: str) -> CouncilSetup:
     if council is None:
         raise NotFound(f"協議会 '{council_id}' は登録されていません")
     municipality = session.get_one(Municipality, council.municipality_id)
-    roles: dict[str, list[Role]] = {}
-    members = session.scalars(
-        select(CouncilMember)
-        .where(CouncilMember.council_id == council_id)
-        .order_by(CouncilMember.position, CouncilMember.id)
-    )
-    staff = session.scalars(
-        select(MunicipalityStaff)
-        .where(MunicipalityStaff.municipality_id == council.municipality_id)
-        .order_by(MunicipalityStaff.position, MunicipalityStaff.id)
-    )
-    for row in [*members, *staff]:
-        held = roles.setdefault(row.person_id, [])
-        if Role(row.role) not in held:
-            held.append(Role(row.role))
-    roster = Roster(
-        entries=tuple(
-            RosterEntry(member_id=person, roles=tuple(held)) for person, held in roles.items()
-        )
-    )
+    roster = _roster(session, council_id, council.municipality_id)
     return CouncilSetup(
         council_id=council_id,
         municipality_id=council.municipality_id,
         roster=roster,
         vote_rule=VoteRule.model_validate(municipality.vote_rule),
         deadline_rules=council_deadline_rules(municipality, council),
+    )
+
+
+def council_roster(session: Session, council_id: str) -> Roster | None:
+    """The council's roster as ``council_setup`` gives it (members, then the
+    municipality's staff), read with columns only; ``None`` if the council is unknown."""
+    found = select(Council.municipality_id).where(Council.id == council_id)
+    municipality_id = session.scalar(found)
+    return None if municipality_id is None else _roster(session, council_id, municipality_id)
+
+
+def _roster(session: Session, council_id: str, municipality_id: str) -> Roster:
+    roles: dict[str, list[Role]] = {}
+    members = session.execute(
+        select(CouncilMember.person_id, CouncilMember.role)
+        .where(CouncilMember.council_id == council_id)
+        .order_by(CouncilMember.position, CouncilMember.id)
+    ).all()
+    staff = session.execute(
+        select(MunicipalityStaff.person_id, MunicipalityStaff.role)
+        .where(MunicipalityStaff.municipality_id == municipality_id)
+        .order_by(MunicipalityStaff.position, MunicipalityStaff.id)
+    ).all()
+    for person_id, role in [*members, *staff]:
+        held = roles.setdefault(person_id, [])
+        if Role(role) not in held:
+            held.append(Role(role))
+    return Roster(
+        entries=tuple(
+            RosterEntry(member_id=person, roles=tuple(held)) for person, held in roles.items()
+        )
     )
 
 

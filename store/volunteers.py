@@ -199,7 +199,8 @@ def volunteers(
 ) -> list[VolunteerRow]:
     """The municipality's volunteers by id; only those registered on ``active_on`` and
     helping with ``field`` when given. ``NotFound`` if the municipality is unknown."""
-    require_municipality(session, municipality_id)
+    if session.scalar(select(Municipality.id).where(Municipality.id == municipality_id)) is None:
+        require_municipality(session, municipality_id)  # raises NotFound
     rows = [
         _row(v)
         for v in session.scalars(

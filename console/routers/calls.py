@@ -33,7 +33,15 @@ from application.vocabulary import (
     Role,
 )
 from console.context import ConsoleContext, SignedInContext
-from console.cycle_view import CycleView, field_of, first_error, load_cycle, send_command
+from console.cycle_view import (
+    CycleView,
+    NotApplied,
+    field_of,
+    find_cycle,
+    first_error,
+    load_cycle,
+    send_command,
+)
 from console.messages import text
 from console.params import Year
 from console.web import (
@@ -102,11 +110,11 @@ async def call_meeting(
         detail = first_error(exc)
         error = text("bad_input", lang_of(request), detail=detail)
         return await _calls_page(request, who, view, error, form, 422)
-    not_applied = await send_command(request, ctx, view, command, form)
-    if not_applied is not None:
-        refused = not_applied.message
+    sent = await send_command(request, ctx, view, command, form)
+    if isinstance(sent, NotApplied):
+        refused = sent.message
         return await _calls_page(request, who, view, refused, form, 409)
-    return see_other(f"{view.url}/calls/{call_id}?done=1")
+    return see_other(f"{view.url}/calls/{call_id}?{sent.done}")
 
 
 async def _call_view(
@@ -191,7 +199,8 @@ async def reply(
     """Reply 出席 / 欠席 / 未定 with a comment (a later reply replaces the earlier one)."""
     who = ctx.who
     form = await form_of(request, who)
-    view = await load_cycle(request, ctx, council_id, year)
+    # The state is read only when the form comes back (commands.py says why).
+    target = await find_cycle(ctx, council_id, year)
     try:
         command = ReplyToCallInput(
             actor=who.person_id,
@@ -201,9 +210,10 @@ async def reply(
         )
     except ValidationError as exc:
         error = text("bad_input", lang_of(request), detail=first_error(exc))
+        view = await load_cycle(request, ctx, council_id, year)
         return await _call_view(request, ctx, view, call_id, error, 422)
-    not_applied = await send_command(request, ctx, view, command, form)
-    if not_applied is not None:
-        refused = not_applied.message
-        return await _call_view(request, ctx, view, call_id, refused, 409)
-    return see_other(f"{view.url}/calls/{call_id}?done=1")
+    sent = await send_command(request, ctx, target, command, form)
+    if isinstance(sent, NotApplied):
+        view = await load_cycle(request, ctx, council_id, year)
+        return await _call_view(request, ctx, view, call_id, sent.message, 409)
+    return see_other(f"{target.url}/calls/{call_id}?{sent.done}")

@@ -8,7 +8,13 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from console.context import SignedInContext
-from console.cycle_view import load_cycle, render_cycle, send_command
+from console.cycle_view import (
+    NotApplied,
+    find_cycle,
+    load_cycle,
+    render_cycle,
+    send_command,
+)
 from console.forms import BUILDERS, FormError, command_from
 from console.messages import text
 from console.params import Year
@@ -31,20 +37,22 @@ async def give_command(
     form = await form_of(request, who)
     if kind not in BUILDERS:
         raise PageNotFound()
-    view = await load_cycle(request, ctx, council_id, year)
+    # The state is read only when the form comes back (a refusal, a bad field): the
+    # rules decide the command, and the page the redirect names reads it anyway.
+    target = await find_cycle(ctx, council_id, year)
     template = FORM_PAGE.get(kind, "cycle.html")
     lang = lang_of(request)
     try:
         command = command_from(kind, form, who.person_id)
     except FormError as exc:
         error = text("bad_input", lang, detail=str(exc))
-        return await render_cycle(request, who, view, template, error, form, 422)
-    not_applied = await send_command(request, ctx, view, command, form)
-    if not_applied is not None and not_applied.refused:
-        # The rules said no: show why, on the page the form came from, with its input.
         view = await load_cycle(request, ctx, council_id, year)
-        return await render_cycle(request, who, view, template, not_applied.message, form, 409)
-    if not_applied is not None:
-        return await render_cycle(request, who, view, template, not_applied.message, form, 503)
-    # The page the person lands on words the outcome from the state (``?done=<kind>``).
-    return see_other(f"{view.url}{AFTER.get(kind, '')}?done={kind}")
+        return await render_cycle(request, who, view, template, error, form, 422)
+    sent = await send_command(request, ctx, target, command, form)
+    if isinstance(sent, NotApplied):
+        # The rules said no (409: why, on the page the form came from, with its input),
+        # or nobody answered (503).
+        view = await load_cycle(request, ctx, council_id, year)
+        status = 409 if sent.refused else 503
+        return await render_cycle(request, who, view, template, sent.message, form, status)
+    return see_other(f"{target.url}{AFTER.get(kind, '')}?{sent.done}")

@@ -3,20 +3,19 @@
 
 from __future__ import annotations
 
-import asyncio
 import re
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from application import cycles, volunteer_registry
+from application import volunteer_registry
 from application.console_reads import my_councils, read_notice
+from application.cycle_reads import stored_states
 from application.my_page import KINDS, NextAction, next_actions
-from application.vocabulary import Step
+from application.vocabulary import CycleState, Step
 from console.context import SignedInContext
 from console.params import RowId
 from console.web import PageNotFound, SignedIn, console_of, now, render, safe_next, today
@@ -51,12 +50,11 @@ async def my_page(request: Request, ctx: SignedInContext) -> HTMLResponse:
     who = ctx.who
     console = console_of(request)
 
-    client = await ctx.temporal()
     mine = await console.db(lambda s: my_councils(s, who.viewer))
     names, years, notices = mine.names, mine.years, mine.unread
-    found = await asyncio.gather(
-        *(_awaiting(client, who, c, names[c], years[c]) for c in sorted(names))
-    )
+    # Each council's latest year, read from the store (no workflow query).
+    states = await stored_states(ctx, {c: years[c][0] for c in names if years[c]})
+    found = [_awaiting(who, c, names[c], years[c], states.get(c)) for c in sorted(names)]
     todo = [ToDo(c.council_name, a) for c in found for a in c.actions]
     # Soonest first; what has no date after; the order of ``KINDS`` within a day.
     todo.sort(key=lambda t: (t.action.due or date.max, KINDS.index(t.action.kind)))
@@ -71,15 +69,13 @@ async def my_page(request: Request, ctx: SignedInContext) -> HTMLResponse:
     return render(request, "me.html", context, who=who)
 
 
-async def _awaiting(
-    client: Any, who: SignedIn, council_id: str, name: str, years: list[int]
+def _awaiting(
+    who: SignedIn, council_id: str, name: str, years: list[int], state: CycleState | None
 ) -> Awaiting:
     if not years:
         return Awaiting(council_id, name, None, None, [])
     year = years[0]
-    try:
-        state = await cycles.state(client, council_id, year, answer_within=10)
-    except cycles.CycleError:
+    if state is None:
         return Awaiting(council_id, name, year, None, [])
     return Awaiting(council_id, name, year, state.step, next_actions(state, who.person_id, today()))
 

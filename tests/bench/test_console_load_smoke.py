@@ -28,7 +28,8 @@ def test_a_three_council_run_signs_everyone_in_and_measures_each_rate(tmp_path: 
     env = {k: v for k, v in os.environ.items() if not k.startswith("TEMPORAL_")}
     done = subprocess.run(
         [sys.executable, "-m", "bench.console_load", "--councils", "3", "--rates", "2,4",
-         "--seconds", "4", "--data-dir", str(tmp_path / "data"), "--json", str(out)],
+         "--seconds", "4", "--page-rounds", "3", "--data-dir", str(tmp_path / "data"),
+         "--json", str(out)],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
     )  # fmt: skip
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-3000:]
@@ -50,6 +51,11 @@ def test_a_three_council_run_signs_everyone_in_and_measures_each_rate(tmp_path: 
     # The forms of the councils' steps: votes, call replies, meetings and task completions.
     assert kinds == {"vote", "call_reply", "record_meeting", "complete_task"}
     assert "| offered/s | achieved/s |" in done.stdout
+    # The probe council's closed year (last year, walked whole) against its open year.
+    pages = result["closed_vs_open_pages"]
+    assert set(pages) == {"closed cycle", "closed minutes", "open cycle", "open minutes"}
+    assert all(page["failed"] == 0 and page["p95"] > 0 for page in pages.values())
+    assert "| closed cycle |" in done.stdout
     # The process stopped its stack: nothing listens on the console's port any more.
     assert "停止しました / stopped" in (tmp_path / "data" / "embedded.log").read_text()
 
