@@ -182,6 +182,9 @@ async def test_next_actions_reasons_and_versions(console_env: ConsoleEnv) -> Non
         await todo.first.get_by_role("link", name="採決を締め切る").click()
     async with chair.expect_navigation():
         await chair.get_by_role("button", name="採決を締め切る").click()
+    # What cannot be undone is confirmed first.
+    async with chair.expect_navigation():
+        await chair.get_by_role("button", name="はい、採決を締め切ります").click()
     closed = (await env.state()).current_policy
     assert closed is not None and closed.status.value == "rejected"
 
