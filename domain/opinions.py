@@ -116,10 +116,8 @@ class AnswerOpinionInput(Frozen):
     answer: OpinionText
 
 
-OpinionCommand = Annotated[
-    OpinionBallotInput | CloseOpinionVoteInput | AnswerOpinionInput,
-    Field(discriminator="kind"),
-]
+#: A command sent to a running opinion (each is one update of its workflow).
+OpinionCommand = OpinionBallotInput | CloseOpinionVoteInput | AnswerOpinionInput
 
 
 class OpinionState(BaseModel):
@@ -227,7 +225,7 @@ def new_opinion(
 
 def decide_opinion(
     state: OpinionState,
-    command: OpinionBallotInput | CloseOpinionVoteInput | AnswerOpinionInput,
+    command: OpinionCommand,
     at: datetime,
 ) -> OpinionDecision:
     """The opinion after ``command``; ``Refusal`` (state unchanged) when it may not be."""

@@ -34,6 +34,7 @@ with workflow.unsafe.imports_passed_through():
         AnswerOpinionInput,
         CloseOpinionVoteInput,
         OpinionBallotInput,
+        OpinionCommand,
         OpinionDecision,
         OpinionState,
         OpinionStatus,
@@ -46,8 +47,6 @@ with workflow.unsafe.imports_passed_through():
     from workflows.alarm_clock import AlarmClock
     from workflows.delivery import deliver_all
     from workflows.failures import refused as _refused
-
-OpinionCommand = OpinionBallotInput | CloseOpinionVoteInput | AnswerOpinionInput
 
 
 @workflow.defn(name=OPINION_WORKFLOW)

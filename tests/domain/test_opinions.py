@@ -15,6 +15,7 @@ from domain.opinions import (
     CloseOpinionVoteInput,
     DraftOpinionInput,
     OpinionBallotInput,
+    OpinionCommand,
     OpinionRules,
     OpinionState,
     OpinionStatus,
@@ -105,11 +106,12 @@ def test_the_vote_rule_is_the_municipality_s_quorum_and_majority() -> None:
 
 def test_who_may_vote_close_and_answer() -> None:
     state = opened()
-    for command, code in [
+    refused: list[tuple[OpinionCommand, str]] = [
         (OpinionBallotInput(actor="principal", ballot=Ballot.APPROVE), "opinion_voters_only"),
         (CloseOpinionVoteInput(actor="m1"), "opinion_chair_only"),
         (AnswerOpinionInput(actor="principal", answer="了解しました"), "opinion_not_awaiting"),
-    ]:
+    ]
+    for command, code in refused:
         with pytest.raises(Refusal) as caught:
             decide_opinion(state, command, AT)
         assert caught.value.code == code
