@@ -5,15 +5,24 @@ rejected by the vote; a survey closing at its date."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import uuid
+from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from sqlalchemy import Engine
-from temporalio.client import WorkflowHandle
+from temporalio.api.common.v1 import Payload
+from temporalio.client import Client, WorkflowHandle, WorkflowUpdateFailedError
+from temporalio.converter import DataConverter, SerializationContext
+from temporalio.exceptions import ApplicationError
 from temporalio.testing import WorkflowEnvironment
 
 import store
+from activities.channels import Senders
+from config.command_payloads import REFUSAL_TYPE
+from config.converter import EncryptionCodec, encrypted_converter
 from contracts.opinions import STATE_QUERY, OpinionInput
 from domain.japan_time import japan_date
 from domain.model import Ballot
@@ -31,7 +40,9 @@ from domain.opinions import (
 from domain.surveys import OpenSurveyInput, SurveyQuestion, SurveyState, survey_workflow_id
 from store.opinions import opinions
 from store.surveys import survey_of
+from tests.encryption import TEST_KEYS
 from tests.workflows.driver import COUNCIL
+from worker.main import serving
 from workflows.council_opinion import CouncilOpinionWorkflow
 from workflows.council_survey import CouncilSurveyWorkflow
 
@@ -194,3 +205,45 @@ async def test_a_survey_closes_at_its_date(
     with store.session_scope(engine) as session:
         survey = survey_of(session, COUNCIL, year)
     assert survey is not None and survey.closed_at == closed.closed_at
+
+
+class _PlainOut(EncryptionCodec):
+    """Decrypts what it reads, encrypts nothing it writes."""
+
+    async def encode(self, payloads: Sequence[Payload]) -> list[Payload]:
+        return list(payloads)
+
+    def with_context(self, context: SerializationContext) -> _PlainOut:
+        return self
+
+
+async def test_a_ballot_not_encrypted_for_the_opinion_is_refused_and_changes_nothing(
+    temporal_env: WorkflowEnvironment, engine: Engine, testcity: None
+) -> None:
+    def client(converter: DataConverter) -> Client:
+        service = temporal_env.client.service_client
+        return Client(service, namespace=temporal_env.client.namespace, data_converter=converter)
+
+    # The worker's own converter (strict: it refuses what is not encrypted for the workflow).
+    strict = client(encrypted_converter(TEST_KEYS, strict=True))
+    # Sends its command in plaintext (as ``temporal workflow update`` would), reads the
+    # encrypted refusal.
+    plain = client(
+        dataclasses.replace(encrypted_converter(TEST_KEYS), payload_codec=_PlainOut(TEST_KEYS))
+    )
+    queue = f"strict-{uuid.uuid4().hex[:8]}"
+    async with serving(strict, queue, engine, Senders(), threads=2):
+        handle = await _open_opinion(temporal_env, queue, 2043)
+        forged = plain.get_workflow_handle(handle.id)
+        with temporal_env.auto_time_skipping_disabled():
+            with pytest.raises(WorkflowUpdateFailedError) as caught:
+                await forged.execute_update(
+                    "opinion_ballot", OpinionBallotInput(actor="t-m1", ballot=Ballot.APPROVE)
+                )
+            assert isinstance(caught.value.cause, ApplicationError)
+            assert caught.value.cause.type == REFUSAL_TYPE
+            # The genuine ballot goes through at once.
+            await _vote(handle, {"t-m2": Ballot.APPROVE})
+            state: OpinionState = await handle.query(STATE_QUERY, result_type=OpinionState)
+        assert state.ballots == {"t-m2": Ballot.APPROVE}
+        await handle.terminate("test over")
