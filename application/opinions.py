@@ -30,9 +30,14 @@ from application.permissions import (
 from contracts.opinions import OPINION_WORKFLOW, STATE_QUERY, OpinionInput
 from domain.base import Role
 from domain.opinions import (
+    Addressee,
+    AnswerOpinionInput,
+    CloseOpinionVoteInput,
     DraftOpinionInput,
+    OpinionBallotInput,
     OpinionCommand,
     OpinionState,
+    OpinionSubject,
     new_opinion,
     opinion_workflow_id,
 )
@@ -66,13 +71,13 @@ def _refused(refusal: Refusal) -> CommandRefused:
 
 
 def _actor(ctx: Context, actor: str | None) -> str:
-    """Who the command is sent as: the signed-in person; the local operator names one."""
-    person = ctx.principal.person_id
-    if person is not None:
-        return person
-    if actor is None:
+    """Who the command is sent as: the face names them (the signed-in person, or the
+    CLI's ``--as`` after its own check); else the principal's own person."""
+    if actor:
+        return actor
+    if ctx.principal.person_id is None:
         raise CommandRefused("invalid_command", {"detail": "actor"})
-    return actor
+    return ctx.principal.person_id
 
 
 async def draft_opinion(
@@ -205,3 +210,19 @@ def awaiting_answer(ctx: Context, municipality_id: str) -> int:
 def council_municipality_of(ctx: Context, council_id: str) -> str | None:
     """The municipality a council belongs to (``None`` when unknown)."""
     return ctx.unit_of_work(lambda session: council_municipality(session, council_id))
+
+
+__all__ = [
+    "Addressee",
+    "AnswerOpinionInput",
+    "CloseOpinionVoteInput",
+    "DraftOpinionInput",
+    "OpinionBallotInput",
+    "OpinionCommand",
+    "OpinionSubject",
+    "OpinionsPage",
+    "awaiting_answer",
+    "draft_opinion",
+    "opinions_page",
+    "send_opinion_command",
+]

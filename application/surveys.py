@@ -45,7 +45,6 @@ from domain.surveys import (
 )
 from store import surveys as survey_store
 from store.directory import council_name
-from store.opinions import opinion_setup
 
 #: How long ``open_survey`` waits for the workflow to write the survey's row.
 OPEN_WITHIN = 30.0
@@ -73,12 +72,13 @@ class SurveyView:
 
 
 def _actor(ctx: Context, actor: str | None) -> str:
-    person = ctx.principal.person_id
-    if person is not None:
-        return person
-    if not actor:
+    """Who the command is sent as: the face names them (the signed-in person, or the
+    CLI's ``--as`` after its own check); else the principal's own person."""
+    if actor:
+        return actor
+    if ctx.principal.person_id is None:
         raise CommandRefused("invalid_command", {"detail": "actor"})
-    return actor
+    return ctx.principal.person_id
 
 
 async def open_survey(
@@ -242,8 +242,16 @@ def qr_svg(url: str) -> str:
     return str(segno.make(url, error="m").svg_inline(scale=6, title="QR"))
 
 
-def council_roster_chair(ctx: Context, council_id: str) -> tuple[str, ...]:
-    """The council's chairs (ids), for the CLI to name who opens the survey."""
-    return ctx.unit_of_work(
-        lambda session: opinion_setup(session, council_id).roster.holders_of(Role.CHAIR)
-    )
+__all__ = [
+    "CloseSurveyInput",
+    "ScreenCommentInput",
+    "SurveyAnswer",
+    "SurveyForm",
+    "SurveyView",
+    "answer_survey",
+    "open_survey",
+    "qr_svg",
+    "survey_command",
+    "survey_form",
+    "survey_view",
+]
