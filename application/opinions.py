@@ -197,12 +197,22 @@ def opinions_page(ctx: Context, council_id: str, fiscal_year: int) -> OpinionsPa
     return ctx.unit_of_work(read)
 
 
-def awaiting_answer(ctx: Context, municipality_id: str) -> int:
-    """How many opinions to the municipality's board or principals await an answer."""
+@dataclass(frozen=True)
+class Awaiting:
+    """The opinions awaiting an answer in a municipality: how many, and the first ones
+    (council name, opinion), earliest due first."""
 
-    def read(session: Session) -> int:
+    count: int
+    first: tuple[tuple[str, opinion_store.Opinion], ...]
+
+
+def awaiting_answer(ctx: Context, municipality_id: str) -> Awaiting:
+    """The opinions to the municipality's board or principals that await an answer."""
+
+    def read(session: Session) -> Awaiting:
         require_board(session, ctx.principal, municipality_id)
-        return opinion_store.awaiting_answer(session, municipality_id)
+        count, first = opinion_store.awaiting_answer(session, municipality_id)
+        return Awaiting(count, tuple(first))
 
     return ctx.unit_of_work(read)
 
@@ -215,6 +225,7 @@ def council_municipality_of(ctx: Context, council_id: str) -> str | None:
 __all__ = [
     "Addressee",
     "AnswerOpinionInput",
+    "Awaiting",
     "CloseOpinionVoteInput",
     "DraftOpinionInput",
     "OpinionBallotInput",

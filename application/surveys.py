@@ -249,9 +249,18 @@ __all__ = [
     "SurveyForm",
     "SurveyView",
     "answer_survey",
+    "is_chair",
     "open_survey",
     "qr_svg",
     "survey_command",
     "survey_form",
     "survey_view",
 ]
+
+
+def is_chair(ctx: Context, council_id: str) -> bool:
+    """Whether the asker chairs the council (before the survey exists: who may open it);
+    refused in one line when the council is not theirs to see."""
+    return ctx.unit_of_work(
+        lambda session: Role.CHAIR in require_council_reader(session, ctx.principal, council_id)
+    )

@@ -30,10 +30,12 @@ from console.routers import (
     cycle,
     me,
     minutes,
+    opinions,
     passkey_reset,
     passkeys,
     public,
     signin,
+    surveys,
     tokens,
 )
 from console.web import (
@@ -44,6 +46,7 @@ from console.web import (
     NotSignedIn,
     PageNotFound,
     PasskeyNeeded,
+    jst_date,
     lang_of,
     render,
     see_other,
@@ -58,6 +61,8 @@ ROUTERS = (
     cycle.router,
     calls.router,
     minutes.router,
+    opinions.router,
+    surveys.router,
     board.router,
     board_actions.router,
     public.router,
@@ -76,6 +81,7 @@ def create_app(settings: ConsoleSettings) -> FastAPI:
     # each page the ``gettext`` of the person's language.
     templates.env.add_extension("jinja2.ext.i18n")
     templates.env.globals["new_command_id"] = new_command_id
+    templates.env.filters["jst_date"] = jst_date
     console = Console(settings=settings, engine=engine, templates=templates)
 
     @asynccontextmanager

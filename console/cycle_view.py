@@ -14,7 +14,16 @@ from pydantic import ValidationError
 
 from application import cycles
 from application.cycle_reads import read_cycle
-from application.vocabulary import STEP_ORDER, Command, CycleState, PolicyStatus, Role, VolunteerRow
+from application.surveys import SurveyView, survey_view
+from application.vocabulary import (
+    STEP_ORDER,
+    Command,
+    CycleState,
+    PolicyStatus,
+    Role,
+    Step,
+    VolunteerRow,
+)
 from console.context import ConsoleContext
 from console.messages import text
 from console.params import MAX_ROW_ID, bounded_int
@@ -42,6 +51,8 @@ class CycleView:
     contacts: bool
     volunteers: list[VolunteerRow] = field(default_factory=list)
     task_actions: dict[str, frozenset[str]] = field(default_factory=dict)
+    #: The year's school-evaluation survey and its results (shown beside each aim).
+    survey: SurveyView | None = None
 
     @property
     def url(self) -> str:
@@ -72,6 +83,9 @@ async def load_cycle(
     read = await read_cycle(ctx, council_id, year, request.url.path)
     if read is None:
         raise PageNotFound()
+    survey = None
+    if read.state.step in (Step.EVALUATE, Step.CLOSED):
+        survey = await ctx.run(survey_view, council_id, year)
     return CycleView(
         council_id=council_id,
         council_name=read.council_name,
@@ -84,6 +98,7 @@ async def load_cycle(
         contacts=read.contacts,
         volunteers=read.volunteers,
         task_actions=read.task_actions,
+        survey=survey,
     )
 
 

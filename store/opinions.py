@@ -165,17 +165,26 @@ def public_opinions(session: Session, council_id: str, fiscal_year: int) -> list
     return [o for o in opinions(session, council_id, fiscal_year) if o.public]
 
 
-def awaiting_answer(session: Session, municipality_id: str) -> int:
-    """How many opinions to the municipality's board or principals await an answer."""
-    return (
-        session.scalar(
-            select(func.count())
-            .select_from(OpinionRow)
-            .join(Council, Council.id == OpinionRow.council_id)
-            .where(
-                Council.municipality_id == municipality_id,
-                OpinionRow.status == OpinionStatus.SENT.value,
-            )
-        )
-        or 0
+def awaiting_answer(
+    session: Session, municipality_id: str, limit: int = 20
+) -> tuple[int, list[tuple[str, Opinion]]]:
+    """How many opinions to the municipality's board or principals await an answer, and
+    the first ``limit`` of them (earliest due first) with their council's name."""
+    awaiting = (
+        Council.municipality_id == municipality_id,
+        OpinionRow.status == OpinionStatus.SENT.value,
     )
+    count = session.scalar(
+        select(func.count())
+        .select_from(OpinionRow)
+        .join(Council, Council.id == OpinionRow.council_id)
+        .where(*awaiting)
+    )
+    rows = session.execute(
+        select(Council.name, OpinionRow)
+        .join(Council, Council.id == OpinionRow.council_id)
+        .where(*awaiting)
+        .order_by(OpinionRow.answer_due, OpinionRow.id)
+        .limit(limit)
+    )
+    return count or 0, [(name, _opinion(row)) for name, row in rows]

@@ -4,13 +4,14 @@ the anonymous answers the public page writes (one per device), and the results."
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from contracts.opinions import RecordSurveyInput
+from domain.japan_time import JAPAN
 from domain.surveys import CommentStatus, QuestionResult, SurveyQuestion, tally_answers
 from store.opinion_models import SurveyAnswerRow, SurveyRow
 
@@ -26,6 +27,11 @@ class Survey:
     questions: tuple[SurveyQuestion, ...]
     closes_at: datetime
     closed_at: datetime | None
+
+    @property
+    def closes_on(self) -> date:
+        """The last day answers are taken (in Japan)."""
+        return (self.closes_at.astimezone(JAPAN) - timedelta(days=1)).date()
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 
-from application import board_pages, board_reads
+from application import board_pages, board_reads, opinions
 from application.cycles import current_fiscal_year
 from application.dashboard import (
     DashboardQuery,
@@ -125,6 +125,7 @@ async def dashboard(
     except NotFound as exc:
         raise PageNotFound() from exc
     page, charts, failed = view.page, view.charts, view.failed
+    awaiting = await ctx.run(opinions.awaiting_answer, municipality_id)
     sort_links = {
         key.value: _link(
             query, sort=key.value, desc="1" if query.sort is key and not query.descending else "",
@@ -147,6 +148,7 @@ async def dashboard(
         "cycle_path": cycle_path,
         "failed": failed,
         "failed_total": sum(count for _, count in failed),
+        "opinions_awaiting": awaiting,
     }
     return render(request, "board.html", context, who=who)
 
