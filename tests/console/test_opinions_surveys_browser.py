@@ -178,7 +178,8 @@ async def test_an_opinion_is_approved_sent_and_answered_then_a_survey_is_answere
     await chair.get_by_text("自由記述のコメント").click()
     await expect(chair.get_by_text("見守りの方にいつも感謝しています。")).to_be_visible()
     await chair.set_viewport_size({"width": 1280, "height": 900})
-    await shoot(chair, "survey-results-desktop", chair.locator("section[aria-labelledby=evaluations]"))
+    evaluations = chair.locator("section[aria-labelledby=evaluations]")
+    await shoot(chair, "survey-results-desktop", evaluations)
 
     for context in (chair_ctx, board_ctx, phone_ctx, *(c for c, _ in members)):
         await context.close()
