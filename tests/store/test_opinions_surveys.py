@@ -189,3 +189,13 @@ def test_the_chair_s_screening_is_written_to_the_answers(testcity: Engine) -> No
         assert record_survey(session, data)
         assert not record_survey(session, data)
         assert [c.text for c in results(session, survey).shown()] == ["見守りに感謝"]
+
+
+def test_the_yearly_report_carries_the_survey(testcity: Engine) -> None:
+    survey_id = _open_survey(testcity)
+    with store.session_scope(testcity) as session:
+        add_answer(session, survey_id, "device-a", {"aim:reading-1": 4, "own:1": 3}, "", AT)
+        add_answer(session, survey_id, "device-b", {"aim:reading-1": 2}, "", AT)
+        rows = store.yearly_report(session, "testcity", 2026)
+    figures = {(r.council_id, r.survey_answers, r.survey_mean) for r in rows}
+    assert figures == {(COUNCIL, 2, 3.0), ("testcity-c2", None, None)}
