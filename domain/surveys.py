@@ -104,8 +104,11 @@ class SurveyState(BaseModel):
     screened: dict[int, bool] = Field(default_factory=dict)
 
 
-class SurveyAnswer(Frozen):
-    """One respondent's answer: a rating per question (or none), and a comment."""
+class SurveyAnswer(BaseModel):
+    """One respondent's answer: a rating per question (or none), and a comment. Input
+    only (never in a workflow's state), so not one of the shared value objects."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
     ratings: dict[str, Scale] = Field(default_factory=dict, max_length=QUESTIONS_MAX)
     comment: SurveyComment = ""

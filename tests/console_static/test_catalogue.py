@@ -11,8 +11,11 @@ from console.cycle_view import ACTIVITY_KINDS
 from console.messages import keys, text
 from domain.base import Step
 from domain.model import PolicyStatus
+from domain.opinions import Addressee, OpinionStatus, OpinionSubject
+from domain.surveys import CommentStatus, Scale
 from domain.tasks import TaskStatus
 from store.deliveries import FailureReason
+from store.opinions import DRAFTING
 
 CONSOLE = Path(__file__).resolve().parents[2] / "console"
 LITERAL_KEY = re.compile(r"""\b_\(\s*["']([a-z_]+)["']""")
@@ -34,6 +37,11 @@ def test_every_key_a_template_uses_is_in_the_catalogue_in_both_languages() -> No
         "task_": [s.value for s in TaskStatus],
         "kind_": list(ACTIVITY_KINDS),
         "failure_": [r.value for r in FailureReason],
+        "addressee_": [a.value for a in Addressee],
+        "subject_": [s.value for s in OpinionSubject],
+        "opinion_status_": [DRAFTING, *(s.value for s in OpinionStatus)],
+        "scale_": [str(p.value) for p in Scale],
+        "comment_": [c.value for c in CommentStatus],
     }
     assert prefixes == set(values)
     for prefix, names in values.items():
