@@ -40,6 +40,7 @@ from domain.surveys import (
     SurveyAnswer,
     check_answer,
     check_open,
+    check_opener,
     questions_from_aims,
     survey_workflow_id,
 )
@@ -97,6 +98,7 @@ async def open_survey(
     state = await cycles.state(client, council_id, fiscal_year)
     aims = [(aim_id, aim.text) for aim_id, (_, aim) in state.aims().items()]
     try:
+        check_opener(who, state.roster, state.step)
         data = OpenSurveyInput(
             actor=who, council_id=council_id, fiscal_year=fiscal_year, closes_on=closes_on,
             questions=questions_from_aims(aims, own_questions),

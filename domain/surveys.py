@@ -134,12 +134,18 @@ def questions_from_aims(
 
 def check_open(data: OpenSurveyInput, roster: Roster, step: Step, today: date) -> None:
     """``Refusal`` unless the chair opens it in the evaluate step with a date ahead."""
-    if Role.CHAIR not in roster.roles_of(data.actor):
+    check_opener(data.actor, roster, step)
+    if not today <= data.closes_on <= today + timedelta(days=OPEN_DAYS_MAX):
+        raise Refusal("survey_bad_closing", limit=str(OPEN_DAYS_MAX))
+
+
+def check_opener(actor: str, roster: Roster, step: Step) -> None:
+    """``Refusal`` unless ``actor`` chairs the council and the cycle is at evaluate
+    (checked first: before the questions are built from the year's aims)."""
+    if Role.CHAIR not in roster.roles_of(actor):
         raise Refusal("survey_chair_only")
     if step is not Step.EVALUATE:
         raise Refusal("wrong_step", current=step.value, action="open_survey", expected="evaluate")
-    if not today <= data.closes_on <= today + timedelta(days=OPEN_DAYS_MAX):
-        raise Refusal("survey_bad_closing", limit=str(OPEN_DAYS_MAX))
 
 
 def new_survey(data: OpenSurveyInput, roster: Roster, at: datetime) -> SurveyState:

@@ -167,3 +167,14 @@ def test_a_short_period_skips_reminders_that_fell_before_sending() -> None:
 
 def test_the_workflow_id_is_a_business_key() -> None:
     assert opinion_workflow_id("kushiro-chuo", 2026, 3) == "council-opinion/kushiro-chuo/2026/3"
+
+
+def test_the_codec_attributes_opinion_and_survey_payloads_to_their_council() -> None:
+    from contracts.cycle import council_of_workflow_id
+    from domain.surveys import survey_workflow_id
+
+    assert council_of_workflow_id(opinion_workflow_id("kushiro-chuo", 2026, 3)) == "kushiro-chuo"
+    assert council_of_workflow_id(survey_workflow_id("kushiro-chuo", 2026)) == "kushiro-chuo"
+    assert council_of_workflow_id("council-cycle/kushiro-chuo/2026") == "kushiro-chuo"
+    for other in ("council-opinion/kushiro-chuo/2026", "council-opinion/c/2026/x", "other/c/2026"):
+        assert council_of_workflow_id(other) is None
