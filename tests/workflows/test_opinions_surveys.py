@@ -121,7 +121,12 @@ async def test_an_opinion_approved_is_sent_reminded_overdue_escalated_then_answe
 
     # Thirty days and more pass without an answer: two reminders, overdue, escalation.
     await temporal_env.sleep(timedelta(days=40))
-    late: OpinionState = await handle.query(STATE_QUERY, result_type=OpinionState)
+    with temporal_env.auto_time_skipping_disabled():
+        for _ in range(100):  # the last timer fired; its task may still be under way
+            late: OpinionState = await handle.query(STATE_QUERY, result_type=OpinionState)
+            if len(late.alerts_sent) == 4:
+                break
+            await asyncio.sleep(0.05)
     assert late.alerts_sent == ["reminder:7", "reminder:1", "overdue:1", "escalation_board:8"]
     assert late.status is OpinionStatus.SENT
     await asyncio.sleep(0.5)  # the notifications run beside the workflow
@@ -200,10 +205,20 @@ async def test_a_survey_closes_at_its_date(
     still: SurveyState = await handle.query(STATE_QUERY, result_type=SurveyState)
     assert still.closed_at is None
     await temporal_env.sleep(timedelta(days=6))
-    closed: SurveyState = await handle.query(STATE_QUERY, result_type=SurveyState)
+    with temporal_env.auto_time_skipping_disabled():
+        # The timer has fired; the worker may still be on the task that handles it.
+        for _ in range(100):
+            closed: SurveyState = await handle.query(STATE_QUERY, result_type=SurveyState)
+            if closed.closed_at is not None:
+                break
+            await asyncio.sleep(0.05)
     assert closed.closed_at is not None and closed.closed_at >= opened.closes_at
-    with store.session_scope(engine) as session:
-        survey = survey_of(session, COUNCIL, year)
+    for _ in range(100):  # the row follows once the recording activity has run
+        with store.session_scope(engine) as session:
+            survey = survey_of(session, COUNCIL, year)
+        if survey is not None and survey.closed_at is not None:
+            break
+        await asyncio.sleep(0.05)
     assert survey is not None and survey.closed_at == closed.closed_at
 
 
