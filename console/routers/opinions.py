@@ -131,6 +131,9 @@ async def act(
             )
         elif act == "close":
             command = CloseOpinionVoteInput(actor=who.person_id)
+        elif act == "answer" and field_of(form, "confirm", 1) != "1":
+            error = text("confirm_needed", lang_of(request))
+            return await _page(request, ctx, council_id, year, error, form, 422)
         elif act == "answer":
             command = AnswerOpinionInput(
                 actor=who.person_id, answer=field_of(form, "answer", TEXT_MAX)

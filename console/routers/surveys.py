@@ -143,6 +143,9 @@ async def close_survey(
     """The chair closes the survey before its date."""
     who = ctx.who
     form = await form_of(request, who)
+    if field_of(form, "confirm", 1) != "1":
+        error = text("confirm_needed", lang_of(request))
+        return await _page(request, ctx, council_id, year, error=error, form=form, status_code=422)
     command = CloseSurveyInput(actor=who.person_id)
     command_id = str(form.get("command_id", "")) or None
     work = surveys.survey_command(ctx, council_id, year, command, command_id)

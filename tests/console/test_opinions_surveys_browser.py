@@ -108,6 +108,7 @@ async def test_an_opinion_is_approved_sent_and_answered_then_a_survey_is_answere
     await clean(board)
     answer = "来年度4月から、図書室横の教室を火曜・木曜に開放します。"
     await board.get_by_role("textbox", name="回答").fill(answer)
+    await board.get_by_label("送信すると取り消せないことを確認しました").check()
     await press(board, "回答を送る")
     await board.goto(f"/board/kushiro/{YEAR}")
     await expect(board.get_by_text("意見申出の回答待ち: 0件")).to_be_visible()
