@@ -39,6 +39,8 @@ def notification_key(data: NotifyInput, recipient_id: str) -> str:
     reminded_on = data.notice.params.get("reminded_on")
     if reminded_on:
         return f"manual-reminder/{recipient_id}/{reminded_on}"
+    if data.key_scope:
+        return f"{data.key_scope}/{data.event_seq}/{data.notice.template}/{recipient_id}"
     return (
         f"{data.council_id}/{data.fiscal_year}/{data.event_seq}/"
         f"{data.notice.template}/{recipient_id}"

@@ -30,7 +30,14 @@ _NEXT_ACTION = Texts("notice.next")
 TEMPLATES = frozenset(key.removesuffix(".subject") for key in NOTICES if key.endswith(".subject"))
 
 #: The console page where the person acts on each kind of notice, below the cycle page.
-_PAGE_OF: dict[str, str] = {"vote_needed": "/vote"}
+_PAGE_OF: dict[str, str] = {
+    "vote_needed": "/vote",
+    **{
+        f"opinion_{kind}": "/opinions"
+        for kind in ("vote_needed", "rejected", "sent", "answered", "reminder", "overdue")
+    },
+    "opinion_escalation_board": "/opinions",
+}
 
 
 def console_link(base_url: str, council_id: str, fiscal_year: int, template: str) -> str:

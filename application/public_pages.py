@@ -17,7 +17,9 @@ from sqlalchemy.orm import Session
 
 import store
 from application.context import Context
+from domain.japan_time import japan_date
 from store.meeting_calls import PublishedMinutes, published_minutes
+from store.opinions import public_opinions
 from store.public_pages import (
     ApprovedPolicy,
     IndexRow,
@@ -84,6 +86,20 @@ class ApprovedPolicyView(_Model):
     approved_on: date | None
 
 
+class PublicOpinion(_Model):
+    """An opinion on school operation the council sent, and its answer once given (never
+    one on staff appointments, never who drafted or answered it)."""
+
+    number: int
+    addressee: str
+    title: str
+    body: str
+    sent_on: date | None
+    answer_due: date | None
+    answer: str | None
+    answered_on: date | None
+
+
 class PublicPage(_Model):
     """Everything a council's public page for one year shows."""
 
@@ -95,6 +111,7 @@ class PublicPage(_Model):
     meetings: tuple[PublicMeeting, ...]
     policy: ApprovedPolicyView | None
     report: tuple[ReportFigures, ...]
+    opinions: tuple[PublicOpinion, ...] = ()
 
 
 class PublicIndexEntry(_Model):
@@ -140,7 +157,16 @@ def public_page(session: Session, council_id: str, fiscal_year: int) -> PublicPa
         meetings=_meetings(published_minutes(session, council_id, fiscal_year)),
         policy=_policy(policy),
         report=tuple(_figures(row) for row in report),
-    )
+        opinions=tuple(
+            PublicOpinion(
+                number=o.number, addressee=o.addressee, title=o.title, body=o.body,
+                sent_on=None if o.sent_at is None else japan_date(o.sent_at),
+                answer_due=o.answer_due, answer=o.answer,
+                answered_on=None if o.answered_at is None else japan_date(o.answered_at),
+            )
+            for o in public_opinions(session, council_id, fiscal_year)
+        ),
+    )  # fmt: skip
 
 
 def public_index_page(session: Session, municipality_id: str, fiscal_year: int) -> PublicIndex:

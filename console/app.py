@@ -32,11 +32,13 @@ from console.routers import (
     cycle,
     me,
     minutes,
+    opinions,
     passkey_reset,
     passkeys,
     prints,
     public,
     signin,
+    surveys,
     tokens,
     volunteers,
 )
@@ -50,6 +52,7 @@ from console.web import (
     PageNotFound,
     PasskeyNeeded,
     date_filters,
+    jst_date,
     lang_of,
     render,
     see_other,
@@ -67,6 +70,8 @@ ROUTERS = (
     minutes.router,
     confirm.router,
     prints.router,
+    opinions.router,
+    surveys.router,
     board.router,
     board_actions.router,
     board_year.router,
@@ -90,6 +95,7 @@ def create_app(settings: ConsoleSettings) -> FastAPI:
     templates.env.globals["new_command_id"] = new_command_id
     # Dates and times in words, in Japan time (``application.wording``), for every page.
     templates.env.filters.update(date_filters())
+    templates.env.filters["jst_date"] = jst_date
     console = Console(settings=settings, engine=engine, templates=templates)
 
     @asynccontextmanager

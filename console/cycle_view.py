@@ -16,7 +16,16 @@ from application import cycles, outcomes, wording
 from application.cycle_reads import cycle_is_theirs, read_cycle
 from application.my_page import TASK_HOLDERS
 from application.permissions import CONSOLE_COMMANDS
-from application.vocabulary import STEP_ORDER, Command, CycleState, PolicyStatus, Role, VolunteerRow
+from application.surveys import SurveyView, survey_view
+from application.vocabulary import (
+    STEP_ORDER,
+    Command,
+    CycleState,
+    PolicyStatus,
+    Role,
+    Step,
+    VolunteerRow,
+)
 from console.context import ConsoleContext
 from console.messages import text
 from console.params import MAX_ROW_ID, bounded_int
@@ -48,6 +57,8 @@ class CycleView:
     role_names: dict[Role, str] = field(default_factory=dict)
     #: Accepted commands the page does not show yet (still being recorded in the store).
     recording: int = 0
+    #: The year's school-evaluation survey and its results (shown beside each aim).
+    survey: SurveyView | None = None
 
     @property
     def url(self) -> str:
@@ -96,6 +107,9 @@ async def load_cycle(
     read = await read_cycle(ctx, council_id, year, request.url.path, seen)
     if read is None:
         raise PageNotFound()
+    survey = None
+    if read.state.step in (Step.EVALUATE, Step.CLOSED):
+        survey = await ctx.run(survey_view, council_id, year)
     return CycleView(
         council_id=council_id,
         council_name=read.council_name,
@@ -110,6 +124,7 @@ async def load_cycle(
         task_actions=read.task_actions,
         role_names={role: text(f"role_{role.value}", lang_of(request)) for role in Role},
         recording=read.recording,
+        survey=survey,
     )
 
 

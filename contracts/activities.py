@@ -71,6 +71,9 @@ class NotifyInput(_Model):
     event_seq: int
     step: str
     notice: Notice
+    # The workflow of a notice that is not the cycle's (an opinion, a survey): its events
+    # are numbered by that workflow, so its key names it instead of the cycle's year.
+    key_scope: str | None = None
 
 
 class Channel(StrEnum):

@@ -22,11 +22,18 @@ def cycle_workflow_id(council_id: str, fiscal_year: int) -> str:
 
 
 def council_of_workflow_id(workflow_id: str) -> str | None:
-    """The council whose cycle ``workflow_id`` is (``cycle_workflow_id``'s inverse);
-    ``None`` for any other id."""
+    """The council whose cycle ``workflow_id`` is (``cycle_workflow_id``'s inverse), or
+    whose opinion or survey it is; ``None`` for any other id."""
     prefix, _, rest = workflow_id.partition("/")
+    if prefix == "council-opinion":
+        # council-opinion/<council>/<year>/<n>: each opinion of a council (domain.opinions)
+        rest, _, number = rest.rpartition("/")
+        if not number.isdigit():
+            return None
+    elif prefix not in ("council-cycle", "council-survey"):
+        return None
     council_id, _, year = rest.rpartition("/")
-    if prefix != "council-cycle" or not council_id or not year.isdigit():
+    if not council_id or not year.isdigit():
         return None
     return council_id
 

@@ -6,7 +6,7 @@ after ``domain.rules`` has checked the actor's role and the step, and only on a 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime
 
 from domain.commands import (
@@ -39,8 +39,14 @@ from domain.task_rules import assigned_notices, create_tasks, refuse_complete_st
 
 def tally(policy: PolicyVersion, roster: Roster, rule: VoteRule) -> Tally:
     """Count the ballots of current voting members against ``rule``."""
+    return count_ballots(policy.ballots, roster, rule)
+
+
+def count_ballots(ballots_by: Mapping[str, Ballot], roster: Roster, rule: VoteRule) -> Tally:
+    """Count ``ballots_by`` (member id -> ballot) of current voting members against
+    ``rule``: the council's one vote rule, for the policy and for its opinions alike."""
     voters = set(roster.voters())
-    ballots = [b for who, b in policy.ballots.items() if who in voters]
+    ballots = [b for who, b in ballots_by.items() if who in voters]
     approve = sum(1 for b in ballots if b is Ballot.APPROVE)
     quorum_met = rule.quorum.met(len(ballots), len(voters))
     return Tally(

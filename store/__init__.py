@@ -4,6 +4,7 @@ function takes a ``Session`` first and leaves committing to the caller (``sessio
 """
 
 # The console's sign-in tables belong to the schema too (migrations compare against it).
+from store import opinion_models as opinion_models
 from store.access_tokens import TokenRecord
 from store.audit_log import AccessAuditRow, BrokenLink, DirectoryAuditRow
 from store.board import OverviewRow, municipality_name, overview

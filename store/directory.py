@@ -99,6 +99,7 @@ def load_municipality(session: Session, data: MunicipalityFile) -> LoadSummary:
             "prefecture": data.municipality.prefecture,
             "vote_rule": data.vote_rule.model_dump(mode="json"),
             "deadline_rules": data.deadlines.overrides() if data.deadlines else None,
+            "opinion_rules": data.opinions.model_dump(mode="json") if data.opinions else None,
         },
         counter,
     )

@@ -88,6 +88,8 @@ class Municipality(Base):
     vote_rule: Mapped[dict[str, Any]] = mapped_column(JSON)
     # The fields of ``DeadlineRules`` the municipality sets; ``None``: the engine's defaults.
     deadline_rules: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # ``domain.opinions.OpinionRules`` (the answer period of opinions); ``None``: defaults.
+    opinion_rules: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
 class District(Base):

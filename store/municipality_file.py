@@ -21,6 +21,7 @@ Format (every id is a string of letters, digits, ``-``, ``_`` or ``.``, at most 
       remind_days_before: [7, 1]
       escalate_to_chief_after_days: 3
       escalate_to_board_after_days: 10
+    opinions: {answer_days: 30}   # optional: days to answer a council's opinion (意見申出)
     people:             # kana, email, webhook_url and the notify_* switches are optional
       - {id: kushiro-chuo-chair, name: 山田 太郎, kana: やまだ たろう,
          email: chair@example.jp, webhook_url: null,
@@ -66,6 +67,7 @@ from pydantic import (
 from domain.deadlines import DeadlineRules, MonthDay
 from domain.email_keys import MAX_EMAIL_KEY_LENGTH, email_key
 from domain.model import Role, Step, VoteRule
+from domain.opinions import OpinionRules
 from domain.text_rules import ONE_LINE
 from domain.webhook_targets import refusal_of as webhook_refusal
 from store.errors import InvalidMunicipalityFile
@@ -239,6 +241,8 @@ class MunicipalityFile(_Strict):
     municipality: MunicipalityEntry
     vote_rule: VoteRule = VoteRule()
     deadlines: DeadlineEntry | None = None
+    # Optional: the answer period of the council's opinions (default 30 days) and its chase.
+    opinions: OpinionRules | None = None
     districts: tuple[DistrictEntry, ...] = ()
     schools: tuple[SchoolEntry, ...] = ()
     people: tuple[PersonEntry, ...] = ()

@@ -31,6 +31,7 @@ from store.models import (
     PlanActivityRow,
     School,
 )
+from store.opinion_models import SurveyAnswerRow, SurveyRow
 from store.task_models import ActivityRecordRow, ActivityRecordVolunteer
 
 
@@ -64,6 +65,10 @@ class ReportRow(BaseModel):
     aims_met: int
     aims_partly: int
     aims_not_met: int
+    #: The school-evaluation survey: answers, and the mean point (1–4) of every rating
+    #: given; ``None`` when the council opened no survey that year.
+    survey_answers: int | None = None
+    survey_mean: float | None = None
 
     @property
     def aims_unrated(self) -> int:
@@ -113,6 +118,7 @@ def yearly_report(session: Session, municipality_id: str, year: int) -> list[Rep
     aims = _count_by_cycle(session, AimRow.cycle_id, cycle_ids)
     ratings = _ratings_by_cycle(session, cycle_ids)
     outcomes = _outcomes_by_cycle(session, cycle_ids)
+    surveyed = survey_figures(session, municipality_id, year)
     rows = []
     for school_id, school, district, council_id, council, n, cycle_id, step, approved in records:
         rated = ratings.get(cycle_id, Counter()) if cycle_id is not None else Counter()
@@ -138,6 +144,8 @@ def yearly_report(session: Session, municipality_id: str, year: int) -> list[Rep
                 aims_met=rated[AimRating.MET.value],
                 aims_partly=rated[AimRating.PARTLY.value],
                 aims_not_met=rated[AimRating.NOT_MET.value],
+                survey_answers=surveyed[council_id][0] if council_id in surveyed else None,
+                survey_mean=surveyed[council_id][1] if council_id in surveyed else None,
             )
         )
     return rows
@@ -196,4 +204,28 @@ def _outcomes_by_cycle(session: Session, cycle_ids: Select[int]) -> dict[int, _O
     return {
         cycle_id: _Outcomes(held_n, cancelled_n, int(children), int(volunteers))
         for cycle_id, held_n, cancelled_n, children, volunteers in session.execute(query)
+    }
+
+
+def survey_figures(
+    session: Session, municipality_id: str, year: int
+) -> dict[str, tuple[int, float | None]]:
+    """Per council that opened a survey in ``year``: its answers, and the mean point of
+    every rating they gave (``None`` without a rating)."""
+    opened = session.execute(
+        select(SurveyRow.council_id, SurveyAnswerRow.ratings)
+        .join(Council, Council.id == SurveyRow.council_id)
+        .outerjoin(SurveyAnswerRow, SurveyAnswerRow.survey_id == SurveyRow.id)
+        .where(Council.municipality_id == municipality_id, SurveyRow.fiscal_year == year)
+    )
+    answers: Counter[str] = Counter()
+    points: dict[str, list[int]] = {}
+    for council_id, ratings in opened:
+        given = points.setdefault(council_id, [])
+        if ratings is not None:
+            answers[council_id] += 1
+            given.extend(int(p) for p in ratings.values())
+    return {
+        council_id: (answers[council_id], round(sum(given) / len(given), 2) if given else None)
+        for council_id, given in points.items()
     }

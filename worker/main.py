@@ -25,6 +25,7 @@ from activities.channels.email import SmtpSender
 from activities.channels.webhook import WebhookSender
 from activities.cycle_activities import CycleActivities
 from activities.delivery_activities import DeliveryActivities
+from activities.opinion_activities import OpinionActivities
 from activities.task_activities import TaskActivities
 from config import (
     DEFAULT_ACTIVITY_SLOTS,
@@ -41,6 +42,8 @@ from worker.daily_jobs import start_daily_anchor
 from worker.telemetry import metrics_runtime
 from workflows.audit_anchor import AuditAnchorWorkflow
 from workflows.council_cycle import CouncilCycleWorkflow
+from workflows.council_opinion import CouncilOpinionWorkflow
+from workflows.council_survey import CouncilSurveyWorkflow
 
 log = logging.getLogger(__name__)
 
@@ -138,7 +141,11 @@ def senders_from(settings: Settings) -> Senders:
 def cycle_activities(engine: Engine, senders: Senders) -> list[Callable[..., Any]]:
     """The activities the cycle waits for (its records and checks), on the cycle's queue."""
     cycle = CycleActivities(engine, senders)
+    opinions = OpinionActivities(engine)
     return [
+        opinions.load_opinion_setup,
+        opinions.record_opinion,
+        opinions.record_survey,
         cycle.load_council,
         cycle.record_cycle_opened,
         cycle.record_event,
@@ -220,7 +227,7 @@ async def serving(
         client,
         task_queue,
         role,
-        [CouncilCycleWorkflow, AuditAnchorWorkflow],
+        [CouncilCycleWorkflow, CouncilOpinionWorkflow, CouncilSurveyWorkflow, AuditAnchorWorkflow],
         cycle_activities(engine, senders),
         notification_activities(engine, senders),
         threads=threads,

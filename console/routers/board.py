@@ -16,7 +16,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 
-from application import board_pages, board_reads, year_opening
+from application import board_pages, board_reads, opinions, year_opening
 from application.cycles import current_fiscal_year
 from application.dashboard import (
     DashboardQuery,
@@ -140,6 +140,7 @@ async def dashboard(
         raise PageNotFound() from exc
     page, charts, failed = view.page, view.charts, view.failed
     this_year = current_fiscal_year()
+    awaiting = await ctx.run(opinions.awaiting_answer, municipality_id)
     sort_links = {
         key.value: _link(
             query, sort=key.value, desc="1" if query.sort is key and not query.descending else "",
@@ -165,6 +166,7 @@ async def dashboard(
         **await _switcher(ctx, municipality_id, year),
         # Opening the cycles of this year and the next (the confirmation page counts).
         "open_years": (this_year, this_year + 1),
+        "opinions_awaiting": awaiting,
     }
     return render(request, "board.html", context, who=who)
 

@@ -13,9 +13,12 @@ from console.routers import volunteers
 from domain.base import Role, Step
 from domain.model import PolicyStatus
 from domain.next_actions import KINDS
+from domain.opinions import Addressee, OpinionStatus, OpinionSubject
+from domain.surveys import CommentStatus, Scale
 from domain.tasks import TaskStatus
 from domain.volunteers import RegistrationState, VolunteerKind
 from store.deliveries import FailureReason
+from store.opinions import DRAFTING
 
 CONSOLE = Path(__file__).resolve().parents[2] / "console"
 LITERAL_KEY = re.compile(r"""\b_\(\s*["']([a-z_]+)["']""")
@@ -43,6 +46,11 @@ def test_every_key_a_template_uses_is_in_the_catalogue_in_both_languages() -> No
         "volunteers_kind_": [k.value for k in VolunteerKind],
         "volunteers_done_": list(volunteers.DONE),
         "print_role_": [Role.CHAIR.value, Role.PRINCIPAL.value],
+        "addressee_": [a.value for a in Addressee],
+        "subject_": [s.value for s in OpinionSubject],
+        "opinion_status_": [DRAFTING, *(s.value for s in OpinionStatus)],
+        "scale_": [str(p.value) for p in Scale],
+        "comment_": [c.value for c in CommentStatus],
     }
     assert prefixes == set(values)
     for prefix, names in values.items():

@@ -10,14 +10,16 @@ from activities.templates import TEMPLATES, render_notice
 PARAMS = {
     "step": "approve", "due": "2027-05-31", "days": "7", "version": "2", "result": "approved",
     "approve": "4", "reject": "1", "eligible": "6", "reason": "台風による休校", "year": "2027",
-    "task_id": "t-1", "title": "会場の予約", "count": "1",
+    "task_id": "t-1", "title": "会場の予約", "count": "1", "number": "3",
     "held_on": "2027-06-10", "starts_at": "18:30", "reply_path": "/councils/c1/2027/calls/k1",
 }  # fmt: skip
 COUNCIL = "中央小学校学校運営協議会"
 
 #: Templates about one step must name it; the others are about the whole cycle.
 #: Task templates name their step in words (連絡調整), whatever ``step`` says.
-STEP_TEMPLATES = {t for t in TEMPLATES if not t.startswith(("task_", "meeting_call"))} - {
+STEP_TEMPLATES = {
+    t for t in TEMPLATES if not t.startswith(("task_", "meeting_call", "opinion_"))
+} - {
     "vote_needed",
     "vote_result",
     "paused",
