@@ -85,7 +85,7 @@ async def read_cycle(ctx: Context, council_id: str, year: int, via: str) -> Cycl
         closed_minutes=may_read_closed_minutes(scope.roles),
         contacts=may_read_contacts(scope.roles),
         volunteers=registry,
-        task_actions={t.task_id: task_actions(state, person, t, allowed) for t in state.tasks},
+        task_actions={t.task_id: task_actions(state, person, t) for t in state.tasks},
     )
     target = cycle_target(council_id, year)
     if read.closed_minutes and any(m.minutes_closed for m in state.meetings):

@@ -9,10 +9,10 @@ audit keeps it), the change says only what kind of thing moved.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 
-from domain.base import Role, Step
+from domain.base import Role
+from domain.command_table import CommandRule, Effects
 from domain.commands import Command
 from domain.events import Change, Notice
 from domain.meeting_calls import (
@@ -34,18 +34,6 @@ from domain.meeting_calls import (
 )
 from domain.model import CycleState, Roster, VoteRule
 from domain.refusals import Refusal
-
-Effects = tuple[tuple[Change, ...], tuple[Notice, ...]]
-
-CALL_PERMISSIONS: dict[str, frozenset[Role]] = {
-    "call_meeting": CALLER_ROLES,
-    "reply_to_call": frozenset(INVITED_ROLES),
-    "call_reminder": frozenset(),  # sent by the cycle itself
-    "publish_minutes": frozenset({Role.CHAIR}),
-    "correct_minutes": frozenset({Role.CHAIR}),
-}
-#: Every one of them at any open step.
-CALL_STEPS: dict[str, Step | None] = dict.fromkeys(CALL_PERMISSIONS)
 
 
 def find_call(state: CycleState, call_id: str) -> MeetingCall:
@@ -181,12 +169,15 @@ def _correct_minutes(state: CycleState, cmd: Command, at: datetime) -> Effects:
     return (change,), ()
 
 
-CALL_HANDLERS: dict[str, Callable[[CycleState, Command, datetime], Effects]] = {
-    "call_meeting": _call_meeting,
-    "reply_to_call": _reply_to_call,
-    "call_reminder": _call_reminder,
-    "publish_minutes": _publish_minutes,
-    "correct_minutes": _correct_minutes,
+_CHAIR = frozenset({Role.CHAIR})
+
+#: Every one of them at any open step; ``call_reminder`` is sent by the cycle itself.
+CALL_RULES: dict[str, CommandRule] = {
+    "call_meeting": CommandRule(CALLER_ROLES, None, _call_meeting),
+    "reply_to_call": CommandRule(frozenset(INVITED_ROLES), None, _reply_to_call),
+    "call_reminder": CommandRule(frozenset(), None, _call_reminder),
+    "publish_minutes": CommandRule(_CHAIR, None, _publish_minutes),
+    "correct_minutes": CommandRule(_CHAIR, None, _correct_minutes),
 }
 
 
