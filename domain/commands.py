@@ -8,10 +8,11 @@ person may do it now.
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from domain.base import COMMAND_INPUTS, CommandInput
 from domain.limits import (
     ATTENDANCE_MAX,
     PLAN_ACTIVITIES_MAX,
@@ -222,32 +223,79 @@ class TaskAlertInput(_Command):
     due: date
 
 
-Command = Annotated[
-    RecordMeetingInput
-    | CloseDiscussionInput
-    | SubmitPolicyInput
-    | CastVoteInput
-    | CloseVoteInput
-    | SubmitPlanInput
-    | CompleteStepInput
-    | EvaluateAimInput
-    | CloseCycleInput
-    | SetDeadlineInput
-    | PauseCycleInput
-    | ResumeCycleInput
-    | RemindInput
-    | AlertInput
-    | ClaimTaskInput
-    | CompleteTaskInput
-    | ReassignTaskInput
-    | WaiveTaskInput
-    | RecordActivityInput
-    | CancelActivityInput
-    | TaskAlertInput
-    | CallMeetingInput
-    | ReplyToCallInput
-    | CallReminderInput
-    | PublishMinutesInput
-    | CorrectMinutesInput,
-    Field(discriminator="kind"),
-]
+# The commands declared before ``CommandInput``, listed by hand (their models and so
+# their recorded payloads stay as they were).
+_LISTED = (
+    RecordMeetingInput,
+    CloseDiscussionInput,
+    SubmitPolicyInput,
+    CastVoteInput,
+    CloseVoteInput,
+    SubmitPlanInput,
+    CompleteStepInput,
+    EvaluateAimInput,
+    CloseCycleInput,
+    SetDeadlineInput,
+    PauseCycleInput,
+    ResumeCycleInput,
+    RemindInput,
+    AlertInput,
+    ClaimTaskInput,
+    CompleteTaskInput,
+    ReassignTaskInput,
+    WaiveTaskInput,
+    RecordActivityInput,
+    CancelActivityInput,
+    TaskAlertInput,
+    CallMeetingInput,
+    ReplyToCallInput,
+    CallReminderInput,
+    PublishMinutesInput,
+    CorrectMinutesInput,
+)
+
+if TYPE_CHECKING:
+    # For the type checker a registered command is a ``CommandInput``.
+    Command = Annotated[
+        RecordMeetingInput
+        | CloseDiscussionInput
+        | SubmitPolicyInput
+        | CastVoteInput
+        | CloseVoteInput
+        | SubmitPlanInput
+        | CompleteStepInput
+        | EvaluateAimInput
+        | CloseCycleInput
+        | SetDeadlineInput
+        | PauseCycleInput
+        | ResumeCycleInput
+        | RemindInput
+        | AlertInput
+        | ClaimTaskInput
+        | CompleteTaskInput
+        | ReassignTaskInput
+        | WaiveTaskInput
+        | RecordActivityInput
+        | CancelActivityInput
+        | TaskAlertInput
+        | CallMeetingInput
+        | ReplyToCallInput
+        | CallReminderInput
+        | PublishMinutesInput
+        | CorrectMinutesInput
+        | CommandInput,
+        Field(discriminator="kind"),
+    ]
+else:
+    #: Every command: the listed ones and every registered ``CommandInput`` (declared in
+    #: a module imported above, so that it is registered by now).
+    Command = Annotated[
+        Union[(*_LISTED, *COMMAND_INPUTS.values())],
+        Field(discriminator="kind"),
+    ]
+
+#: Every command's model, by kind.
+COMMAND_MODELS: dict[str, type[BaseModel]] = {
+    **{model.model_fields["kind"].default: model for model in _LISTED},
+    **COMMAND_INPUTS,
+}

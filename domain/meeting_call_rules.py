@@ -27,6 +27,7 @@ from domain.meeting_calls import (
     MeetingCall,
     MeetingRecordDraft,
     MinutesVersion,
+    PostponeMeetingInput,
     PublishMinutesInput,
     QuorumForecast,
     ReplyToCallInput,
@@ -115,6 +116,32 @@ def _call_reminder(state: CycleState, cmd: Command, at: datetime) -> Effects:
     return (change,), (notice,)
 
 
+def _postpone_meeting(state: CycleState, cmd: Command, at: datetime) -> Effects:
+    assert isinstance(cmd, PostponeMeetingInput)
+    call = find_call(state, cmd.call_id)
+    if at >= call.starts():
+        raise Refusal("call_started", starts=f"{call.held_on} {call.starts_at:%H:%M}")
+    moved = call.model_copy(
+        update={"held_on": cmd.held_on, "starts_at": cmd.starts_at, "place": cmd.place}
+    )
+    if moved.starts() <= call.starts():
+        raise Refusal("postpone_not_later", starts=f"{call.held_on} {call.starts_at:%H:%M}")
+    # Replies are kept; the reminder goes again before the new date (not when that time
+    # has passed already: everyone is being told now).
+    moved = moved.model_copy(update={"reminded_at": None if at < moved.reminder_at() else at})
+    _replace_call(state, moved)
+    params = {
+        **_call_params(state, moved),
+        "place": moved.place,
+        "reason": cmd.reason,
+        "was_held_on": call.held_on.isoformat(),
+        "was_starts_at": call.starts_at.strftime("%H:%M"),
+    }
+    notice = Notice(template="meeting_postponed", recipients=call.invitees, params=params)
+    change = Change(field=f"call:{call.call_id}", before="called", after="postponed")
+    return (change,), (notice,)
+
+
 def call_reminder_command(reminder: CallReminder, actor: str) -> CallReminderInput:
     """The record of the reminder ``reminder`` as the cycle's own command."""
     return CallReminderInput(actor=actor, call_id=reminder.call_id)
@@ -176,6 +203,7 @@ CALL_RULES: dict[str, CommandRule] = {
     "call_meeting": CommandRule(CALLER_ROLES, None, _call_meeting),
     "reply_to_call": CommandRule(frozenset(INVITED_ROLES), None, _reply_to_call),
     "call_reminder": CommandRule(frozenset(), None, _call_reminder),
+    "postpone_meeting": CommandRule(CALLER_ROLES, None, _postpone_meeting),
     "publish_minutes": CommandRule(_CHAIR, None, _publish_minutes),
     "correct_minutes": CommandRule(_CHAIR, None, _correct_minutes),
 }

@@ -4,7 +4,8 @@
   form to call a meeting.
 - ``/councils/<c>/<y>/calls/<id>``: the call, the replies, who has not replied, the
   expected quorum, the reply form (``?answer=attend`` from the e-mail preselects a reply;
-  nothing is sent until the person confirms), and "record the meeting" pre-filled.
+  nothing is sent until the person confirms), "record the meeting" pre-filled, and the
+  forms of the commands declared once (``/do/<kind>``: postpone the meeting).
 
 Every command goes through ``application.cycles.send`` as the signed-in person.
 """
@@ -23,6 +24,7 @@ from application.cycle_reads import cycle_target, record_read
 from application.meeting_calls import call_page
 from application.vocabulary import (
     CALLER_ROLES,
+    COMMAND_INPUTS,
     JAPAN,
     Answer,
     CallMeetingInput,
@@ -109,7 +111,7 @@ async def call_meeting(
 
 async def _call_view(
     request: Request, ctx: ConsoleContext, view: CycleView, call_id: str,
-    error: str | None = None, status_code: int = 200,
+    error: str | None = None, status_code: int = 200, form: dict[str, Any] | None = None,
 ) -> HTMLResponse:  # fmt: skip
     who = ctx.who
     try:
@@ -140,6 +142,8 @@ async def _call_view(
                 ]
             )
         ),
+        "may_call": _may_call(view, who),
+        "form": form or {},
         "error": error,
         "started": datetime.combine(page.held_on, page.starts_at, tzinfo=JAPAN)
         <= datetime.now(JAPAN),
@@ -179,4 +183,38 @@ async def reply(
     if not_applied is not None:
         refused = not_applied.message
         return await _call_view(request, ctx, view, call_id, refused, 409)
+    return see_other(f"{view.url}/calls/{call_id}?done=1")
+
+
+#: The longest form field a declared command is built from (its model has the real bound).
+_FIELD_LIMIT = 20_000
+
+
+@router.post("/councils/{council_id}/{year}/calls/{call_id}/do/{kind}", response_model=None)
+async def call_command(
+    request: Request, council_id: str, year: Year, call_id: str, kind: str, ctx: SignedInContext
+) -> Response:
+    """A declared command on the call (a ``CommandInput`` with a ``call_id``, such as
+    ``postpone_meeting``), built from the form's fields of the same names, as the
+    signed-in person; the rules decide (docs/adding-a-command.md)."""
+    model = COMMAND_INPUTS.get(kind)
+    if model is None or "call_id" not in model.model_fields:
+        raise PageNotFound()
+    who = ctx.who
+    form = await form_of(request, who)
+    view = await load_cycle(request, ctx, council_id, year)
+    given = {
+        name: field_of(form, name, _FIELD_LIMIT)
+        for name in model.model_fields
+        if name in form and name not in ("kind", "actor", "call_id")
+    }
+    try:
+        command = model.model_validate({**given, "actor": who.person_id, "call_id": call_id[:64]})
+    except ValidationError as exc:
+        error = text("bad_input", lang_of(request), detail=first_error(exc))
+        return await _call_view(request, ctx, view, call_id, error, 422, form)
+    not_applied = await send_command(request, ctx, view, command, form)
+    if not_applied is not None:
+        refused = not_applied.message
+        return await _call_view(request, ctx, view, call_id, refused, 409, form)
     return see_other(f"{view.url}/calls/{call_id}?done=1")

@@ -39,6 +39,7 @@ from domain.commands import (
 from domain.meeting_calls import (
     CallMeetingInput,
     CorrectMinutesInput,
+    PostponeMeetingInput,
     PublishMinutesInput,
     ReplyToCallInput,
 )
@@ -138,6 +139,14 @@ PROBES: dict[str, _Probe] = {
     ),
     "reply_to_call": lambda s, a: ReplyToCallInput(
         actor=a, call_id=s.calls[0].call_id if s.calls else "none", answer="attend"
+    ),
+    "postpone_meeting": lambda s, a: PostponeMeetingInput(
+        actor=a,
+        call_id=s.calls[0].call_id if s.calls else "none",
+        held_on=date(2026, 12, 15),
+        starts_at=time(18, 0),
+        place="体育館",
+        reason="台風",
     ),
     "publish_minutes": lambda s, a: PublishMinutesInput(actor=a, meeting_number=1),
     "correct_minutes": lambda s, a: CorrectMinutesInput(
