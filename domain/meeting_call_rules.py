@@ -137,7 +137,7 @@ def _postpone_meeting(state: CycleState, cmd: Command, at: datetime) -> Effects:
         "was_held_on": call.held_on.isoformat(),
         "was_starts_at": call.starts_at.strftime("%H:%M"),
     }
-    notice = Notice(template="meeting_postponed", recipients=call.invitees, params=params)
+    notice = Notice(template="meeting_call_postponed", recipients=call.invitees, params=params)
     change = Change(field=f"call:{call.call_id}", before="called", after="postponed")
     return (change,), (notice,)
 

@@ -50,7 +50,7 @@ def test_a_postponed_call_moves_tells_everyone_and_keeps_replies() -> None:
     assert (call.held_on, call.place, call.reminded_at) == (LATER, "体育館", None)
     assert [(r.member_id, r.answer) for r in call.replies] == [("m1", Answer.ABSENT)]
     [notice] = decision.event.notices
-    assert notice.template == "meeting_postponed" and notice.recipients == call.invitees
+    assert notice.template == "meeting_call_postponed" and notice.recipients == call.invitees
     assert (notice.params["held_on"], notice.params["was_held_on"]) == ("2026-04-27", "2026-04-20")
     assert notice.params["reason"] == "台風の接近"
     reminder = pending_call_reminder(decision.state.calls)

@@ -93,10 +93,12 @@ async def test_a_postponed_meeting_tells_everyone_keeps_replies_and_moves_the_re
         ("n-m1", Answer.ABSENT),
     ]
     # Every invitee is told, by inbox and e-mail, with the new date and the reason.
-    for who in moved.invitees:
-        await wait_until(lambda who=who: "meeting_postponed" in harness.inbox_templates(who))
-    await wait_until(lambda: "meeting_postponed" in harness.mail_events(CHAIR_MAIL))
-    [mail] = [m for m in harness.smtp.received() if m["X-CS-Event"] == "meeting_postponed"
+    told = set(moved.invitees)
+    await wait_until(
+        lambda: all("meeting_call_postponed" in harness.inbox_templates(who) for who in told)
+    )
+    await wait_until(lambda: "meeting_call_postponed" in harness.mail_events(CHAIR_MAIL))
+    [mail] = [m for m in harness.smtp.received() if m["X-CS-Event"] == "meeting_call_postponed"
               and m["To"] == CHAIR_MAIL]  # fmt: skip
     body = mail.get_content()
     assert f"{NEW_DAY.isoformat()} 18:30" in body and "台風の接近のため" in body
