@@ -14,35 +14,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from domain.commands import (
-    CancelActivityInput,
-    CastVoteInput,
-    ClaimTaskInput,
-    CloseCycleInput,
-    CloseDiscussionInput,
-    CloseVoteInput,
-    Command,
-    CompleteStepInput,
-    CompleteTaskInput,
-    EvaluateAimInput,
-    PauseCycleInput,
-    ReassignTaskInput,
-    RecordActivityInput,
-    RecordMeetingInput,
-    RemindInput,
-    ResumeCycleInput,
-    SetDeadlineInput,
-    SubmitPlanInput,
-    SubmitPolicyInput,
-    WaiveTaskInput,
-)
-from domain.meeting_calls import (
-    CallMeetingInput,
-    CorrectMinutesInput,
-    PostponeMeetingInput,
-    PublishMinutesInput,
-    ReplyToCallInput,
-)
+from domain import commands as c
+from domain import meeting_calls as mc
+from domain.commands import Command
 from domain.model import Ballot, CycleState, Step
 from domain.refusals import Refusal
 from domain.rules import (
@@ -100,36 +74,36 @@ def _other_holder(owner: str | None) -> str:
 
 _Probe = Callable[[CycleState, str], Command]
 PROBES: dict[str, _Probe] = {
-    "record_meeting": lambda s, a: RecordMeetingInput(
+    "record_meeting": lambda s, a: c.RecordMeetingInput(
         actor=a, held_on=date(2026, 5, 1), attendance=("chair",), minutes_public="議事"
     ),
-    "close_discussion": lambda s, a: CloseDiscussionInput(actor=a),
-    "submit_policy": lambda s, a: SubmitPolicyInput(actor=a, text="方針"),
-    "cast_vote": lambda s, a: CastVoteInput(actor=a, ballot=Ballot.APPROVE),
-    "close_vote": lambda s, a: CloseVoteInput(actor=a),
-    "submit_plan": lambda s, a: SubmitPlanInput(actor=a, activities=PLAN),
-    "complete_step": lambda s, a: CompleteStepInput(actor=a, step=s.step),
-    "evaluate_aim": lambda s, a: EvaluateAimInput(actor=a, aim_id="read-1", rating="met"),
-    "close_cycle": lambda s, a: CloseCycleInput(actor=a),
-    "set_deadline": lambda s, a: SetDeadlineInput(
+    "close_discussion": lambda s, a: c.CloseDiscussionInput(actor=a),
+    "submit_policy": lambda s, a: c.SubmitPolicyInput(actor=a, text="方針"),
+    "cast_vote": lambda s, a: c.CastVoteInput(actor=a, ballot=Ballot.APPROVE),
+    "close_vote": lambda s, a: c.CloseVoteInput(actor=a),
+    "submit_plan": lambda s, a: c.SubmitPlanInput(actor=a, activities=PLAN),
+    "complete_step": lambda s, a: c.CompleteStepInput(actor=a, step=s.step),
+    "evaluate_aim": lambda s, a: c.EvaluateAimInput(actor=a, aim_id="read-1", rating="met"),
+    "close_cycle": lambda s, a: c.CloseCycleInput(actor=a),
+    "set_deadline": lambda s, a: c.SetDeadlineInput(
         actor=a, step=Step.EVALUATE, due=date(2027, 3, 1)
     ),
-    "pause_cycle": lambda s, a: PauseCycleInput(actor=a, reason="休校"),
-    "resume_cycle": lambda s, a: ResumeCycleInput(actor=a),
-    "remind": lambda s, a: RemindInput(actor=a, step=s.step),
-    "claim_task": lambda s, a: ClaimTaskInput(actor=a, task_id=_task(s)),
-    "complete_task": lambda s, a: CompleteTaskInput(actor=a, task_id=_task(s), outcome="済"),
-    "reassign_task": lambda s, a: ReassignTaskInput(
+    "pause_cycle": lambda s, a: c.PauseCycleInput(actor=a, reason="休校"),
+    "resume_cycle": lambda s, a: c.ResumeCycleInput(actor=a),
+    "remind": lambda s, a: c.RemindInput(actor=a, step=s.step),
+    "claim_task": lambda s, a: c.ClaimTaskInput(actor=a, task_id=_task(s)),
+    "complete_task": lambda s, a: c.CompleteTaskInput(actor=a, task_id=_task(s), outcome="済"),
+    "reassign_task": lambda s, a: c.ReassignTaskInput(
         actor=a, task_id=_task(s), new_owner=_other_holder(_owner(s))
     ),
-    "waive_task": lambda s, a: WaiveTaskInput(actor=a, task_id=_task(s), reason="不要"),
-    "record_activity": lambda s, a: RecordActivityInput(
+    "waive_task": lambda s, a: c.WaiveTaskInput(actor=a, task_id=_task(s), reason="不要"),
+    "record_activity": lambda s, a: c.RecordActivityInput(
         actor=a, activity_id=_activity(s), held_on=date(2026, 6, 10), children=3
     ),
-    "cancel_activity": lambda s, a: CancelActivityInput(
+    "cancel_activity": lambda s, a: c.CancelActivityInput(
         actor=a, activity_id=_activity(s), reason=next(iter(CancelReason))
     ),
-    "call_meeting": lambda s, a: CallMeetingInput(
+    "call_meeting": lambda s, a: mc.CallMeetingInput(
         actor=a,
         call_id="probe",
         held_on=date(2026, 12, 1),
@@ -137,10 +111,10 @@ PROBES: dict[str, _Probe] = {
         place="会議室",
         agenda="議題",
     ),
-    "reply_to_call": lambda s, a: ReplyToCallInput(
+    "reply_to_call": lambda s, a: mc.ReplyToCallInput(
         actor=a, call_id=s.calls[0].call_id if s.calls else "none", answer="attend"
     ),
-    "postpone_meeting": lambda s, a: PostponeMeetingInput(
+    "postpone_meeting": lambda s, a: mc.PostponeMeetingInput(
         actor=a,
         call_id=s.calls[0].call_id if s.calls else "none",
         held_on=date(2026, 12, 15),
@@ -148,8 +122,8 @@ PROBES: dict[str, _Probe] = {
         place="体育館",
         reason="台風",
     ),
-    "publish_minutes": lambda s, a: PublishMinutesInput(actor=a, meeting_number=1),
-    "correct_minutes": lambda s, a: CorrectMinutesInput(
+    "publish_minutes": lambda s, a: mc.PublishMinutesInput(actor=a, meeting_number=1),
+    "correct_minutes": lambda s, a: mc.CorrectMinutesInput(
         actor=a, meeting_number=1, text="訂正版", reason="誤記"
     ),
 }
@@ -179,16 +153,16 @@ def _stir(state: CycleState, moves: list[int]) -> CycleState:
     """``state`` after some of the moves a real year makes along the way (accepted ones
     only): a pause, a resume, a vote, a rejected policy, tasks claimed or waived."""
     candidates: list[Callable[[CycleState], Command]] = [
-        lambda s: PauseCycleInput(actor="board", reason="休校"),
-        lambda s: ResumeCycleInput(actor="board"),
-        lambda s: SubmitPolicyInput(actor="principal", text="方針"),
-        lambda s: CastVoteInput(actor="m1", ballot=Ballot.REJECT),
-        lambda s: CastVoteInput(actor="m2", ballot=Ballot.REJECT),
-        lambda s: CastVoteInput(actor="m3", ballot=Ballot.REJECT),
-        lambda s: CastVoteInput(actor="m4", ballot=Ballot.REJECT),
-        lambda s: CloseVoteInput(actor="chair"),
-        lambda s: ClaimTaskInput(actor="coord", task_id=_task(s)),
-        lambda s: WaiveTaskInput(actor="chief", task_id=_task(s), reason="不要"),
+        lambda s: c.PauseCycleInput(actor="board", reason="休校"),
+        lambda s: c.ResumeCycleInput(actor="board"),
+        lambda s: c.SubmitPolicyInput(actor="principal", text="方針"),
+        lambda s: c.CastVoteInput(actor="m1", ballot=Ballot.REJECT),
+        lambda s: c.CastVoteInput(actor="m2", ballot=Ballot.REJECT),
+        lambda s: c.CastVoteInput(actor="m3", ballot=Ballot.REJECT),
+        lambda s: c.CastVoteInput(actor="m4", ballot=Ballot.REJECT),
+        lambda s: c.CloseVoteInput(actor="chair"),
+        lambda s: c.ClaimTaskInput(actor="coord", task_id=_task(s)),
+        lambda s: c.WaiveTaskInput(actor="chief", task_id=_task(s), reason="不要"),
         lambda s: PROBES["call_meeting"](s, "chair").model_copy(update={"call_id": "stirred"}),
     ]
     for move in moves:
@@ -200,13 +174,13 @@ def _stir(state: CycleState, moves: list[int]) -> CycleState:
 
 def _task_probe(kind: str, task: CoordinationTask, actor: str) -> Command:
     if kind == "claim_task":
-        return ClaimTaskInput(actor=actor, task_id=task.task_id)
+        return c.ClaimTaskInput(actor=actor, task_id=task.task_id)
     if kind == "complete_task":
-        return CompleteTaskInput(actor=actor, task_id=task.task_id, outcome="済")
+        return c.CompleteTaskInput(actor=actor, task_id=task.task_id, outcome="済")
     if kind == "waive_task":
-        return WaiveTaskInput(actor=actor, task_id=task.task_id, reason="不要")
+        return c.WaiveTaskInput(actor=actor, task_id=task.task_id, reason="不要")
     new_owner = _other_holder(task.owner)
-    return ReassignTaskInput(actor=actor, task_id=task.task_id, new_owner=new_owner)
+    return c.ReassignTaskInput(actor=actor, task_id=task.task_id, new_owner=new_owner)
 
 
 STEPS = [s for s in Step if s is not Step.CLOSED]

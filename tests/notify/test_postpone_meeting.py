@@ -16,13 +16,11 @@ from temporalio.worker import Replayer
 
 import store
 from application.meeting_calls import call_page
-from contracts.cycle import CycleInput, cycle_workflow_id
 from domain.commands import Command
 from domain.meeting_calls import Answer, CallMeetingInput, PostponeMeetingInput, ReplyToCallInput
 from tests.encryption import encrypting_converter
 from tests.notify.harness import CHAIR_MAIL, COUNCIL, YEAR, Harness, minute_after, wait_until
-from tests.notify.test_meeting_calls import _jst, _send, call_harness
-from tests.workflows.driver import wait_open
+from tests.notify.test_meeting_calls import _jst, _send, call_harness, open_in_early_april
 from workflows.council_cycle import CouncilCycleWorkflow
 
 __all__ = ["call_harness"]  # the fixture, shared with the call's own test
@@ -59,22 +57,9 @@ async def test_a_postponed_meeting_tells_everyone_keeps_replies_and_moves_the_re
     call_harness: Harness,
 ) -> None:
     harness = call_harness
-    await harness.sleep_until(_jst(date(YEAR, 4, 2), 9))
-    handle = await harness.env.client.start_workflow(
-        CouncilCycleWorkflow.run,
-        CycleInput(council_id=COUNCIL, fiscal_year=YEAR),
-        id=cycle_workflow_id(COUNCIL, YEAR),
-        task_queue=harness.queue,
-    )
-    await wait_open(handle)
-    call = CallMeetingInput(
-        actor="n-chair",
-        call_id="spring",
-        held_on=HELD_ON,
-        starts_at=time(18, 30),
-        place="第一小学校 図書室",
-        agenda="目指す子ども像について熟議",
-    )
+    handle = await open_in_early_april(harness)
+    call = CallMeetingInput(actor="n-chair", call_id="spring", held_on=HELD_ON,
+                            starts_at=time(18, 30), place="図書室", agenda="熟議")  # fmt: skip
     await _send(harness, handle, call)
     for who, answer in (("n-chair", Answer.ATTEND), ("n-m1", Answer.ABSENT)):
         await _send(harness, handle, ReplyToCallInput(actor=who, call_id="spring", answer=answer))
