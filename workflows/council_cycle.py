@@ -13,12 +13,11 @@ history, and must stay queryable after the next year has begun.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from datetime import timedelta
 
 from temporalio import workflow
-from temporalio.common import RawValue
-from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
+from temporalio.exceptions import WorkflowAlreadyStartedError
 
 with workflow.unsafe.imports_passed_through():
     from pydantic import BaseModel
@@ -43,7 +42,6 @@ with workflow.unsafe.imports_passed_through():
         notification_queue,
     )
     from contracts.retry_policies import NOTIFY_RETRY, RECORD_RETRY, STORE_TIMEOUT
-    from domain.base import COMMAND_INPUTS, CommandInput
     from domain.commands import (
         CastVoteInput,
         CloseCycleInput,
@@ -76,6 +74,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows.alarm_clock import AlarmClock
     from workflows.applied_commands import AppliedCommands
     from workflows.decision_memo import DecisionMemo
+    from workflows.declared_updates import DeclaredUpdates
     from workflows.delivery import deliver_all
     from workflows.failures import refused as _refused
     from workflows.meeting_call_updates import MeetingCallUpdates
@@ -94,12 +93,15 @@ class CycleResult(BaseModel):
 
 
 @workflow.defn(name=WORKFLOW_NAME)
-class CouncilCycleWorkflow(TaskUpdates, OversightUpdates, RosterUpdates, MeetingCallUpdates):
+class CouncilCycleWorkflow(
+    TaskUpdates, OversightUpdates, RosterUpdates, MeetingCallUpdates, DeclaredUpdates
+):
     """One council's cycle for one fiscal year, from discuss to the close of evaluate.
     The coordinate and act steps' updates (tasks, activity records) come from
     ``TaskUpdates``, the board of education's (deadline, pause, resume, remind) from
     ``OversightUpdates``, the directory's roster changes from ``RosterUpdates``, meeting
-    calls and public minutes from ``MeetingCallUpdates``."""
+    calls and public minutes from ``MeetingCallUpdates``, and every command declared once
+    (``domain.base.CommandInput``) from ``DeclaredUpdates``."""
 
     def __init__(self) -> None:
         self._state: CycleState | None = None
@@ -274,39 +276,6 @@ class CouncilCycleWorkflow(TaskUpdates, OversightUpdates, RosterUpdates, Meeting
     @close_cycle.validator
     def _check_close_cycle(self, cmd: CloseCycleInput) -> None:
         self._validate(cmd)
-
-    # --- every command declared once (``domain.base.CommandInput``): one generic update
-
-    @workflow.update(dynamic=True)
-    async def declared_command(self, name: str, args: Sequence[RawValue]) -> CommandReceipt:
-        """A command with no update of its own: the update's name is its kind, its one
-        argument its input (docs/adding-a-command.md). The updates above keep their names,
-        so the histories they are in replay as they were recorded."""
-        return await self._accept(self._declared(name, args))
-
-    @declared_command.validator
-    def _check_declared_command(self, name: str, args: Sequence[RawValue]) -> None:
-        self._validate(self._declared(name, args))
-
-    def _declared(self, name: str, args: Sequence[RawValue]) -> Command:
-        """The declared command the update ``name`` carries. An unknown name, or an input
-        its model refuses, is rejected as the SDK rejects a named update's (before the
-        rules, nothing in the history); the message never carries the input."""
-        model = COMMAND_INPUTS.get(name)
-        if model is None:
-            raise ApplicationError(
-                f"Update handler for {name[:64]!r} expected but not found: no such command",
-                type="NoSuchUpdate",
-                non_retryable=True,
-            )
-        try:
-            [arg] = args
-            cmd: CommandInput = workflow.payload_converter().from_payload(arg.payload, model)
-        except Exception:
-            raise ApplicationError(
-                f"Failed decoding arguments of {name}", type="InvalidInput", non_retryable=True
-            ) from None
-        return cmd
 
     # --- the shell around the rules -------------------------------------------------
 
