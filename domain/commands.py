@@ -8,7 +8,7 @@ person may do it now.
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Annotated, Literal, Union
+from typing import TYPE_CHECKING, Annotated, Literal, TypeAlias, Union, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -225,77 +225,42 @@ class TaskAlertInput(_Command):
 
 # The commands declared before ``CommandInput``, listed by hand (their models and so
 # their recorded payloads stay as they were).
-_LISTED = (
-    RecordMeetingInput,
-    CloseDiscussionInput,
-    SubmitPolicyInput,
-    CastVoteInput,
-    CloseVoteInput,
-    SubmitPlanInput,
-    CompleteStepInput,
-    EvaluateAimInput,
-    CloseCycleInput,
-    SetDeadlineInput,
-    PauseCycleInput,
-    ResumeCycleInput,
-    RemindInput,
-    AlertInput,
-    ClaimTaskInput,
-    CompleteTaskInput,
-    ReassignTaskInput,
-    WaiveTaskInput,
-    RecordActivityInput,
-    CancelActivityInput,
-    TaskAlertInput,
-    CallMeetingInput,
-    ReplyToCallInput,
-    CallReminderInput,
-    PublishMinutesInput,
-    CorrectMinutesInput,
+_Listed: TypeAlias = (
+    RecordMeetingInput
+    | CloseDiscussionInput
+    | SubmitPolicyInput
+    | CastVoteInput
+    | CloseVoteInput
+    | SubmitPlanInput
+    | CompleteStepInput
+    | EvaluateAimInput
+    | CloseCycleInput
+    | SetDeadlineInput
+    | PauseCycleInput
+    | ResumeCycleInput
+    | RemindInput
+    | AlertInput
+    | ClaimTaskInput
+    | CompleteTaskInput
+    | ReassignTaskInput
+    | WaiveTaskInput
+    | RecordActivityInput
+    | CancelActivityInput
+    | TaskAlertInput
+    | CallMeetingInput
+    | ReplyToCallInput
+    | CallReminderInput
+    | PublishMinutesInput
+    | CorrectMinutesInput
 )
 
 if TYPE_CHECKING:
     # For the type checker a registered command is a ``CommandInput``.
-    Command = Annotated[
-        RecordMeetingInput
-        | CloseDiscussionInput
-        | SubmitPolicyInput
-        | CastVoteInput
-        | CloseVoteInput
-        | SubmitPlanInput
-        | CompleteStepInput
-        | EvaluateAimInput
-        | CloseCycleInput
-        | SetDeadlineInput
-        | PauseCycleInput
-        | ResumeCycleInput
-        | RemindInput
-        | AlertInput
-        | ClaimTaskInput
-        | CompleteTaskInput
-        | ReassignTaskInput
-        | WaiveTaskInput
-        | RecordActivityInput
-        | CancelActivityInput
-        | TaskAlertInput
-        | CallMeetingInput
-        | ReplyToCallInput
-        | CallReminderInput
-        | PublishMinutesInput
-        | CorrectMinutesInput
-        | CommandInput,
-        Field(discriminator="kind"),
-    ]
+    Command = Annotated[_Listed | CommandInput, Field(discriminator="kind")]
 else:
     #: Every command: the listed ones and every registered ``CommandInput`` (declared in
     #: a module imported above, so that it is registered by now).
     Command = Annotated[
-        Union[(*_LISTED, *COMMAND_INPUTS.values())],
+        Union[(*get_args(_Listed), *COMMAND_INPUTS.values())],
         Field(discriminator="kind"),
     ]
-
-#: Every command's model, by kind.
-COMMAND_MODELS: dict[str, type[BaseModel]] = {
-    **{model.model_fields["kind"].default: model for model in _LISTED},
-    **COMMAND_INPUTS,
-}
