@@ -18,10 +18,10 @@ from application.permissions import (
     allowed_commands,
     may_read_closed_minutes,
     may_read_contacts,
-    task_actions,
 )
 from domain.base import Role
 from domain.model import CycleState
+from domain.rules import task_actions
 from store.volunteers import VolunteerRow
 
 

@@ -6,12 +6,11 @@ the person of the session, and every read is scoped to the councils they serve.
   councils they support (every council of their municipality).
 - Closed minutes: that council's members and the board only.
 - Volunteers' contact details: coordinators, the chief coordinator and the board only.
+- Board admins and chief coordinators need a passkey as a second factor before any of it.
 
 Who holds which access is the domain's one table (``domain.access``); which commands a
-person is offered, the rules' own (``domain.rules.offered_commands``). This module is the
-glue that loads a person's roles from the store and applies those tables.
-
-- Board admins and chief coordinators need a passkey as a second factor before any of it.
+person is offered, the rules' own (``domain.rules.offered_commands``, ``task_actions``).
+This module is the glue that loads a person's roles from the store and applies them.
 """
 
 from __future__ import annotations
@@ -25,8 +24,6 @@ from domain.access import ACCESS, Access, may
 from domain.base import Role
 from domain.model import CycleState
 from domain.rules import offered_commands
-from domain.rules import task_actions as _task_actions
-from domain.tasks import CoordinationTask
 from store import console_auth as auth
 
 # The roles of each access, from the domain's one table (``domain.access``).
@@ -112,12 +109,6 @@ def allowed_commands(state: CycleState, actor: str) -> frozenset[str]:
     """The cycle commands (by kind) the console offers ``actor`` now: those the rules
     offer (``domain.rules.offered_commands``) that have a form on the cycle's page."""
     return offered_commands(state, actor) & CONSOLE_COMMANDS
-
-
-def task_actions(state: CycleState, actor: str, task: CoordinationTask) -> frozenset[str]:
-    """Which of claim/complete/reassign/waive ``actor`` may do to ``task`` now, as the
-    rules say (``domain.rules.task_actions``)."""
-    return _task_actions(state, actor, task)
 
 
 # --- the principal of a request (a CLI token) ---------------------------------------
