@@ -21,12 +21,12 @@ from application.permissions import (
     allowed_commands,
     may_read_closed_minutes,
     may_read_contacts,
-    task_actions,
 )
 from application.restore import RestoreFailed
 from application.stored_cycles import StoredState, keep_state, stored_state
 from domain.base import Role
 from domain.model import CycleState
+from domain.rules import task_actions
 from store.cycle_snapshots import stored_cycle_id
 from store.volunteers import VolunteerRow
 
@@ -144,7 +144,7 @@ async def read_cycle(
         closed_minutes=may_read_closed_minutes(scope.roles),
         contacts=may_read_contacts(scope.roles),
         volunteers=registry,
-        task_actions={t.task_id: task_actions(state, person, t, allowed) for t in state.tasks},
+        task_actions={t.task_id: task_actions(state, person, t) for t in state.tasks},
         recording=recording,
     )
 

@@ -7,6 +7,10 @@ the person of the session, and every read is scoped to the councils they serve.
 - Closed minutes: that council's members and the board only.
 - Volunteers' contact details: coordinators, the chief coordinator and the board only.
 - Board admins and chief coordinators need a passkey as a second factor before any of it.
+
+Who holds which access is the domain's one table (``domain.access``); which commands a
+person is offered, the rules' own (``domain.rules.offered_commands``, ``task_actions``).
+This module is the glue that loads a person's roles from the store and applies them.
 """
 
 from __future__ import annotations
@@ -16,31 +20,20 @@ from sqlalchemy.orm import Session
 from application.errors import AppError
 from application.principal import Principal
 from application.viewer import Viewer
-from domain.base import Role, Step
-from domain.model import CycleState, PolicyStatus
-from domain.oversight import UNPAUSABLE
-from domain.rules import COMMAND_STEP, PERMISSIONS
-from domain.task_rules import TASK_OVERSEERS
-from domain.tasks import CoordinationTask
-from domain.volunteers import CONTACT_READERS as VOLUNTEER_CONTACT_READERS
-from domain.volunteers import REGISTRY_KEEPERS
+from domain.access import ACCESS, Access, may
+from domain.base import Role
+from domain.model import CycleState
+from domain.rules import offered_commands
 from store import console_auth as auth
 
-#: The board of education: the municipality's administrator.
-BOARD = frozenset({Role.BOARD_ADMIN})
-#: Who reads or edits volunteers and the resource list: the board and the coordinators.
-VOLUNTEER_STAFF = REGISTRY_KEEPERS
-#: Roles of the municipality's staff who oversee every council of it.
-OVERSEEING = frozenset({Role.BOARD_ADMIN, Role.CHIEF_COORDINATOR})
-#: Who reads closed minutes: the council's own members, and the board.
-CLOSED_MINUTES_READERS = frozenset(
-    {Role.CHAIR, Role.MEMBER, Role.PRINCIPAL, Role.COORDINATOR, Role.BOARD_ADMIN}
-)
-#: Who reads volunteers' contact details.
-CONTACT_READERS = VOLUNTEER_CONTACT_READERS
+# The roles of each access, from the domain's one table (``domain.access``).
+BOARD = ACCESS[Access.BOARD]
+VOLUNTEER_STAFF = ACCESS[Access.VOLUNTEER_STAFF]
+OVERSEEING = ACCESS[Access.OVERSEE]
 
-#: The commands the console has forms for: the year's work and the board's oversight.
-#: ``complete_step`` only serves steps that do not close by themselves (none of these).
+#: The commands the console has forms for on the cycle's page: the year's work and the
+#: board's oversight (calls and minutes have pages of their own; ``complete_step`` only
+#: serves old clients).
 CONSOLE_COMMANDS = frozenset(
     {
         "record_meeting",
@@ -104,60 +97,18 @@ def roles_on(session: Session, viewer: Viewer, council_id: str) -> frozenset[Rol
 
 def may_read_closed_minutes(roles: frozenset[Role]) -> bool:
     """Closed minutes are for the council's members and the board."""
-    return bool(roles & CLOSED_MINUTES_READERS)
+    return may(roles, Access.CLOSED_MINUTES)
 
 
 def may_read_contacts(roles: frozenset[Role]) -> bool:
     """Volunteers' contacts are for coordinators, the chief coordinator and the board."""
-    return bool(roles & CONTACT_READERS)
+    return may(roles, Access.CONTACTS)
 
 
 def allowed_commands(state: CycleState, actor: str) -> frozenset[str]:
-    """The cycle commands (by kind) ``actor`` may give now, as the rules' tables say:
-    role, step, pause and what is open. The rules still decide when it is sent."""
-    roles = state.roster.roles_of(actor)
-    if not roles or state.step is Step.CLOSED:
-        return frozenset()
-    allowed = set()
-    for kind, permitted in PERMISSIONS.items():
-        step = COMMAND_STEP[kind]
-        if roles & permitted and (step is None or step is state.step):
-            allowed.add(kind)
-    allowed &= CONSOLE_COMMANDS
-    if state.paused is not None:
-        # The rules refuse everything but the board's oversight while paused.
-        return frozenset(allowed & UNPAUSABLE)
-    allowed.discard("resume_cycle")
-    policy = state.current_policy
-    voting = policy is not None and policy.status is PolicyStatus.VOTING
-    if voting:
-        allowed.discard("submit_policy")
-    else:
-        allowed -= {"cast_vote", "close_vote"}
-    if state.step is not Step.COORDINATE or not any(t.is_open for t in state.tasks):
-        allowed -= {"claim_task", "complete_task", "reassign_task", "waive_task"}
-    return frozenset(allowed)
-
-
-def task_actions(
-    state: CycleState, actor: str, task: CoordinationTask, allowed: frozenset[str]
-) -> frozenset[str]:
-    """Which of claim/complete/reassign/waive ``actor`` may do to ``task`` now."""
-    if not task.is_open:
-        return frozenset()
-    roles = state.roster.roles_of(actor)
-    chief = Role.CHIEF_COORDINATOR in roles
-    mine = task.owner == actor
-    actions = set()
-    if "claim_task" in allowed and (task.owner is None or (mine and not task.claimed)):
-        actions.add("claim_task")
-    if "complete_task" in allowed and (mine or chief):
-        actions.add("complete_task")
-    if "waive_task" in allowed and (mine or roles & TASK_OVERSEERS):
-        actions.add("waive_task")
-    if "reassign_task" in allowed:
-        actions.add("reassign_task")
-    return frozenset(actions)
+    """The cycle commands (by kind) the console offers ``actor`` now: those the rules
+    offer (``domain.rules.offered_commands``) that have a form on the cycle's page."""
+    return offered_commands(state, actor) & CONSOLE_COMMANDS
 
 
 # --- the principal of a request (a CLI token) ---------------------------------------

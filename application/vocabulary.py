@@ -4,7 +4,7 @@ them from here — the application layer — and nothing below it (issue 20: one
 
 from __future__ import annotations
 
-from domain.base import STEP_ORDER, STEP_OWNERS, SYSTEM_ACTOR, Role, Step
+from domain.base import COMMAND_INPUTS, STEP_ORDER, STEP_OWNERS, SYSTEM_ACTOR, Role, Step
 from domain.commands import (
     CancelActivityInput,
     CastVoteInput,
@@ -65,6 +65,7 @@ from store.volunteers import VolunteerRow
 __all__ = [
     "BIDI_CONTROLS",
     "CALLER_ROLES",
+    "COMMAND_INPUTS",
     "JAPAN",
     "LINE_SEPARATORS",
     "MAX_TOKEN_NAME",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class Step(StrEnum):
@@ -60,6 +60,29 @@ class Frozen(BaseModel):
     """Base for value objects: immutable and strict about unknown fields."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class CommandInput(Frozen):
+    """Base of a command declared once: a subclass names its ``kind`` (a ``Literal``
+    with that default) and its fields, and is registered by that kind in
+    ``COMMAND_INPUTS``; ``domain.commands.Command`` takes in every registered input, and
+    the cycle workflow serves it without an update of its own (docs/adding-a-command.md).
+    The older commands predate it and are listed in ``domain.commands`` by hand."""
+
+    kind: str
+    actor: str = Field(min_length=1, max_length=64)
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        kind = cls.model_fields["kind"].default
+        if not isinstance(kind, str) or kind in COMMAND_INPUTS:
+            raise TypeError(f"{cls.__name__} needs a kind of its own, not {kind!r}")
+        COMMAND_INPUTS[kind] = cls
+
+
+#: Every ``CommandInput`` subclass, by kind, in the order they were declared.
+COMMAND_INPUTS: dict[str, type[CommandInput]] = {}
 
 
 _Model = TypeVar("_Model", bound=BaseModel)

@@ -8,10 +8,11 @@ person may do it now.
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal, TypeAlias, Union, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from domain.base import COMMAND_INPUTS, CommandInput
 from domain.limits import (
     ATTENDANCE_MAX,
     PLAN_ACTIVITIES_MAX,
@@ -222,7 +223,9 @@ class TaskAlertInput(_Command):
     due: date
 
 
-Command = Annotated[
+# The commands declared before ``CommandInput``, listed by hand (their models and so
+# their recorded payloads stay as they were).
+_Listed: TypeAlias = (
     RecordMeetingInput
     | CloseDiscussionInput
     | SubmitPolicyInput
@@ -248,6 +251,16 @@ Command = Annotated[
     | ReplyToCallInput
     | CallReminderInput
     | PublishMinutesInput
-    | CorrectMinutesInput,
-    Field(discriminator="kind"),
-]
+    | CorrectMinutesInput
+)
+
+if TYPE_CHECKING:
+    # For the type checker a registered command is a ``CommandInput``.
+    Command = Annotated[_Listed | CommandInput, Field(discriminator="kind")]
+else:
+    #: Every command: the listed ones and every registered ``CommandInput`` (declared in
+    #: a module imported above, so that it is registered by now).
+    Command = Annotated[
+        Union[(*get_args(_Listed), *COMMAND_INPUTS.values())],
+        Field(discriminator="kind"),
+    ]

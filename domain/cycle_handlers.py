@@ -6,9 +6,10 @@ after ``domain.rules`` has checked the actor's role and the step, and only on a 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from datetime import datetime
 
+from domain.command_table import CommandRule, Effects
 from domain.commands import (
     CastVoteInput,
     Command,
@@ -27,6 +28,7 @@ from domain.model import (
     Meeting,
     PolicyStatus,
     PolicyVersion,
+    Role,
     Roster,
     Step,
     Tally,
@@ -57,9 +59,6 @@ def count_ballots(ballots_by: Mapping[str, Ballot], roster: Roster, rule: VoteRu
         quorum_met=quorum_met,
         passed=quorum_met and rule.majority.met(approve, len(ballots)),
     )
-
-
-Effects = tuple[tuple[Change, ...], tuple[Notice, ...]]
 
 
 def _record_meeting(state: CycleState, cmd: Command, at: datetime) -> Effects:
@@ -101,8 +100,6 @@ def _close_discussion(state: CycleState, cmd: Command, at: datetime) -> Effects:
 def _submit_policy(state: CycleState, cmd: Command, at: datetime) -> Effects:
     assert isinstance(cmd, SubmitPolicyInput)
     current = state.current_policy
-    if current is not None and current.status is PolicyStatus.VOTING:
-        raise Refusal("vote_in_progress", version=str(current.version))
     if len(state.policies) >= POLICY_VERSIONS_PER_YEAR_MAX:
         raise Refusal("too_many_policy_versions", limit=str(POLICY_VERSIONS_PER_YEAR_MAX))
     version = PolicyVersion(
@@ -123,6 +120,18 @@ def _submit_policy(state: CycleState, cmd: Command, at: datetime) -> Effects:
         params={"version": str(version.version)},
     )
     return (change,), (notice,)
+
+
+def _no_vote_open(state: CycleState, actor: str) -> None:
+    """A policy is submitted only while none is under vote."""
+    current = state.current_policy
+    if current is not None and current.status is PolicyStatus.VOTING:
+        raise Refusal("vote_in_progress", version=str(current.version))
+
+
+def _vote_open(state: CycleState, actor: str) -> None:
+    """Votes are cast and closed only while a policy is under vote."""
+    _open_vote(state)
 
 
 def _open_vote(state: CycleState) -> PolicyVersion:
@@ -223,14 +232,26 @@ def _close_cycle(state: CycleState, cmd: Command, at: datetime) -> Effects:
     return (), ()
 
 
-CYCLE_HANDLERS: dict[str, Callable[[CycleState, Command, datetime], Effects]] = {
-    "record_meeting": _record_meeting,
-    "close_discussion": _close_discussion,
-    "submit_policy": _submit_policy,
-    "cast_vote": _cast_vote,
-    "close_vote": _close_vote,
-    "submit_plan": _submit_plan,
-    "complete_step": _complete_step,
-    "evaluate_aim": _evaluate_aim,
-    "close_cycle": _close_cycle,
+_CHAIR = frozenset({Role.CHAIR})
+_COORDINATORS = frozenset({Role.COORDINATOR, Role.CHIEF_COORDINATOR})
+
+# Who may do what. The chair and the coordinators keep the records of meetings (the
+# secretariat varies by school); only the chair steers the council's own decisions.
+CYCLE_RULES: dict[str, CommandRule] = {
+    "record_meeting": CommandRule(
+        frozenset({Role.CHAIR, Role.PRINCIPAL, Role.COORDINATOR}), None, _record_meeting
+    ),
+    "close_discussion": CommandRule(_CHAIR, Step.DISCUSS, _close_discussion),
+    "submit_policy": CommandRule(
+        frozenset({Role.PRINCIPAL}), Step.APPROVE, _submit_policy, _no_vote_open
+    ),
+    "cast_vote": CommandRule(
+        frozenset({Role.CHAIR, Role.MEMBER}), Step.APPROVE, _cast_vote, _vote_open
+    ),
+    "close_vote": CommandRule(_CHAIR, Step.APPROVE, _close_vote, _vote_open),
+    "submit_plan": CommandRule(_COORDINATORS, Step.PLAN, _submit_plan),
+    # Any step: the command names the step it completes.
+    "complete_step": CommandRule(_COORDINATORS, None, _complete_step),
+    "evaluate_aim": CommandRule(_CHAIR, Step.EVALUATE, _evaluate_aim),
+    "close_cycle": CommandRule(_CHAIR, Step.EVALUATE, _close_cycle),
 }

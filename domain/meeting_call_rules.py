@@ -9,10 +9,11 @@ audit keeps it), the change says only what kind of thing moved.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 
 from domain.base import Role, Step
+from domain.command_table import CommandRule, Effects
 from domain.commands import Command
 from domain.events import Change, Notice
 from domain.meeting_calls import (
@@ -27,6 +28,7 @@ from domain.meeting_calls import (
     MeetingCall,
     MeetingRecordDraft,
     MinutesVersion,
+    PostponeMeetingInput,
     PublishMinutesInput,
     QuorumForecast,
     ReplyToCallInput,
@@ -34,18 +36,6 @@ from domain.meeting_calls import (
 )
 from domain.model import CycleState, Meeting, Roster, VoteRule
 from domain.refusals import Refusal
-
-Effects = tuple[tuple[Change, ...], tuple[Notice, ...]]
-
-CALL_PERMISSIONS: dict[str, frozenset[Role]] = {
-    "call_meeting": CALLER_ROLES,
-    "reply_to_call": frozenset(INVITED_ROLES),
-    "call_reminder": frozenset(),  # sent by the cycle itself
-    "publish_minutes": frozenset({Role.CHAIR}),
-    "correct_minutes": frozenset({Role.CHAIR}),
-}
-#: Every one of them at any open step.
-CALL_STEPS: dict[str, Step | None] = dict.fromkeys(CALL_PERMISSIONS)
 
 
 def find_call(state: CycleState, call_id: str) -> MeetingCall:
@@ -124,6 +114,32 @@ def _call_reminder(state: CycleState, cmd: Command, at: datetime) -> Effects:
     notice = Notice(
         template="meeting_call_reminder", recipients=missing, params=_call_params(state, call)
     )
+    return (change,), (notice,)
+
+
+def _postpone_meeting(state: CycleState, cmd: Command, at: datetime) -> Effects:
+    assert isinstance(cmd, PostponeMeetingInput)
+    call = find_call(state, cmd.call_id)
+    if at >= call.starts():
+        raise Refusal("call_started", starts=f"{call.held_on} {call.starts_at:%H:%M}")
+    moved = call.model_copy(
+        update={"held_on": cmd.held_on, "starts_at": cmd.starts_at, "place": cmd.place}
+    )
+    if moved.starts() <= call.starts():
+        raise Refusal("postpone_not_later", starts=f"{call.held_on} {call.starts_at:%H:%M}")
+    # Replies are kept; the reminder goes again before the new date (not when that time
+    # has passed already: everyone is being told now).
+    moved = moved.model_copy(update={"reminded_at": None if at < moved.reminder_at() else at})
+    _replace_call(state, moved)
+    params = {
+        **_call_params(state, moved),
+        "place": moved.place,
+        "reason": cmd.reason,
+        "was_held_on": call.held_on.isoformat(),
+        "was_starts_at": call.starts_at.strftime("%H:%M"),
+    }
+    notice = Notice(template="meeting_call_postponed", recipients=call.invitees, params=params)
+    change = Change(field=f"call:{call.call_id}", before="called", after="postponed")
     return (change,), (notice,)
 
 
@@ -226,12 +242,16 @@ def _correct_minutes(state: CycleState, cmd: Command, at: datetime) -> Effects:
     return (change,), ()
 
 
-CALL_HANDLERS: dict[str, Callable[[CycleState, Command, datetime], Effects]] = {
-    "call_meeting": _call_meeting,
-    "reply_to_call": _reply_to_call,
-    "call_reminder": _call_reminder,
-    "publish_minutes": _publish_minutes,
-    "correct_minutes": _correct_minutes,
+_CHAIR = frozenset({Role.CHAIR})
+
+#: Every one of them at any open step; ``call_reminder`` is sent by the cycle itself.
+CALL_RULES: dict[str, CommandRule] = {
+    "call_meeting": CommandRule(CALLER_ROLES, None, _call_meeting),
+    "reply_to_call": CommandRule(frozenset(INVITED_ROLES), None, _reply_to_call),
+    "call_reminder": CommandRule(frozenset(), None, _call_reminder),
+    "postpone_meeting": CommandRule(CALLER_ROLES, None, _postpone_meeting),
+    "publish_minutes": CommandRule(_CHAIR, None, _publish_minutes),
+    "correct_minutes": CommandRule(_CHAIR, None, _correct_minutes),
 }
 
 

@@ -18,7 +18,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from domain.base import Frozen, Role
+from domain.base import CommandInput, Frozen, Role
 from domain.japan_time import JAPAN
 from domain.text_rules import MultiLineStr, OneLineStr
 from i18n.catalogue import Texts
@@ -103,8 +103,14 @@ class MeetingCall(Frozen):
 
     def reminder_at(self) -> datetime:
         """When the invitees without a reply are reminded: two days before, 09:00 JST."""
-        day = self.held_on - timedelta(days=REMIND_DAYS_BEFORE)
-        return datetime.combine(day, time(hour=REMIND_HOUR), tzinfo=JAPAN).astimezone(UTC)
+        return reminder_time(self.held_on)
+
+
+def reminder_time(held_on: date) -> datetime:
+    """When the invitees of a meeting on ``held_on`` who have not replied are reminded:
+    two days before, 09:00 JST."""
+    day = held_on - timedelta(days=REMIND_DAYS_BEFORE)
+    return datetime.combine(day, time(hour=REMIND_HOUR), tzinfo=JAPAN).astimezone(UTC)
 
 
 class CallReminder(Frozen):
@@ -214,4 +220,18 @@ class CorrectMinutesInput(Frozen):
     actor: ActorId
     meeting_number: int = Field(ge=1)
     text: MultiLineStr = Field(min_length=1, max_length=MINUTES_MAX)
+    reason: MultiLineStr = Field(min_length=1, max_length=REASON_MAX)
+
+
+class PostponeMeetingInput(CommandInput):
+    """The chair (or the coordinator on the chair's behalf) postpones (延期) a called
+    meeting that has not begun to a later date and time, and perhaps another place, with
+    a reason. Every invitee is told; replies are kept (each may change theirs until the
+    new start), and the reminder is sent again two days before the new date."""
+
+    kind: Literal["postpone_meeting"] = "postpone_meeting"
+    call_id: CallId
+    held_on: date
+    starts_at: time
+    place: OneLineStr = Field(min_length=1, max_length=PLACE_MAX)
     reason: MultiLineStr = Field(min_length=1, max_length=REASON_MAX)

@@ -3,10 +3,10 @@ the alerts the cycle raises by itself when a step falls due."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from domain.base import STEP_ORDER, STEP_OWNERS, Role, Step
+from domain.command_table import CommandRule, Effects
 from domain.commands import (
     AlertInput,
     Command,
@@ -20,16 +20,6 @@ from domain.japan_time import JAPAN
 from domain.model import CycleState, Pause
 from domain.refusals import Refusal
 from domain.rule_changes import TASK_DUES_FOLLOW_PAUSE
-
-Effects = tuple[tuple[Change, ...], tuple[Notice, ...]]
-
-OVERSIGHT_PERMISSIONS: dict[str, frozenset[Role]] = {
-    "set_deadline": frozenset({Role.BOARD_ADMIN}),
-    "pause_cycle": frozenset({Role.BOARD_ADMIN}),
-    "resume_cycle": frozenset({Role.BOARD_ADMIN}),
-    "remind": frozenset({Role.BOARD_ADMIN}),
-    "alert": frozenset(),  # raised by the cycle itself, never by a person
-}
 
 #: What a board admin may still do while a cycle is paused.
 UNPAUSABLE: frozenset[str] = frozenset({"resume_cycle", "set_deadline"})
@@ -72,9 +62,14 @@ def _pause(state: CycleState, cmd: Command, at: datetime) -> Effects:
     return (Change(field="paused", before=None, after=cmd.reason),), (notice,)
 
 
-def _resume(state: CycleState, cmd: Command, at: datetime) -> Effects:
+def _paused(state: CycleState, actor: str) -> None:
+    """Only a paused cycle is resumed."""
     if state.paused is None:
         raise Refusal("not_paused")
+
+
+def _resume(state: CycleState, cmd: Command, at: datetime) -> Effects:
+    assert state.paused is not None  # the guard ``_paused`` ran first
     pending = [s for s in STEP_ORDER[STEP_ORDER.index(state.step) :] if s is not Step.CLOSED]
     before_dates = state.due_dates
     state.due_dates = shift(state.due_dates, pending, at - state.paused.since)
@@ -184,10 +179,13 @@ def _remind(state: CycleState, cmd: Command, at: datetime) -> Effects:
     return (Change(field="alert", before=None, after=key),), (notice,)
 
 
-OVERSIGHT_HANDLERS: dict[str, Callable[[CycleState, Command, datetime], Effects]] = {
-    "set_deadline": _set_deadline,
-    "pause_cycle": _pause,
-    "resume_cycle": _resume,
-    "remind": _remind,
-    "alert": _alert,
+_BOARD = frozenset({Role.BOARD_ADMIN})
+
+#: The board's commands, at any open step; ``alert`` is raised by the cycle itself.
+OVERSIGHT_RULES: dict[str, CommandRule] = {
+    "set_deadline": CommandRule(_BOARD, None, _set_deadline),
+    "pause_cycle": CommandRule(_BOARD, None, _pause),
+    "resume_cycle": CommandRule(_BOARD, None, _resume, _paused),
+    "remind": CommandRule(_BOARD, None, _remind),
+    "alert": CommandRule(frozenset(), None, _alert),
 }

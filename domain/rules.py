@@ -13,19 +13,15 @@ from datetime import datetime
 from typing import NamedTuple
 
 from domain.base import STEP_OWNERS, SYSTEM_ACTOR, working_copy
+from domain.command_table import CommandRule
 from domain.commands import (
     AlertInput,
     Command,
 )
-from domain.cycle_handlers import CYCLE_HANDLERS, Effects, tally
+from domain.cycle_handlers import CYCLE_RULES, tally
 from domain.deadlines import Alert, DeadlineRules
 from domain.events import Change, CycleEvent, Notice
-from domain.meeting_call_rules import (
-    CALL_HANDLERS,
-    CALL_PERMISSIONS,
-    CALL_STEPS,
-    call_reminder_command,
-)
+from domain.meeting_call_rules import CALL_RULES, call_reminder_command
 from domain.meeting_calls import CallReminder
 from domain.model import (
     CarriedFinding,
@@ -35,30 +31,31 @@ from domain.model import (
     Step,
     VoteRule,
 )
-from domain.oversight import OVERSIGHT_HANDLERS, OVERSIGHT_PERMISSIONS, UNPAUSABLE
+from domain.oversight import OVERSIGHT_RULES, UNPAUSABLE
 from domain.refusals import Refusal
 from domain.sanity import check_dates
-from domain.task_alerts import TASK_ALERT_HANDLERS, TaskAlert, task_alert_command
-from domain.task_rules import (
-    TASK_HANDLERS,
-    TASK_PERMISSIONS,
-    TASK_STEPS,
-    changed_tasks,
-)
+from domain.task_alerts import TASK_ALERT_RULES, TaskAlert, task_alert_command
+from domain.task_rules import TASK_GUARDS, TASK_RULES, changed_tasks, task_refusal
+from domain.tasks import CoordinationTask
 
 __all__ = [
     "COMMAND_STEP",
     "PERMISSIONS",
+    "RULES",
+    "SYSTEM_KINDS",
     "Decision",
+    "check_open",
     "execute",
     "findings_for_next_year",
     "fire_alert",
     "fire_call_reminder",
     "fire_task_alert",
     "new_cycle",
+    "offered_commands",
     "redo",
     "step_opened_notices",
     "tally",
+    "task_actions",
     "validate",
 ]
 
@@ -98,38 +95,22 @@ def new_cycle(
     )
 
 
-# Who may do what. The chair and the coordinators keep the records of meetings (the
-# secretariat varies by school); only the chair steers the council's own decisions.
-PERMISSIONS: dict[str, frozenset[Role]] = {
-    "record_meeting": frozenset({Role.CHAIR, Role.PRINCIPAL, Role.COORDINATOR}),
-    "close_discussion": frozenset({Role.CHAIR}),
-    "submit_policy": frozenset({Role.PRINCIPAL}),
-    "cast_vote": frozenset({Role.CHAIR, Role.MEMBER}),
-    "close_vote": frozenset({Role.CHAIR}),
-    "submit_plan": frozenset({Role.COORDINATOR, Role.CHIEF_COORDINATOR}),
-    "complete_step": frozenset({Role.COORDINATOR, Role.CHIEF_COORDINATOR}),
-    "evaluate_aim": frozenset({Role.CHAIR}),
-    "close_cycle": frozenset({Role.CHAIR}),
-    **OVERSIGHT_PERMISSIONS,
-    **TASK_PERMISSIONS,
-    **CALL_PERMISSIONS,
+#: The rules' one table: every command kind, who may give it, at which step, what must
+#: hold first, and its handler (``domain.command_table``).
+RULES: dict[str, CommandRule] = {
+    **CYCLE_RULES,
+    **OVERSIGHT_RULES,
+    **TASK_RULES,
+    **TASK_ALERT_RULES,
+    **CALL_RULES,
 }
 
-# The step each command belongs to; ``None`` means any open step.
-COMMAND_STEP: dict[str, Step | None] = {
-    "record_meeting": None,
-    "close_discussion": Step.DISCUSS,
-    "submit_policy": Step.APPROVE,
-    "cast_vote": Step.APPROVE,
-    "close_vote": Step.APPROVE,
-    "submit_plan": Step.PLAN,
-    "complete_step": None,  # checked against the step the command names
-    "evaluate_aim": Step.EVALUATE,
-    "close_cycle": Step.EVALUATE,
-    **dict.fromkeys(OVERSIGHT_PERMISSIONS),
-    **TASK_STEPS,
-    **CALL_STEPS,
-}
+#: Who may give each command (derived from ``RULES``).
+PERMISSIONS: dict[str, frozenset[Role]] = {kind: rule.roles for kind, rule in RULES.items()}
+#: The step each command belongs to; ``None`` means any open step (derived from ``RULES``).
+COMMAND_STEP: dict[str, Step | None] = {kind: rule.step for kind, rule in RULES.items()}
+#: The commands only the cycle itself gives (its alerts and reminders).
+SYSTEM_KINDS: frozenset[str] = frozenset(kind for kind, rule in RULES.items() if not rule.roles)
 
 
 def execute(state: CycleState, command: Command, at: datetime) -> Decision:
@@ -156,7 +137,7 @@ def redo(state: CycleState, command: Command, at: datetime) -> Decision:
     """Apply again a command the cycle accepted at ``at`` (rebuilding a cycle from its
     recorded events): the cycle's own alerts as they were raised, every other command
     through ``execute``, so its checks hold again exactly as they did the first time."""
-    if command.kind in ("alert", "task_alert", "call_reminder"):
+    if command.kind in SYSTEM_KINDS:
         return _decide(state, command, at)
     return execute(state, command, at)
 
@@ -169,7 +150,7 @@ def fire_call_reminder(state: CycleState, reminder: CallReminder, at: datetime) 
 def _decide(state: CycleState, command: Command, at: datetime) -> Decision:
     draft = working_copy(state)
     step_before = draft.step
-    changes, notices = _HANDLERS[command.kind](draft, command, at)
+    changes, notices = RULES[command.kind].handle(draft, command, at)
     if draft.step != step_before:
         draft.step_opened_at = at
         changes = (Change(field="step", before=step_before, after=draft.step), *changes)
@@ -221,26 +202,59 @@ def findings_for_next_year(state: CycleState) -> list[CarriedFinding]:
 
 
 def _check_actor_and_step(state: CycleState, command: Command) -> None:
-    if command.kind in ("alert", "task_alert", "call_reminder"):
-        raise Refusal("system_only", action=command.kind)
+    check_open(state, command.kind, command.actor)
+
+
+def check_open(state: CycleState, kind: str, actor: str) -> None:
+    """Raise the ``Refusal`` every ``kind`` command by ``actor`` gets now, whatever its
+    input: the cycle closed or paused, the actor's role, the step, the command's guard.
+    ``execute`` asks this first; ``offered_commands`` asks it of every kind."""
+    if kind in SYSTEM_KINDS:
+        raise Refusal("system_only", action=kind)
     if state.step is Step.CLOSED:
         raise Refusal("cycle_closed", year=str(state.fiscal_year))
-    roles = state.roster.roles_of(command.actor)
+    roles = state.roster.roles_of(actor)
     if not roles:
-        raise Refusal("not_on_roster", actor=command.actor)
-    if state.paused is not None and command.kind not in UNPAUSABLE:
+        raise Refusal("not_on_roster", actor=actor)
+    if state.paused is not None and kind not in UNPAUSABLE:
         raise Refusal("paused", reason=state.paused.reason)
-    allowed = PERMISSIONS[command.kind]
-    if not roles & allowed:
+    rule = RULES[kind]
+    if not roles & rule.roles:
         raise Refusal(
             "role_required",
-            actor=command.actor,
-            action=command.kind,
-            roles=",".join(sorted(r.value for r in allowed)),
+            actor=actor,
+            action=kind,
+            roles=",".join(sorted(r.value for r in rule.roles)),
         )
-    expected = COMMAND_STEP[command.kind]
-    if expected is not None and state.step is not expected:
-        raise Refusal("wrong_step", current=state.step, expected=expected, action=command.kind)
+    if rule.step is not None and state.step is not rule.step:
+        raise Refusal("wrong_step", current=state.step, expected=rule.step, action=kind)
+    if rule.guard is not None:
+        rule.guard(state, actor)
+
+
+def _passes(check: Callable[..., None], *args: object) -> bool:
+    try:
+        check(*args)
+    except Refusal:
+        return False
+    return True
+
+
+def offered_commands(state: CycleState, actor: str) -> frozenset[str]:
+    """The command kinds ``actor`` may give now: those ``check_open`` lets through. What
+    a command's input says (which task, which date) is still the rules' to decide."""
+    return frozenset(kind for kind in RULES if _passes(check_open, state, kind, actor))
+
+
+def task_actions(state: CycleState, actor: str, task: CoordinationTask) -> frozenset[str]:
+    """Which task commands ``actor`` may give on ``task`` now: offered, and the task's
+    own guard (open, whose it is) lets them through."""
+    offered = offered_commands(state, actor)
+    return frozenset(
+        kind
+        for kind in TASK_GUARDS
+        if kind in offered and _passes(task_refusal, state, kind, task, actor)
+    )
 
 
 def step_opened_notices(state: CycleState) -> tuple[Notice, ...]:
@@ -261,15 +275,3 @@ def step_opened_notices(state: CycleState) -> tuple[Notice, ...]:
             params={"step": state.step.value, "due": "" if due is None else due.isoformat()},
         ),
     )
-
-
-_HANDLERS: dict[str, Callable[[CycleState, Command, datetime], Effects]] = {
-    **CYCLE_HANDLERS,
-    **OVERSIGHT_HANDLERS,
-    **TASK_HANDLERS,
-    **TASK_ALERT_HANDLERS,
-    **CALL_HANDLERS,
-}
-
-# Keep the three tables in step with each other: a command missing from one is a bug.
-assert set(_HANDLERS) == set(PERMISSIONS) == set(COMMAND_STEP)

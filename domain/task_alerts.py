@@ -7,17 +7,15 @@ Pure: the workflow asks ``pending_task_alert`` what to wait for and sleeps until
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 
 from domain.base import Frozen, Role, Step
+from domain.command_table import CommandRule, Effects
 from domain.commands import Command, TaskAlertInput
 from domain.events import Change, Notice
 from domain.japan_time import JAPAN
 from domain.model import CycleState
-
-Effects = tuple[tuple[Change, ...], tuple[Notice, ...]]
 
 
 class TaskAlertKind(StrEnum):
@@ -110,6 +108,7 @@ def _task_alert(state: CycleState, cmd: Command, at: datetime) -> Effects:
     return (Change(field="alert", before=None, after=key),), (notice,)
 
 
-TASK_ALERT_HANDLERS: dict[str, Callable[[CycleState, Command, datetime], Effects]] = {
-    "task_alert": _task_alert,
+#: Raised by the cycle itself in coordinate, never by a person.
+TASK_ALERT_RULES: dict[str, CommandRule] = {
+    "task_alert": CommandRule(frozenset(), Step.COORDINATE, _task_alert),
 }

@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 
 from domain.base import Role, Step, next_step
+from domain.command_table import CommandRule, Effects
 from domain.commands import (
     CancelActivityInput,
     ClaimTaskInput,
@@ -45,32 +46,10 @@ from domain.tasks import (
     task_id,
 )
 
-Effects = tuple[tuple[Change, ...], tuple[Notice, ...]]
-
 #: Who may hold a task: the council's coordinators and the chief coordinator.
 TASK_HOLDERS: frozenset[Role] = frozenset({Role.COORDINATOR, Role.CHIEF_COORDINATOR})
 #: Who oversees every task of the councils they support.
 TASK_OVERSEERS: frozenset[Role] = frozenset({Role.CHIEF_COORDINATOR, Role.BOARD_ADMIN})
-
-TASK_PERMISSIONS: dict[str, frozenset[Role]] = {
-    "claim_task": TASK_HOLDERS,
-    "complete_task": TASK_HOLDERS,
-    "reassign_task": TASK_OVERSEERS,
-    "waive_task": TASK_HOLDERS | TASK_OVERSEERS,
-    "record_activity": TASK_HOLDERS,
-    "cancel_activity": TASK_HOLDERS,
-    "task_alert": frozenset(),  # raised by the cycle itself, never by a person
-}
-
-TASK_STEPS: dict[str, Step | None] = {
-    "claim_task": Step.COORDINATE,
-    "complete_task": Step.COORDINATE,
-    "reassign_task": Step.COORDINATE,
-    "waive_task": Step.COORDINATE,
-    "record_activity": Step.ACT,
-    "cancel_activity": Step.ACT,
-    "task_alert": Step.COORDINATE,
-}
 
 #: Steps that close by themselves and so refuse ``complete_step``.
 SELF_CLOSING_STEPS: frozenset[Step] = frozenset({Step.COORDINATE, Step.ACT})
@@ -153,7 +132,7 @@ def refuse_complete_step(step: Step) -> None:
         raise Refusal("step_closes_itself", step=step)
 
 
-# --- one handler per command ----------------------------------------------------------
+# --- what must hold of a task before a command touches it ---------------------------
 
 
 def _open_task(state: CycleState, ident: str) -> CoordinationTask:
@@ -165,10 +144,61 @@ def _open_task(state: CycleState, ident: str) -> CoordinationTask:
     return task
 
 
+def _some_task_open(state: CycleState, actor: str) -> None:
+    """A task command needs an open task to act on."""
+    if not any(t.is_open for t in state.tasks):
+        raise Refusal("no_open_task")
+
+
+def _claimable(state: CycleState, task: CoordinationTask, actor: str) -> None:
+    """An unassigned task, or one assigned to ``actor`` and not yet confirmed."""
+    if task.owner not in (None, actor):
+        raise Refusal("task_owned_by_other", task_id=task.task_id, owner=task.owner or "")
+    if task.claimed:
+        raise Refusal("task_already_claimed", task_id=task.task_id)
+
+
+def _completable(state: CycleState, task: CoordinationTask, actor: str) -> None:
+    """The task's owner, or the chief coordinator."""
+    if task.owner != actor and Role.CHIEF_COORDINATOR not in state.roster.roles_of(actor):
+        raise Refusal("task_not_yours", task_id=task.task_id, owner=task.owner or UNASSIGNED)
+
+
 def _check_owner_or_overseer(state: CycleState, task: CoordinationTask, actor: str) -> None:
+    """The task's owner, or one who oversees every task (waiving)."""
     if task.owner == actor or state.roster.roles_of(actor) & TASK_OVERSEERS:
         return
     raise Refusal("task_not_yours", task_id=task.task_id, owner=task.owner or UNASSIGNED)
+
+
+def _any_holder(state: CycleState, task: CoordinationTask, actor: str) -> None:
+    """Nothing more of the task (reassigning: the new owner is checked by the handler)."""
+
+
+TaskGuard = Callable[[CycleState, CoordinationTask, str], None]
+
+#: What must hold of one open task before ``actor`` may give each task command on it.
+TASK_GUARDS: dict[str, TaskGuard] = {
+    "claim_task": _claimable,
+    "complete_task": _completable,
+    "reassign_task": _any_holder,
+    "waive_task": _check_owner_or_overseer,
+}
+
+
+def _task_for(state: CycleState, kind: str, ident: str, actor: str) -> CoordinationTask:
+    task = _open_task(state, ident)
+    TASK_GUARDS[kind](state, task, actor)
+    return task
+
+
+def task_refusal(state: CycleState, kind: str, task: CoordinationTask, actor: str) -> None:
+    """Raise the ``Refusal`` the rules give ``actor``'s ``kind`` on ``task``, if any
+    (besides role, step and pause, which ``domain.rules`` checks)."""
+    _task_for(state, kind, task.task_id, actor)
+
+
+# --- one handler per command ----------------------------------------------------------
 
 
 def _close_coordinate_if_done(state: CycleState, actor: str) -> None:
@@ -179,11 +209,7 @@ def _close_coordinate_if_done(state: CycleState, actor: str) -> None:
 
 def _claim(state: CycleState, cmd: Command, at: datetime) -> Effects:
     assert isinstance(cmd, ClaimTaskInput)
-    task = _open_task(state, cmd.task_id)
-    if task.owner not in (None, cmd.actor):
-        raise Refusal("task_owned_by_other", task_id=task.task_id, owner=task.owner or "")
-    if task.claimed:
-        raise Refusal("task_already_claimed", task_id=task.task_id)
+    task = _task_for(state, cmd.kind, cmd.task_id, cmd.actor)
     before = task.owner
     task.owner = cmd.actor
     task.claimed = True
@@ -192,9 +218,7 @@ def _claim(state: CycleState, cmd: Command, at: datetime) -> Effects:
 
 def _complete(state: CycleState, cmd: Command, at: datetime) -> Effects:
     assert isinstance(cmd, CompleteTaskInput)
-    task = _open_task(state, cmd.task_id)
-    if task.owner != cmd.actor and Role.CHIEF_COORDINATOR not in state.roster.roles_of(cmd.actor):
-        raise Refusal("task_not_yours", task_id=task.task_id, owner=task.owner or UNASSIGNED)
+    task = _task_for(state, cmd.kind, cmd.task_id, cmd.actor)
     task.status = TaskStatus.COMPLETED
     task.outcome = cmd.outcome
     task.closed_by = cmd.actor
@@ -205,8 +229,7 @@ def _complete(state: CycleState, cmd: Command, at: datetime) -> Effects:
 
 def _waive(state: CycleState, cmd: Command, at: datetime) -> Effects:
     assert isinstance(cmd, WaiveTaskInput)
-    task = _open_task(state, cmd.task_id)
-    _check_owner_or_overseer(state, task, cmd.actor)
+    task = _task_for(state, cmd.kind, cmd.task_id, cmd.actor)
     task.status = TaskStatus.WAIVED
     task.waive_reason = cmd.reason
     task.closed_by = cmd.actor
@@ -217,7 +240,7 @@ def _waive(state: CycleState, cmd: Command, at: datetime) -> Effects:
 
 def _reassign(state: CycleState, cmd: Command, at: datetime) -> Effects:
     assert isinstance(cmd, ReassignTaskInput)
-    task = _open_task(state, cmd.task_id)
+    task = _task_for(state, cmd.kind, cmd.task_id, cmd.actor)
     if not state.roster.roles_of(cmd.new_owner) & TASK_HOLDERS:
         raise Refusal("task_owner_not_coordinator", owner=cmd.new_owner, task_id=task.task_id)
     if task.owner == cmd.new_owner:
@@ -281,13 +304,15 @@ def _cancel_activity(state: CycleState, cmd: Command, at: datetime) -> Effects:
     return (change,), ()
 
 
-TASK_HANDLERS: dict[str, Callable[[CycleState, Command, datetime], Effects]] = {
-    "claim_task": _claim,
-    "complete_task": _complete,
-    "reassign_task": _reassign,
-    "waive_task": _waive,
-    "record_activity": _record_activity,
-    "cancel_activity": _cancel_activity,
+_HOLDERS_OR_OVERSEERS = TASK_HOLDERS | TASK_OVERSEERS
+
+TASK_RULES: dict[str, CommandRule] = {
+    "claim_task": CommandRule(TASK_HOLDERS, Step.COORDINATE, _claim, _some_task_open),
+    "complete_task": CommandRule(TASK_HOLDERS, Step.COORDINATE, _complete, _some_task_open),
+    "reassign_task": CommandRule(TASK_OVERSEERS, Step.COORDINATE, _reassign, _some_task_open),
+    "waive_task": CommandRule(_HOLDERS_OR_OVERSEERS, Step.COORDINATE, _waive, _some_task_open),
+    "record_activity": CommandRule(TASK_HOLDERS, Step.ACT, _record_activity),
+    "cancel_activity": CommandRule(TASK_HOLDERS, Step.ACT, _cancel_activity),
 }
 
 

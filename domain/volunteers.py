@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date
 from enum import StrEnum
 
-from domain.base import Role
+from domain.access import ACCESS, Access
 from domain.refusals import Refusal
 
 #: How long a registration holds (Kushiro renews its 学校支援ボランティア every two years).
@@ -17,9 +17,9 @@ REGISTRATION_YEARS = 2
 
 #: Who keeps the registry (registers, renews, withdraws, reads it): the board and the
 #: coordinators, who recruit and contact volunteers.
-REGISTRY_KEEPERS = frozenset({Role.BOARD_ADMIN, Role.CHIEF_COORDINATOR, Role.COORDINATOR})
+REGISTRY_KEEPERS = ACCESS[Access.VOLUNTEER_STAFF]
 #: Who reads a volunteer's contact details.
-CONTACT_READERS = frozenset({Role.COORDINATOR, Role.CHIEF_COORDINATOR, Role.BOARD_ADMIN})
+CONTACT_READERS = ACCESS[Access.CONTACTS]
 #: A registration this close to its end is shown as ending soon (renew it).
 ENDING_SOON_DAYS = 60
 

@@ -34,8 +34,10 @@ from domain.meeting_calls import (
     CallMeetingInput,
     CallReminderInput,
     CorrectMinutesInput,
+    PostponeMeetingInput,
     PublishMinutesInput,
     ReplyToCallInput,
+    reminder_time,
 )
 from store._rows import table
 from store.models import ID, SHORT, TZ_DATETIME, Base, Cycle, MeetingRow
@@ -138,6 +140,19 @@ def project_calls(connection: Connection, cycle_id: int, event: CycleEvent) -> N
             update(_CALLS)
             .where(_CALLS.c.cycle_id == cycle_id, _CALLS.c.call_id == command.call_id)
             .values(reminded_at=event.at)
+        )
+    elif isinstance(command, PostponeMeetingInput):
+        # As the rules moved it: replies kept, the reminder again before the new date.
+        reminded = None if event.at < reminder_time(command.held_on) else event.at
+        connection.execute(
+            update(_CALLS)
+            .where(_CALLS.c.cycle_id == cycle_id, _CALLS.c.call_id == command.call_id)
+            .values(
+                held_on=command.held_on,
+                starts_at=command.starts_at,
+                place=command.place,
+                reminded_at=reminded,
+            )
         )
     elif isinstance(command, PublishMinutesInput):
         meeting = connection.execute(

@@ -74,6 +74,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows.alarm_clock import AlarmClock
     from workflows.applied_commands import AppliedCommands
     from workflows.decision_memo import DecisionMemo
+    from workflows.declared_updates import DeclaredUpdates
     from workflows.delivery import deliver_all
     from workflows.failures import refused as _refused
     from workflows.meeting_call_updates import MeetingCallUpdates
@@ -92,12 +93,15 @@ class CycleResult(BaseModel):
 
 
 @workflow.defn(name=WORKFLOW_NAME)
-class CouncilCycleWorkflow(TaskUpdates, OversightUpdates, RosterUpdates, MeetingCallUpdates):
+class CouncilCycleWorkflow(
+    TaskUpdates, OversightUpdates, RosterUpdates, MeetingCallUpdates, DeclaredUpdates
+):
     """One council's cycle for one fiscal year, from discuss to the close of evaluate.
     The coordinate and act steps' updates (tasks, activity records) come from
     ``TaskUpdates``, the board of education's (deadline, pause, resume, remind) from
     ``OversightUpdates``, the directory's roster changes from ``RosterUpdates``, meeting
-    calls and public minutes from ``MeetingCallUpdates``."""
+    calls and public minutes from ``MeetingCallUpdates``, and every command declared once
+    (``domain.base.CommandInput``) from ``DeclaredUpdates``."""
 
     def __init__(self) -> None:
         self._state: CycleState | None = None

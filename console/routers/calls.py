@@ -4,7 +4,8 @@
   form to call a meeting.
 - ``/councils/<c>/<y>/calls/<id>``: the call, the replies, who has not replied, the
   expected quorum, the reply form (``?answer=attend`` from the e-mail preselects a reply;
-  nothing is sent until the person confirms), and "record the meeting" pre-filled.
+  nothing is sent until the person confirms), "record the meeting" pre-filled, and the
+  forms of the commands declared once (``/do/<kind>``: postpone the meeting).
 
 Every command goes through ``application.cycles.send`` as the signed-in person.
 """
@@ -25,6 +26,7 @@ from application.meeting_calls import call_calendar, call_page
 from application.my_page import call_read_receipts
 from application.vocabulary import (
     CALLER_ROLES,
+    COMMAND_INPUTS,
     JAPAN,
     Answer,
     CallMeetingInput,
@@ -119,7 +121,7 @@ async def call_meeting(
 
 async def _call_view(
     request: Request, ctx: ConsoleContext, view: CycleView, call_id: str,
-    error: str | None = None, status_code: int = 200,
+    error: str | None = None, status_code: int = 200, form: dict[str, Any] | None = None,
 ) -> HTMLResponse:  # fmt: skip
     who = ctx.who
     try:
@@ -159,6 +161,8 @@ async def _call_view(
                 ]
             )
         ),
+        "may_call": _may_call(view, who),
+        "form": form or {},
         "error": error,
         "started": datetime.combine(page.held_on, page.starts_at, tzinfo=JAPAN)
         <= datetime.now(JAPAN),
@@ -217,3 +221,37 @@ async def reply(
         view = await load_cycle(request, ctx, council_id, year)
         return await _call_view(request, ctx, view, call_id, sent.message, 409)
     return see_other(f"{target.url}/calls/{call_id}?{sent.done}")
+
+
+#: The longest form field a declared command is built from (its model has the real bound).
+_FIELD_LIMIT = 20_000
+
+
+@router.post("/councils/{council_id}/{year}/calls/{call_id}/do/{kind}", response_model=None)
+async def call_command(
+    request: Request, council_id: str, year: Year, call_id: str, kind: str, ctx: SignedInContext
+) -> Response:
+    """A declared command on the call (a ``CommandInput`` with a ``call_id``, such as
+    ``postpone_meeting``), built from the form's fields of the same names, as the
+    signed-in person; the rules decide (docs/adding-a-command.md)."""
+    model = COMMAND_INPUTS.get(kind)
+    if model is None or "call_id" not in model.model_fields:
+        raise PageNotFound()
+    who = ctx.who
+    form = await form_of(request, who)
+    view = await load_cycle(request, ctx, council_id, year)
+    given = {
+        name: field_of(form, name, _FIELD_LIMIT)
+        for name in model.model_fields
+        if name in form and name not in ("kind", "actor", "call_id")
+    }
+    try:
+        command = model.model_validate({**given, "actor": who.person_id, "call_id": call_id[:64]})
+    except ValidationError as exc:
+        error = text("bad_input", lang_of(request), detail=first_error(exc))
+        return await _call_view(request, ctx, view, call_id, error, 422, form)
+    sent = await send_command(request, ctx, view, command, form)
+    if isinstance(sent, NotApplied):
+        view = await load_cycle(request, ctx, council_id, year)
+        return await _call_view(request, ctx, view, call_id, sent.message, 409, form)
+    return see_other(f"{view.url}/calls/{call_id}?{sent.done}")

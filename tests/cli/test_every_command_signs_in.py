@@ -42,6 +42,9 @@ STRANGER = "dash-m1"  # a member of a council of dashcity, nothing in testcity
 CASES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("meeting", ("meeting", "--council", C1, "--date", "2026-04-20",
                  "--attendance", "t-chair", "--minutes", "m", "--year", "2026")),
+    ("meeting postpone", ("meeting", "postpone", "call-1", "--council", C1, "--date",
+                          "2026-05-01", "--time", "18:00", "--place", "p", "--reason", "r",
+                          "--year", "2026")),
     ("doctor", ("doctor",)),
     ("doctor", ("doctor", "--municipality", "testcity", "--repair")),
     ("history", ("history", "--council", C1)),

@@ -61,6 +61,7 @@ from domain.meeting_calls import (
     CallMeetingInput,
     CallReminderInput,
     CorrectMinutesInput,
+    PostponeMeetingInput,
     PublishMinutesInput,
     ReplyToCallInput,
 )
@@ -186,6 +187,14 @@ SAMPLES: dict[str, Callable[[str, CycleState], Command]] = {
         actor=a, call_id=s.calls[0].call_id if s.calls else "f-call", answer=Answer.ATTEND
     ),
     "call_reminder": lambda a, s: CallReminderInput(actor=a, call_id="f-call"),
+    "postpone_meeting": lambda a, s: PostponeMeetingInput(
+        actor=a,
+        call_id=s.calls[0].call_id if s.calls else "f-call",
+        held_on=date(s.fiscal_year, 10, 1),
+        starts_at=time(18, 30),
+        place="体育館",
+        reason="台風の接近",
+    ),
     "publish_minutes": lambda a, s: PublishMinutesInput(actor=a, meeting_number=1),
     "correct_minutes": lambda a, s: CorrectMinutesInput(
         actor=a, meeting_number=1, text="訂正した会議録", reason="誤字の訂正"

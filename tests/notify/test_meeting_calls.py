@@ -68,12 +68,9 @@ def _jst(day: date, hour: int) -> datetime:
     return datetime.combine(day, time(hour=hour), tzinfo=JAPAN)
 
 
-async def test_a_call_answered_by_three_one_reminded_once_then_recorded_and_published(
-    call_harness: Harness,
-) -> None:
-    harness = call_harness
-    # Early April of the cycle's year: the call lies in its fiscal year, before any
-    # deadline alert of discuss (due 30 April).
+async def open_in_early_april(harness: Harness) -> WorkflowHandle[Any, Any]:
+    """The cycle, opened in early April of its year: a call then lies in its fiscal year,
+    before any deadline alert of discuss (due 30 April)."""
     await harness.sleep_until(_jst(date(YEAR, 4, 2), 9))
     handle = await harness.env.client.start_workflow(
         CouncilCycleWorkflow.run,
@@ -82,6 +79,14 @@ async def test_a_call_answered_by_three_one_reminded_once_then_recorded_and_publ
         task_queue=harness.queue,
     )
     await wait_open(handle)
+    return handle
+
+
+async def test_a_call_answered_by_three_one_reminded_once_then_recorded_and_published(
+    call_harness: Harness,
+) -> None:
+    harness = call_harness
+    handle = await open_in_early_april(harness)
     call = CallMeetingInput(
         actor="n-coord",  # the coordinator, on the chair's behalf
         call_id="2027-04-15",

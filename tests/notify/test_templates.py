@@ -12,6 +12,7 @@ PARAMS = {
     "approve": "4", "reject": "1", "eligible": "6", "reason": "台風による休校", "year": "2027",
     "task_id": "t-1", "title": "会場の予約", "count": "1", "number": "3",
     "held_on": "2027-06-10", "starts_at": "18:30", "reply_path": "/councils/c1/2027/calls/k1",
+    "place": "体育館", "was_held_on": "2027-06-03", "was_starts_at": "18:00",
 }  # fmt: skip
 COUNCIL = "中央小学校学校運営協議会"
 
