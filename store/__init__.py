@@ -4,6 +4,8 @@ function takes a ``Session`` first and leaves committing to the caller (``sessio
 """
 
 # The console's sign-in tables belong to the schema too (migrations compare against it).
+# So do the volunteer requests' tables (store/volunteer_request_models.py).
+from store import volunteer_request_models as volunteer_request_models
 from store.access_tokens import TokenRecord
 from store.audit_log import AccessAuditRow, BrokenLink, DirectoryAuditRow
 from store.board import OverviewRow, municipality_name, overview

@@ -26,6 +26,7 @@ from activities.channels.webhook import WebhookSender
 from activities.cycle_activities import CycleActivities
 from activities.delivery_activities import DeliveryActivities
 from activities.task_activities import TaskActivities
+from activities.volunteer_request_activities import RequestActivities
 from config import (
     DEFAULT_ACTIVITY_SLOTS,
     DEFAULT_ACTIVITY_THREADS,
@@ -34,6 +35,7 @@ from config import (
     WorkerRole,
 )
 from config.converter import worker_converter
+from config.payload_keys import PayloadKeys, payload_keys_from
 from contracts.cycle import notification_queue
 from store.db import make_engine
 from worker.command_guard import CommandGuard
@@ -41,6 +43,7 @@ from worker.daily_jobs import start_daily_anchor
 from worker.telemetry import metrics_runtime
 from workflows.audit_anchor import AuditAnchorWorkflow
 from workflows.council_cycle import CouncilCycleWorkflow
+from workflows.volunteer_request import VolunteerRequestWorkflow
 
 log = logging.getLogger(__name__)
 
@@ -135,22 +138,30 @@ def senders_from(settings: Settings) -> Senders:
     return senders
 
 
-def cycle_activities(engine: Engine, senders: Senders) -> list[Callable[..., Any]]:
-    """The activities the cycle waits for (its records and checks), on the cycle's queue."""
+def cycle_activities(
+    engine: Engine, senders: Senders, keys: PayloadKeys | None = None
+) -> list[Callable[..., Any]]:
+    """The activities the cycle waits for (its records and checks), on the cycle's queue;
+    and the volunteer requests' record."""
     cycle = CycleActivities(engine, senders)
     return [
         cycle.load_council,
         cycle.record_cycle_opened,
         cycle.record_event,
         TaskActivities(engine).check_volunteers,
+        RequestActivities(engine, senders, keys).record_volunteer_request,
     ]
 
 
-def notification_activities(engine: Engine, senders: Senders) -> list[Callable[..., Any]]:
+def notification_activities(
+    engine: Engine, senders: Senders, keys: PayloadKeys | None = None
+) -> list[Callable[..., Any]]:
     """The activities that run beside the cycle (inbox, outbox, outside channels), on the
-    notification queue (``contracts.cycle.notification_queue``)."""
+    notification queue (``contracts.cycle.notification_queue``); and the volunteer
+    requests' notices (signing reply links with ``keys``)."""
     delivery = DeliveryActivities(engine, senders)
     return [
+        RequestActivities(engine, senders, keys).notify_volunteers,
         CycleActivities(engine, senders).notify,
         delivery.deliver,
         delivery.record_delivery_failed,
@@ -212,17 +223,19 @@ async def serving(
     notify_threads: int = NOTIFY_THREADS,
     slots: int = ACTIVITY_SLOTS,
     role: WorkerRole = WorkerRole.ALL,
+    keys: PayloadKeys | None = None,
 ) -> AsyncIterator[None]:
     """Serve the cycle workflow and its activities on ``task_queue``, and its
     notifications on the queue beside it (``serving_queues``), while the block runs; the
-    daily audit anchor (``workflows.audit_anchor``) is served alongside."""
+    daily audit anchor (``workflows.audit_anchor``) and the volunteer requests
+    (``workflows.volunteer_request``) are served alongside."""
     async with serving_queues(
         client,
         task_queue,
         role,
-        [CouncilCycleWorkflow, AuditAnchorWorkflow],
-        cycle_activities(engine, senders),
-        notification_activities(engine, senders),
+        [CouncilCycleWorkflow, AuditAnchorWorkflow, VolunteerRequestWorkflow],
+        cycle_activities(engine, senders, keys),
+        notification_activities(engine, senders, keys),
         threads=threads,
         notify_threads=notify_threads,
         slots=slots,
@@ -245,6 +258,7 @@ async def run_worker(settings: Settings, stop: asyncio.Event) -> None:
         notify_threads=notify_threads,
         slots=settings.worker_activity_slots,
         role=settings.worker_role,
+        keys=payload_keys_from(settings),
     ):
         await start_daily_anchor(client, settings.task_queue)
         log.info(
