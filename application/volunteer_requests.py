@@ -36,6 +36,7 @@ from contracts.volunteer_requests import (
     InviteInput,
     RequestInput,
 )
+from domain.commands import CancelActivityInput, Command
 from domain.refusals import Refusal
 from domain.text_rules import MultiLineStr, OneLineStr
 from domain.volunteer_requests import (
@@ -44,15 +45,20 @@ from domain.volunteer_requests import (
     SKILL_MAX,
     SKILLS_MAX,
     TITLE_MAX,
-    Reply,
     RequestSpec,
     RequestState,
     choose,
+    council_of_request_key,
     open_request,
+    request_key,
 )
+from domain.volunteer_requests import Place as Place
+from domain.volunteer_requests import Reply as Reply
+from domain.volunteer_requests import Status as Status
 from store import volunteer_requests as requests
 from store.errors import NotFound
-from store.volunteer_requests import AnswerLine, ApplicationLine, RequestView
+from store.volunteer_requests import AnswerLine, ApplicationLine
+from store.volunteer_requests import RequestView as RequestView
 
 
 class NewRequest(BaseModel):
@@ -108,6 +114,11 @@ class RequestPage(BaseModel):
     answers: tuple[AnswerLine, ...]
     applications: tuple[ApplicationLine, ...]
     unsent_notices: int
+
+
+def key_of(council_id: str, fiscal_year: int, number: int) -> str:
+    """The business key of a council's ``number``-th request of ``fiscal_year``."""
+    return request_key(council_id[:64], fiscal_year, number)
 
 
 def _staff_roles(ctx: Context, session: Session, council_id: str) -> None:
@@ -179,8 +190,7 @@ def candidates(
     """The registered volunteers to ask, chosen by skill, area and past participation."""
 
     def read(session: Session) -> list[CandidateLine]:
-        view = requests.request_view(session, key)
-        _staff_roles(ctx, session, view.council_id)
+        view = _staff_view(ctx, session, key)
         municipality = requests.municipality_of_council(session, view.council_id)
         found = requests.candidates(session, municipality, view.held_on)
         chosen = choose(found, skill[:SKILL_MAX], area[:100], max(0, min(min_past, 1000)))
@@ -221,9 +231,12 @@ async def record_answer(
 
 
 def _staff_view(ctx: Context, session: Session, key: str) -> RequestView:
-    view = requests.request_view(session, key)
-    _staff_roles(ctx, session, view.council_id)
-    return view
+    """The request, for its council's staff (checked before anything is read)."""
+    council_id = council_of_request_key(key)
+    if council_id is None:
+        raise NotFound("その依頼はありません")
+    _staff_roles(ctx, session, council_id)
+    return requests.request_view(session, key)
 
 
 def _first_problem(exc: ValidationError) -> str:
@@ -292,14 +305,30 @@ async def decide_application(
 async def cancel_for_activity(
     ctx: Context, council_id: str, fiscal_year: int, activity_id: str
 ) -> int:
-    """The activity was cancelled: cancel its open requests (their confirmed and waiting
-    volunteers are told); how many."""
+    """Cancel the activity's open requests (their confirmed and waiting volunteers are
+    told); how many. For the coordinator; ``activity_cancelled`` does it by itself."""
+    ctx.unit_of_work(lambda session: _staff_roles(ctx, session, council_id))
+    return await _cancel_requests(ctx, council_id, fiscal_year, activity_id)
 
-    def read(session: Session) -> list[str]:
-        _staff_roles(ctx, session, council_id)
-        return requests.open_requests_for_activity(session, council_id, fiscal_year, activity_id)
 
-    keys = ctx.unit_of_work(read)
+async def activity_cancelled(
+    ctx: Context, council_id: str, fiscal_year: int, command: Command
+) -> int:
+    """After the cycle accepted ``command``: when it cancelled an activity, cancel the
+    activity's open requests (the cycle's acceptance is the authority); how many."""
+    if not isinstance(command, CancelActivityInput):
+        return 0
+    return await _cancel_requests(ctx, council_id, fiscal_year, command.activity_id)
+
+
+async def _cancel_requests(
+    ctx: Context, council_id: str, fiscal_year: int, activity_id: str
+) -> int:
+    keys = ctx.unit_of_work(
+        lambda session: requests.open_requests_for_activity(
+            session, council_id, fiscal_year, activity_id
+        )
+    )
     for key in keys:
         await _update(ctx, key, UPDATE_CANCEL, CancelInput(), f"cancel-{activity_id}")
     return len(keys)

@@ -12,7 +12,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from pydantic import ValidationError
 
-from application import cycles
+from application import cycles, volunteer_requests
 from application.cycle_reads import read_cycle
 from application.vocabulary import STEP_ORDER, Command, CycleState, PolicyStatus, Role, VolunteerRow
 from console.context import ConsoleContext
@@ -166,4 +166,6 @@ async def send_command(
         return NotApplied(refusal.message(lang), refused=True)
     except cycles.CycleError as exc:
         return NotApplied(text("unavailable", lang, detail=exc.message(lang)), refused=False)
+    # A cancelled activity's volunteer requests are cancelled too (volunteers told).
+    await volunteer_requests.activity_cancelled(ctx, view.council_id, view.year, command)
     return None
