@@ -18,7 +18,7 @@ from domain.text_rules import forbidden_character
 from store import newsletters
 from store.directory import council_name
 from store.errors import NotFound
-from store.volunteer_requests import named_volunteers
+from store.volunteer_requests import municipality_of_council, named_volunteers
 
 
 def _require_staff(ctx: Context, session: Session, council_id: str) -> None:
@@ -43,6 +43,7 @@ def _page(session: Session, council_id: str, fiscal_year: int, message: str) -> 
     return build(
         council_name(session, council_id), fiscal_year, held, named_volunteers(session, ids),
         message, newsletters.next_open_request(session, council_id),
+        municipality_of_council(session, council_id),
     )  # fmt: skip
 
 

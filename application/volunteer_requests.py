@@ -37,6 +37,7 @@ from contracts.volunteer_requests import (
     RequestInput,
 )
 from domain.commands import CancelActivityInput, Command
+from domain.japan_time import current_fiscal_year
 from domain.refusals import Refusal
 from domain.text_rules import MultiLineStr, OneLineStr
 from domain.volunteer_requests import (
@@ -111,9 +112,15 @@ class RequestPage(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     request: RequestView
+    municipality_id: str
     answers: tuple[AnswerLine, ...]
     applications: tuple[ApplicationLine, ...]
     unsent_notices: int
+
+
+def current_year(ctx: Context) -> int:
+    """The fiscal year of the context's clock (Japan time)."""
+    return current_fiscal_year(ctx.now())
 
 
 def key_of(council_id: str, fiscal_year: int, number: int) -> str:
@@ -275,6 +282,7 @@ def request_page(ctx: Context, key: str) -> RequestPage:
                         key, {"what": "volunteer_request"})  # fmt: skip
         return RequestPage(
             request=view,
+            municipality_id=requests.municipality_of_council(session, view.council_id),
             answers=tuple(requests.answers(session, key)),
             applications=tuple(requests.pending_applications(session, key)),
             unsent_notices=sum(1 for n in requests.notices(session, key) if n.status != "sent"),

@@ -33,8 +33,10 @@ from console.routers import (
     passkey_reset,
     passkeys,
     public,
+    requests,
     signin,
     tokens,
+    volunteer_public,
 )
 from console.web import (
     HERE,
@@ -61,6 +63,8 @@ ROUTERS = (
     board.router,
     board_actions.router,
     public.router,
+    requests.router,
+    volunteer_public.router,
     tokens.router,
     codec.router,
     # Last: ``/councils/{c}/{y}/{kind}`` must not shadow the pages' fixed paths.

@@ -57,6 +57,8 @@ class Newsletter(Frozen):
 
     council_name: str
     fiscal_year: int
+    #: The municipality whose public page takes applications for ``next_request``.
+    municipality_id: str = ""
     message: MultiLineStr = Field(default="", max_length=MESSAGE_MAX)
     items: tuple[NewsItem, ...]
     activities: int
@@ -79,6 +81,7 @@ def build(
     names_with_consent: Mapping[str, str],
     message: str = "",
     next_request: NextRequest | None = None,
+    municipality_id: str = "",
 ) -> Newsletter:
     """The newsletter: the year's held activities (latest ``ITEMS_MAX``, in date order),
     the totals, and thanks naming only the volunteers who agreed to be named."""
@@ -95,6 +98,7 @@ def build(
     return Newsletter(
         council_name=council_name,
         fiscal_year=fiscal_year,
+        municipality_id=municipality_id,
         message=message,
         items=items,
         activities=len(activities),
