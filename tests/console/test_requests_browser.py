@@ -12,6 +12,7 @@ worker would mail, signed with the same keys (``config.reply_links.sign``).
 
 from __future__ import annotations
 
+import asyncio
 import os
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -178,4 +179,27 @@ async def test_a_request_from_sending_to_the_activity_record(console_env: Consol
     await _accessible(page)
     await page.emulate_media(media="print")
     await _shot(page, "newsletter-print-desktop", 794)
+    await page.emulate_media(media="screen")
+
+    # Cancelling the activity on the cycle page cancels the request: the confirmed are told.
+    await page.goto(CYCLE)
+    await page.locator("summary", has_text="活動の中止を記録する").click()
+    cancel = page.locator(f"form[action='{CYCLE}/cancel_activity']")
+    await cancel.get_by_label("活動").select_option("reading")
+    async with page.expect_navigation():
+        await cancel.get_by_role("button").click()
+    await page.goto(request_url)
+    await expect(page.get_by_role("heading", name="読み聞かせボランティア 中止")).to_be_visible()
+    key = f"volunteer-request/{COUNCIL}/{YEAR}/1"
+    engine = store.make_engine(env.settings.resolved_database_url())
+    for _ in range(100):
+        with store.session_scope(engine) as s:
+            told = {n.volunteer_id for n in rows.notices(s, key) if n.kind.value == "cancelled"}
+            confirmed = {a.volunteer_id for a in rows.answers(s, key)
+                         if a.place.value == "confirmed"}  # fmt: skip
+        if told:
+            break
+        await asyncio.sleep(0.1)
+    engine.dispose()
+    assert told == confirmed and CAN in told and CANNOT not in told
     await context.close()
