@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import Engine
+from temporalio.client import WorkflowExecutionStatus
 from temporalio.testing import WorkflowEnvironment
 
 import store
@@ -34,13 +35,24 @@ COUNCIL = "testcity-c1"
 
 
 @pytest.fixture
-async def ctx(temporal_env: WorkflowEnvironment, engine: Engine, task_queue: str) -> Context:
-    """The operator's context, its clock the test server's."""
+async def ctx(
+    temporal_env: WorkflowEnvironment, engine: Engine, task_queue: str
+) -> AsyncIterator[Context]:
+    """The operator's context, its clock the test server's. Afterwards every request of
+    the test is ended: a timer of a workflow whose worker is gone would hold up the
+    server's time skipping in the next test."""
     start = await temporal_env.get_current_time()
     offset = start - datetime.now(start.tzinfo)
-    return operator_context(
+    yield operator_context(
         engine, task_queue, temporal_env.client, clock=lambda: datetime.now(start.tzinfo) + offset
     )
+    with store.session_scope(engine) as session:
+        keys = [r.key for r in rows.requests_of(session, [COUNCIL], japan_day(start).year)]
+        keys += [r.key for r in rows.requests_of(session, [COUNCIL], japan_day(start).year - 1)]
+    for key in keys:
+        handle = temporal_env.client.get_workflow_handle(key)
+        if (await handle.describe()).status == WorkflowExecutionStatus.RUNNING:
+            await handle.terminate("test over")
 
 
 async def _request(
