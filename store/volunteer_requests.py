@@ -26,6 +26,7 @@ from domain.volunteer_requests import (
     Status,
     fill_of,
 )
+from store.erasure import ERASED_NAME
 from store.errors import NotFound
 from store.models import Council
 from store.task_models import ActivityRecordVolunteer, Volunteer
@@ -452,11 +453,12 @@ def give_name_consent(session: Session, volunteer_id: str, at: datetime) -> None
 
 
 def named_volunteers(session: Session, volunteer_ids: list[str]) -> dict[str, str]:
-    """The names of those of ``volunteer_ids`` who agreed to be named."""
+    """The names of those of ``volunteer_ids`` who agreed to be named (an erased
+    volunteer is never named again)."""
     found = session.execute(
         select(Volunteer.id, Volunteer.name)
         .join(NameConsentRow, NameConsentRow.volunteer_id == Volunteer.id)
-        .where(Volunteer.id.in_(volunteer_ids))
+        .where(Volunteer.id.in_(volunteer_ids), Volunteer.name != ERASED_NAME)
     )
     return {volunteer_id: name for volunteer_id, name in found}
 

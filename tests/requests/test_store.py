@@ -32,6 +32,7 @@ from domain.volunteer_requests import (
     open_request,
 )
 from store import volunteer_requests as rows
+from store.erasure import erase_person
 from tests.requests.support import operator_context, register_volunteers
 from tests.workflows.conftest import FIXTURES
 
@@ -174,6 +175,11 @@ def test_newsletter_counts_the_year_and_names_only_who_agreed(
     assert published.next_request is not None and published.next_request.title == "読み聞かせ"
     with pytest.raises(AppError):
         newsletter.preview(ctx, COUNCIL, YEAR, "x" * 601)
+    # An erased volunteer is never named again, not even on the published page.
+    with store.session_scope(engine) as session:
+        erase_person(session, "testcity", volunteers[1], NOW, "local:test")
+    again = newsletter.public_newsletter(ctx, COUNCIL, YEAR)
+    assert again.thanked == () and again.unnamed_volunteers == 3
 
 
 def test_states_stay_where_the_rules_put_them(engine: Engine, volunteers: list[str]) -> None:
