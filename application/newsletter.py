@@ -3,7 +3,7 @@
 The coordinator (or the chief, or the board) previews a council's page for the year,
 built from its activity records, with a message of their own; publishing keeps exactly
 that page for the public page and its A4 print layout. Volunteers are named only with
-their consent (``store.volunteer_requests.give_name_consent``).
+their consent (``store.volunteer_applications.give_name_consent``).
 """
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ from domain.text_rules import forbidden_character
 from store import newsletters
 from store.directory import council_name
 from store.errors import NotFound
-from store.volunteer_requests import municipality_of_council, named_volunteers
+from store.volunteer_applications import named_volunteers
+from store.volunteer_requests import municipality_of_council
 
 
 def _require_staff(ctx: Context, session: Session, council_id: str) -> None:

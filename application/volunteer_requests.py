@@ -3,7 +3,8 @@
 The coordinator (or the chief coordinator, or the board) of a council makes a request
 for an activity of the plan, sends it to chosen registered volunteers and/or publishes it
 on the municipality's public page, accepts applications from that page, and sees how far
-it is filled. Volunteers answer from a signed link without signing in. Each request runs
+it is filled. (Volunteers answer from a signed link without signing in, and residents
+apply on the public page: ``application.volunteer_public``.) Each request runs
 as its own workflow (``workflows.volunteer_request``); its updates carry a command id, so
 a re-sent command is applied once.
 """
@@ -24,8 +25,6 @@ from application.commands import CommandRefused, check_command_id, new_command_i
 from application.context import Context
 from application.errors import AppError
 from application.permissions import VOLUNTEER_STAFF, roles_on, visible_councils
-from config.payload_keys import PayloadKeyError, payload_keys_from
-from config.reply_links import verify
 from contracts.volunteer_requests import (
     UPDATE_ANSWER,
     UPDATE_CANCEL,
@@ -56,9 +55,11 @@ from domain.volunteer_requests import (
 from domain.volunteer_requests import Place as Place
 from domain.volunteer_requests import Reply as Reply
 from domain.volunteer_requests import Status as Status
+from store import volunteer_applications as applications
 from store import volunteer_requests as requests
 from store.errors import NotFound
-from store.volunteer_requests import AnswerLine, ApplicationLine
+from store.volunteer_applications import ApplicationLine
+from store.volunteer_requests import AnswerLine
 from store.volunteer_requests import RequestView as RequestView
 
 
@@ -81,18 +82,6 @@ class NewRequest(BaseModel):
     reply_by: date
     notes: MultiLineStr = Field(default="", max_length=NOTES_MAX)
     public: bool = False
-
-
-class Application(BaseModel):
-    """An application from the public page: name, contact, consent to be contacted."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    name: OneLineStr = Field(min_length=1, max_length=100)
-    contact: OneLineStr = Field(min_length=3, max_length=320)
-    message: MultiLineStr = Field(default="", max_length=500)
-    consent: bool
-    name_public: bool = False
 
 
 class CandidateLine(BaseModel):
@@ -149,10 +138,11 @@ def _refused(exc: WorkflowUpdateFailedError) -> CommandRefused:
     raise exc
 
 
-async def _update(
+async def update_request(
     ctx: Context, key: str, name: str, argument: Any, command_id: str | None
 ) -> RequestState:
-    """Send one update to the request's workflow under its command id (exactly once)."""
+    """Send one update to the request's workflow under its command id (exactly once);
+    ``application.volunteer_public`` sends the volunteers' answers through it too."""
     update_id = new_command_id() if command_id is None else check_command_id(command_id)
     client = await ctx.temporal()
     try:
@@ -222,7 +212,7 @@ async def send_request(
         given = InviteInput(volunteer_ids=tuple(volunteer_ids))
     except ValidationError as exc:
         raise AppError("request_invalid", detail=_first_problem(exc)) from exc
-    return await _update(ctx, key, UPDATE_INVITE, given, command_id)
+    return await update_request(ctx, key, UPDATE_INVITE, given, command_id)
 
 
 async def record_answer(
@@ -234,7 +224,7 @@ async def record_answer(
         given = AnswerInput(volunteer_id=volunteer_id, reply=reply)
     except ValidationError as exc:
         raise AppError("request_invalid", detail=_first_problem(exc)) from exc
-    return await _update(ctx, key, UPDATE_ANSWER, given, command_id)
+    return await update_request(ctx, key, UPDATE_ANSWER, given, command_id)
 
 
 def _staff_view(ctx: Context, session: Session, key: str) -> RequestView:
@@ -284,7 +274,7 @@ def request_page(ctx: Context, key: str) -> RequestPage:
             request=view,
             municipality_id=requests.municipality_of_council(session, view.council_id),
             answers=tuple(requests.answers(session, key)),
-            applications=tuple(requests.pending_applications(session, key)),
+            applications=tuple(applications.pending_applications(session, key)),
             unsent_notices=sum(1 for n in requests.notices(session, key) if n.status != "sent"),
         )
 
@@ -299,7 +289,7 @@ async def decide_application(
 
     def decide(session: Session) -> str | None:
         _staff_view(ctx, session, key)
-        return requests.decide_application(
+        return applications.decide_application(
             session, key, application_id, accept, ctx.today(), ctx.now()
         )
 
@@ -307,7 +297,9 @@ async def decide_application(
     if volunteer_id is None:
         return None
     answer = AnswerInput(volunteer_id=volunteer_id, reply=Reply.CAN)
-    return await _update(ctx, key, UPDATE_ANSWER, answer, command_id or f"accept-{application_id}")
+    return await update_request(
+        ctx, key, UPDATE_ANSWER, answer, command_id or f"accept-{application_id}"
+    )
 
 
 async def cancel_for_activity(
@@ -338,7 +330,7 @@ async def _cancel_requests(
         )
     )
     for key in keys:
-        await _update(ctx, key, UPDATE_CANCEL, CancelInput(), f"cancel-{activity_id}")
+        await update_request(ctx, key, UPDATE_CANCEL, CancelInput(), f"cancel-{activity_id}")
     return len(keys)
 
 
@@ -352,87 +344,3 @@ def record_prefill(
         return requests.confirmed_for_activity(session, council_id, fiscal_year, activity_id[:64])
 
     return ctx.unit_of_work(read)
-
-
-# --- without sign-in: the reply link and the public page ----------------------------
-
-
-class LinkPage(BaseModel):
-    """What a volunteer's reply link shows: the request, never anyone's name."""
-
-    model_config = ConfigDict(frozen=True)
-
-    request: RequestView
-    standing: str | None
-
-
-def _target(ctx: Context, token: str) -> tuple[int, str]:
-    try:
-        keys = payload_keys_from(ctx.config)
-    except PayloadKeyError as exc:
-        raise AppError("request_link_invalid") from exc
-    target = verify(keys, token)
-    if target is None:
-        raise AppError("request_link_invalid")
-    return target.request_id, target.volunteer_id
-
-
-def link_page(ctx: Context, token: str) -> LinkPage:
-    """The request a reply link is for; ``AppError`` for a link that is not genuine."""
-    request_id, volunteer_id = _target(ctx, token)
-
-    def read(session: Session) -> LinkPage:
-        view = requests.request_by_id(session, request_id)
-        return LinkPage(request=view, standing=requests.standing(session, request_id, volunteer_id))
-
-    return ctx.unit_of_work(read)
-
-
-async def answer_by_link(
-    ctx: Context, token: str, reply: Reply, name_public: bool, command_id: str
-) -> RequestState:
-    """The volunteer's one-tap reply; ``name_public`` records their consent to be named
-    in the newsletter."""
-    request_id, volunteer_id = _target(ctx, token)
-
-    def read(session: Session) -> str:
-        if name_public:
-            requests.give_name_consent(session, volunteer_id, ctx.now())
-        return requests.request_by_id(session, request_id).key
-
-    key = ctx.unit_of_work(read)
-    answer = AnswerInput(volunteer_id=volunteer_id, reply=reply)
-    return await _update(ctx, key, UPDATE_ANSWER, answer, command_id)
-
-
-def public_requests(ctx: Context, municipality_id: str) -> list[RequestView]:
-    """The municipality's requests open for applications (no personal data)."""
-    return ctx.unit_of_work(lambda session: requests.public_requests(session, municipality_id[:64]))
-
-
-def public_request(ctx: Context, request_id: int) -> RequestView:
-    """One published, open request; ``NotFound`` otherwise."""
-
-    def read(session: Session) -> RequestView:
-        view = requests.request_by_id(session, request_id)
-        if not view.public:
-            raise NotFound("その依頼はありません")
-        return view
-
-    return ctx.unit_of_work(read)
-
-
-def apply_public(ctx: Context, request_id: int, given: Application) -> None:
-    """File an application from the public page (the coordinator accepts it); refused
-    without consent to be contacted, or when the request no longer takes applications."""
-    if not given.consent:
-        raise AppError("request_consent_needed")
-
-    def file(session: Session) -> None:
-        view = requests.request_by_id(session, request_id)
-        if not view.public or view.status.value != "open":
-            raise CommandRefused("request_not_open", {})
-        requests.add_application(session, request_id, given.name, given.contact, given.message,
-                                 given.name_public, ctx.now())  # fmt: skip
-
-    ctx.unit_of_work(file)

@@ -13,12 +13,12 @@ from domain.tasks import ActivityOutcome
 from domain.volunteer_requests import Place, Status
 from store.models import Cycle, PlanActivityRow
 from store.task_models import ActivityRecordRow, ActivityRecordVolunteer
+from store.volunteer_applications import named_volunteers
 from store.volunteer_request_models import (
     NewsletterRow,
     RequestAnswerRow,
     VolunteerRequestRow,
 )
-from store.volunteer_requests import named_volunteers
 
 
 def held_activities(session: Session, council_id: str, fiscal_year: int) -> list[HeldActivity]:

@@ -26,18 +26,14 @@ from domain.volunteer_requests import (
     Status,
     fill_of,
 )
-from store.erasure import ERASED_NAME
 from store.errors import NotFound
 from store.models import Council
 from store.task_models import ActivityRecordVolunteer, Volunteer
 from store.volunteer_request_models import (
-    NameConsentRow,
     RequestAnswerRow,
     RequestNoticeRow,
-    VolunteerApplicationRow,
     VolunteerRequestRow,
 )
-from store.volunteers import VolunteerEntry, upsert_volunteer
 
 PENDING, SENT, NO_CHANNEL, FAILED = "pending", "sent", "no_channel", "failed"
 
@@ -98,18 +94,8 @@ class NoticeLine(_Model):
     status: str
 
 
-class ApplicationLine(_Model):
-    """A public application waiting for the coordinator."""
-
-    application_id: int
-    name: str
-    contact: str
-    message: str
-    name_public: bool
-    applied_at: datetime
-
-
-def _row(session: Session, key: str) -> VolunteerRequestRow:
+def request_row(session: Session, key: str) -> VolunteerRequestRow:
+    """The row of request ``key``; ``NotFound`` if there is none."""
     row = session.scalar(select(VolunteerRequestRow).where(VolunteerRequestRow.request_key == key))
     if row is None:
         raise NotFound("その依頼はありません")
@@ -160,7 +146,7 @@ def _spec_columns(spec: RequestSpec) -> dict[str, Any]:
 
 def record_state(session: Session, state: RequestState, at: datetime) -> bool:
     """Write the workflow's state unless a newer version is there; whether it wrote."""
-    row = _row(session, state.spec.key)
+    row = request_row(session, state.spec.key)
     if row.version >= state.version:
         return False
     for name, value in _spec_columns(state.spec).items():
@@ -184,7 +170,7 @@ def file_notices(
 ) -> list[NoticeJob]:
     """File one notice per volunteer (once per version and kind) and return those still
     to send, with the address of each volunteer who agreed to be contacted."""
-    row = _row(session, key)
+    row = request_row(session, key)
     for volunteer_id in ids:
         exists = session.scalar(
             select(RequestNoticeRow.id).where(
@@ -227,7 +213,7 @@ def mark_notice(session: Session, notice_id: int, status: str, at: datetime | No
 
 def notices(session: Session, key: str) -> list[NoticeLine]:
     """Every notice of a request, oldest first."""
-    row = _row(session, key)
+    row = request_row(session, key)
     found = session.scalars(
         select(RequestNoticeRow)
         .where(RequestNoticeRow.request_id == row.id)
@@ -256,7 +242,7 @@ def _view(session: Session, row: VolunteerRequestRow) -> RequestView:
 
 def request_view(session: Session, key: str) -> RequestView:
     """One request; ``NotFound`` if there is none."""
-    return _view(session, _row(session, key))
+    return _view(session, request_row(session, key))
 
 
 def request_by_id(session: Session, request_id: int) -> RequestView:
@@ -282,7 +268,7 @@ def requests_of(session: Session, council_ids: list[str], fiscal_year: int) -> l
 
 def answers(session: Session, key: str) -> list[AnswerLine]:
     """Every volunteer on a request with their name, in the order they answered."""
-    row = _row(session, key)
+    row = request_row(session, key)
     found = session.execute(
         select(RequestAnswerRow, Volunteer.name)
         .join(Volunteer, Volunteer.id == RequestAnswerRow.volunteer_id)
@@ -382,85 +368,6 @@ def municipality_of_council(session: Session, council_id: str) -> str:
     if council is None:
         raise NotFound(f"協議会 '{council_id}' は登録されていません")
     return council.municipality_id
-
-
-def add_application(
-    session: Session, request_id: int, name: str, contact: str, message: str,
-    name_public: bool, at: datetime,
-) -> int:  # fmt: skip
-    """File an application from the public page; its id."""
-    row = VolunteerApplicationRow(
-        request_id=request_id, name=name, contact=contact, message=message,
-        name_public=name_public, status="pending", applied_at=at, decided_at=None,
-        volunteer_id=None,
-    )  # fmt: skip
-    session.add(row)
-    session.flush()
-    return row.id
-
-
-def pending_applications(session: Session, key: str) -> list[ApplicationLine]:
-    """The request's applications waiting for the coordinator."""
-    row = _row(session, key)
-    found = session.scalars(
-        select(VolunteerApplicationRow)
-        .where(
-            VolunteerApplicationRow.request_id == row.id,
-            VolunteerApplicationRow.status == "pending",
-        )
-        .order_by(VolunteerApplicationRow.id)
-    )
-    return [
-        ApplicationLine(
-            application_id=a.id, name=a.name or "", contact=a.contact or "", message=a.message,
-            name_public=a.name_public, applied_at=a.applied_at,
-        )
-        for a in found
-    ]  # fmt: skip
-
-
-def decide_application(
-    session: Session, key: str, application_id: int, accept: bool, today: date, at: datetime
-) -> str | None:
-    """Accept (register the applicant as a volunteer; their new id) or decline (their
-    name and contact are blanked) a pending application."""
-    row = _row(session, key)
-    app = session.get(VolunteerApplicationRow, application_id)
-    if app is None or app.request_id != row.id or app.status != "pending":
-        raise NotFound("その応募はありません")
-    app.decided_at = at
-    if not accept:
-        app.status, app.name, app.contact = "declined", None, None
-        return None
-    municipality = municipality_of_council(session, row.council_id)
-    volunteer_id = f"app-{row.id}-{app.id}"
-    upsert_volunteer(
-        session, municipality,
-        VolunteerEntry(id=volunteer_id, name=app.name or "", contact=app.contact or None,
-                       registered_on=today, consent_to_contact=True),
-        today=today,
-    )  # fmt: skip
-    if app.name_public:
-        give_name_consent(session, volunteer_id, at)
-    app.status, app.volunteer_id, app.name, app.contact = "accepted", volunteer_id, None, None
-    return volunteer_id
-
-
-def give_name_consent(session: Session, volunteer_id: str, at: datetime) -> None:
-    """The volunteer agrees to be named in the newsletter (kept once)."""
-    if session.get(NameConsentRow, volunteer_id) is None:
-        session.add(NameConsentRow(volunteer_id=volunteer_id, given_at=at))
-
-
-def named_volunteers(session: Session, volunteer_ids: list[str]) -> dict[str, str]:
-    """The names of those of ``volunteer_ids`` who agreed to be named (an erased
-    volunteer is never named again)."""
-    found = session.execute(
-        select(Volunteer.id, Volunteer.name)
-        .join(NameConsentRow, NameConsentRow.volunteer_id == Volunteer.id)
-        .where(Volunteer.id.in_(volunteer_ids), Volunteer.name != ERASED_NAME)
-    )
-    return {volunteer_id: name for volunteer_id, name in found}
 
 
 def all_requests(session: Session, fiscal_year: int) -> list[RequestView]:

@@ -20,6 +20,7 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 
 from application import newsletter
+from application import volunteer_public as public
 from application import volunteer_requests as use
 from application.commands import CommandRefused, new_command_id
 from application.errors import AppError
@@ -38,7 +39,7 @@ async def _link_page(
     done: str = "", status_code: int = 200,
 ) -> HTMLResponse:  # fmt: skip
     try:
-        page = await ctx.run(use.link_page, token)
+        page = await ctx.run(public.link_page, token)
     except (AppError, NotFound):
         context: dict[str, Any] = {
             "heading": "reply_link_invalid_title",
@@ -66,7 +67,7 @@ async def reply_by_link(request: Request, ctx: VisitorContext, token: str) -> Re
     token = token[:200]
     try:
         reply = use.Reply(field_of(form, "reply", 10))
-        await use.answer_by_link(
+        await public.answer_by_link(
             ctx,
             token,
             reply,
@@ -86,7 +87,7 @@ async def _public_page(
     request: Request, ctx: VisitorContext, municipality_id: str, error: str | None = None,
     form: dict[str, Any] | None = None, applied_to: int | None = None, status_code: int = 200,
 ) -> HTMLResponse:  # fmt: skip
-    rows = await ctx.run(use.public_requests, municipality_id)
+    rows = await ctx.run(public.public_requests, municipality_id)
     context = {"rows": rows, "municipality_id": municipality_id, "error": error,
                "form": form or {}, "applied_to": applied_to}  # fmt: skip
     return render(request, "apply.html", context, status_code=status_code)
@@ -109,12 +110,12 @@ async def apply(
     form = await form_of(request, None)
     municipality_id = municipality_id[:64]
     try:
-        given = use.Application(
+        given = public.Application(
             name=field_of(form, "name", 100), contact=field_of(form, "contact", 320),
             message=field_of(form, "message", 500), consent=form.get("consent") == "on",
             name_public=form.get("name_public") == "on",
         )  # fmt: skip
-        await ctx.run(use.apply_public, request_id, given)
+        await ctx.run(public.apply_public, request_id, given)
     except ValidationError as exc:
         error = text("bad_input", lang_of(request), detail=first_error(exc))
         return await _public_page(

@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 
 import store
 from application import newsletter
+from application import volunteer_public as visitor
 from application import volunteer_requests as use
 from application.errors import AppError
 from config import Settings
@@ -31,6 +32,7 @@ from domain.volunteer_requests import (
     invite,
     open_request,
 )
+from store import volunteer_applications as apps
 from store import volunteer_requests as rows
 from store.erasure import erase_person
 from tests.requests.support import operator_context, register_volunteers
@@ -93,32 +95,32 @@ def test_public_application_is_filed_then_accepted_into_the_registry(
     spec = _spec(102)
     request_id = _stored(engine, spec)
     ctx = operator_context(engine)
-    public = use.public_requests(ctx, "testcity")
+    public = visitor.public_requests(ctx, "testcity")
     assert spec.key in {r.key for r in public}
-    refused = use.Application(name="新規 花子", contact="h@example.invalid", consent=False)
+    refused = visitor.Application(name="新規 花子", contact="h@example.invalid", consent=False)
     with pytest.raises(AppError):
-        use.apply_public(ctx, request_id, refused)
+        visitor.apply_public(ctx, request_id, refused)
     given = refused.model_copy(update={"consent": True, "name_public": True})
-    use.apply_public(ctx, request_id, given)
+    visitor.apply_public(ctx, request_id, given)
     page = use.request_page(ctx, spec.key)
     [application] = page.applications
     assert application.name == "新規 花子"
     with store.session_scope(engine) as session:
-        volunteer_id = rows.decide_application(
+        volunteer_id = apps.decide_application(
             session, spec.key, application.application_id, True, date(2031, 6, 1), NOW
         )
         assert volunteer_id is not None
-        assert rows.pending_applications(session, spec.key) == []
+        assert apps.pending_applications(session, spec.key) == []
         registered = {v.id: v for v in store.volunteers(session, "testcity")}[volunteer_id]
         assert (registered.name, registered.consent_to_contact) == ("新規 花子", True)
-        assert rows.named_volunteers(session, [volunteer_id]) == {volunteer_id: "新規 花子"}
+        assert apps.named_volunteers(session, [volunteer_id]) == {volunteer_id: "新規 花子"}
 
 
 def test_a_private_or_closed_request_takes_no_application(engine: Engine) -> None:
     request_id = _stored(engine, _spec(103, public=False))
     ctx = operator_context(engine)
     with pytest.raises(store.NotFound):
-        use.public_request(ctx, request_id)
+        visitor.public_request(ctx, request_id)
 
 
 def test_reply_links_are_signed_for_one_volunteer_and_request(volunteers: list[str]) -> None:
@@ -160,7 +162,7 @@ def test_newsletter_counts_the_year_and_names_only_who_agreed(
 ) -> None:
     _record_year(engine, volunteers)
     with store.session_scope(engine) as session:
-        rows.give_name_consent(session, volunteers[1], NOW)
+        apps.give_name_consent(session, volunteers[1], NOW)
     ctx = operator_context(engine)
     page = newsletter.preview(ctx, COUNCIL, YEAR, "ありがとうございました")
     assert [(i.title, i.children, i.volunteers) for i in page.items] == [
