@@ -12,6 +12,8 @@ from console.messages import keys, text
 from domain.base import Step
 from domain.model import PolicyStatus
 from domain.tasks import TaskStatus
+from domain.volunteer_requests import Place, Reply
+from domain.volunteer_requests import Status as RequestStatus
 from store.deliveries import FailureReason
 
 CONSOLE = Path(__file__).resolve().parents[2] / "console"
@@ -34,6 +36,9 @@ def test_every_key_a_template_uses_is_in_the_catalogue_in_both_languages() -> No
         "task_": [s.value for s in TaskStatus],
         "kind_": list(ACTIVITY_KINDS),
         "failure_": [r.value for r in FailureReason],
+        "rq_status_": [s.value for s in RequestStatus],
+        "rq_place_": [p.value for p in Place],
+        "rq_thanks_": [r.value for r in Reply],
     }
     assert prefixes == set(values)
     for prefix, names in values.items():
