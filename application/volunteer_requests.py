@@ -184,10 +184,13 @@ async def create_request(ctx: Context, given: NewRequest) -> RequestView:
 def candidates(
     ctx: Context, key: str, skill: str = "", area: str = "", min_past: int = 0
 ) -> list[CandidateLine]:
-    """The registered volunteers to ask, chosen by skill, area and past participation."""
+    """The registered volunteers to ask, chosen by skill, area and past participation
+    (their names: a read of personal data, audited)."""
 
     def read(session: Session) -> list[CandidateLine]:
         view = _staff_view(ctx, session, key)
+        audit.record_in(session, ctx.principal.actor, audit.AuditAction.READ_PERSONAL_DATA,
+                        key, {"what": "volunteer_candidates"})  # fmt: skip
         municipality = requests.municipality_of_council(session, view.council_id)
         found = requests.candidates(session, municipality, view.held_on)
         chosen = choose(found, skill[:SKILL_MAX], area[:100], max(0, min(min_past, 1000)))
