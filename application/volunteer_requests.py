@@ -11,6 +11,7 @@ a re-sent command is applied once.
 
 from __future__ import annotations
 
+import logging
 from datetime import date, time
 from typing import Annotated, Any
 
@@ -19,6 +20,7 @@ from sqlalchemy.orm import Session
 from temporalio.client import WorkflowUpdateFailedError
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import ApplicationError
+from temporalio.service import RPCError
 
 from application import audit
 from application.commands import CommandRefused, check_command_id, new_command_id
@@ -105,6 +107,9 @@ class RequestPage(BaseModel):
     answers: tuple[AnswerLine, ...]
     applications: tuple[ApplicationLine, ...]
     unsent_notices: int
+
+
+log = logging.getLogger(__name__)
 
 
 def current_year(ctx: Context) -> int:
@@ -332,9 +337,16 @@ async def _cancel_requests(
             session, council_id, fiscal_year, activity_id
         )
     )
+    cancelled = 0
     for key in keys:
-        await update_request(ctx, key, UPDATE_CANCEL, CancelInput(), f"cancel-{activity_id}")
-    return len(keys)
+        try:
+            await update_request(ctx, key, UPDATE_CANCEL, CancelInput(), f"cancel-{activity_id}")
+        except (RPCError, CommandRefused) as exc:
+            # The activity's cancellation stands; the request is left for the coordinator.
+            log.warning("request %s not cancelled: %s", key, type(exc).__name__)
+            continue
+        cancelled += 1
+    return cancelled
 
 
 def record_prefill(
