@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from temporalio.client import Client
 
 import store
-from application import audit, cycles, doctor, restore
+from application import audit, cycles, doctor, restore, volunteer_requests
 from application.context import Context
 from application.cycles import StartOutcome
 from application.errors import AppError, one_line
@@ -250,6 +250,8 @@ async def send_command(
     may_send(ctx, command.actor, council_id)
     client = await ctx.temporal()
     await cycles.send(client, council_id, fiscal_year, command, command_id=command_id)
+    # A cancelled activity's volunteer requests are cancelled too (volunteers told).
+    await volunteer_requests.activity_cancelled(ctx, council_id, fiscal_year, command)
     return await cycles.state(client, council_id, fiscal_year)
 
 

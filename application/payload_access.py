@@ -21,6 +21,7 @@ from application.context import Context
 from config.converter import payload_key
 from contracts.cycle import council_of_workflow_id
 from domain.base import Role
+from domain.volunteer_requests import council_of_request_key
 from store.models import Council
 
 
@@ -69,7 +70,8 @@ def payload_owners(
             unattributable.add(f"key {named[0]!r} without a workflow")
         else:
             workflows.add(named[1])
-    councils = {w: council_of_workflow_id(w) for w in workflows}
+    # A council's cycles and its volunteer requests (volunteer-request/<council>/...).
+    councils = {w: council_of_workflow_id(w) or council_of_request_key(w) for w in workflows}
     owners = _municipalities_of(session, {c for c in councils.values() if c is not None})
     by_workflow = {w: owners.get(c or "") for w, c in councils.items()}
     municipalities = tuple(sorted({m for m in by_workflow.values() if m is not None}))

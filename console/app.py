@@ -37,9 +37,11 @@ from console.routers import (
     passkeys,
     prints,
     public,
+    requests,
     signin,
     surveys,
     tokens,
+    volunteer_public,
     volunteers,
 )
 from console.routers import settings as my_settings
@@ -76,6 +78,8 @@ ROUTERS = (
     board_actions.router,
     board_year.router,
     public.router,
+    requests.router,
+    volunteer_public.router,
     tokens.router,
     my_settings.router,
     codec.router,

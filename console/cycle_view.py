@@ -12,7 +12,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from pydantic import ValidationError
 
-from application import cycles, outcomes, wording
+from application import cycles, outcomes, volunteer_requests, wording
 from application.cycle_reads import cycle_is_theirs, read_cycle
 from application.my_page import TASK_HOLDERS
 from application.permissions import CONSOLE_COMMANDS
@@ -260,4 +260,6 @@ async def send_command(
         return NotApplied(said, refused=True)
     except cycles.CycleError as exc:
         return NotApplied(text("unavailable", lang, detail=exc.message(lang)), refused=False)
+    # A cancelled activity's volunteer requests are cancelled too (volunteers told).
+    await volunteer_requests.activity_cancelled(ctx, view.council_id, view.year, command)
     return Applied(receipt.seq, command.kind)

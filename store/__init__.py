@@ -5,6 +5,9 @@ function takes a ``Session`` first and leaves committing to the caller (``sessio
 
 # The console's sign-in tables belong to the schema too (migrations compare against it).
 from store import opinion_models as opinion_models
+
+# So do the volunteer requests' tables (store/volunteer_request_models.py).
+from store import volunteer_request_models as volunteer_request_models
 from store.access_tokens import TokenRecord
 from store.audit_log import AccessAuditRow, BrokenLink, DirectoryAuditRow
 from store.board import OverviewRow, municipality_name, overview

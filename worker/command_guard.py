@@ -8,8 +8,9 @@ the workflow, where it is known whether the workflow replays its history.
   application start the genuine cycle under the same id.
 * A signal: dropped, with a warning naming only the signal and the reason. Always, replay
   or not, so the decision is the same every time the history is replayed: the cycle has
-  no signals, so no signal of its history was ever read in plaintext.
-* A query argument: refused (the cycle's query takes none).
+  no signals, so no signal of its history was ever read in plaintext. The same holds for
+  every workflow the worker serves (the volunteer requests have no signals either).
+* A query argument: refused (the cycle's and the requests' queries take none).
 
 Updates need nothing here: their arguments are converted inside the event loop, where the
 payload converter refuses them itself, before their validator, so a forged update is

@@ -27,6 +27,7 @@ from activities.cycle_activities import CycleActivities
 from activities.delivery_activities import DeliveryActivities
 from activities.opinion_activities import OpinionActivities
 from activities.task_activities import TaskActivities
+from activities.volunteer_request_activities import RequestActivities
 from config import (
     DEFAULT_ACTIVITY_SLOTS,
     DEFAULT_ACTIVITY_THREADS,
@@ -35,6 +36,7 @@ from config import (
     WorkerRole,
 )
 from config.converter import worker_converter
+from config.payload_keys import PayloadKeys, payload_keys_from
 from contracts.cycle import notification_queue
 from store.db import make_engine
 from worker.command_guard import CommandGuard
@@ -44,6 +46,7 @@ from workflows.audit_anchor import AuditAnchorWorkflow
 from workflows.council_cycle import CouncilCycleWorkflow
 from workflows.council_opinion import CouncilOpinionWorkflow
 from workflows.council_survey import CouncilSurveyWorkflow
+from workflows.volunteer_request import VolunteerRequestWorkflow
 
 log = logging.getLogger(__name__)
 
@@ -138,8 +141,11 @@ def senders_from(settings: Settings) -> Senders:
     return senders
 
 
-def cycle_activities(engine: Engine, senders: Senders) -> list[Callable[..., Any]]:
-    """The activities the cycle waits for (its records and checks), on the cycle's queue."""
+def cycle_activities(
+    engine: Engine, senders: Senders, keys: PayloadKeys | None = None
+) -> list[Callable[..., Any]]:
+    """The activities the cycle waits for (its records and checks), on the cycle's queue;
+    and the volunteer requests' record."""
     cycle = CycleActivities(engine, senders)
     opinions = OpinionActivities(engine)
     return [
@@ -150,14 +156,19 @@ def cycle_activities(engine: Engine, senders: Senders) -> list[Callable[..., Any
         cycle.record_cycle_opened,
         cycle.record_event,
         TaskActivities(engine).check_volunteers,
+        RequestActivities(engine, senders, keys).record_volunteer_request,
     ]
 
 
-def notification_activities(engine: Engine, senders: Senders) -> list[Callable[..., Any]]:
+def notification_activities(
+    engine: Engine, senders: Senders, keys: PayloadKeys | None = None
+) -> list[Callable[..., Any]]:
     """The activities that run beside the cycle (inbox, outbox, outside channels), on the
-    notification queue (``contracts.cycle.notification_queue``)."""
+    notification queue (``contracts.cycle.notification_queue``); and the volunteer
+    requests' notices (signing reply links with ``keys``)."""
     delivery = DeliveryActivities(engine, senders)
     return [
+        RequestActivities(engine, senders, keys).notify_volunteers,
         CycleActivities(engine, senders).notify,
         delivery.deliver,
         delivery.record_delivery_failed,
@@ -219,17 +230,25 @@ async def serving(
     notify_threads: int = NOTIFY_THREADS,
     slots: int = ACTIVITY_SLOTS,
     role: WorkerRole = WorkerRole.ALL,
+    keys: PayloadKeys | None = None,
 ) -> AsyncIterator[None]:
     """Serve the cycle workflow and its activities on ``task_queue``, and its
     notifications on the queue beside it (``serving_queues``), while the block runs; the
-    daily audit anchor (``workflows.audit_anchor``) is served alongside."""
+    daily audit anchor (``workflows.audit_anchor``) and the volunteer requests
+    (``workflows.volunteer_request``) are served alongside."""
     async with serving_queues(
         client,
         task_queue,
         role,
-        [CouncilCycleWorkflow, CouncilOpinionWorkflow, CouncilSurveyWorkflow, AuditAnchorWorkflow],
-        cycle_activities(engine, senders),
-        notification_activities(engine, senders),
+        [
+            CouncilCycleWorkflow,
+            CouncilOpinionWorkflow,
+            CouncilSurveyWorkflow,
+            AuditAnchorWorkflow,
+            VolunteerRequestWorkflow,
+        ],
+        cycle_activities(engine, senders, keys),
+        notification_activities(engine, senders, keys),
         threads=threads,
         notify_threads=notify_threads,
         slots=slots,
@@ -252,6 +271,7 @@ async def run_worker(settings: Settings, stop: asyncio.Event) -> None:
         notify_threads=notify_threads,
         slots=settings.worker_activity_slots,
         role=settings.worker_role,
+        keys=payload_keys_from(settings),
     ):
         await start_daily_anchor(client, settings.task_queue)
         log.info(

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from application.my_page import compare_versions, vote_reasons
+from application.volunteer_requests import record_prefill
 from console.context import SignedInContext
 from console.cycle_view import load_cycle, render_cycle
 from console.params import Year
@@ -20,9 +21,17 @@ router = APIRouter()
 async def cycle_page(
     request: Request, council_id: str, year: Year, ctx: SignedInContext
 ) -> HTMLResponse:
-    """The cycle page: timeline, meetings, policy, vote, plan, tasks, records, evaluation."""
+    """The cycle page: timeline, meetings, policy, vote, plan, tasks, records, evaluation.
+    ``?record=<activity>`` fills in the activity record form from the activity's volunteer
+    requests (its day and the confirmed volunteers)."""
     who = ctx.who
     view = await load_cycle(request, ctx, council_id, year)
+    activity = request.query_params.get("record", "")[:64]
+    if activity and "record_activity" in view.allowed:
+        held_on, confirmed = await ctx.run(record_prefill, council_id, year, activity)
+        form = {"activity_id": activity, "volunteer_ids": list(confirmed),
+                "record_held_on": held_on.isoformat() if held_on else ""}  # fmt: skip
+        return await render_cycle(request, who, view, form=form)
     return await render_cycle(request, who, view)
 
 

@@ -123,6 +123,21 @@ CASES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("volunteer import", ("volunteer", "import", str(FIXTURES / "testcity.yaml"),
                           "--municipality", "testcity")),
     ("resource list", ("resource", "list", "--municipality", "testcity")),
+    ("request create", ("request", "create", "--council", C1, "--activity", "a1", "--title", "t",
+                        "--needed", "2", "--date", "2026-06-20", "--reply-by", "2026-06-10",
+                        "--year", "2026")),
+    ("request candidates", ("request", "candidates", "--council", C1, "--number", "1",
+                            "--year", "2026")),
+    ("request send", ("request", "send", "--council", C1, "--number", "1",
+                      "--volunteers", "v-known", "--year", "2026")),
+    ("request answer", ("request", "answer", "--council", C1, "--number", "1",
+                        "--volunteer", "v-known", "--year", "2026")),
+    ("request accept", ("request", "accept", "--council", C1, "--number", "1",
+                        "--application", "1", "--year", "2026")),
+    ("request list", ("request", "list", "--council", C1, "--year", "2026")),
+    ("request show", ("request", "show", "--council", C1, "--number", "1", "--year", "2026")),
+    ("newsletter preview", ("newsletter", "preview", "--council", C1, "--year", "2026")),
+    ("newsletter publish", ("newsletter", "publish", "--council", C1, "--year", "2026")),
 )  # fmt: skip
 
 TOKEN_KINDS = ("none", "garbage", "revoked", "stranger")

@@ -16,6 +16,8 @@ from domain.next_actions import KINDS
 from domain.opinions import Addressee, OpinionStatus, OpinionSubject
 from domain.surveys import CommentStatus, Scale
 from domain.tasks import TaskStatus
+from domain.volunteer_requests import Place, Reply
+from domain.volunteer_requests import Status as RequestStatus
 from domain.volunteers import RegistrationState, VolunteerKind
 from store.deliveries import FailureReason
 from store.opinions import DRAFTING
@@ -51,6 +53,9 @@ def test_every_key_a_template_uses_is_in_the_catalogue_in_both_languages() -> No
         "opinion_status_": [DRAFTING, *(s.value for s in OpinionStatus)],
         "scale_": [str(p.value) for p in Scale],
         "comment_": [c.value for c in CommentStatus],
+        "rq_status_": [s.value for s in RequestStatus],
+        "rq_place_": [p.value for p in Place],
+        "rq_thanks_": [r.value for r in Reply],
     }
     assert prefixes == set(values)
     for prefix, names in values.items():
