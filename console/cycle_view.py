@@ -14,16 +14,19 @@ from pydantic import ValidationError
 
 from application import cycles
 from application.cycle_reads import read_cycle
+from application.vocabulary import ACTIVITY_KINDS as RULE_KINDS
 from application.vocabulary import STEP_ORDER, Command, CycleState, PolicyStatus, Role, VolunteerRow
 from console.context import ConsoleContext
+from console.forms import form_field
 from console.messages import text
 from console.params import MAX_ROW_ID, bounded_int
 from console.web import PageNotFound, SignedIn, lang_of, render, today
 
 #: The six steps shown on the timeline.
 TIMELINE = STEP_ORDER[:6]
-#: Activity kinds offered by the plan form (each has a default checklist).
-ACTIVITY_KINDS = ("reading", "patrol", "event", "general")
+#: Activity kinds offered by the plan form: every kind the rules know (each has a
+#: default checklist and a label ``kind_<kind>`` in the catalogue).
+ACTIVITY_KINDS = RULE_KINDS
 MAX_PLAN_ROWS = 10
 
 
@@ -105,6 +108,11 @@ def cycle_context(view: CycleView, who: SignedIn) -> dict[str, Any]:
         "my_ballot": None if policy is None else policy.ballots.get(who.person_id),
         "aims": state.aims(),
         "kinds": ACTIVITY_KINDS,
+        "max_rows": MAX_PLAN_ROWS,
+        "focus_row": None,
+        "draft_saved": None,
+        "offered_volunteers": [v for v in view.volunteers if v.active_on(today())],
+        "lapsed_volunteers": [v for v in view.volunteers if not v.active_on(today())],
     }
 
 
@@ -116,17 +124,50 @@ async def render_cycle(
     error: str | None = None,
     form: dict[str, Any] | None = None,
     status_code: int = 200,
+    posted: str | None = None,
+    invalid: str | None = None,
+    **extra: Any,
 ) -> HTMLResponse:
-    """Render one of the cycle's pages, with a refusal or an input error if any."""
+    """Render one of the cycle's pages, with a refusal or an input error if any: the form
+    of the command ``posted`` keeps what was typed, and its field ``invalid`` is marked
+    with the reason beside it; ``extra`` goes to the template as it is."""
     context = cycle_context(view, who)
-    context.update({"error": error, "form": form or {}, "rows": _plan_rows(request, form)})
+    context.update(
+        {
+            "error": error,
+            "form": form or {},
+            "rows": _plan_rows(request, form),
+            "posted": posted,
+            "invalid": {invalid: error} if invalid and error else {},
+            **extra,
+        }
+    )
     return render(request, template, context, who=who, status_code=status_code)
 
 
+#: The form field a refusal of the rules is about, by refusal code.
+_FAULT_FIELDS = {
+    "volunteer_unknown": "volunteer_ids",
+    "volunteer_withdrawn": "volunteer_ids",
+    "volunteer_expired": "volunteer_ids",
+    "volunteer_not_yet_registered": "volunteer_ids",
+    "no_vision": "vision_draft",
+    "vision_outside_discuss": "vision_draft",
+}
+
+
+def fault_field(kind: str, code: str, params: dict[str, str]) -> str | None:
+    """The form field of command ``kind`` that a refusal (``code``, ``params``) is
+    about, when it names one."""
+    if "field" in params:
+        return form_field(kind, params["field"])
+    return _FAULT_FIELDS.get(code)
+
+
 def _plan_rows(request: Request, form: dict[str, Any] | None) -> int:
-    raw = (form or {}).get("rows") or request.query_params.get("activities", "2")
-    rows = bounded_int(raw, 1, MAX_ROW_ID)
-    return min(rows, MAX_PLAN_ROWS) if rows is not None else 2
+    raw = (form or {}).get("rows") or request.query_params.get("activities", "1")
+    rows = bounded_int(str(raw), 1, MAX_ROW_ID)
+    return min(rows, MAX_PLAN_ROWS) if rows is not None else 1
 
 
 def field_of(form: dict[str, Any], name: str, limit: int) -> str:
@@ -149,6 +190,8 @@ class NotApplied:
 
     message: str
     refused: bool
+    #: The form field the refusal is about, when it names one.
+    field: str | None = None
 
 
 async def send_command(
@@ -163,7 +206,8 @@ async def send_command(
             command_id=str(form.get("command_id", "")) or None,
         )  # fmt: skip
     except cycles.CommandRefused as refusal:
-        return NotApplied(refusal.message(lang), refused=True)
+        field = fault_field(command.kind, refusal.code, refusal.params)
+        return NotApplied(refusal.message(lang), refused=True, field=field)
     except cycles.CycleError as exc:
         return NotApplied(text("unavailable", lang, detail=exc.message(lang)), refused=False)
     return None

@@ -1,15 +1,20 @@
 """The command routes: parse the form, send the command as the signed-in person through
 the application layer, show the page again. A refusal shows the rules' one-line reason
-and nothing changes; success redirects (POST, then GET), so a reload repeats nothing."""
+beside the field at fault, with everything typed kept, and nothing changes; success
+redirects (POST, then GET) to the section the form was in, so a reload repeats nothing
+and the person is back where they were."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from console.context import SignedInContext
-from console.cycle_view import load_cycle, render_cycle, send_command
-from console.forms import BUILDERS, FormError, command_from
+from application.plan_drafts import drop_draft
+from console.context import ConsoleContext, SignedInContext
+from console.cycle_view import CycleView, load_cycle, render_cycle, send_command
+from console.forms import BUILDERS, FormError, command_from, evaluations_from
 from console.messages import text
 from console.params import Year
 from console.web import PageNotFound, form_of, lang_of, see_other
@@ -20,6 +25,33 @@ router = APIRouter()
 FORM_PAGE = {"cast_vote": "vote.html", "close_vote": "vote.html", "submit_plan": "plan.html"}
 #: Where to go after an accepted command, below the cycle page.
 AFTER = {"cast_vote": "/vote", "submit_plan": ""}
+#: The section of the page each command's form is in (the anchor to return to).
+SECTION = {
+    "record_meeting": "meetings",
+    "close_discussion": "meetings",
+    "submit_policy": "policy",
+    "close_vote": "policy",
+    "cast_vote": "cast_vote",
+    "submit_plan": "plan",
+    "record_activity": "records",
+    "cancel_activity": "records",
+    "evaluate_aim": "evaluations",
+    "evaluate_aims": "evaluations",
+    "close_cycle": "steps",
+    "set_deadline": "oversight",
+    "pause_cycle": "oversight",
+    "resume_cycle": "oversight",
+    "remind": "oversight",
+}
+_TASK_COMMANDS = frozenset({"claim_task", "complete_task", "reassign_task", "waive_task"})
+
+
+def _anchor(kind: str, form: dict[str, Any]) -> str:
+    if kind in _TASK_COMMANDS:
+        task_id = str(form.get("task_id", ""))
+        return f"#task-{task_id}" if task_id.replace("-", "").isalnum() else "#tasks"
+    section = SECTION.get(kind)
+    return f"#{section}" if section else ""
 
 
 @router.post("/councils/{council_id}/{year}/{kind}", response_model=None)
@@ -29,6 +61,8 @@ async def give_command(
     """Give the command ``kind`` to the council's cycle as the signed-in person."""
     who = ctx.who
     form = await form_of(request, who)
+    if kind == "evaluate_aims":
+        return await _evaluate_aims(request, ctx, council_id, year, form)
     if kind not in BUILDERS:
         raise PageNotFound()
     view = await load_cycle(request, ctx, council_id, year)
@@ -38,12 +72,68 @@ async def give_command(
         command = command_from(kind, form, who.person_id)
     except FormError as exc:
         error = text("bad_input", lang, detail=str(exc))
-        return await render_cycle(request, who, view, template, error, form, 422)
+        return await render_cycle(
+            request, who, view, template, error, form, 422, posted=kind, invalid=exc.field
+        )
     not_applied = await send_command(request, ctx, view, command, form)
     if not_applied is not None and not_applied.refused:
         # The rules said no: show why, on the page the form came from, with its input.
         view = await load_cycle(request, ctx, council_id, year)
-        return await render_cycle(request, who, view, template, not_applied.message, form, 409)
+        return await render_cycle(
+            request, who, view, template, not_applied.message, form, 409,
+            posted=kind, invalid=not_applied.field,
+        )  # fmt: skip
     if not_applied is not None:
-        return await render_cycle(request, who, view, template, not_applied.message, form, 503)
-    return see_other(f"{view.url}{AFTER.get(kind, '')}?done=1")
+        return await render_cycle(
+            request, who, view, template, not_applied.message, form, 503, posted=kind
+        )
+    if kind == "submit_plan":
+        await ctx.run(drop_draft, council_id, year)
+    return see_other(f"{view.url}{AFTER.get(kind, '')}?done=1{_anchor(kind, form)}")
+
+
+async def _evaluate_aims(
+    request: Request, ctx: ConsoleContext, council_id: str, year: int, form: dict[str, Any]
+) -> Response:
+    """The one evaluation form: each aim rated (and changed) is one ``evaluate_aim``
+    command with its own id (the form's id and the aim's), so a form sent again applies
+    each aim once; aims left as they were are not sent again."""
+    who = ctx.who
+    view = await load_cycle(request, ctx, council_id, year)
+    lang = lang_of(request)
+    base_id = str(form.get("command_id", ""))[:60]
+    aim_ids = list(view.state.aims())
+    for fields in _changed(view, evaluations_from(form, aim_ids)):
+        aim_id = fields["aim_id"]
+        number = aim_ids.index(aim_id)
+        try:
+            command = command_from("evaluate_aim", fields, who.person_id)
+        except FormError as exc:
+            error = text("bad_input", lang, detail=str(exc))
+            return await render_cycle(
+                request, who, view, "cycle.html", error, form, 422,
+                posted="evaluate_aims", invalid=f"rating-{aim_id}",
+            )  # fmt: skip
+        one = {"command_id": f"{base_id}.{number}" if base_id else ""}
+        not_applied = await send_command(request, ctx, view, command, one)
+        if not_applied is not None:
+            view = await load_cycle(request, ctx, council_id, year)
+            status = 409 if not_applied.refused else 503
+            return await render_cycle(
+                request, who, view, "cycle.html", not_applied.message, form, status,
+                posted="evaluate_aims", invalid=f"rating-{aim_id}",
+            )  # fmt: skip
+    return see_other(f"{view.url}?done=1#evaluations")
+
+
+def _changed(view: CycleView, given: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The aims whose rating or comment differs from what the cycle holds."""
+    changed = []
+    for fields in given:
+        held = view.state.evaluations.get(fields["aim_id"])
+        if held is None or (held.rating.value, held.comment) != (
+            fields["rating"],
+            fields["comment"],
+        ):
+            changed.append(fields)
+    return changed

@@ -5,12 +5,14 @@ notification can link to; each read is scoped."""
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 
+from application.plan_drafts import load_draft, save_draft
+from application.vocabulary import JAPAN
 from console.context import SignedInContext
-from console.cycle_view import load_cycle, render_cycle
-from console.params import Year
-from console.web import PageNotFound
+from console.cycle_view import MAX_PLAN_ROWS, load_cycle, render_cycle
+from console.params import Year, bounded_int
+from console.web import PageNotFound, form_of, see_other
 
 router = APIRouter()
 
@@ -39,9 +41,37 @@ async def vote_page(
 async def plan_page(
     request: Request, council_id: str, year: Year, ctx: SignedInContext
 ) -> HTMLResponse:
-    """The plan form (only for who may submit the plan now)."""
+    """The plan form (only for who may submit the plan now), as its saved draft left it
+    when there is one."""
     who = ctx.who
     view = await load_cycle(request, ctx, council_id, year)
     if "submit_plan" not in view.allowed:
         raise PageNotFound()
-    return await render_cycle(request, who, view, "plan.html")
+    draft = await ctx.run(load_draft, council_id, year)
+    if draft is None:
+        return await render_cycle(request, who, view, "plan.html")
+    saved = draft.saved_at.astimezone(JAPAN).strftime("%Y-%m-%d %H:%M")
+    return await render_cycle(
+        request, who, view, "plan.html", form=dict(draft.fields), draft_saved=saved
+    )
+
+
+@router.post("/councils/{council_id}/{year}/plan", response_model=None)
+async def plan_form_action(
+    request: Request, council_id: str, year: Year, ctx: SignedInContext
+) -> Response:
+    """The plan form's own buttons (they work without JavaScript): 「活動の欄を増やす」
+    shows the form again with everything typed and one more empty activity;
+    「下書きを保存する」 keeps it as the year's draft and comes back to it."""
+    who = ctx.who
+    form = await form_of(request, who)
+    view = await load_cycle(request, ctx, council_id, year)
+    if "submit_plan" not in view.allowed:
+        raise PageNotFound()
+    rows = bounded_int(str(form.get("rows", "1")), 1, MAX_PLAN_ROWS) or 1
+    if form.get("plan_action") == "draft":
+        await ctx.run(save_draft, council_id, year, form)
+        return see_other(f"{view.url}/plan?saved=1#plan-form")
+    added = min(rows + 1, MAX_PLAN_ROWS)
+    form["rows"] = str(added)
+    return await render_cycle(request, who, view, "plan.html", form=form, focus_row=added)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
@@ -14,13 +14,28 @@ from fastapi.responses import HTMLResponse, Response
 from application import cycles
 from application.console_reads import my_councils, read_notice
 from application.permissions import allowed_commands
-from application.vocabulary import STEP_OWNERS, Step
+from application.vocabulary import STEP_OWNERS, CycleState, Step
 from console.context import SignedInContext
 from console.cycle_view import days_left
 from console.params import RowId
 from console.web import PageNotFound, SignedIn, console_of, now, render, today
 
 router = APIRouter()
+
+
+class MyTask(NamedTuple):
+    """A task of mine on my page: its title, due date and the activity it is for."""
+
+    task_id: str
+    title: str
+    due: date
+    days: int
+    activity: str
+
+
+def _activity_title(state: CycleState, activity_id: str) -> str:
+    activity = state.activity(activity_id)
+    return activity.title if activity is not None else ""
 
 
 @dataclass(frozen=True)
@@ -35,7 +50,7 @@ class Awaiting:
     days: int | None
     act_on_step: bool
     vote: bool
-    tasks: list[tuple[str, str, date, int]]
+    tasks: list[MyTask]
 
 
 @router.get("/me", response_class=HTMLResponse)
@@ -72,7 +87,13 @@ async def _awaiting(
     owners = STEP_OWNERS.get(state.step, ())
     act_on = state.step is not Step.CLOSED and bool(roles & set(owners)) and bool(allowed)
     tasks = [
-        (t.task_id, t.title, t.due_on, (t.due_on - today()).days)
+        MyTask(
+            t.task_id,
+            t.title,
+            t.due_on,
+            (t.due_on - today()).days,
+            _activity_title(state, t.activity_id),
+        )
         for t in state.tasks
         if t.is_open and t.owner == who.person_id
     ]
