@@ -6,6 +6,7 @@
 - a plan saved as a draft opens again as it was left;
 - an activity record the rules refuse comes back with every value kept and the field at
   fault marked beside it; a volunteer whose registration ended is named, not offered;
+- the meeting recorded from its call records the vision as well;
 - tasks name their activity and link to it, on the cycle page and on my page;
 - one evaluation form rates every aim, and the page returns to the section it was in.
 
@@ -16,7 +17,7 @@ The cycle is brought to the plan step through the application layer (the browser
 from __future__ import annotations
 
 import os
-from datetime import date
+from datetime import date, time
 from pathlib import Path
 
 from playwright.async_api import BrowserContext, Page, expect
@@ -24,6 +25,7 @@ from playwright.async_api import BrowserContext, Page, expect
 import store
 from application.cycles import connect, send
 from application.vocabulary import (
+    CallMeetingInput,
     CancelActivityInput,
     CompleteTaskInput,
     Role,
@@ -97,6 +99,26 @@ def _register_volunteers(env: ConsoleEnv) -> None:
                 store.upsert_volunteer(session, "kushiro", entry)
     finally:
         engine.dispose()
+
+
+async def _vision_with_a_called_meeting(env: ConsoleEnv, coord: Page) -> None:
+    """The meeting recorded from its call carries the vision too (no second meeting)."""
+    chair_id = (await env.state()).roster.holders_of(Role.CHAIR)[0]
+    call = CallMeetingInput(
+        actor=chair_id, call_id="call-vision", held_on=date(YEAR, 12, 20),
+        starts_at=time(18, 30), place="釧路小学校 会議室", agenda="目指す子ども像",
+    )  # fmt: skip
+    await send(await connect(env.settings), COUNCIL, YEAR, call)
+    await coord.goto(f"{CYCLE}/calls/call-vision")
+    await coord.locator("#held_on").fill(f"{YEAR}-04-20")
+    for name in ("長谷川 千尋", "村上 勇", "青木 舞"):
+        await coord.get_by_label(name, exact=True).check()
+    await coord.get_by_label("会議録（公開）").fill("目指す子ども像について熟議した。")
+    await coord.get_by_label("目指す子ども像（案）").fill("ふるさと釧路で人とつながる子ども")
+    async with coord.expect_navigation():
+        await coord.get_by_role("button", name="会議を記録する").click()
+    assert coord.url.endswith("#meetings"), await coord.locator(".error").all_inner_texts()
+    assert (await env.state()).vision == "ふるさと釧路で人とつながる子ども"
 
 
 async def _to_plan(env: ConsoleEnv) -> None:
@@ -248,13 +270,14 @@ async def _evaluate(env: ConsoleEnv, chair: Page) -> None:
 async def test_forms_keep_what_was_typed(console_env: ConsoleEnv) -> None:
     env = console_env
     _register_volunteers(env)
-    await _to_plan(env)
     contexts: list[BrowserContext] = []
     try:
         coord_ctx, coord = await env.sign_in(COORDINATOR, javascript=False)
         chair_ctx, chair = await env.sign_in(CHAIR, javascript=False)
         contexts += [coord_ctx, chair_ctx]
         assert (await env.state()).roster.roles_of(COORDINATOR_ID) & {Role.COORDINATOR}
+        await _vision_with_a_called_meeting(env, coord)
+        await _to_plan(env)
         await _plan_form(env, coord)
         await _draft(coord)
         await _tasks_name_their_activity(env, coord)
