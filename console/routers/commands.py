@@ -46,6 +46,13 @@ SECTION = {
 _TASK_COMMANDS = frozenset({"claim_task", "complete_task", "reassign_task", "waive_task"})
 
 
+def _done(kind: str) -> str:
+    """The section that says "done" (the cycle page's; ``1`` for the other pages)."""
+    if kind in _TASK_COMMANDS:
+        return "tasks"
+    return SECTION.get(kind, "1") if kind not in AFTER or AFTER[kind] == "" else "1"
+
+
 def _anchor(kind: str, form: dict[str, Any]) -> str:
     if kind in _TASK_COMMANDS:
         task_id = str(form.get("task_id", ""))
@@ -89,7 +96,7 @@ async def give_command(
         )
     if kind == "submit_plan":
         await ctx.run(drop_draft, council_id, year)
-    return see_other(f"{view.url}{AFTER.get(kind, '')}?done=1{_anchor(kind, form)}")
+    return see_other(f"{view.url}{AFTER.get(kind, '')}?done={_done(kind)}{_anchor(kind, form)}")
 
 
 async def _evaluate_aims(
@@ -123,7 +130,7 @@ async def _evaluate_aims(
                 request, who, view, "cycle.html", not_applied.message, form, status,
                 posted="evaluate_aims", invalid=f"rating-{aim_id}",
             )  # fmt: skip
-    return see_other(f"{view.url}?done=1#evaluations")
+    return see_other(f"{view.url}?done=evaluations#evaluations")
 
 
 def _changed(view: CycleView, given: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -311,7 +311,7 @@ async def test_a_call_answered_replied_reminded_recorded_published_and_corrected
     await page.get_by_label("会議録（公開）").fill("目指す子ども像について熟議した。")
     await page.get_by_label("会議録（非公開）").fill(CLOSED)
     await page.get_by_role("button", name="会議を記録する").click()
-    await page.wait_for_url(f"**{CYCLE}?done=1#meetings")
+    await page.wait_for_url(f"**{CYCLE}?done=meetings#meetings")
 
     # Publish the draft; then correct it; a browser with no session reads both versions.
     await page.goto(f"{CYCLE}/minutes")

@@ -262,6 +262,8 @@ async def _evaluate(env: ConsoleEnv, chair: Page) -> None:
     async with chair.expect_navigation():
         await form.get_by_role("button", name="評価を記録する").click()
     assert chair.url.endswith("#evaluations"), chair.url
+    done = chair.locator("section[aria-labelledby='evaluations'] [role=status]")
+    await expect(done).to_have_text("記録しました。")
     evaluations = (await env.state()).evaluations
     assert sorted(e.rating.value for e in evaluations.values()) == ["met", "not_met", "partly"]
     assert evaluations["act-2-aim-1"].comment == "講師の話に質問が多く出た"
