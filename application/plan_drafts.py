@@ -16,20 +16,32 @@ from application.permissions import require_council_reader
 from domain.rules import PERMISSIONS
 from store.plan_drafts import PlanDraft, drop_plan_draft, plan_draft, save_plan_draft
 
-#: The plan form's own fields (anything else in a posted form is not kept).
-_FIELD = re.compile(r"rows|a(10|[1-9])_[a-z0-9_]{1,24}")
-#: The longest value a kept field may have (the form's longest field is an aim, 1,000).
-FIELD_MAX = 1000
+#: The plan form's own fields of one activity (``a<n>_`` before each), and the longest
+#: text each may keep; anything else in a posted form is not kept.
+_ROW_FIELDS: dict[str, int] = {
+    "title": 200, "planned_on": 20, "kind": 32,
+    **{f"aim{k}": 1000 for k in range(1, 4)},
+    **{f"{name}{k}": 200 for name in ("party", "duty") for k in range(1, 3)},
+    **{f"task{k}": 200 for k in range(1, 4)},
+    **{f"task{k}_owner": 64 for k in range(1, 4)},
+    **{f"task{k}_due": 20 for k in range(1, 4)},
+}  # fmt: skip
+_ROW = re.compile(r"a(10|[1-9])_([a-z0-9_]+)")
 
 
 def draft_fields(form: dict[str, object]) -> dict[str, str]:
-    """The plan form's fields of ``form``, as texts, each cut to ``FIELD_MAX``."""
+    """The plan form's fields of ``form``, as texts, each cut to its field's maximum."""
     kept = {}
     for name, value in form.items():
-        if not _FIELD.fullmatch(name):
+        match = _ROW.fullmatch(name)
+        if name == "rows":
+            limit = 3
+        elif match and match.group(2) in _ROW_FIELDS:
+            limit = _ROW_FIELDS[match.group(2)]
+        else:
             continue
         one = value[0] if isinstance(value, list) and value else value
-        kept[name] = str(one or "")[:FIELD_MAX]
+        kept[name] = str(one or "")[:limit]
     return kept
 
 
