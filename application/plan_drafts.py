@@ -77,4 +77,9 @@ def load_draft(ctx: Context, council_id: str, year: int) -> PlanDraft | None:
 
 def drop_draft(ctx: Context, council_id: str, year: int) -> None:
     """Forget the council's draft for ``year`` (its plan was submitted)."""
-    ctx.unit_of_work(lambda session: drop_plan_draft(session, council_id, year))
+
+    def work(session: Session) -> None:
+        _require_planner(session, ctx, council_id)
+        drop_plan_draft(session, council_id, year)
+
+    ctx.unit_of_work(work)

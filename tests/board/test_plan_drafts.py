@@ -63,3 +63,5 @@ def test_only_who_may_submit_the_plan_keeps_a_draft(testcity_engine: Engine) -> 
         save_draft(member, COUNCIL, YEAR, {"rows": "1", "a1_title": "x"})
     with pytest.raises(AppError):
         load_draft(member, COUNCIL, YEAR)
+    with pytest.raises(AppError):
+        drop_draft(member, COUNCIL, YEAR)
