@@ -6,15 +6,20 @@ day before in UTC)."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from pathlib import Path
 
+from pydantic import SecretStr
 from sqlalchemy import Engine
 
 import store
 from application.public_pages import public_page
+from console.app import create_app
+from console.web import ConsoleSettings
 from domain.meeting_calls import PublishMinutesInput
 from domain.model import Step
 from store.yearly_report import yearly_report
 from tests.board.support import MUNICIPALITY, apply, apply_all, open_cycle
+from tests.console_hardening.asgi import call
 from tests.workflows.driver import COUNCIL, to_close, to_plan
 
 YEAR = 2026
@@ -57,3 +62,18 @@ def test_every_date_on_the_public_page_is_the_japanese_date(testcity_engine: Eng
     assert meeting.current.published_on == date(2026, 5, 20)
     assert page.policy is not None and page.policy.approved_on == date(2026, 5, 20)
     assert [r.approved_on for r in page.report] == [date(2026, 5, 20)]
+
+
+async def test_the_public_page_shows_the_joint_figures_in_one_row(
+    testcity_engine: Engine, database_url: str, tmp_path: Path
+) -> None:
+    _closed_year(testcity_engine)
+    settings = ConsoleSettings(database_url=SecretStr(database_url), data_dir=tmp_path)
+    answer = await call(create_app(settings), "GET", f"/public/councils/{COUNCIL}/{YEAR}")
+    assert answer.status == 200, answer.raised
+    html = answer.body.decode()
+    report = html[html.index('id="report"') :]
+    assert report.count("<tr>") == 2  # the heading and the council's one row
+    assert "テスト市立第一小学校、テスト市立第一中学校" in report
+    assert "合同の協議会です" in report
+    assert "第1版（2026-05-20 公開）" in html
