@@ -41,6 +41,7 @@ class AuditAction(StrEnum):
     TOKEN_REVOKED = "token_revoked"
     PASSKEY_REGISTERED = "passkey_registered"
     PASSKEY_RESET = "passkey_reset"
+    SESSION_ENDED = "session_ended"
 
 
 class Actor(BaseModel):

@@ -6,13 +6,13 @@ An unknown municipality or council raises ``store.NotFound`` (re-exported as
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
 import store
-from application import board_acts
+from application import board_acts, wording
 from application.context import Context
 from application.dashboard import (
     DashboardCharts,
@@ -26,8 +26,11 @@ from application.dashboard import (
     yearly_report_page,
 )
 from application.permissions import require_board
+from domain.events import Change
+from domain.refusals import Lang
 from store import console_auth
 from store.board_summary import summary
+from store.closed_minutes import acts_after_close, unpublished_minutes
 from store.dashboard import district_choices
 
 if TYPE_CHECKING:
@@ -116,3 +119,57 @@ def council_view(
         return row, board_acts.timeline(session, council_id, fiscal_year, ui)
 
     return ctx.unit_of_work(read)
+
+
+@dataclass(frozen=True)
+class HistoryLine:
+    """One event of a council's history as the board reads it: when (Japan time), the
+    sentence, and for IT staff the raw event (``None`` for an act after the year closed,
+    which no workflow run recorded)."""
+
+    at: datetime
+    sentence: str
+    raw: board_acts.TimelineEntry | None
+
+
+def history_lines(
+    ctx: Context,
+    municipality_id: str,
+    council_id: str,
+    fiscal_year: int,
+    entries: list[board_acts.TimelineEntry],
+    lang: Lang,
+) -> tuple[list[HistoryLine], list[tuple[int, date]]]:
+    """The timeline ``entries`` as sentences, with the minutes published after the year
+    closed in their place; and the meetings whose minutes are still unpublished."""
+
+    def read(session: Session) -> tuple[list[HistoryLine], list[tuple[int, date]]]:
+        require_board(session, ctx.principal, municipality_id)
+        late = acts_after_close(session, council_id, fiscal_year)
+        people = {e.actor for e in entries} | {a.actor for a in late}
+        labels = wording.labels_of_year(session, council_id, fiscal_year, sorted(people))
+        lines = [
+            HistoryLine(
+                at=e.at,
+                sentence=wording.history_sentence(e.action, e.actor, e.changes, labels, lang),
+                raw=e,
+            )
+            for e in entries
+        ]
+        for act in late:
+            before = "draft" if act.version == 1 else f"v{act.version - 1}"
+            change = Change(
+                field=f"minutes:{act.meeting_number}", before=before, after=f"v{act.version}"
+            )
+            sentence = wording.history_sentence(
+                act.action, act.actor, [change], labels, lang, after_close=True
+            )
+            lines.append(HistoryLine(at=act.at, sentence=sentence, raw=None))
+        return lines, unpublished_minutes(session, council_id, fiscal_year)
+
+    return ctx.unit_of_work(read)
+
+
+def council_name_of(ctx: Context, council_id: str) -> str:
+    """The council's name, as its confirmation pages say it (never its id)."""
+    return ctx.unit_of_work(lambda session: store.council_name(session, council_id))

@@ -42,6 +42,9 @@ from store import passkey_admin
 LINK_LIFETIME = timedelta(minutes=15)
 #: A session lasts a working day; then the person signs in again.
 SESSION_LIFETIME = timedelta(hours=12)
+#: "Stay signed in on this device": a session that lasts 90 days (it can be ended from
+#: the settings page, and a board admin or chief still confirms it with a passkey).
+REMEMBERED_SESSION_LIFETIME = timedelta(days=90)
 #: Link requests allowed per address and per client within ``RATE_WINDOW``.
 MAX_LINKS_PER_ADDRESS = 5
 MAX_LINKS_PER_CLIENT = 30
@@ -112,18 +115,44 @@ def request_link(session: Session, email: str, client: str, now: datetime) -> Li
 
 @dataclass(frozen=True)
 class NewSession:
-    """A session just opened: the cookie value (shown once) and its expiry."""
+    """A session just opened: the cookie value (shown once), its expiry, and whether it
+    stays for 90 days on this device."""
 
     cookie: str
     person_id: str
     expires_at: datetime
+    remembered: bool = False
+
+    @property
+    def max_age(self) -> int:
+        """The cookie's lifetime in seconds: the session's own."""
+        return int(self.lifetime.total_seconds())
+
+    @property
+    def lifetime(self) -> timedelta:
+        """How long the session lasts from now (to within the second it was opened)."""
+        return REMEMBERED_SESSION_LIFETIME if self.remembered else SESSION_LIFETIME
+
+
+@dataclass(frozen=True)
+class StayOptions:
+    """How a new session is opened: kept for 90 days on this device or not, and the few
+    words naming the device (``device_label``)."""
+
+    remember: bool = False
+    device: str | None = None
 
 
 def _open_session(
-    session: Session, person_id: str, now: datetime, passkey_confirmed: bool
+    session: Session,
+    person_id: str,
+    now: datetime,
+    passkey_confirmed: bool,
+    stay: StayOptions | None = None,
 ) -> NewSession:
+    stay = stay or StayOptions()
     cookie = secrets.token_urlsafe(32)
-    expires_at = now + SESSION_LIFETIME
+    expires_at = now + (REMEMBERED_SESSION_LIFETIME if stay.remember else SESSION_LIFETIME)
     auth.create_session(
         session,
         digest(cookie),
@@ -132,17 +161,88 @@ def _open_session(
         now,
         expires_at,
         passkey_confirmed,
+        stay.device,
     )
-    return NewSession(cookie=cookie, person_id=person_id, expires_at=expires_at)
+    return NewSession(
+        cookie=cookie, person_id=person_id, expires_at=expires_at, remembered=stay.remember
+    )
 
 
-def redeem_link(session: Session, token: str, now: datetime) -> NewSession:
+def redeem_link(
+    session: Session, token: str, now: datetime, stay: StayOptions | None = None
+) -> NewSession:
     """Spend a sign-in link and open a session; ``SignInError("bad_link")`` when the link
     is unknown, expired or already used."""
     person_id = auth.use_sign_in_token(session, digest(token), now) if token else None
     if person_id is None:
         raise SignInError("bad_link")
-    return _open_session(session, person_id, now, passkey_confirmed=False)
+    return _open_session(session, person_id, now, passkey_confirmed=False, stay=stay)
+
+
+#: Browser and system names a User-Agent may carry, in the order they are looked for
+#: (Edge and Chrome say "Safari" too; Android says "Linux").
+_BROWSERS = (("Edg/", "Edge"), ("Firefox/", "Firefox"), ("Chrome/", "Chrome"),
+             ("Safari/", "Safari"))  # fmt: skip
+_SYSTEMS = (("iPhone", "iPhone"), ("iPad", "iPad"), ("Android", "Android"),
+            ("Windows", "Windows"), ("Mac OS", "Mac"), ("Linux", "Linux"))  # fmt: skip
+
+
+def device_label(user_agent: str | None) -> str | None:
+    """A few words naming the device from its User-Agent ("Android / Chrome"); nothing
+    else of the header is kept. ``None`` when it names nothing known."""
+    agent = (user_agent or "")[:512]
+    system = next((name for mark, name in _SYSTEMS if mark in agent), None)
+    browser = next((name for mark, name in _BROWSERS if mark in agent), None)
+    words = [w for w in (system, browser) if w]
+    return " / ".join(words) or None
+
+
+@dataclass(frozen=True)
+class SignedInDevice:
+    """One of my live sessions as the settings page lists it: a handle to end it by (a
+    prefix of the stored hash, never the cookie), when it began and ends, the device,
+    and whether it is the one asking."""
+
+    handle: str
+    created_at: datetime
+    expires_at: datetime
+    device: str | None
+    current: bool
+    remembered: bool
+
+
+#: How many characters of a session's stored hash name it on the settings page.
+HANDLE_LENGTH = 16
+
+
+def signed_in_devices(
+    session: Session, person_id: str, cookie: str, now: datetime
+) -> list[SignedInDevice]:
+    """Every live session of ``person_id``, the asking one (``cookie``) first."""
+    mine = digest(cookie)
+    devices = [
+        SignedInDevice(
+            handle=row.id_hash[:HANDLE_LENGTH],
+            created_at=row.created_at,
+            expires_at=row.expires_at,
+            device=row.device,
+            current=row.id_hash == mine,
+            remembered=row.expires_at - row.created_at > SESSION_LIFETIME,
+        )
+        for row in auth.live_sessions_of(session, person_id, now)
+    ]
+    return sorted(devices, key=lambda d: not d.current)
+
+
+def end_device(session: Session, person_id: str, handle: str, now: datetime) -> bool:
+    """End the live session of ``person_id`` that ``handle`` names; ``False`` when none
+    of theirs does (someone else's handle ends nothing)."""
+    if len(handle) != HANDLE_LENGTH:
+        return False
+    for row in auth.live_sessions_of(session, person_id, now):
+        if row.id_hash[:HANDLE_LENGTH] == handle:
+            return auth.end_session_of(session, person_id, row.id_hash, now)
+    return False
 
 
 def current_session(
@@ -342,9 +442,11 @@ def confirm_with_passkey(session: Session, cookie: str, now: datetime) -> None:
     auth.confirm_passkey(session, digest(cookie), now)
 
 
-def sign_in_with_passkey(session: Session, person_id: str, now: datetime) -> NewSession:
+def sign_in_with_passkey(
+    session: Session, person_id: str, now: datetime, stay: StayOptions | None = None
+) -> NewSession:
     """Open a session for a person whose passkey answered (already two factors)."""
-    return _open_session(session, person_id, now, passkey_confirmed=True)
+    return _open_session(session, person_id, now, passkey_confirmed=True, stay=stay)
 
 
 def passkey_count(session: Session, person_id: str) -> int:

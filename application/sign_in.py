@@ -44,15 +44,18 @@ def record_failed_sign_in(
     )
 
 
-def sign_in_with_link(ctx: Context, token: str) -> NewSession:
+def sign_in_with_link(
+    ctx: Context, token: str, stay: identity.StayOptions | None = None
+) -> NewSession:
     """Redeem a mailed sign-in link: a new session and its audit row in one transaction;
-    ``identity.SignInError`` (a bad, expired or used link) after a failed-sign-in row."""
+    ``identity.SignInError`` (a bad, expired or used link) after a failed-sign-in row.
+    ``stay`` keeps the session 90 days on this device when the person asked for it."""
 
     def work(session: Session) -> NewSession:
-        opened = identity.redeem_link(session, token, ctx.now())
+        opened = identity.redeem_link(session, token, ctx.now(), stay)
         record_in(
             session, _person(ctx, opened.person_id), AuditAction.SIGN_IN, TARGET,
-            {"method": "link"},
+            {"method": "link", "stay": "yes" if opened.remembered else "no"},
         )  # fmt: skip
         return opened
 
@@ -64,14 +67,16 @@ def sign_in_with_link(ctx: Context, token: str) -> NewSession:
         raise
 
 
-def sign_in_with_passkey(ctx: Context, person_id: str) -> NewSession:
+def sign_in_with_passkey(
+    ctx: Context, person_id: str, stay: identity.StayOptions | None = None
+) -> NewSession:
     """Open a session for the person whose passkey just verified, with its audit row."""
 
     def work(session: Session) -> NewSession:
-        opened = identity.sign_in_with_passkey(session, person_id, ctx.now())
+        opened = identity.sign_in_with_passkey(session, person_id, ctx.now(), stay)
         record_in(
             session, _person(ctx, person_id), AuditAction.SIGN_IN, TARGET,
-            {"method": "passkey"},
+            {"method": "passkey", "stay": "yes" if opened.remembered else "no"},
         )  # fmt: skip
         return opened
 
@@ -89,3 +94,28 @@ def confirm_with_passkey(ctx: Context, person_id: str, cookie: str) -> None:
         )  # fmt: skip
 
     ctx.unit_of_work(work)
+
+
+def signed_in_devices(ctx: Context, cookie: str) -> list[identity.SignedInDevice]:
+    """The asker's live sessions (``cookie`` is theirs), the asking one first."""
+    person = ctx.principal.person_id
+    if person is None:
+        return []
+    return ctx.unit_of_work(lambda s: identity.signed_in_devices(s, person, cookie, ctx.now()))
+
+
+def end_device(ctx: Context, handle: str) -> bool:
+    """End one of the asker's sessions (another device of theirs, or this one), with its
+    audit row; ``False``, writing nothing, when ``handle`` names none of theirs."""
+    person = ctx.principal.person_id
+    if person is None:
+        return False
+
+    def work(session: Session) -> bool:
+        ended = identity.end_device(session, person, handle, ctx.now())
+        if ended:
+            record_in(session, ctx.principal.actor, AuditAction.SESSION_ENDED, TARGET,
+                      {"method": "device_list"})  # fmt: skip
+        return ended
+
+    return ctx.unit_of_work(work)

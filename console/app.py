@@ -27,6 +27,7 @@ from console.routers import (
     calls,
     codec,
     commands,
+    confirm,
     cycle,
     me,
     minutes,
@@ -36,6 +37,7 @@ from console.routers import (
     signin,
     tokens,
 )
+from console.routers import settings as my_settings
 from console.web import (
     HERE,
     Console,
@@ -44,9 +46,11 @@ from console.web import (
     NotSignedIn,
     PageNotFound,
     PasskeyNeeded,
+    date_filters,
     lang_of,
     render,
     see_other,
+    sign_in_url,
 )
 
 #: The feature routers, each named after its URLs (``console/routers/``).
@@ -58,10 +62,12 @@ ROUTERS = (
     cycle.router,
     calls.router,
     minutes.router,
+    confirm.router,
     board.router,
     board_actions.router,
     public.router,
     tokens.router,
+    my_settings.router,
     codec.router,
     # Last: ``/councils/{c}/{y}/{kind}`` must not shadow the pages' fixed paths.
     commands.router,
@@ -76,6 +82,8 @@ def create_app(settings: ConsoleSettings) -> FastAPI:
     # each page the ``gettext`` of the person's language.
     templates.env.add_extension("jinja2.ext.i18n")
     templates.env.globals["new_command_id"] = new_command_id
+    # Dates and times in words, in Japan time (``application.wording``), for every page.
+    templates.env.filters.update(date_filters())
     console = Console(settings=settings, engine=engine, templates=templates)
 
     @asynccontextmanager
@@ -107,11 +115,13 @@ def create_app(settings: ConsoleSettings) -> FastAPI:
 def _handlers(app: FastAPI) -> None:
     @app.exception_handler(NotSignedIn)
     async def to_sign_in(request: Request, exc: NotSignedIn) -> Response:
-        return see_other("/signin")
+        # Back to the page asked for once signed in (a one-click reply from a notice).
+        return see_other(sign_in_url(request))
 
     @app.exception_handler(PasskeyNeeded)
     async def to_passkey(request: Request, exc: PasskeyNeeded) -> Response:
-        return see_other("/passkey")
+        # Confirmed, the person goes on to the page they asked for.
+        return see_other(sign_in_url(request, "/passkey"))
 
     @app.exception_handler(PageNotFound)
     async def not_found(request: Request, exc: PageNotFound) -> Response:

@@ -12,8 +12,10 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from pydantic import ValidationError
 
-from application import cycles
+from application import cycles, outcomes, wording
 from application.cycle_reads import read_cycle
+from application.my_page import TASK_HOLDERS
+from application.permissions import CONSOLE_COMMANDS
 from application.vocabulary import ACTIVITY_KINDS as RULE_KINDS
 from application.vocabulary import STEP_ORDER, Command, CycleState, PolicyStatus, Role, VolunteerRow
 from console.context import ConsoleContext
@@ -45,6 +47,8 @@ class CycleView:
     contacts: bool
     volunteers: list[VolunteerRow] = field(default_factory=list)
     task_actions: dict[str, frozenset[str]] = field(default_factory=dict)
+    #: Each role's name in the page's language (「委員」), for ``named``.
+    role_names: dict[Role, str] = field(default_factory=dict)
 
     @property
     def url(self) -> str:
@@ -52,14 +56,29 @@ class CycleView:
         return f"/councils/{self.council_id}/{self.year}"
 
     def name(self, person_id: str | None) -> str:
-        """A person's name (the id when the store has none)."""
+        """A person's name (a neutral word when the store has none: never the id)."""
         if person_id is None:
             return ""
-        return self.names.get(person_id, person_id)
+        return wording.Labels(people=self.names).person(person_id)
+
+    def labels(self) -> wording.Labels:
+        """The names this cycle's ids stand for (refusals and sentences use them)."""
+        volunteers = {v.id: v.name for v in self.volunteers}
+        return wording.labels_of_state(self.state, self.names, volunteers)
+
+    def named(self, person_id: str | None) -> str:
+        """A person's name with their roles on this council: 「山田 太郎（委員）」, so two
+        people of one name are told apart in lists and pickers."""
+        if person_id is None:
+            return ""
+        held = self.state.roster.roles_of(person_id)
+        roles = "・".join(self.role_names.get(r, r.value) for r in Role if r in held)
+        return f"{self.name(person_id)}（{roles}）" if roles else self.name(person_id)
 
     def coordinators(self) -> tuple[str, ...]:
-        """Who may own a task here."""
-        return self.state.roster.holders_of(Role.COORDINATOR, Role.CHIEF_COORDINATOR)
+        """Who may own a task here: only those the rules let hold one (coordinators and
+        the chief coordinator; never the board of education)."""
+        return self.state.roster.holders_of(*TASK_HOLDERS)
 
 
 def days_left(due: date | None) -> int | None:
@@ -87,6 +106,7 @@ async def load_cycle(
         contacts=read.contacts,
         volunteers=read.volunteers,
         task_actions=read.task_actions,
+        role_names={role: text(f"role_{role.value}", lang_of(request)) for role in Role},
     )
 
 
@@ -116,6 +136,34 @@ def cycle_context(view: CycleView, who: SignedIn) -> dict[str, Any]:
     }
 
 
+#: The section of the cycle page each command's form is in (the anchor to return to,
+#: where the notice of what it did is shown).
+SECTION = {
+    "record_meeting": "meetings",
+    "close_discussion": "meetings",
+    "submit_policy": "policy",
+    "close_vote": "policy",
+    "cast_vote": "cast_vote",
+    "submit_plan": "plan",
+    "record_activity": "records",
+    "cancel_activity": "records",
+    "evaluate_aim": "evaluations",
+    "evaluate_aims": "evaluations",
+    "close_cycle": "steps",
+    "set_deadline": "oversight",
+    "pause_cycle": "oversight",
+    "resume_cycle": "oversight",
+    "remind": "oversight",
+}
+#: The commands of the tasks' own forms (their section: ``tasks``).
+TASK_COMMANDS = frozenset({"claim_task", "complete_task", "reassign_task", "waive_task"})
+
+
+def section_of(kind: str) -> str | None:
+    """The section of the cycle page the form of command ``kind`` is in."""
+    return "tasks" if kind in TASK_COMMANDS else SECTION.get(kind)
+
+
 async def render_cycle(
     request: Request,
     who: SignedIn,
@@ -130,7 +178,9 @@ async def render_cycle(
 ) -> HTMLResponse:
     """Render one of the cycle's pages, with a refusal or an input error if any: the form
     of the command ``posted`` keeps what was typed, and its field ``invalid`` is marked
-    with the reason beside it; ``extra`` goes to the template as it is."""
+    with the reason beside it. After an act (``?done=<kind>``) the outcome is worded from
+    the state (``done_text``) and shown in the section of the act's form
+    (``done_section``); ``extra`` goes to the template as it is."""
     context = cycle_context(view, who)
     context.update(
         {
@@ -139,9 +189,16 @@ async def render_cycle(
             "rows": _plan_rows(request, form),
             "posted": posted,
             "invalid": {invalid: error} if invalid and error else {},
-            **extra,
+            "done_text": None,
+            "done_section": None,
         }
     )
+    done = request.query_params.get("done", "")
+    if done in CONSOLE_COMMANDS and error is None:
+        # What the act did, in words, read from the state after it.
+        context["done_text"] = outcomes.outcome(done, view.state, who.person_id, lang_of(request))
+        context["done_section"] = section_of(done)
+    context.update(extra)
     return render(request, template, context, who=who, status_code=status_code)
 
 
@@ -207,7 +264,9 @@ async def send_command(
         )  # fmt: skip
     except cycles.CommandRefused as refusal:
         field = fault_field(command.kind, refusal.code, refusal.params)
-        return NotApplied(refusal.message(lang), refused=True, field=field)
+        # Named, not numbered: 「読み聞かせ」, 山田 太郎 — never act-1 or a person's id.
+        said = wording.named_refusal(refusal.code, refusal.params, view.labels(), lang)
+        return NotApplied(said, refused=True, field=field)
     except cycles.CycleError as exc:
         return NotApplied(text("unavailable", lang, detail=exc.message(lang)), refused=False)
     return None

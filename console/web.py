@@ -11,17 +11,18 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
+from jinja2 import pass_context
 from pydantic import Field, field_validator
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 from temporalio.client import Client
 
-from application import identity, shared_store
+from application import identity, shared_store, wording
 from application.console_reads import person_name
 from application.permissions import load_viewer
 from application.viewer import Viewer
@@ -246,9 +247,57 @@ def see_other(url: str) -> RedirectResponse:
     return RedirectResponse(url, status_code=303)
 
 
+#: The longest path (with its query) a sign-in returns to.
+MAX_NEXT_LENGTH = 500
+
+
 def safe_next(target: str | None) -> str:
-    """A local path to go back to; anything else becomes my page."""
-    # "//host" and "/\\host" both leave the site in a browser.
-    if target and target.startswith("/") and not target.startswith(("//", "/\\")):
-        return target
-    return "/me"
+    r"""A path of this site to go back to after signing in (or switching language);
+    anything else becomes my page: another site ("https://x", "//x", "/\x"), a path
+    with a control character or a backslash anywhere (browsers drop tabs and line breaks
+    and read "\" as "/", so "/<tab>/x" is "//x"), or one too long."""
+    if not target or len(target) > MAX_NEXT_LENGTH or not target.startswith("/"):
+        return "/me"
+    if any(ord(c) < 0x20 or c in "\\\x7f" for c in target) or target.startswith("//"):
+        return "/me"
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return "/me"
+    return target
+
+
+def stay_options(request: Request, remember: object) -> identity.StayOptions:
+    """Whether the person asked to stay signed in on this device (the form's "remember"
+    is "1"), and a few words naming the device."""
+    device = identity.device_label(request.headers.get("user-agent"))
+    return identity.StayOptions(remember=str(remember) == "1", device=device)
+
+
+def sign_in_url(request: Request, page: str = "/signin") -> str:
+    """Where a visitor who is not signed in is sent (``page``: the sign-in page, or the
+    passkey step), with the page they asked for (path and query) to return to, unless
+    that is my page."""
+    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    back = safe_next(target) if request.method == "GET" else "/me"
+    return page if back == "/me" else f"{page}?{urlencode({'next': back})}"
+
+
+def date_filters() -> dict[str, Callable[..., str]]:
+    """The templates' date filters, in the page's language and Japan time:
+    ``{{ d|day }}`` 12月20日（日）, ``{{ t|moment }}`` 12月20日（日）18:30,
+    ``{{ d|official_day }}`` 令和8年12月20日（日）, ``{{ y|official_year }}`` 令和8年度."""
+
+    @pass_context
+    def day(context: Any, value: Any, with_year: bool = False) -> str:
+        return wording.day(value, context.get("lang", "ja"), with_year)
+
+    @pass_context
+    def moment(context: Any, value: Any, with_year: bool = False) -> str:
+        return wording.moment(value, context.get("lang", "ja"), with_year)
+
+    return {
+        "day": day,
+        "moment": moment,
+        "official_day": wording.official_day,
+        "official_year": wording.official_year,
+    }

@@ -9,7 +9,7 @@ audit keeps it), the change says only what kind of thing moved.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from domain.base import Role, Step
@@ -32,7 +32,7 @@ from domain.meeting_calls import (
     ReplyToCallInput,
     reply_path,
 )
-from domain.model import CycleState, Roster, VoteRule
+from domain.model import CycleState, Meeting, Roster, VoteRule
 from domain.refusals import Refusal
 
 Effects = tuple[tuple[Change, ...], tuple[Notice, ...]]
@@ -136,45 +136,90 @@ def _minutes_of(state: CycleState, number: int) -> list[MinutesVersion]:
     return [v for v in state.public_minutes if v.meeting_number == number]
 
 
-def _publish_minutes(state: CycleState, cmd: Command, at: datetime) -> Effects:
-    assert isinstance(cmd, PublishMinutesInput)
+def first_version(
+    meetings: Sequence[Meeting],
+    published: Sequence[MinutesVersion],
+    cmd: PublishMinutesInput,
+    at: datetime,
+) -> MinutesVersion:
+    """The first published version of a meeting's public minutes: the meeting must be
+    recorded, with public minutes, and not yet published (``Refusal`` otherwise)."""
     number = cmd.meeting_number
-    meeting = next((m for m in state.meetings if m.number == number), None)
+    meeting = next((m for m in meetings if m.number == number), None)
     if meeting is None:
         raise Refusal("unknown_meeting", number=str(number))
-    if _minutes_of(state, number):
+    if any(v.meeting_number == number for v in published):
         raise Refusal("minutes_published", number=str(number))
     if not meeting.minutes_public.strip():
         raise Refusal("no_public_minutes", number=str(number))
     # Only the public part: the closed minutes never leave the meeting record.
-    state.public_minutes.append(
-        MinutesVersion(
-            meeting_number=number,
-            version=1,
-            text=meeting.minutes_public,
-            published_by=cmd.actor,
-            published_at=at,
-        )
+    return MinutesVersion(
+        meeting_number=number,
+        version=1,
+        text=meeting.minutes_public,
+        published_by=cmd.actor,
+        published_at=at,
     )
-    return (Change(field=f"minutes:{number}", before="draft", after="v1"),), ()
 
 
-def _correct_minutes(state: CycleState, cmd: Command, at: datetime) -> Effects:
-    assert isinstance(cmd, CorrectMinutesInput)
-    number = cmd.meeting_number
-    versions = _minutes_of(state, number)
+def next_version(
+    published: Sequence[MinutesVersion], cmd: CorrectMinutesInput, at: datetime
+) -> tuple[MinutesVersion, MinutesVersion]:
+    """A correction of published minutes: the new version, and the latest one marked
+    corrected (``Refusal`` when the meeting's minutes were never published)."""
+    versions = [v for v in published if v.meeting_number == cmd.meeting_number]
     if not versions:
-        raise Refusal("minutes_not_published", number=str(number))
+        raise Refusal("minutes_not_published", number=str(cmd.meeting_number))
     latest = versions[-1]
     new = MinutesVersion(
-        meeting_number=number,
+        meeting_number=cmd.meeting_number,
         version=latest.version + 1,
         text=cmd.text,
         published_by=cmd.actor,
         published_at=at,
         reason=cmd.reason,
     )
-    corrected = latest.model_copy(update={"corrected_at": at})
+    return new, latest.model_copy(update={"corrected_at": at})
+
+
+#: Who publishes and corrects minutes, in the year and after it.
+MINUTES_ROLES = frozenset({Role.CHAIR})
+
+
+def minutes_after_close(
+    step: Step,
+    roles: frozenset[Role],
+    meetings: Sequence[Meeting],
+    published: Sequence[MinutesVersion],
+    cmd: PublishMinutesInput | CorrectMinutesInput,
+    at: datetime,
+) -> tuple[MinutesVersion, MinutesVersion | None]:
+    """Publishing or correcting minutes once the year is closed (a legal duty that often
+    falls after the year): the same rules as in the cycle — the council's chair
+    (``roles``: the actor's roles on the council now), a recorded meeting, not yet
+    published (or, to correct, published). Returns the new version and the version it
+    corrects. Only for a closed year: an open year's cycle decides itself."""
+    if step is not Step.CLOSED:
+        raise Refusal("wrong_step", current=step.value, action=cmd.kind, expected="closed")
+    if not roles & MINUTES_ROLES:
+        raise Refusal("role_required", actor=cmd.actor, action=cmd.kind, roles="chair")
+    if isinstance(cmd, PublishMinutesInput):
+        return first_version(meetings, published, cmd, at), None
+    return next_version(published, cmd, at)
+
+
+def _publish_minutes(state: CycleState, cmd: Command, at: datetime) -> Effects:
+    assert isinstance(cmd, PublishMinutesInput)
+    version = first_version(state.meetings, state.public_minutes, cmd, at)
+    state.public_minutes.append(version)
+    return (Change(field=f"minutes:{cmd.meeting_number}", before="draft", after="v1"),), ()
+
+
+def _correct_minutes(state: CycleState, cmd: Command, at: datetime) -> Effects:
+    assert isinstance(cmd, CorrectMinutesInput)
+    number = cmd.meeting_number
+    new, corrected = next_version(state.public_minutes, cmd, at)
+    latest = _minutes_of(state, number)[-1]
     state.public_minutes = [corrected if v is latest else v for v in state.public_minutes]
     state.public_minutes.append(new)
     change = Change(field=f"minutes:{number}", before=f"v{latest.version}", after=f"v{new.version}")

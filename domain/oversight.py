@@ -121,13 +121,36 @@ def _alert(state: CycleState, cmd: Command, at: datetime) -> Effects:
     kind = AlertKind(cmd.alert_kind)
     key = Alert(step=cmd.step, kind=kind, due=cmd.due, days=cmd.days, at=at).key
     state.alerts_sent.append(key)
-    roles = (*STEP_OWNERS[cmd.step], *ALERT_AUDIENCE[kind])
     notice = Notice(
         template=kind.value,
-        recipients=state.roster.holders_of(*roles),
+        recipients=alert_recipients(state, cmd.step, kind),
         params={"step": cmd.step.value, "due": cmd.due.isoformat(), "days": str(cmd.days)},
     )
     return (Change(field="alert", before=None, after=key),), (notice,)
+
+
+#: Who hears of an escalation: those who can do something about a late step, never the
+#: members and volunteers (an escalation says "we are telling the board").
+ESCALATION_AUDIENCE: dict[AlertKind, tuple[Role, ...]] = {
+    AlertKind.ESCALATION_CHIEF: (Role.CHAIR, Role.CHIEF_COORDINATOR),
+    AlertKind.ESCALATION_BOARD: (Role.CHAIR, Role.BOARD_ADMIN),
+}
+
+
+def alert_recipients(state: CycleState, step: Step, kind: AlertKind) -> tuple[str, ...]:
+    """Who hears of a deadline alert: a reminder or an overdue notice goes to the step's
+    owners (and the chair when overdue); an escalation only to the chair and the one it
+    escalates to: the chief coordinator, then the board of education.
+
+    A roster without any of those keeps the owners as before: whether a notice has
+    recipients decides whether the cycle schedules its activity, and a history recorded
+    earlier must replay the same (an empty list never becomes a full one, nor back)."""
+    before = state.roster.holders_of(*STEP_OWNERS[step], *ALERT_AUDIENCE[kind])
+    audience = ESCALATION_AUDIENCE.get(kind)
+    if audience is None:
+        return before
+    overseers = state.roster.holders_of(*audience)
+    return overseers if overseers and before else before
 
 
 def manual_reminder_key(step: Step, at: datetime) -> str:

@@ -8,6 +8,7 @@ from store.access_tokens import TokenRecord
 from store.audit_log import AccessAuditRow, BrokenLink, DirectoryAuditRow
 from store.board import OverviewRow, municipality_name, overview
 from store.board_summary import MunicipalitySummary, summary
+from store.closed_minutes import ClosedYearMinutesRow
 from store.console_auth import PersonRoles, SessionRecord
 from store.cycles import (
     CycleRow,
@@ -83,6 +84,7 @@ __all__ = [
     "AccessAuditRow",
     "ActivityRecordView",
     "BrokenLink",
+    "ClosedYearMinutesRow",
     "ConflictingId",
     "CycleRow",
     "DeliveryJob",

@@ -55,6 +55,8 @@ class ConsoleSession(Base):
     ended_at: Mapped[datetime | None] = mapped_column(TZ_DATETIME)
     # When a passkey confirmed this session (the second factor), if it has.
     passkey_at: Mapped[datetime | None] = mapped_column(TZ_DATETIME)
+    # A few words naming the browser it signed in from ("Android / Chrome"), if known.
+    device: Mapped[str | None] = mapped_column(String(60))
 
 
 class RateEvent(Base):
@@ -206,6 +208,7 @@ def create_session(
     now: datetime,
     expires_at: datetime,
     passkey_confirmed: bool,
+    device: str | None = None,
 ) -> None:
     """Store a new console session (by hash of its id)."""
     session.add(
@@ -216,8 +219,57 @@ def create_session(
             created_at=now,
             expires_at=expires_at,
             passkey_at=now if passkey_confirmed else None,
+            device=device[:60] if device else None,
         )
     )
+
+
+@dataclass(frozen=True)
+class DeviceSession:
+    """One of a person's live sessions, as their settings page lists it."""
+
+    id_hash: str
+    created_at: datetime
+    expires_at: datetime
+    device: str | None
+    passkey_confirmed: bool
+
+
+def live_sessions_of(session: Session, person_id: str, now: datetime) -> list[DeviceSession]:
+    """Every live session of ``person_id``, newest first."""
+    rows = session.scalars(
+        select(ConsoleSession)
+        .where(
+            ConsoleSession.person_id == person_id,
+            ConsoleSession.ended_at.is_(None),
+            ConsoleSession.expires_at > now,
+        )
+        .order_by(ConsoleSession.created_at.desc())
+    )
+    return [
+        DeviceSession(
+            id_hash=row.id_hash,
+            created_at=row.created_at,
+            expires_at=row.expires_at,
+            device=row.device,
+            passkey_confirmed=row.passkey_at is not None,
+        )
+        for row in rows
+    ]
+
+
+def end_session_of(session: Session, person_id: str, id_hash: str, now: datetime) -> bool:
+    """End one of ``person_id``'s sessions; ``False`` when it is not theirs or not live."""
+    ended = session.execute(
+        update(ConsoleSession)
+        .where(
+            ConsoleSession.id_hash == id_hash,
+            ConsoleSession.person_id == person_id,
+            ConsoleSession.ended_at.is_(None),
+        )
+        .values(ended_at=now)
+    )
+    return bool(getattr(ended, "rowcount", 0))
 
 
 def live_session(session: Session, id_hash: str, now: datetime) -> SessionRecord | None:

@@ -126,3 +126,26 @@ def mark_read(session: Session, person_id: str, notification_id: int) -> None:
     if row.read_at is None:
         row.read_at = datetime.now(UTC)
         session.flush()
+
+
+def read_receipts(
+    session: Session, council_id: str, fiscal_year: int, templates: tuple[str, ...], marker: str
+) -> dict[str, datetime | None]:
+    """Who was sent a notice of ``templates`` in the council's year whose text holds
+    ``marker`` (a call's page, say), and when each first read one (``None``: unread)."""
+    rows = session.execute(
+        select(Notification.recipient_id, Notification.read_at).where(
+            Notification.council_id == council_id,
+            Notification.fiscal_year == fiscal_year,
+            Notification.template.in_(templates),
+            Notification.body.contains(marker, autoescape=True),
+        )
+    )
+    seen: dict[str, datetime | None] = {}
+    for recipient, read_at in rows:
+        earlier = seen.get(recipient)
+        if recipient not in seen or (
+            read_at is not None and (earlier is None or read_at < earlier)
+        ):
+            seen[recipient] = read_at
+    return seen

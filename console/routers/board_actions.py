@@ -88,9 +88,14 @@ async def council_board_page(
     if entries:
         # Who did what, with names and reasons: the timeline is a read of personal data.
         await ctx.run(record_read, f"{cycle_target(council_id, year)}/history", request.url.path)
+    lines, unpublished = await ctx.run(
+        board_pages.history_lines, municipality_id, council_id, year, entries, lang_of(request)
+    )
     context = {
         "row": row,
         "entries": entries,
+        "lines": lines,
+        "unpublished": unpublished,
         "base": board_base(municipality_id, year),
         "steps": STEPS,
         "cycle": cycle_path(council_id, year),
@@ -116,7 +121,8 @@ async def confirm_act(
         return render(request, "board_done.html",
                       {"error": detail, "back": f"{base}/councils/{council_id}"}, who=who,
                       status_code=422)  # fmt: skip
-    context = {"fields": fields, "council_id": council_id, "base": base}
+    name = await ctx.run(board_pages.council_name_of, council_id)
+    context = {"fields": fields, "council_id": council_id, "council_name": name, "base": base}
     return render(request, "board_confirm.html", context, who=who)
 
 

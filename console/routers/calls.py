@@ -21,6 +21,7 @@ from pydantic import ValidationError
 
 from application.cycle_reads import cycle_target, record_read
 from application.meeting_calls import call_page
+from application.my_page import call_read_receipts
 from application.vocabulary import (
     CALLER_ROLES,
     JAPAN,
@@ -124,7 +125,16 @@ async def _call_view(
         await ctx.run(record_read, target, request.url.path)
     mine = next((line for line in page.invitees if line.member_id == who.person_id), None)
     asked = request.query_params.get("answer", "")
+    # Who sends calls and reminders sees who has read them (既読 4/7, with names).
+    receipts = (
+        await console_of(request).db(
+            lambda s: call_read_receipts(s, view.council_id, view.year, page.call_id)
+        )
+        if _may_call(view, who)
+        else None
+    )
     context = {
+        "receipts": receipts,
         "view": view,
         "call": page,
         "mine": mine,

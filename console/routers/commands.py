@@ -13,7 +13,14 @@ from fastapi.responses import Response
 
 from application.plan_drafts import drop_draft
 from console.context import ConsoleContext, SignedInContext
-from console.cycle_view import CycleView, load_cycle, render_cycle, send_command
+from console.cycle_view import (
+    TASK_COMMANDS,
+    CycleView,
+    load_cycle,
+    render_cycle,
+    section_of,
+    send_command,
+)
 from console.forms import BUILDERS, FormError, command_from, evaluations_from
 from console.messages import text
 from console.params import Year
@@ -24,40 +31,18 @@ router = APIRouter()
 #: The page each command's form lives on (and returns to on a refusal).
 FORM_PAGE = {"cast_vote": "vote.html", "close_vote": "vote.html", "submit_plan": "plan.html"}
 #: Where to go after an accepted command, below the cycle page.
-AFTER = {"cast_vote": "/vote", "submit_plan": ""}
-#: The section of the page each command's form is in (the anchor to return to).
-SECTION = {
-    "record_meeting": "meetings",
-    "close_discussion": "meetings",
-    "submit_policy": "policy",
-    "close_vote": "policy",
-    "cast_vote": "cast_vote",
-    "submit_plan": "plan",
-    "record_activity": "records",
-    "cancel_activity": "records",
-    "evaluate_aim": "evaluations",
-    "evaluate_aims": "evaluations",
-    "close_cycle": "steps",
-    "set_deadline": "oversight",
-    "pause_cycle": "oversight",
-    "resume_cycle": "oversight",
-    "remind": "oversight",
-}
-_TASK_COMMANDS = frozenset({"claim_task", "complete_task", "reassign_task", "waive_task"})
-
-
-def _done(kind: str) -> str:
-    """The section that says "done" (the cycle page's; ``1`` for the other pages)."""
-    if kind in _TASK_COMMANDS:
-        return "tasks"
-    return SECTION.get(kind, "1") if kind not in AFTER or AFTER[kind] == "" else "1"
+AFTER = {"cast_vote": "/vote", "close_vote": "/vote", "submit_plan": ""}
 
 
 def _anchor(kind: str, form: dict[str, Any]) -> str:
-    if kind in _TASK_COMMANDS:
+    """Where the page opens after ``kind``: the form's section of the cycle page (a
+    task's own card for the tasks' forms); on the vote page, the ballot form."""
+    if kind in TASK_COMMANDS:
         task_id = str(form.get("task_id", ""))
         return f"#task-{task_id}" if task_id.replace("-", "").isalnum() else "#tasks"
-    section = SECTION.get(kind)
+    if AFTER.get(kind, ""):
+        return "#cast_vote" if kind == "cast_vote" else ""
+    section = section_of(kind)
     return f"#{section}" if section else ""
 
 
@@ -96,7 +81,9 @@ async def give_command(
         )
     if kind == "submit_plan":
         await ctx.run(drop_draft, council_id, year)
-    return see_other(f"{view.url}{AFTER.get(kind, '')}?done={_done(kind)}{_anchor(kind, form)}")
+    # The page the person lands on words the outcome from the state (``?done=<kind>``)
+    # and opens at the form's section, where that notice is.
+    return see_other(f"{view.url}{AFTER.get(kind, '')}?done={kind}{_anchor(kind, form)}")
 
 
 async def _evaluate_aims(
@@ -130,7 +117,7 @@ async def _evaluate_aims(
                 request, who, view, "cycle.html", not_applied.message, form, status,
                 posted="evaluate_aims", invalid=f"rating-{aim_id}",
             )  # fmt: skip
-    return see_other(f"{view.url}?done=evaluations#evaluations")
+    return see_other(f"{view.url}?done=evaluate_aim#evaluations")
 
 
 def _changed(view: CycleView, given: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -7,12 +7,13 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
+from application.my_page import compare_versions, vote_reasons
 from application.plan_drafts import load_draft, save_draft
 from application.vocabulary import JAPAN
 from console.context import SignedInContext
 from console.cycle_view import MAX_PLAN_ROWS, load_cycle, render_cycle
 from console.params import Year, bounded_int
-from console.web import PageNotFound, form_of, see_other
+from console.web import PageNotFound, console_of, form_of, see_other
 
 router = APIRouter()
 
@@ -31,10 +32,15 @@ async def cycle_page(
 async def vote_page(
     request: Request, council_id: str, year: Year, ctx: SignedInContext
 ) -> HTMLResponse:
-    """The policy under vote, who has voted, and the ballot."""
+    """The policy under vote, who has voted, and the ballot; once a vote has closed, the
+    reasons given with its ballots, and the latest two versions side by side."""
     who = ctx.who
     view = await load_cycle(request, ctx, council_id, year)
-    return await render_cycle(request, who, view, "vote.html")
+    state = view.state
+    reasons = await console_of(request).db(lambda s: vote_reasons(s, state))
+    policies = state.policies
+    compare = compare_versions(policies[-2].text, policies[-1].text) if len(policies) > 1 else None
+    return await render_cycle(request, who, view, "vote.html", reasons=reasons, compare=compare)
 
 
 @router.get("/councils/{council_id}/{year}/plan", response_class=HTMLResponse)
@@ -62,7 +68,8 @@ async def plan_form_action(
 ) -> Response:
     """The plan form's own buttons (they work without JavaScript): 「活動の欄を増やす」
     shows the form again with everything typed and one more empty activity;
-    「下書きを保存する」 keeps it as the year's draft and comes back to it."""
+    「下書きを保存する」 keeps it as the year's draft and comes back to it; 「入力に戻る」
+    on the plan's confirmation page shows the form again with everything typed."""
     who = ctx.who
     form = await form_of(request, who)
     view = await load_cycle(request, ctx, council_id, year)
@@ -72,6 +79,8 @@ async def plan_form_action(
     if form.get("plan_action") == "draft":
         await ctx.run(save_draft, council_id, year, form)
         return see_other(f"{view.url}/plan?saved=1#plan-form")
+    if form.get("plan_action") != "add":
+        return await render_cycle(request, who, view, "plan.html", form=form)
     added = min(rows + 1, MAX_PLAN_ROWS)
     form["rows"] = str(added)
     return await render_cycle(request, who, view, "plan.html", form=form, focus_row=added)

@@ -30,23 +30,25 @@ from console.web import (
     lang_of,
     now,
     render,
+    safe_next,
     set_cookie,
+    stay_options,
 )
 
 router = APIRouter()
-SESSION_SECONDS = int(identity.SESSION_LIFETIME.total_seconds())
 #: The longest credential the browser's answer may carry (a passkey's is ~1 kB).
 MAX_CREDENTIAL = 20000
 
 
 @router.get("/passkey", response_class=HTMLResponse)
-async def passkey_page(request: Request, ctx: UnconfirmedContext) -> HTMLResponse:
+async def passkey_page(request: Request, ctx: UnconfirmedContext, next: str = "") -> HTMLResponse:
     """How many passkeys the person has; register one (the first, or another once the
-    session is confirmed) and confirm the session with one."""
+    session is confirmed) and confirm the session with one (then on to ``next``)."""
     who = ctx.who
     count = await console_of(request).db(lambda s: identity.passkey_count(s, who.person_id))
     may_register = count == 0 or who.passkey_confirmed
-    return render(request, "passkey.html", {"count": count, "may_register": may_register}, who=who)
+    context = {"count": count, "may_register": may_register, "next": safe_next(next)}
+    return render(request, "passkey.html", context, who=who)
 
 
 def _refusal(request: Request, code: str, status_code: int) -> JSONResponse:
@@ -114,10 +116,12 @@ async def passkey_verify(
         await _failed(ctx, None, exc.code, purpose)
         return _refusal(request, exc.code, 400)
     if purpose == "login":
-        opened = await ctx.run(sign_in.sign_in_with_passkey, person)
+        stay = stay_options(request, form.get("remember"))
+        opened = await ctx.run(sign_in.sign_in_with_passkey, person, stay)
         count_sign_in("passkey", succeeded=True)
-        response = JSONResponse({"ok": True, "next": "/me"})
-        set_cookie(request, response, SESSION_COOKIE, opened.cookie, SESSION_SECONDS)
+        # Back to the page the person was sent to, as after a mailed link.
+        response = JSONResponse({"ok": True, "next": safe_next(str(form.get("next", "")))})
+        set_cookie(request, response, SESSION_COOKIE, opened.cookie, opened.max_age)
         return response
     who = ctx.who
     if who.person_id != person:
@@ -125,7 +129,7 @@ async def passkey_verify(
         return _refusal(request, "bad_passkey", 400)
     await ctx.run(sign_in.confirm_with_passkey, person, who.cookie)
     count_sign_in("passkey_confirm", succeeded=True)
-    return JSONResponse({"ok": True, "next": "/me"})
+    return JSONResponse({"ok": True, "next": safe_next(str(form.get("next", "")))})
 
 
 async def _register(

@@ -23,6 +23,10 @@
   async function run(button) {
     const purpose = button.dataset.purpose;
     const csrf = button.dataset.csrf;
+    // Signing in: back to the page asked for, kept for 90 days when the box is ticked.
+    const next = button.dataset.next || "";
+    const box = document.getElementById("remember");
+    const remember = box && box.checked ? "1" : "";
     const answer = await post("/passkey/options", { purpose, csrf });
     if (!answer.ok) {
       // A refusal comes as {"message": ...}: show its one line.
@@ -58,7 +62,7 @@
       };
     }
     const verified = await post("/passkey/verify", {
-      purpose, csrf, credential: JSON.stringify(credential),
+      purpose, csrf, next, remember, credential: JSON.stringify(credential),
     });
     const result = await verified.json();
     if (result.ok) { window.location.assign(result.next); } else { say(result.message); }

@@ -13,6 +13,7 @@ from sqlalchemy import Engine
 
 import store
 from application.public_pages import public_page
+from application.wording import day
 from console.app import create_app
 from console.web import ConsoleSettings
 from domain.meeting_calls import PublishMinutesInput
@@ -76,4 +77,5 @@ async def test_the_public_page_shows_the_joint_figures_in_one_row(
     assert report.count("<tr>") == 2  # the heading and the council's one row
     assert "テスト市立第一小学校、テスト市立第一中学校" in report
     assert "合同の協議会です" in report
-    assert "第1版（2026-05-20 公開）" in html
+    # The Japanese day of publication, in words (the UTC day would be the 19th).
+    assert f"第1版（{day(date(2026, 5, 20), with_year=True)} 公開）" in html

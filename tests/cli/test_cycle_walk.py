@@ -208,3 +208,36 @@ async def test_inbox_lists_notifications_and_marks_one_read(walk: Walk) -> None:
     assert someone_else.code == 1
     assert someone_else.stdout == ""
     assert len(someone_else.error_lines()) == 1
+
+
+async def test_minutes_are_published_and_corrected_after_the_year_closed(walk: Walk) -> None:
+    """Publishing minutes is the chair's duty that outlives the year: the closed year's
+    meeting is published from the CLI, once per command id, and then corrected; a member
+    is refused; the public page's table holds each version."""
+    cli, where = walk.cli, ("--council", COUNCIL, "--year", str(YEAR))
+    assert walk.states[-1]["step"] == "closed"
+    member = await cli("minutes", "publish", "1", *where, "--as", MEMBERS[0])
+    assert member.code == 3 and "権限がありません" in member.stderr
+    assert "kushiro-kushiro-member-1" not in member.stderr  # named, not numbered
+
+    args = ("minutes", "publish", "1", *where, "--as", CHAIR, "--command-id", "late-pub-1")
+    first = await cli.ok(*args, "--json")
+    assert first.json() == {
+        "council_id": COUNCIL, "fiscal_year": YEAR, "action": "publish_minutes",
+        "meeting_number": 1, "version": 1, "after_close": True,
+        "public_path": f"/public/councils/{COUNCIL}/{YEAR}",
+    }  # fmt: skip
+    # The same command again (a retry) answers the same; another one is refused.
+    again = await cli.ok(*args)
+    assert "第1回の会議録を公開しました" in again.stdout and "年度終了後" in again.stdout
+    other = await cli("minutes", "publish", "1", *where, "--as", CHAIR)
+    assert other.code == 3 and "すでに公開されています" in other.stderr
+
+    corrected = await cli.ok(
+        "minutes", "correct", "1", *where, "--as", CHAIR,
+        "--text", "第1回学校運営協議会（訂正）", "--reason", "誤記", "--json",
+    )  # fmt: skip
+    assert corrected.json()["version"] == 2 and corrected.json()["after_close"] is True
+    # The cycle's own history is untouched: it stays the workflow's accepted commands.
+    history = await cli.ok("history", *where, "--json")
+    assert [e["action"] for e in history.json()][-1] == "close_cycle"

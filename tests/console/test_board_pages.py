@@ -153,9 +153,11 @@ async def test_a_pause_from_the_dashboard_shows_on_the_cycle_page(console_env: C
     await check_page(page, "confirm")
     await page.get_by_role("button", name="実行する").click()
     await expect(page.get_by_text("一時停止しました。")).to_be_visible()
-    # The timeline: who, what, the run and its link in the Temporal Web UI.
+    # The timeline as sentences; the run and its link in the Temporal Web UI are folded
+    # away for IT staff.
     entry = page.locator("ol.history li").filter(has_text="一時停止")
-    await expect(entry.first).to_contain_text("佐藤 恵子")
+    await expect(entry.first).to_contain_text("佐藤 恵子さんがサイクルを一時停止しました")
+    await entry.first.get_by_text("IT担当者向けの詳細").click()
     link = await entry.first.get_by_role("link").get_attribute("href")
     assert link and "/workflows/council-cycle%2Fkushiro-chuo%2F2026/" in link
     history = await page.request.get(f"{DASHBOARD}/councils/{OTHER_COUNCIL}/history.csv")
@@ -185,11 +187,11 @@ async def test_a_pause_from_the_dashboard_shows_on_the_cycle_page(console_env: C
     await page.goto(f"{DASHBOARD}/councils/{OTHER_COUNCIL}")
     await page.get_by_label("新しい期限").fill(f"{YEAR + 1}-01-15")
     await page.get_by_role("button", name="確認へ進む").first.click()
-    await expect(page.get_by_text(f"{YEAR + 1}-01-15 に変更します")).to_be_visible()
+    await expect(page.get_by_text(f"{YEAR + 1}年1月15日（金） に変更します")).to_be_visible()
     await page.get_by_role("button", name="実行する").click()
     await expect(page.get_by_text("期限を変更しました。")).to_be_visible()
     await chair_page.reload()
-    await expect(chair_page.get_by_text(f"期限 {YEAR + 1}-01-15").first).to_be_visible()
+    await expect(chair_page.get_by_text("期限 1月15日（金）").first).to_be_visible()
     await context.close()
     await chair.close()
 
@@ -311,12 +313,13 @@ async def test_a_call_answered_replied_reminded_recorded_published_and_corrected
     await page.get_by_label("会議録（公開）").fill("目指す子ども像について熟議した。")
     await page.get_by_label("会議録（非公開）").fill(CLOSED)
     await page.get_by_role("button", name="会議を記録する").click()
-    await page.wait_for_url(f"**{CYCLE}?done=meetings#meetings")
+    await page.wait_for_url(f"**{CYCLE}?done=record_meeting#meetings")
 
     # Publish the draft; then correct it; a browser with no session reads both versions.
     await page.goto(f"{CYCLE}/minutes")
     await check_page(page, "minutes")
     await page.get_by_role("button", name="この会議録を公開する").click()
+    await page.get_by_role("button", name="はい、公開します").click()
     await expect(page.get_by_text("公開中（第1版）")).to_be_visible()
     await page.get_by_text("訂正版を出す").first.click()
     await page.get_by_label("訂正後の会議録").fill("目指す子ども像について熟議し、案をまとめた。")

@@ -32,6 +32,7 @@ from application.vocabulary import (
     Step,
     full_year,
 )
+from application.wording import day
 from tests.console.conftest import COUNCIL, YEAR, ConsoleEnv, serious_violations
 
 CYCLE = f"/councils/{COUNCIL}/{YEAR}"
@@ -111,7 +112,7 @@ async def _vision_with_a_called_meeting(env: ConsoleEnv, coord: Page) -> None:
     await send(await connect(env.settings), COUNCIL, YEAR, call)
     await coord.goto(f"{CYCLE}/calls/call-vision")
     await coord.locator("#held_on").fill(f"{YEAR}-04-20")
-    for name in ("長谷川 千尋", "村上 勇", "青木 舞"):
+    for name in ("長谷川 千尋（会長）", "村上 勇（委員）", "青木 舞（校長）"):
         await coord.get_by_label(name, exact=True).check()
     await coord.get_by_label("会議録（公開）").fill("目指す子ども像について熟議した。")
     await coord.get_by_label("目指す子ども像（案）").fill("ふるさと釧路で人とつながる子ども")
@@ -178,9 +179,21 @@ async def _draft(coord: Page) -> None:
     assert await _values(coord, {**FIRST, **SECOND}) == {**FIRST, **SECOND}
     assert await coord.locator("#a1_kind").input_value() == "disaster_prevention"
     assert await coord.locator("#a2_task1_owner").input_value() == COORDINATOR_ID
+    # Submitting goes through the confirmation; 「入力に戻る」 keeps everything typed.
     async with coord.expect_navigation():
         await coord.get_by_role("button", name="計画を提出する").click()
-    assert coord.url.endswith("#plan"), coord.url
+    await expect(coord.get_by_text("計画を提出します（活動2件")).to_be_visible()
+    async with coord.expect_navigation():
+        await coord.get_by_role("button", name="入力に戻る").click()
+    assert await _values(coord, {**FIRST, **SECOND}) == {**FIRST, **SECOND}
+    assert await coord.locator("#a2_kind").input_value() == "career"
+    async with coord.expect_navigation():
+        await coord.get_by_role("button", name="計画を提出する").click()
+    async with coord.expect_navigation():
+        await coord.get_by_role("button", name="はい、計画を提出します").click()
+    assert coord.url.endswith("?done=submit_plan#plan"), coord.url
+    done = coord.locator("section[aria-labelledby='plan'] [role=status]")
+    await expect(done).to_contain_text("計画を提出しました（活動2件")
 
 
 async def _tasks_name_their_activity(env: ConsoleEnv, coord: Page) -> None:
@@ -192,11 +205,15 @@ async def _tasks_name_their_activity(env: ConsoleEnv, coord: Page) -> None:
     await expect(link).to_have_attribute("href", "#activity-act-1")
     await expect(coord.locator("#activity-act-1")).to_contain_text("防災")
     await coord.goto("/me")
-    mine = coord.get_by_role("link", name="避難所（体育館）の使用申請", exact=True)
-    await expect(mine).to_have_attribute("href", f"{CYCLE}#task-{first.task_id}")
-    await expect(coord.locator("section[aria-labelledby='awaiting'] li").first).to_contain_text(
-        "防災キャンプ"
+    # My page's next action names the task and its activity, and links to both.
+    mine = coord.locator("section[aria-labelledby='awaiting'] li").filter(
+        has_text="「避難所（体育館）の使用申請」を済ませる"
     )
+    await expect(mine.get_by_role("link", name="タスクを開く")).to_have_attribute(
+        "href", f"{CYCLE}#task-{first.task_id}"
+    )
+    activity = mine.get_by_role("link", name="防災キャンプ", exact=True)
+    await expect(activity).to_have_attribute("href", f"{CYCLE}#activity-act-1")
     client = await connect(env.settings)
     for task in state.tasks:
         actor = task.owner or COORDINATOR_ID
@@ -214,7 +231,8 @@ async def _refused_activity(env: ConsoleEnv, coord: Page) -> None:
     volunteers marked; the lapsed volunteer is named but cannot be ticked."""
     await coord.goto(CYCLE)
     await expect(coord.get_by_label(LAPSED[1])).to_have_count(0)
-    await expect(coord.get_by_text(f"{LAPSED[1]}（{YEAR}-04-01 で登録期限切れ）")).to_be_visible()
+    lapsed = f"{LAPSED[1]}（{day(date(YEAR, 4, 1))} で登録期限切れ）"
+    await expect(coord.get_by_text(lapsed)).to_be_visible()
     await coord.locator("#ra-activity").select_option(label="防災キャンプ")
     await coord.locator("#ra-held").fill(f"{YEAR}-10-01")
     await coord.locator("#ra-children").fill("31")
@@ -263,7 +281,7 @@ async def _evaluate(env: ConsoleEnv, chair: Page) -> None:
         await form.get_by_role("button", name="評価を記録する").click()
     assert chair.url.endswith("#evaluations"), chair.url
     done = chair.locator("section[aria-labelledby='evaluations'] [role=status]")
-    await expect(done).to_have_text("記録しました。")
+    await expect(done).to_have_text("「ねらいの評価」を記録しました。")
     evaluations = (await env.state()).evaluations
     assert sorted(e.rating.value for e in evaluations.values()) == ["met", "not_met", "partly"]
     assert evaluations["act-2-aim-1"].comment == "講師の話に質問が多く出た"

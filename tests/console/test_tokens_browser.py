@@ -52,6 +52,9 @@ async def test_a_token_is_shown_once_used_by_the_cli_and_revoked(console_env: Co
     context, page = await console_env.sign_in(MEMBER)
     signed_in = [r for r in _audit(console_env, "sign_in") if r.actor == f"person:{MEMBER_ID}"]
     assert signed_in and signed_in[-1].detail["method"] == "link"
+    # Members meet the word on their settings page only, with a sentence saying what it is.
+    await page.get_by_role("link", name="設定").click()
+    await expect(page.get_by_text("アクセストークンは、", exact=False)).to_be_visible()
     await page.get_by_role("link", name="アクセストークン").click()
     await expect(page.get_by_role("heading", level=1)).to_have_text("アクセストークン")
     assert await serious_violations(page) == []

@@ -11,6 +11,7 @@ from console.cycle_view import ACTIVITY_KINDS
 from console.messages import keys, text
 from domain.base import Step
 from domain.model import PolicyStatus
+from domain.next_actions import KINDS
 from domain.tasks import TaskStatus
 from store.deliveries import FailureReason
 
@@ -34,6 +35,8 @@ def test_every_key_a_template_uses_is_in_the_catalogue_in_both_languages() -> No
         "task_": [s.value for s in TaskStatus],
         "kind_": list(ACTIVITY_KINDS),
         "failure_": [r.value for r in FailureReason],
+        # My page's next actions: each kind's words and its button's.
+        "next_": [*KINDS, *(kind + "_button" for kind in KINDS)],
     }
     assert prefixes == set(values)
     for prefix, names in values.items():

@@ -53,3 +53,11 @@ def test_a_missing_value_or_unknown_template_fails_loudly() -> None:
         render_notice("reminder", {"step": "approve", "due": "2027-05-31"}, COUNCIL)
     with pytest.raises(KeyError, match="unknown notification template 'remindr'"):
         render_notice("remindr", PARAMS, COUNCIL)
+
+
+@pytest.mark.parametrize("template", sorted(TEMPLATES))
+def test_a_notice_names_its_council_once(template: str) -> None:
+    # The subject names it; the body does not repeat it (short notices, issue 21).
+    for lang in ("ja", "en"):
+        message = render_notice(template, PARAMS, COUNCIL, lang=lang)
+        assert (message.subject + message.body).count(COUNCIL) == 1, (template, lang)

@@ -1,7 +1,7 @@
 """Plan drafts: the plan form saved before it is submitted, one per council and year.
 
 Revision ID: 0012_humane_forms
-Revises: 0011_hygiene
+Revises: 0012_humane_people
 Create Date: 2026-12-07 02:00:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0012_humane_forms"
-down_revision = "0011_hygiene"
+down_revision = "0012_humane_people"
 branch_labels = None
 depends_on = None
 
