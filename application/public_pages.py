@@ -35,11 +35,13 @@ class _Model(BaseModel):
 
 
 class MinutesVersionView(_Model):
-    """One published version of a meeting's public minutes."""
+    """One published version of a meeting's public minutes; ``published_on`` is the
+    Japanese date of ``published_at`` (what the page shows)."""
 
     version: int
     text: str
     published_at: datetime
+    published_on: date
     #: Why this version corrects the one before ("" for the first).
     reason: str
     #: Set on a version a later one corrected (shown as 訂正, never hidden).
@@ -63,9 +65,12 @@ class PublicMeeting(_Model):
 
 
 class ReportFigures(_Model):
-    """The yearly report's figures of one school served by the council."""
+    """The yearly report's figures of the council, shown once: a joint council (合同)
+    serves several ``schools`` and its meetings, activities and children are the
+    council's, not each school's (no record says which school a child came from), so a
+    sum over the page never counts them twice."""
 
-    school_name: str
+    schools: tuple[str, ...]
     meetings_held: int
     approved_on: date | None
     activities_planned: int
@@ -143,7 +148,7 @@ def public_page(session: Session, council_id: str, fiscal_year: int) -> PublicPa
     unknown council."""
     heading = council_heading(session, council_id)
     policy = approved_policy(session, council_id, fiscal_year)
-    report = [
+    rows = [
         row
         for row in yearly_report(session, heading.municipality_id, fiscal_year)
         if row.council_id == council_id
@@ -156,7 +161,7 @@ def public_page(session: Session, council_id: str, fiscal_year: int) -> PublicPa
         fiscal_year=fiscal_year,
         meetings=_meetings(published_minutes(session, council_id, fiscal_year)),
         policy=_policy(policy),
-        report=tuple(_figures(row) for row in report),
+        report=(_figures(rows),) if rows else (),
         opinions=tuple(
             PublicOpinion(
                 number=o.number, addressee=o.addressee, title=o.title, body=o.body,
@@ -192,6 +197,7 @@ def _meetings(versions: list[PublishedMinutes]) -> tuple[PublicMeeting, ...]:
                 version=v.version,
                 text=v.text,
                 published_at=v.published_at,
+                published_on=japan_date(v.published_at),
                 reason=v.reason,
                 corrected_at=v.corrected_at,
                 corrected_by_version=v.corrected_by_version,
@@ -217,9 +223,12 @@ def _policy(policy: ApprovedPolicy | None) -> ApprovedPolicyView | None:
     )
 
 
-def _figures(row: ReportRow) -> ReportFigures:
+def _figures(rows: list[ReportRow]) -> ReportFigures:
+    """The council's figures once, with every school it serves: each school's row of
+    the yearly report carries the same council figures."""
+    row = rows[0]
     return ReportFigures(
-        school_name=row.school_name,
+        schools=tuple(r.school_name for r in rows),
         meetings_held=row.meetings_held,
         approved_on=row.approved_on,
         activities_planned=row.activities_planned,

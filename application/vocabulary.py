@@ -51,7 +51,7 @@ from domain.refusals import Lang
 from domain.sanity import year_window
 from domain.scenario import MissingHolder, full_year
 from domain.scenario import Texts as ScenarioTexts
-from domain.tasks import CancelReason, PlannedTask, TaskStatus
+from domain.tasks import ACTIVITY_KINDS, CancelReason, PlannedTask, TaskStatus
 from domain.text_rules import BIDI_CONTROLS, LINE_SEPARATORS
 from domain.volunteers import VolunteerKind
 from reports.wareki import wareki
@@ -63,6 +63,7 @@ from store.board_summary import MunicipalitySummary
 from store.volunteers import VolunteerRow
 
 __all__ = [
+    "ACTIVITY_KINDS",
     "BIDI_CONTROLS",
     "CALLER_ROLES",
     "COMMAND_INPUTS",

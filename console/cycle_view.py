@@ -17,6 +17,7 @@ from application.cycle_reads import cycle_is_theirs, read_cycle
 from application.my_page import TASK_HOLDERS
 from application.permissions import CONSOLE_COMMANDS
 from application.surveys import SurveyView, survey_view
+from application.vocabulary import ACTIVITY_KINDS as RULE_KINDS
 from application.vocabulary import (
     STEP_ORDER,
     Command,
@@ -27,14 +28,16 @@ from application.vocabulary import (
     VolunteerRow,
 )
 from console.context import ConsoleContext
+from console.forms import form_field
 from console.messages import text
 from console.params import MAX_ROW_ID, bounded_int
 from console.web import PageNotFound, SignedIn, lang_of, render, today
 
 #: The six steps shown on the timeline.
 TIMELINE = STEP_ORDER[:6]
-#: Activity kinds offered by the plan form (each has a default checklist).
-ACTIVITY_KINDS = ("reading", "patrol", "event", "general")
+#: Activity kinds offered by the plan form: every kind the rules know (each has a
+#: default checklist and a label ``kind_<kind>`` in the catalogue).
+ACTIVITY_KINDS = RULE_KINDS
 MAX_PLAN_ROWS = 10
 
 
@@ -146,7 +149,40 @@ def cycle_context(view: CycleView, who: SignedIn) -> dict[str, Any]:
         "my_ballot": None if policy is None else policy.ballots.get(who.person_id),
         "aims": state.aims(),
         "kinds": ACTIVITY_KINDS,
+        "max_rows": MAX_PLAN_ROWS,
+        "focus_row": None,
+        "draft_saved": None,
+        "offered_volunteers": [v for v in view.volunteers if v.active_on(today())],
+        "lapsed_volunteers": [v for v in view.volunteers if not v.active_on(today())],
     }
+
+
+#: The section of the cycle page each command's form is in (the anchor to return to,
+#: where the notice of what it did is shown).
+SECTION = {
+    "record_meeting": "meetings",
+    "close_discussion": "meetings",
+    "submit_policy": "policy",
+    "close_vote": "policy",
+    "cast_vote": "cast_vote",
+    "submit_plan": "plan",
+    "record_activity": "records",
+    "cancel_activity": "records",
+    "evaluate_aim": "evaluations",
+    "evaluate_aims": "evaluations",
+    "close_cycle": "steps",
+    "set_deadline": "oversight",
+    "pause_cycle": "oversight",
+    "resume_cycle": "oversight",
+    "remind": "oversight",
+}
+#: The commands of the tasks' own forms (their section: ``tasks``).
+TASK_COMMANDS = frozenset({"claim_task", "complete_task", "reassign_task", "waive_task"})
+
+
+def section_of(kind: str) -> str | None:
+    """The section of the cycle page the form of command ``kind`` is in."""
+    return "tasks" if kind in TASK_COMMANDS else SECTION.get(kind)
 
 
 async def render_cycle(
@@ -157,24 +193,59 @@ async def render_cycle(
     error: str | None = None,
     form: dict[str, Any] | None = None,
     status_code: int = 200,
-    extra: dict[str, Any] | None = None,
+    posted: str | None = None,
+    invalid: str | None = None,
+    **extra: Any,
 ) -> HTMLResponse:
-    """Render one of the cycle's pages, with a refusal or an input error if any (and
-    what only that page shows, ``extra``)."""
+    """Render one of the cycle's pages, with a refusal or an input error if any: the form
+    of the command ``posted`` keeps what was typed, and its field ``invalid`` is marked
+    with the reason beside it. After an act (``?done=<kind>``) the outcome is worded from
+    the state (``done_text``) and shown in the section of the act's form
+    (``done_section``); ``extra`` goes to the template as it is."""
     context = cycle_context(view, who)
-    context.update({"error": error, "form": form or {}, "rows": _plan_rows(request, form)})
+    context.update(
+        {
+            "error": error,
+            "form": form or {},
+            "rows": _plan_rows(request, form),
+            "posted": posted,
+            "invalid": {invalid: error} if invalid and error else {},
+            "done_text": None,
+            "done_section": None,
+        }
+    )
     done = request.query_params.get("done", "")
     if done in CONSOLE_COMMANDS and error is None:
         # What the act did, in words, read from the state after it.
         context["done_text"] = outcomes.outcome(done, view.state, who.person_id, lang_of(request))
-    context.update(extra or {})
+        context["done_section"] = section_of(done)
+    context.update(extra)
     return render(request, template, context, who=who, status_code=status_code)
 
 
+#: The form field a refusal of the rules is about, by refusal code.
+_FAULT_FIELDS = {
+    "volunteer_unknown": "volunteer_ids",
+    "volunteer_withdrawn": "volunteer_ids",
+    "volunteer_expired": "volunteer_ids",
+    "volunteer_not_yet_registered": "volunteer_ids",
+    "no_vision": "vision_draft",
+    "vision_outside_discuss": "vision_draft",
+}
+
+
+def fault_field(kind: str, code: str, params: dict[str, str]) -> str | None:
+    """The form field of command ``kind`` that a refusal (``code``, ``params``) is
+    about, when it names one."""
+    if "field" in params:
+        return form_field(kind, params["field"])
+    return _FAULT_FIELDS.get(code)
+
+
 def _plan_rows(request: Request, form: dict[str, Any] | None) -> int:
-    raw = (form or {}).get("rows") or request.query_params.get("activities", "2")
-    rows = bounded_int(raw, 1, MAX_ROW_ID)
-    return min(rows, MAX_PLAN_ROWS) if rows is not None else 2
+    raw = (form or {}).get("rows") or request.query_params.get("activities", "1")
+    rows = bounded_int(str(raw), 1, MAX_ROW_ID)
+    return min(rows, MAX_PLAN_ROWS) if rows is not None else 1
 
 
 def field_of(form: dict[str, Any], name: str, limit: int) -> str:
@@ -197,6 +268,8 @@ class NotApplied:
 
     message: str
     refused: bool
+    #: The form field the refusal is about, when it names one.
+    field: str | None = None
 
 
 @dataclass(frozen=True)
@@ -252,12 +325,13 @@ async def send_command(
             command_id=str(form.get("command_id", "")) or None,
         )  # fmt: skip
     except cycles.CommandRefused as refusal:
+        field = fault_field(command.kind, refusal.code, refusal.params)
         # Named, not numbered: 「読み聞かせ」, 山田 太郎 — never act-1 or a person's id.
         # A form sent without reading the state reads it now, for the names.
         if isinstance(view, CycleRef):
             view = await load_cycle(request, ctx, view.council_id, view.year)
         said = wording.named_refusal(refusal.code, refusal.params, view.labels(), lang)
-        return NotApplied(said, refused=True)
+        return NotApplied(said, refused=True, field=field)
     except cycles.CycleError as exc:
         return NotApplied(text("unavailable", lang, detail=exc.message(lang)), refused=False)
     # A cancelled activity's volunteer requests are cancelled too (volunteers told).

@@ -26,7 +26,12 @@ _COMMAND = TypeAdapter[Command](Command)
 
 
 class FormError(Exception):
-    """The form is not a valid command; the message names the field."""
+    """The form is not a valid command; the message names the field, and ``field`` is
+    the form field at fault (the page marks it) when one is."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 def _text(form: dict[str, Any], name: str, limit: int = MAX_TEXT) -> str:
@@ -35,7 +40,7 @@ def _text(form: dict[str, Any], name: str, limit: int = MAX_TEXT) -> str:
         value = value[0] if value else ""
     value = str(value).strip()
     if len(value) > limit:
-        raise FormError(f"{name}: {limit}")
+        raise FormError(f"{name}: {limit}", name)
     return value
 
 
@@ -50,7 +55,7 @@ def _date(form: dict[str, Any], name: str) -> date:
     try:
         return date.fromisoformat(raw)
     except ValueError as exc:
-        raise FormError(f"{name}: YYYY-MM-DD") from exc
+        raise FormError(f"{name}: YYYY-MM-DD", name) from exc
 
 
 def _build(data: dict[str, Any]) -> Command:
@@ -59,7 +64,27 @@ def _build(data: dict[str, Any]) -> Command:
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"][1:]) or "form"
-        raise FormError(f"{where}: {first['msg']}") from exc
+        raise FormError(f"{where}: {first['msg']}", form_field(str(data["kind"]), where)) from exc
+
+
+def form_field(kind: str, where: str) -> str:
+    """The form field of the command field ``where`` (``activities.0.planned_on`` is the
+    plan form's ``a1_planned_on``; the activity record's date is ``activity_held_on``)."""
+    parts = where.split(".")
+    if (
+        kind == "submit_plan"
+        and len(parts) >= 3
+        and parts[0] == "activities"
+        and parts[1].isdigit()
+    ):
+        row = f"a{int(parts[1]) + 1}_"
+        if parts[2] == "tasks" and len(parts) >= 5 and parts[3].isdigit():
+            suffix = {"due_on": "_due", "owner": "_owner"}.get(parts[4], "")
+            return f"{row}task{int(parts[3]) + 1}{suffix}"
+        return row + {"aims": "aim1"}.get(parts[2], parts[2])
+    if kind == "record_activity" and where == "held_on":
+        return "activity_held_on"
+    return where
 
 
 def record_meeting(form: dict[str, Any]) -> dict[str, Any]:
@@ -128,7 +153,9 @@ def submit_plan(form: dict[str, Any]) -> dict[str, Any]:
             )
         except ValidationError as exc:
             first = exc.errors()[0]
-            raise FormError(f"{prefix}{first['loc'][0]}: {first['msg']}") from exc
+            name = str(first["loc"][0])
+            field = prefix + {"aims": "aim1", "tasks": "task1"}.get(name, name)
+            raise FormError(f"{prefix}{name}: {first['msg']}", field) from exc
     return {"activities": tuple(activities)}
 
 
@@ -139,6 +166,21 @@ def evaluate_aim(form: dict[str, Any]) -> dict[str, Any]:
         "rating": _text(form, "rating", 20),
         "comment": _text(form, "comment", 2000),
     }
+
+
+def evaluations_from(form: dict[str, Any], aim_ids: list[str]) -> list[dict[str, Any]]:
+    """The one evaluation form's aims: for each aim of ``aim_ids`` given a rating
+    (``rating-<aim id>``), its ``evaluate_aim`` fields with the comment
+    (``comment-<aim id>``); aims left without a rating are left out."""
+    found = []
+    for aim_id in aim_ids:
+        rating = _text(form, f"rating-{aim_id}", 20)
+        if not rating:
+            continue
+        found.append(
+            {"aim_id": aim_id, "rating": rating, "comment": _text(form, f"comment-{aim_id}", 2000)}
+        )
+    return found
 
 
 def task_fields(form: dict[str, Any]) -> dict[str, Any]:
@@ -154,10 +196,10 @@ def record_activity(form: dict[str, Any]) -> dict[str, Any]:
     """A held activity: date, children, the registered volunteers who came, notes."""
     children = bounded_int(_text(form, "children", 6), 0, 100000)
     if children is None:
-        raise FormError("children: 0-100000")
+        raise FormError("children: 0-100000", "children")
     return {
         "activity_id": _text(form, "activity_id", 64),
-        "held_on": _date(form, "held_on"),
+        "held_on": _date(form, "activity_held_on"),
         "children": children,
         "volunteer_ids": _many(form, "volunteer_ids"),
         "notes": _text(form, "notes", 4000),

@@ -61,7 +61,12 @@ def next_actions(state: CycleState, person_id: str, today: date) -> list[NextAct
     for task in sorted(state.tasks, key=lambda t: (t.due_on, t.task_id)):
         if task.is_open and task.owner == person_id:
             path = f"{base}#task-{task.task_id}"
-            params = {"title": task.title}
+            # The task names the activity it is for (「会場の予約」 of 「読み聞かせ」).
+            activity = state.activity(task.activity_id)
+            params = {"title": task.title, "activity": "", "activity_path": ""}
+            if activity is not None:
+                params["activity"] = activity.title
+                params["activity_path"] = f"{base}#activity-{activity.activity_id}"
             actions.append(NextAction(kind="task", due=task.due_on, path=path, params=params))
     owns_step = bool(roles & set(STEP_OWNERS.get(state.step, ())))
     if owns_step and state.step is not Step.APPROVE:

@@ -35,8 +35,16 @@ DEFAULT_CHECKLISTS: dict[str, tuple[str, ...]] = {
     "event": ("会場（公民館）の予約", "ボランティアの募集", "保険の手配", "用具の準備"),
     "dance": ("会場（公民館）の予約", "ボランティアの募集", "保険の手配", "用具の準備"),
     "tea": ("会場（公民館）の予約", "ボランティアの募集", "保険の手配", "用具の準備"),
+    "disaster_prevention": ("避難訓練の日程調整", "地域の防災団体への依頼", "保険の手配"),
+    "career": ("講師（地域の事業所）への依頼", "会場の準備", "保険の手配"),
+    "school_support": ("ボランティアの募集", "保険の手配"),
+    "traditional_culture": ("ボランティアの募集", "保険の手配"),
     "general": ("ボランティアの募集", "保険の手配"),
 }
+
+#: Every kind of activity the rules know, in the order a plan form offers them (each has
+#: a label ``kind_<kind>`` in the catalogue); ``general`` (その他) last.
+ACTIVITY_KINDS: tuple[str, ...] = tuple(DEFAULT_CHECKLISTS)
 
 
 class PlannedTask(Frozen):

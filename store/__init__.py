@@ -66,6 +66,7 @@ from store.notifications import (
     inbox,
     mark_read,
 )
+from store.plan_drafts import PlanDraft
 from store.tasks import ActivityRecordView, TaskView, activity_records, tasks_for, visible_councils
 from store.volunteer_csv import ImportReport, InvalidVolunteerFile, import_volunteers
 from store.volunteers import (
@@ -111,6 +112,7 @@ __all__ = [
     "OverviewRow",
     "PersonContact",
     "PersonRoles",
+    "PlanDraft",
     "ReportRow",
     "ResourceEntry",
     "ResourceRow",

@@ -1,9 +1,9 @@
 """Confirmation pages before what cannot be undone (plain forms, no JavaScript needed):
 closing the discussion, closing the vote and closing the year (``GET .../confirm/{kind}``),
 submitting the plan (the plan form posts to ``.../confirm/submit_plan``, which carries
-its fields on) and publishing minutes (``GET .../minutes/{number}/confirm``). Each page
-states the consequence in words; its button sends the real POST, and "cancel" goes
-back without doing anything."""
+its fields on; 「入力に戻る」 posts them back to ``.../plan``) and publishing minutes
+(``GET .../minutes/{number}/confirm``). Each page states the consequence in words; its
+button sends the real POST, and "cancel" goes back without doing anything."""
 
 from __future__ import annotations
 
@@ -95,26 +95,16 @@ async def confirm_plan(
         command = command_from("submit_plan", form, who.person_id)
     except FormError as exc:
         error = text("bad_input", lang, detail=str(exc))
-        return await render_cycle(request, who, view, "plan.html", error, form, 422)
+        return await render_cycle(
+            request, who, view, "plan.html", error, form, 422,
+            posted="submit_plan", invalid=exc.field,
+        )  # fmt: skip
     lines = outcomes.plan_confirm(view.state, command, lang)
     pairs = _pairs(form)
     return _confirm(
         request, who, view, "submit_plan", lines, f"{view.url}/submit_plan",
         f"{view.url}/plan", pairs, back_form=f"{view.url}/plan",
     )  # fmt: skip
-
-
-@router.post("/councils/{council_id}/{year}/plan", response_class=HTMLResponse)
-async def plan_again(
-    request: Request, council_id: str, year: Year, ctx: SignedInContext
-) -> HTMLResponse:
-    """Back from the plan's confirmation to the form, with everything typed kept."""
-    who = ctx.who
-    form = await form_of(request, who)
-    view = await load_cycle(request, ctx, council_id, year)
-    if "submit_plan" not in view.allowed:
-        raise PageNotFound()
-    return await render_cycle(request, who, view, "plan.html", None, form)
 
 
 @router.get("/councils/{council_id}/{year}/minutes/{number}/confirm", response_class=HTMLResponse)

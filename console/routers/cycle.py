@@ -5,14 +5,16 @@ notification can link to; each read is scoped."""
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 
 from application.my_page import compare_versions, vote_reasons
+from application.plan_drafts import load_draft, save_draft
+from application.vocabulary import JAPAN
 from application.volunteer_requests import record_prefill
 from console.context import SignedInContext
-from console.cycle_view import load_cycle, render_cycle
-from console.params import Year
-from console.web import PageNotFound, console_of
+from console.cycle_view import MAX_PLAN_ROWS, load_cycle, render_cycle
+from console.params import Year, bounded_int
+from console.web import PageNotFound, console_of, form_of, see_other
 
 router = APIRouter()
 
@@ -30,8 +32,8 @@ async def cycle_page(
     if activity and "record_activity" in view.allowed:
         held_on, confirmed = await ctx.run(record_prefill, council_id, year, activity)
         form = {"activity_id": activity, "volunteer_ids": list(confirmed),
-                "record_held_on": held_on.isoformat() if held_on else ""}  # fmt: skip
-        return await render_cycle(request, who, view, form=form)
+                "activity_held_on": held_on.isoformat() if held_on else ""}  # fmt: skip
+        return await render_cycle(request, who, view, form=form, posted="record_activity")
     return await render_cycle(request, who, view)
 
 
@@ -47,17 +49,47 @@ async def vote_page(
     reasons = await console_of(request).db(lambda s: vote_reasons(s, state))
     policies = state.policies
     compare = compare_versions(policies[-2].text, policies[-1].text) if len(policies) > 1 else None
-    extra = {"reasons": reasons, "compare": compare}
-    return await render_cycle(request, who, view, "vote.html", extra=extra)
+    return await render_cycle(request, who, view, "vote.html", reasons=reasons, compare=compare)
 
 
 @router.get("/councils/{council_id}/{year}/plan", response_class=HTMLResponse)
 async def plan_page(
     request: Request, council_id: str, year: Year, ctx: SignedInContext
 ) -> HTMLResponse:
-    """The plan form (only for who may submit the plan now)."""
+    """The plan form (only for who may submit the plan now), as its saved draft left it
+    when there is one."""
     who = ctx.who
     view = await load_cycle(request, ctx, council_id, year)
     if "submit_plan" not in view.allowed:
         raise PageNotFound()
-    return await render_cycle(request, who, view, "plan.html")
+    draft = await ctx.run(load_draft, council_id, year)
+    if draft is None:
+        return await render_cycle(request, who, view, "plan.html")
+    saved = draft.saved_at.astimezone(JAPAN).strftime("%Y-%m-%d %H:%M")
+    return await render_cycle(
+        request, who, view, "plan.html", form=dict(draft.fields), draft_saved=saved
+    )
+
+
+@router.post("/councils/{council_id}/{year}/plan", response_model=None)
+async def plan_form_action(
+    request: Request, council_id: str, year: Year, ctx: SignedInContext
+) -> Response:
+    """The plan form's own buttons (they work without JavaScript): 「活動の欄を増やす」
+    shows the form again with everything typed and one more empty activity;
+    「下書きを保存する」 keeps it as the year's draft and comes back to it; 「入力に戻る」
+    on the plan's confirmation page shows the form again with everything typed."""
+    who = ctx.who
+    form = await form_of(request, who)
+    view = await load_cycle(request, ctx, council_id, year)
+    if "submit_plan" not in view.allowed:
+        raise PageNotFound()
+    rows = bounded_int(str(form.get("rows", "1")), 1, MAX_PLAN_ROWS) or 1
+    if form.get("plan_action") == "draft":
+        await ctx.run(save_draft, council_id, year, form)
+        return see_other(f"{view.url}/plan?saved=1#plan-form")
+    if form.get("plan_action") != "add":
+        return await render_cycle(request, who, view, "plan.html", form=form)
+    added = min(rows + 1, MAX_PLAN_ROWS)
+    form["rows"] = str(added)
+    return await render_cycle(request, who, view, "plan.html", form=form, focus_row=added)

@@ -87,6 +87,13 @@ def test_task_owners_are_sent_to_their_tasks_soonest_first() -> None:
     assert [a.path for a in actions] == [
         f"{BASE}#task-{t.task_id}" for t in sorted(owned, key=lambda t: (t.due_on, t.task_id))
     ]
+    # Each names the activity it is for, with the path to that activity's card.
+    for action in actions:
+        task = next(t for t in owned if action.path.endswith(f"#task-{t.task_id}"))
+        activity = state.activity(task.activity_id)
+        assert activity is not None
+        assert action.params["activity"] == activity.title
+        assert action.params["activity_path"] == f"{BASE}#activity-{activity.activity_id}"
 
 
 def test_escalations_reach_only_the_chair_the_chief_and_the_board() -> None:
