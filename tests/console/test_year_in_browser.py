@@ -64,10 +64,19 @@ class Audit:
     def __init__(self) -> None:
         self.found: dict[str, list[str]] = {}
         self.pages = 0
+        #: The server's time for each page looked at (its Server-Timing), in ms.
+        self.server_ms: dict[str, float] = {}
 
     async def check(self, page: Page) -> None:
         await page.wait_for_load_state()
         self.pages += 1
+        spent = await page.evaluate(
+            "() => (performance.getEntriesByType('navigation')[0]?.serverTiming ?? [])"
+            ".filter(t => t.name === 'app').map(t => t.duration)[0] ?? null"
+        )
+        if spent is not None:
+            path = page.url.split("?")[0].split("#")[0]
+            self.server_ms[path] = max(self.server_ms.get(path, 0.0), float(spent))
         problems = await serious_violations(page)
         problems += [f"internal code shown: {c}" for c in await internal_codes(page)]
         # Readable at 360 px (and so at 200 % zoom on a 720 px window): no sideways scroll.
@@ -390,5 +399,9 @@ async def test_a_year_in_the_browser(console_env: ConsoleEnv) -> None:
 
     assert audit.pages > 30
     assert audit.found == {}
+    # Every page's server time was logged; the slowest is reported with the test's output.
+    assert len(audit.server_ms) > 10
+    slowest = sorted(audit.server_ms.items(), key=lambda item: -item[1])[:3]
+    print("slowest pages (server ms):", ", ".join(f"{p} {ms:.0f}" for p, ms in slowest))
     for context in (chair_ctx, principal_ctx, coord_ctx, board_ctx, *(c for c, _ in members)):
         await context.close()
