@@ -280,7 +280,9 @@ async def test_a_call_answered_replied_reminded_recorded_published_and_corrected
         assert await member_page.get_by_label(label).is_checked()
         await member_page.get_by_label("コメント").fill(f"{label}します")
         await member_page.get_by_role("button", name="返信する").click()
-        await expect(member_page.get_by_text("記録しました。")).to_be_visible()
+        await expect(member_page.locator("p.notice[role=status]")).to_have_text(
+            f"{label}と返事しました。"
+        )
     # axe needs JavaScript: the chair's view of the call (the same reply form) is checked.
 
     # The chair sees the replies, who has not replied, and the expected quorum.
