@@ -28,7 +28,7 @@ MEETING_LENGTH = timedelta(hours=2)
 #: The product that made the file (RFC 5545 ``PRODID``).
 PRODID = "-//council-cycle//meeting call//JA"
 #: The templates whose e-mails carry the call's ``.ics``.
-CALENDAR_TEMPLATES = frozenset({"meeting_call", "meeting_call_reminder"})
+CALENDAR_TEMPLATES = frozenset({"meeting_call", "meeting_call_reminder", "meeting_call_postponed"})
 
 
 def call_uid(council_id: str, fiscal_year: int, call_id: str) -> str:
@@ -78,7 +78,9 @@ def meeting_call_ics(
 def call_ics(
     session: Session, council_id: str, fiscal_year: int, call_id: str, base_url: str = ""
 ) -> bytes | None:
-    """The ``.ics`` of the council's call ``call_id``; ``None`` when there is none."""
+    """The ``.ics`` of the council's call ``call_id`` as it stands (after a postponement:
+    the new date, time and place, the same ``UID``, ``SEQUENCE`` the number of
+    postponements); ``None`` when there is none."""
     view = next((c for c in calls(session, council_id, fiscal_year) if c.call_id == call_id), None)
     if view is None:
         return None
@@ -91,7 +93,8 @@ def call_ics(
         held_on=view.held_on,
         starts_at=view.starts_at,
         place=view.place,
-        stamp=view.called_at,
+        stamp=view.postponed_at or view.called_at,
+        sequence=view.postponements,
         base_url=base_url,
     )
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Sequence
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Literal
 from urllib.parse import quote
 
@@ -31,6 +31,7 @@ from domain.commands import PauseCycleInput, RemindInput, ResumeCycleInput, SetD
 from domain.events import Change, CommandReceipt
 from domain.refusals import ACTION_NAMES, Lang
 from store.dashboard import RemindReach, event_runs, remind_reach
+from store.notifications import hand_sent_reminder_receipts
 
 #: Refusals that mean "nothing to remind here" (the CLI's ``remind`` skips the same).
 SKIPPED = frozenset({"not_at_step", "already_reminded", "paused", "cycle_closed"})
@@ -150,6 +151,44 @@ def remind_reach_now(
     def read(session: Session) -> RemindReach:
         require_board(session, ctx.principal, municipality_id)
         return remind_reach(session, municipality_id, fiscal_year, step, ctx.now())
+
+    return ctx.unit_of_work(read)
+
+
+class ReminderReceipt(BaseModel):
+    """One person the board's hand-sent reminders at a step reached, and when they first
+    read one (``None``: not yet), as the call page shows its readers."""
+
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    read_at: datetime | None
+
+
+def remind_receipts(
+    session: Session, municipality_id: str, fiscal_year: int, step: Step
+) -> list[ReminderReceipt]:
+    """Who the hand-sent reminders at ``step`` reached in the municipality's councils
+    this year and who has read one (既読 n/m with names), readers first."""
+    seen = hand_sent_reminder_receipts(session, municipality_id, fiscal_year, step.value)
+    names = store.person_names(session, list(seen))
+    receipts = [
+        ReminderReceipt(name=names.get(person, ""), read_at=at) for person, at in seen.items()
+    ]
+    return sorted(
+        receipts,
+        key=lambda r: (r.read_at is None, r.read_at or datetime.min.replace(tzinfo=UTC), r.name),
+    )
+
+
+def remind_receipts_now(
+    ctx: Context, municipality_id: str, fiscal_year: int, step: Step
+) -> list[ReminderReceipt]:
+    """``remind_receipts`` for the municipality's board admin (the remind page)."""
+
+    def read(session: Session) -> list[ReminderReceipt]:
+        require_board(session, ctx.principal, municipality_id)
+        return remind_receipts(session, municipality_id, fiscal_year, step)
 
     return ctx.unit_of_work(read)
 

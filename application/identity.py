@@ -45,6 +45,9 @@ SESSION_LIFETIME = timedelta(hours=12)
 #: "Stay signed in on this device": a session that lasts 90 days (it can be ended from
 #: the settings page, and a board admin or chief still confirms it with a passkey).
 REMEMBERED_SESSION_LIFETIME = timedelta(days=90)
+#: How long a passkey's confirmation of a session counts: a board admin or chief
+#: coordinator who stays signed in is asked for their passkey again after this.
+PASSKEY_CONFIRMATION_LIFETIME = SESSION_LIFETIME
 #: Link requests allowed per address and per client within ``RATE_WINDOW``.
 MAX_LINKS_PER_ADDRESS = 5
 MAX_LINKS_PER_CLIENT = 30
@@ -251,7 +254,7 @@ def current_session(
     """The live session the cookie names, if any."""
     if not cookie:
         return None
-    return auth.live_session(session, digest(cookie), now)
+    return auth.live_session(session, digest(cookie), now, PASSKEY_CONFIRMATION_LIFETIME)
 
 
 def sign_out(session: Session, cookie: str, now: datetime) -> None:

@@ -13,6 +13,7 @@ from domain.base import Step
 from domain.commands import SubmitPlanInput
 from domain.cycle_handlers import tally
 from domain.japan_time import day_text
+from domain.meeting_calls import ANSWER_NAMES
 from domain.model import CycleState, PolicyStatus, Tally, Threshold, VoteRule
 from domain.refusals import ACTION_NAMES, Lang
 from domain.task_rules import planned_tasks
@@ -114,6 +115,29 @@ def outcome(kind: str, state: CycleState, person_id: str, lang: Lang) -> str:
         return WORDS.text("done_record_meeting", lang, number=state.meetings[-1].number)
     name = ACTION_NAMES.name(kind, "ja") if lang == "ja" else kind.replace("_", " ")
     return WORDS.text("done_action", lang, action=name)
+
+
+#: The acts on a meeting call whose outcome ``call_outcome`` words.
+CALL_ACTS = frozenset({"call_meeting", "reply_to_call", "postpone_meeting"})
+
+
+def call_outcome(kind: str, state: CycleState, call_id: str, person_id: str, lang: Lang) -> str:
+    """What an accepted command on the meeting call ``call_id`` did, read from the state
+    after it: 「会議の招集を送りました（7人に通知）」, 「出席と返事しました」,
+    「会議を12月20日（日）18:30に延期しました。招集した全員に通知しました」."""
+    call = next((c for c in state.calls if c.call_id == call_id), None)
+    if call is not None and kind == "call_meeting":
+        return WORDS.text("done_call_meeting", lang, count=len(call.invitees))
+    if call is not None and kind == "reply_to_call":
+        reply = next((r for r in call.replies if r.member_id == person_id), None)
+        if reply is not None:
+            answer = ANSWER_NAMES.text(reply.answer.value, lang)
+            return WORDS.text("done_reply_to_call", lang, answer=answer)
+    if call is not None and kind == "postpone_meeting":
+        day = day_text(call.held_on, lang=lang)
+        when = f"{day}{' ' if lang == 'en' else ''}{call.starts_at:%H:%M}"
+        return WORDS.text("done_postpone_meeting", lang, when=when)
+    return outcome(kind, state, person_id, lang)
 
 
 def plan_confirm(state: CycleState, command: object, lang: Lang) -> list[str]:

@@ -9,7 +9,7 @@ anyone sign in. Times are passed in by the caller.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import ForeignKey, Integer, LargeBinary, String, delete, func, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -273,8 +273,12 @@ def end_session_of(session: Session, person_id: str, id_hash: str, now: datetime
     return bool(getattr(ended, "rowcount", 0))
 
 
-def live_session(session: Session, id_hash: str, now: datetime) -> SessionRecord | None:
-    """The session with ``id_hash`` unless it ended or expired."""
+def live_session(
+    session: Session, id_hash: str, now: datetime, confirmation_lifetime: timedelta
+) -> SessionRecord | None:
+    """The session with ``id_hash`` unless it ended or expired; a passkey's confirmation
+    of it counts for ``confirmation_lifetime`` after it was given, however long the
+    session itself lasts (a session kept 90 days is confirmed again after that)."""
     # Columns, not the ORM entity: every signed-in request asks this.
     row = session.execute(
         select(
@@ -291,7 +295,8 @@ def live_session(session: Session, id_hash: str, now: datetime) -> SessionRecord
         person_id=row.person_id,
         csrf_token=row.csrf_token,
         expires_at=row.expires_at,
-        passkey_confirmed=row.passkey_at is not None,
+        passkey_confirmed=row.passkey_at is not None
+        and now - row.passkey_at < confirmation_lifetime,
     )
 
 

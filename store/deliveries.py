@@ -256,7 +256,7 @@ def claim_delivery(session: Session, key: str, now: datetime) -> DeliveryJob | N
 
 
 #: The notices about one meeting call (``domain.meeting_call_rules``).
-_CALL_TEMPLATES = frozenset({"meeting_call", "meeting_call_reminder"})
+_CALL_TEMPLATES = frozenset({"meeting_call", "meeting_call_reminder", "meeting_call_postponed"})
 
 
 def _call_of(session: Session, note: Notification) -> str | None:

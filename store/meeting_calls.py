@@ -61,6 +61,9 @@ class MeetingCallRow(Base):
     closed_part: Mapped[str] = mapped_column(Text)
     invitees: Mapped[list[Any]] = mapped_column(JSON)
     reminded_at: Mapped[datetime | None] = mapped_column(TZ_DATETIME)
+    # How many times it was postponed (its calendar file's SEQUENCE) and when last.
+    postponements: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    postponed_at: Mapped[datetime | None] = mapped_column(TZ_DATETIME)
 
 
 class CallReplyRow(Base):
@@ -131,6 +134,8 @@ def project_calls(connection: Connection, cycle_id: int, event: CycleEvent) -> N
                 "closed_part": command.closed_part,
                 "invitees": list(invitees),
                 "reminded_at": None,
+                "postponements": 0,
+                "postponed_at": None,
             },
         )
     elif isinstance(command, ReplyToCallInput):
@@ -152,6 +157,8 @@ def project_calls(connection: Connection, cycle_id: int, event: CycleEvent) -> N
                 starts_at=command.starts_at,
                 place=command.place,
                 reminded_at=reminded,
+                postponements=_CALLS.c.postponements + 1,
+                postponed_at=event.at,
             )
         )
     elif isinstance(command, PublishMinutesInput):
@@ -267,6 +274,9 @@ class CallView(_Row):
     invitees: tuple[str, ...]
     reminded_at: datetime | None
     replies: tuple[ReplyView, ...]
+    #: How many times the meeting was postponed, and when last (``None`` if never).
+    postponements: int = 0
+    postponed_at: datetime | None = None
 
 
 class PublishedMinutes(_Row):
@@ -323,6 +333,8 @@ def calls(session: Session, council_id: str, fiscal_year: int) -> list[CallView]
             invitees=tuple(r.invitees),
             reminded_at=r.reminded_at,
             replies=tuple(replies.get(r.call_id, ())),
+            postponements=r.postponements,
+            postponed_at=r.postponed_at,
         )
         for r in rows
     ]

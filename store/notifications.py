@@ -13,7 +13,7 @@ from contracts.activities import NotifyInput
 from store._rows import insert_new, table
 from store.directory import COUNCIL_NAME
 from store.errors import NotFound
-from store.models import Notification, Person
+from store.models import AuditEvent, Council, Notification, Person
 
 
 class InboxRow(BaseModel):
@@ -139,6 +139,38 @@ def read_receipts(
             Notification.fiscal_year == fiscal_year,
             Notification.template.in_(templates),
             Notification.body.contains(marker, autoescape=True),
+        )
+    )
+    seen: dict[str, datetime | None] = {}
+    for recipient, read_at in rows:
+        earlier = seen.get(recipient)
+        if recipient not in seen or (
+            read_at is not None and (earlier is None or read_at < earlier)
+        ):
+            seen[recipient] = read_at
+    return seen
+
+
+def hand_sent_reminder_receipts(
+    session: Session, municipality_id: str, fiscal_year: int, step: str
+) -> dict[str, datetime | None]:
+    """Who the board's hand-sent reminders at ``step`` (the ``remind`` command) reached in
+    the municipality's councils in ``fiscal_year``, and when each first read one
+    (``None``: unread), counted as ``read_receipts`` counts a call's."""
+    rows = session.execute(
+        select(Notification.recipient_id, Notification.read_at)
+        .join(Council, Council.id == Notification.council_id)
+        .join(
+            AuditEvent,
+            (AuditEvent.council_id == Notification.council_id)
+            & (AuditEvent.fiscal_year == Notification.fiscal_year)
+            & (AuditEvent.seq == Notification.event_seq),
+        )
+        .where(
+            Council.municipality_id == municipality_id,
+            Notification.fiscal_year == fiscal_year,
+            AuditEvent.action == "remind",
+            AuditEvent.step_before == step,
         )
     )
     seen: dict[str, datetime | None] = {}

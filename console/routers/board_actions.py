@@ -178,7 +178,9 @@ async def confirm_remind(
     if step is None:
         raise PageNotFound()
     reach = await ctx.run(board_acts.remind_reach_now, municipality_id, year, step)
-    context = {"reach": reach, "base": board_base(municipality_id, year)}
+    # Who the reminders already sent by hand at this step reached, and who has read one.
+    receipts = await ctx.run(board_acts.remind_receipts_now, municipality_id, year, step)
+    context = {"reach": reach, "receipts": receipts, "base": board_base(municipality_id, year)}
     return render(request, "board_remind.html", context, who=who)
 
 

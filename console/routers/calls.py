@@ -24,6 +24,7 @@ from application.cycle_reads import cycle_target, record_read
 from application.errors import AppError
 from application.meeting_calls import call_calendar, call_page
 from application.my_page import call_read_receipts
+from application.outcomes import CALL_ACTS, call_outcome
 from application.vocabulary import (
     CALLER_ROLES,
     COMMAND_INPUTS,
@@ -144,7 +145,17 @@ async def _call_view(
         if _may_call(view, who)
         else None
     )
+    # What the act just done did, in words read from the state after it.
+    done = request.query_params.get("done", "")
+    done_text = (
+        call_outcome(done, view.state, page.call_id, who.person_id, lang_of(request))
+        if done in CALL_ACTS or done in COMMAND_INPUTS
+        else text("done_ok", lang_of(request))
+        if done
+        else None
+    )
     context = {
+        "done_text": done_text,
         "receipts": receipts,
         "view": view,
         "call": page,

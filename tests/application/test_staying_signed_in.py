@@ -48,6 +48,31 @@ def test_staying_signed_in_lasts_90_days_and_a_plain_session_12_hours(kushiro: E
         assert identity.current_session(session, brief.cookie, later) is None
 
 
+def test_a_kept_board_session_needs_its_passkey_again_after_12_hours(kushiro: Engine) -> None:
+    """A board admin who stays signed in keeps the session for 90 days, but its passkey
+    confirmation lasts 12 hours; confirming again renews it. A member's long session
+    is unaffected (they need no passkey)."""
+    stay = identity.StayOptions(remember=True, device="Android / Chrome")
+    with store.session_scope(kushiro) as session:
+        board = identity.sign_in_with_passkey(session, "kushiro-board", NOW, stay)
+    member = _signed_in(kushiro, stay)
+    with store.session_scope(kushiro) as session:
+        soon = identity.current_session(session, board.cookie, NOW + timedelta(hours=11))
+        assert soon is not None and soon.passkey_confirmed
+        later = NOW + timedelta(hours=12, minutes=1)
+        stale = identity.current_session(session, board.cookie, later)
+        assert stale is not None and not stale.passkey_confirmed
+        assert stale.expires_at == NOW + timedelta(days=90)
+        identity.confirm_with_passkey(session, board.cookie, later)
+    with store.session_scope(kushiro) as session:
+        again = identity.current_session(session, board.cookie, later + timedelta(hours=11))
+        assert again is not None and again.passkey_confirmed
+        month = NOW + timedelta(days=30)
+        assert identity.current_session(session, member.cookie, month) is not None
+        gone = identity.current_session(session, board.cookie, later + timedelta(hours=13))
+        assert gone is not None and not gone.passkey_confirmed
+
+
 def test_a_person_lists_their_devices_and_ends_one_but_not_someone_elses(kushiro: Engine) -> None:
     kept = _signed_in(kushiro, identity.StayOptions(remember=True, device="Android / Chrome"))
     other = _signed_in(kushiro, None)

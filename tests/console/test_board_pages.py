@@ -11,6 +11,7 @@ The modules share one Temporal server: the tests run in file order.
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import re
@@ -182,6 +183,15 @@ async def test_a_pause_from_the_dashboard_shows_on_the_cycle_page(console_env: C
     await page.get_by_role("button", name="2 協議会に督促を送る").click()
     await expect(page.get_by_text("督促を送りました: 送信 2、対象外 0。")).to_be_visible()
     await check_page(page, "remind result")
+    # Back on the remind page: who the reminders reached, none read yet (既読 0/n).
+    read_state = page.get_by_role("heading", name=re.compile("既読"))
+    for _ in range(40):  # the worker writes the inboxes a moment later
+        await page.goto(f"{DASHBOARD}/remind?step=discuss")
+        if await read_state.count():
+            break
+        await asyncio.sleep(0.25)
+    await expect(read_state).to_have_text(re.compile(r"既読 0/[1-9][0-9]*$"))
+    await expect(page.get_by_text("未読").first).to_be_visible()
 
     # Move a due date: confirmed, then the council's cycle page shows the new date.
     await page.goto(f"{DASHBOARD}/councils/{OTHER_COUNCIL}")
@@ -280,7 +290,9 @@ async def test_a_call_answered_replied_reminded_recorded_published_and_corrected
         assert await member_page.get_by_label(label).is_checked()
         await member_page.get_by_label("コメント").fill(f"{label}します")
         await member_page.get_by_role("button", name="返信する").click()
-        await expect(member_page.get_by_text("記録しました。")).to_be_visible()
+        await expect(member_page.locator("p.notice[role=status]")).to_have_text(
+            f"{label}と返事しました。"
+        )
     # axe needs JavaScript: the chair's view of the call (the same reply form) is checked.
 
     # The chair sees the replies, who has not replied, and the expected quorum.

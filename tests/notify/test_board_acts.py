@@ -13,6 +13,7 @@ from application.board_acts import (
     pause,
     remind_councils,
     remind_preview,
+    remind_receipts,
     resume,
     timeline,
 )
@@ -58,6 +59,7 @@ async def test_remind_counts_then_reaches_the_same_councils_and_a_pause_shows(
     with harness.env.auto_time_skipping_disabled():
         second = await remind_councils(client, COUNCILS, YEAR, "n-board", Step.DISCUSS)
     assert [o.reason_code for o in second.outcomes] == ["already_reminded", "already_reminded"]
+    await _the_reminders_show_who_read_them(harness)
 
     with harness.env.auto_time_skipping_disabled():
         await pause(client, "notifycity-c2", YEAR, "n-board", "校舎改修のため")
@@ -83,3 +85,25 @@ async def test_remind_counts_then_reaches_the_same_councils_and_a_pause_shows(
         assert not dashboard_page(session, query, today).rows[1].paused
     for handle in handles.values():
         await handle.terminate("test done")
+
+
+def _receipts(harness: Harness, step: Step = Step.DISCUSS) -> list[tuple[str, bool]]:
+    with store.session_scope(harness.engine) as session:
+        found = remind_receipts(session, "notifycity", YEAR, step)
+    return [(r.name, r.read_at is not None) for r in found]
+
+
+async def _the_reminders_show_who_read_them(harness: Harness) -> None:
+    """The hand-sent reminders' read state (既読 n/m with names): everyone reached, once
+    each, unread until they open it in their inbox; a reader comes first."""
+    await wait_until(lambda: len(_receipts(harness)) == 5)
+    assert not any(read for _, read in _receipts(harness))
+    with store.session_scope(harness.engine) as session:
+        [notice] = [
+            r for r in store.inbox(session, "n-m2") if r.template in ("reminder", "overdue")
+        ]
+        store.mark_read(session, "n-m2", notice.id)
+    read = _receipts(harness)
+    assert read[0] == ("通知 委員二", True) and sum(r for _, r in read) == 1 and len(read) == 5
+    # Another step's reminders were never sent by hand.
+    assert _receipts(harness, Step.PLAN) == []

@@ -6,7 +6,7 @@ the replies stay, the reminder moves to two days before the new date, and the re
 
 from __future__ import annotations
 
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import pytest
@@ -15,11 +15,13 @@ from temporalio.exceptions import ApplicationError
 from temporalio.worker import Replayer
 
 import store
+from activities.ics import TOKYO, call_ics, call_uid
 from application.meeting_calls import call_page
 from domain.commands import Command
 from domain.meeting_calls import Answer, CallMeetingInput, PostponeMeetingInput, ReplyToCallInput
 from tests.encryption import encrypting_converter
 from tests.notify.harness import CHAIR_MAIL, COUNCIL, YEAR, Harness, minute_after, wait_until
+from tests.notify.test_meeting_call_ics import _event
 from tests.notify.test_meeting_calls import _jst, _send, call_harness, open_in_early_april
 from workflows.council_cycle import CouncilCycleWorkflow
 
@@ -85,8 +87,20 @@ async def test_a_postponed_meeting_tells_everyone_keeps_replies_and_moves_the_re
     await wait_until(lambda: "meeting_call_postponed" in harness.mail_events(CHAIR_MAIL))
     [mail] = [m for m in harness.smtp.received() if m["X-CS-Event"] == "meeting_call_postponed"
               and m["To"] == CHAIR_MAIL]  # fmt: skip
-    body = mail.get_content()
+    text = mail.get_body(("plain",))
+    assert text is not None
+    body = text.get_content()
     assert f"{NEW_DAY.isoformat()} 18:30" in body and "台風の接近のため" in body
+    # Its calendar file, like the call page's download, moves the same event (same UID,
+    # a higher SEQUENCE) to the new date and place.
+    [part] = [p for p in mail.iter_attachments() if p.get_content_type() == "text/calendar"]
+    attached = _event(part.get_payload(decode=True))
+    with store.session_scope(harness.engine) as session:
+        download = _event(call_ics(session, COUNCIL, YEAR, "spring"))
+    for event in (attached, download):
+        assert str(event["uid"]) == call_uid(COUNCIL, YEAR, "spring")
+        assert event["sequence"] == 1 and str(event["location"]) == "第一小学校 体育館"
+        assert event.decoded("dtstart") == datetime.combine(NEW_DAY, time(18, 30), TOKYO)
     # The store's call page shows the new date and place, the replies as they were.
     with store.session_scope(harness.engine) as session:
         page = call_page(session, COUNCIL, YEAR, "spring")
