@@ -15,9 +15,11 @@ from pydantic import ValidationError
 
 from application import surveys
 from application.commands import CommandRefused
+from application.cycle_reads import stored_states
 from application.cycles import CycleError
 from application.errors import AppError
 from application.surveys import CloseSurveyInput, ScreenCommentInput, SurveyAnswer
+from application.vocabulary import Step
 from console.context import ConsoleContext, SignedInContext, VisitorContext
 from console.cycle_view import field_of, first_error
 from console.messages import text
@@ -63,7 +65,10 @@ async def _page(
     except AppError as exc:
         raise PageNotFound() from exc
     link = answer_link(request, view.survey.link_token) if view else ""
+    # The survey opens in the evaluate step only: no form where it could not work.
+    state = (await stored_states(ctx, {council_id[:64]: year})).get(council_id[:64])
     context = {
+        "may_open": chair and state is not None and state.step is Step.EVALUATE,
         "view": view,
         "url": _path(council_id, year),
         "cycle_url": f"/councils/{council_id}/{year}",
