@@ -8,8 +8,10 @@ Templates are format strings over the notice's params plus a few derived values
 
 from __future__ import annotations
 
+from datetime import date
 from typing import NamedTuple
 
+from domain.japan_time import day_text
 from domain.refusals import STEP_NAMES
 from i18n.catalogue import Lang, Texts
 
@@ -47,6 +49,17 @@ def console_link(base_url: str, council_id: str, fiscal_year: int, template: str
     return f"{base_url.rstrip('/')}/councils/{council_id}/{fiscal_year}{page}"
 
 
+def _due_in_words(params: dict[str, str], lang: Lang) -> dict[str, str]:
+    """A due date as people write it (「5月31日（月）」), not as the rules keep it
+    (``2027-05-31``); anything that is not an ISO date stays as it is."""
+    due = params.get("due", "")
+    try:
+        day = date.fromisoformat(due)
+    except ValueError:
+        return {}
+    return {"due": day_text(day, with_year=True, lang=lang)}
+
+
 def render_notice(
     template: str, params: dict[str, str], council: str, lang: Lang = "ja", base_url: str = ""
 ) -> Message:
@@ -62,6 +75,7 @@ def render_notice(
     result = "approved" if params.get("result") == "approved" else "rejected"
     values = {
         **params,
+        **_due_in_words(params, lang),
         "council": council,
         # Links to the console page where one answers (``reply_path`` below it).
         "base_url": base_url.rstrip("/"),

@@ -99,7 +99,7 @@ async def test_moving_the_deadline_moves_the_reminders(harness: Harness) -> None
     await wait_until(lambda: _late(harness.mail_events(CHAIR_MAIL)) == ["reminder"])
     [reminder] = [m for m in harness.smtp.received() if m["X-CS-Event"] == "reminder"
                   and m["To"] == CHAIR_MAIL]  # fmt: skip
-    assert "2027-06-30" in str(reminder["Subject"])
+    assert "2027年6月30日（水）" in str(reminder["Subject"])
     await handle.terminate("test done")
 
 
@@ -143,7 +143,7 @@ async def test_a_paused_cycle_sends_nothing_and_resumes_with_its_deadlines_shift
     await wait_until(lambda: _late(harness.mail_events(CHAIR_MAIL)) == ["reminder"])
     [reminder] = [m for m in harness.smtp.received() if m["X-CS-Event"] == "reminder"
                   and m["To"] == CHAIR_MAIL]  # fmt: skip
-    assert expected.isoformat() in str(reminder["Subject"])
+    assert f"{expected.year}年{expected.month}月{expected.day}日" in str(reminder["Subject"])
     await handle.terminate("test done")
 
 
