@@ -16,6 +16,7 @@ from fastapi.templating import Jinja2Templates
 from application import shared_store
 from application.commands import new_command_id
 from application.cycles import CycleError, connect
+from application.errors import AppError
 from console import health, metrics
 from console.context import probe_context
 from console.guard import BodyLimit, ProtectiveHeaders, protective_headers
@@ -147,6 +148,15 @@ def _handlers(app: FastAPI) -> None:
     @app.exception_handler(CsrfFailed)
     async def csrf_failed(request: Request, exc: CsrfFailed) -> Response:
         return render(request, "message.html", {"heading": "forbidden", "body": "csrf_failed"},
+                      status_code=403)  # fmt: skip
+
+    @app.exception_handler(AppError)
+    async def refused(request: Request, exc: AppError) -> Response:
+        # A use case said no (a role, a scope) where the page did not turn it into one of
+        # its own: a one-line refusal, never a server error.
+        detail = exc.message(lang_of(request))
+        return render(request, "message.html",
+                      {"heading": "forbidden", "body": None, "detail": detail},
                       status_code=403)  # fmt: skip
 
     @app.exception_handler(CycleError)
