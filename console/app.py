@@ -19,7 +19,7 @@ from application.cycles import CycleError, connect
 from application.errors import AppError
 from console import health, metrics
 from console.context import probe_context
-from console.guard import BodyLimit, ProtectiveHeaders, protective_headers
+from console.guard import BodyLimit, ControlCharacterPaths, ProtectiveHeaders, protective_headers
 from console.messages import text
 from console.metrics import RequestMetrics
 from console.routers import (
@@ -117,6 +117,7 @@ def create_app(settings: ConsoleSettings) -> FastAPI:
     # The body limit first (innermost of the two), so its 413 gets the protective headers.
     limits = {"/codec/": codec.MAX_BODY_BYTES}
     app.add_middleware(BodyLimit, default=settings.console_max_form_bytes, limits=limits)
+    app.add_middleware(ControlCharacterPaths)
     app.add_middleware(ProtectiveHeaders)
     # Outermost: counts and logs every answer, the middlewares' own 413s included.
     app.add_middleware(RequestMetrics)

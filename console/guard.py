@@ -128,3 +128,31 @@ async def _too_large(send: Send, limit: int) -> None:
         }
     )
     await send({"type": "http.response.body", "body": body})
+
+
+class ControlCharacterPaths:
+    """ASGI middleware: a path with a control character (``%00``, a tab, a line break)
+    names no page of this console and is answered 404 before any route sees it — no id
+    with such a character exists, and PostgreSQL refuses NUL in a query."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Refuse the request in one line, or pass it on."""
+        path = str(scope.get("path", "")) if scope["type"] == "http" else ""
+        if not any(ord(c) < 0x20 or ord(c) == 0x7F for c in path):
+            await self.app(scope, receive, send)
+            return
+        body = "ページが見つかりません / page not found\n".encode()
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 404,
+                "headers": [
+                    (b"content-type", b"text/plain; charset=utf-8"),
+                    (b"content-length", str(len(body)).encode()),
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": body})

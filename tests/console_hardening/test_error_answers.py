@@ -48,6 +48,9 @@ def test_out_of_range_ids_and_years_are_not_found(
         (f"/councils/{COUNCIL}/{HUGE}", chair),
         ("/notices/%C2%B2", chair),
         (f"/notices/{HUGE}", chair),
+        # A control character names no page (PostgreSQL would refuse a NUL in a query).
+        (f"/councils/%00/{YEAR}/minutes/print", board),
+        (f"/councils/{COUNCIL}%0A/{YEAR}/newsletter", chair),
     ]:
         answer = _get(env, app, path, who)
         assert answer.status == 404, (path, answer.status, answer.raised)
