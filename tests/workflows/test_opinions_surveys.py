@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import uuid
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -40,11 +40,25 @@ from domain.opinions import (
 from domain.surveys import OpenSurveyInput, SurveyQuestion, SurveyState, survey_workflow_id
 from store.opinions import opinions
 from store.surveys import survey_of
-from tests.encryption import TEST_KEYS
+from tests.encryption import TEST_KEYS, encrypting_converter
+from tests.workflows.conftest import test_server_path
 from tests.workflows.driver import COUNCIL
 from worker.main import serving
 from workflows.council_opinion import CouncilOpinionWorkflow
 from workflows.council_survey import CouncilSurveyWorkflow
+
+
+@pytest.fixture(scope="module")
+async def temporal_env() -> AsyncIterator[WorkflowEnvironment]:
+    """A time-skipping server of this module's own: its tests sleep weeks of workflow time,
+    and on the session's shared server a workflow another module left waiting on an
+    activity (its worker gone) keeps the clock from skipping."""
+    env = await WorkflowEnvironment.start_time_skipping(
+        test_server_existing_path=test_server_path(), data_converter=encrypting_converter()
+    )
+    async with env:
+        yield env
+
 
 DRAFT = DraftOpinionInput(
     actor="t-chair",
