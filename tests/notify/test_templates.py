@@ -42,11 +42,9 @@ def test_each_template_names_the_council_and_what_to_do_next(template: str) -> N
 def test_task_assigned_names_the_task_and_its_due_date() -> None:
     message = render_notice("task_assigned", PARAMS, COUNCIL)
     assert "連絡調整" in message.subject
-    assert (
-        "会場の予約" in message.body
-        and "t-1" in message.body
-        and "2027年5月31日（月）" in message.body
-    )
+    assert "会場の予約" in message.body and "2027年5月31日（月）" in message.body
+    # Words, not codes: no task id, no CLI command in what a coordinator reads.
+    assert "t-1" not in message.body and "task claim" not in message.body
 
 
 def test_a_meeting_call_links_to_the_reply_page_below_the_console() -> None:
