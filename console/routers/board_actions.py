@@ -55,6 +55,15 @@ def _step(raw: str) -> Step | None:
     return next((s for s in STEPS if s.value == raw), None)
 
 
+def movable_steps(step: Step | None) -> tuple[Step, ...]:
+    """The steps whose due date the rules let the board move now: the current working
+    step and those after it. None before the cycle starts or once the year is closed,
+    when the rules refuse every act (``cycle_closed``) and the page offers none."""
+    if step is None or step not in STEPS:
+        return ()
+    return STEPS[STEPS.index(step) :]
+
+
 def _act_fields(params: Any) -> dict[str, str] | None:
     """The act's fields from a form, or ``None`` when they are incomplete or wrong."""
     act = str(params.get("act", ""))
@@ -97,7 +106,8 @@ async def council_board_page(
         "lines": lines,
         "unpublished": unpublished,
         "base": board_base(municipality_id, year),
-        "steps": STEPS,
+        "steps": movable_steps(row.step),
+        "closed": row.step is Step.CLOSED,
         "cycle": cycle_path(council_id, year),
         "year": year,
         "done": request.query_params.get("done", "") if request.query_params.get("done") in

@@ -43,6 +43,7 @@ from tests.console_hardening.asgi import Answer, call
 from worker.main import run_worker
 
 CHAIR = "kushiro-chair@kushiro.example.jp"
+BOARD = "kushiro-board"
 CLOSED, OPEN = f"/councils/{COUNCIL}/{YEAR}", f"/councils/{COUNCIL}/{YEAR + 1}"
 #: Far below the 10 s a state query waited for a stopped worker.
 QUICK = 5.0
@@ -60,11 +61,16 @@ class StoreEnv:
     database_url: str
     cookie: str
     queried: dict[int, CycleState]
+    #: The board admin's session, confirmed with a passkey (the board pages ask for one).
+    board_cookie: str
 
-    async def get(self, path: str, query: str = "") -> tuple[Answer, float]:
-        """GET ``path`` as the chair; the answer and how long it took."""
+    async def get(
+        self, path: str, query: str = "", cookie: str | None = None
+    ) -> tuple[Answer, float]:
+        """GET ``path`` as the chair (or as ``cookie``'s person); the answer and how long
+        it took."""
         started = time.monotonic()
-        headers = [("cookie", f"cs_session={self.cookie}")]
+        headers = [("cookie", f"cs_session={cookie or self.cookie}")]
         answer = await call(self.app, "GET", path, query, headers)
         return answer, time.monotonic() - started
 
@@ -107,6 +113,17 @@ def _sign_in(database_url: str, email: str) -> str:
             link = identity.request_link(session, email, "tests", at)
             assert link is not None, email
             return identity.redeem_link(session, link.token, at).cookie
+    finally:
+        engine.dispose()
+
+
+def _board_sign_in(database_url: str) -> str:
+    """The board admin's session as a passkey sign-in opens it (the ceremony itself is
+    the passkey tests' subject, not this module's)."""
+    engine = store.make_engine(database_url)
+    try:
+        with store.session_scope(engine) as session:
+            return identity.sign_in_with_passkey(session, BOARD, datetime.now(UTC)).cookie
     finally:
         engine.dispose()
 
@@ -178,7 +195,8 @@ async def store_env(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[S
         app = create_app(settings)
         async with app.router.lifespan_context(app):
             cookie = await asyncio.to_thread(_sign_in, database_url, CHAIR)
-            yield StoreEnv(app, database_url, cookie, queried)
+            board = await asyncio.to_thread(_board_sign_in, database_url)
+            yield StoreEnv(app, database_url, cookie, queried, board)
 
 
 async def test_the_store_gives_the_state_the_workflow_held(store_env: StoreEnv) -> None:
@@ -220,3 +238,26 @@ async def test_an_open_years_page_renders_with_the_worker_down_and_says_what_is_
     answer, seconds = await store_env.get(OPEN, f"done=1&seq={ahead}")
     assert answer.status == 200 and seconds < QUICK
     assert "受け付けた操作のうち 2件はまだ記録中です" in answer.body.decode()
+
+
+async def test_the_board_is_offered_no_act_on_a_closed_year(store_env: StoreEnv) -> None:
+    """Moving a due date and pausing are refused once the year is closed: the board's
+    council page of the closed year offers neither and says the year is closed; the
+    open year's page offers both, its steps from the current one on."""
+    board = store_env.board_cookie
+    council = f"/board/kushiro/{{year}}/councils/{COUNCIL}"
+    closed, _ = await store_env.get(council.format(year=YEAR), cookie=board)
+    assert closed.status == 200
+    page = closed.body.decode()
+    assert f"{YEAR}年度のサイクルは終了しました。期限の変更や一時停止はできません。" in page
+    for form in ('value="move"', 'value="pause"', "<h3>期限の変更</h3>", "<h3>一時停止</h3>"):
+        assert form not in page, form
+
+    opened, _ = await store_env.get(council.format(year=YEAR + 1), cookie=board)
+    assert opened.status == 200
+    page = opened.body.decode()
+    assert 'name="act" value="move"' in page and 'name="act" value="pause"' in page
+    assert "<h3>期限の変更</h3>" in page and "<h3>一時停止</h3>" in page
+    assert "終了しました" not in page
+    # The open year is at 話し合い: every working step's due date may still move.
+    assert page.count('<option value="') == 6
