@@ -38,6 +38,19 @@ async def temporal_env() -> AsyncIterator[WorkflowEnvironment]:
         yield env
 
 
+@pytest.fixture(scope="module")
+async def module_temporal_env() -> AsyncIterator[WorkflowEnvironment]:
+    """A time-skipping server of one test module's own, for workflows that sleep weeks of
+    workflow time: on the session's shared server a workflow another module left waiting
+    on an activity (its worker gone) keeps the clock from skipping. A module uses it by
+    overriding ``temporal_env`` with it, so that ``task_queue``'s worker serves there too."""
+    env = await WorkflowEnvironment.start_time_skipping(
+        test_server_existing_path=test_server_path(), data_converter=encrypting_converter()
+    )
+    async with env:
+        yield env
+
+
 @pytest.fixture(scope="session")
 def testcity(engine: Engine) -> None:
     with store.session_scope(engine) as session:

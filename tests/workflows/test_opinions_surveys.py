@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import uuid
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -40,8 +40,7 @@ from domain.opinions import (
 from domain.surveys import OpenSurveyInput, SurveyQuestion, SurveyState, survey_workflow_id
 from store.opinions import opinions
 from store.surveys import survey_of
-from tests.encryption import TEST_KEYS, encrypting_converter
-from tests.workflows.conftest import test_server_path
+from tests.encryption import TEST_KEYS
 from tests.workflows.driver import COUNCIL
 from worker.main import serving
 from workflows.council_opinion import CouncilOpinionWorkflow
@@ -49,15 +48,10 @@ from workflows.council_survey import CouncilSurveyWorkflow
 
 
 @pytest.fixture(scope="module")
-async def temporal_env() -> AsyncIterator[WorkflowEnvironment]:
-    """A time-skipping server of this module's own: its tests sleep weeks of workflow time,
-    and on the session's shared server a workflow another module left waiting on an
-    activity (its worker gone) keeps the clock from skipping."""
-    env = await WorkflowEnvironment.start_time_skipping(
-        test_server_existing_path=test_server_path(), data_converter=encrypting_converter()
-    )
-    async with env:
-        yield env
+def temporal_env(module_temporal_env: WorkflowEnvironment) -> WorkflowEnvironment:
+    """This module's workflows sleep weeks: they run on a server of the module's own
+    (``module_temporal_env``), and so does the worker ``task_queue`` starts."""
+    return module_temporal_env
 
 
 DRAFT = DraftOpinionInput(

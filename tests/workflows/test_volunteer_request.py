@@ -29,21 +29,14 @@ from domain.volunteer_requests import (
     remind_at,
 )
 from store import volunteer_requests as rows
-from tests.encryption import encrypting_converter
 from tests.requests.support import japan_day, operator_context, register_volunteers
-from tests.workflows.conftest import test_server_path
 
 
 @pytest.fixture(scope="module")
-async def temporal_env() -> AsyncIterator[WorkflowEnvironment]:
-    """A time-skipping server of this module's own: its tests sleep weeks of workflow time,
-    and on the session's shared server a workflow another module left waiting on an
-    activity (its worker gone) keeps the clock from skipping."""
-    env = await WorkflowEnvironment.start_time_skipping(
-        test_server_existing_path=test_server_path(), data_converter=encrypting_converter()
-    )
-    async with env:
-        yield env
+def temporal_env(module_temporal_env: WorkflowEnvironment) -> WorkflowEnvironment:
+    """This module's workflows sleep weeks: they run on a server of the module's own
+    (``module_temporal_env``), and so does the worker ``task_queue`` starts."""
+    return module_temporal_env
 
 
 COUNCIL = "testcity-c1"
