@@ -55,7 +55,6 @@ from console.web import (
     PageNotFound,
     PasskeyNeeded,
     date_filters,
-    jst_date,
     lang_of,
     render,
     see_other,
@@ -100,7 +99,6 @@ def create_app(settings: ConsoleSettings) -> FastAPI:
     templates.env.globals["new_command_id"] = new_command_id
     # Dates and times in words, in Japan time (``application.wording``), for every page.
     templates.env.filters.update(date_filters())
-    templates.env.filters["jst_date"] = jst_date
     console = Console(settings=settings, engine=engine, templates=templates)
 
     @asynccontextmanager

@@ -157,11 +157,6 @@ def today() -> date:
     return datetime.now(JAPAN).date()
 
 
-def jst_date(moment: datetime | None) -> str:
-    """A moment as its date in Japan (YYYY-MM-DD); "" for none (templates' ``jst_date``)."""
-    return "" if moment is None else moment.astimezone(JAPAN).date().isoformat()
-
-
 def lang_of(request: Request) -> Lang:
     """The language the person chose (Japanese unless they switched)."""
     return "en" if request.cookies.get(LANG_COOKIE) == "en" else "ja"

@@ -9,6 +9,7 @@ each aim on the evaluation form. axe-core finds no serious or critical violation
 from __future__ import annotations
 
 import os
+import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -117,6 +118,12 @@ async def test_an_opinion_is_approved_sent_and_answered_then_a_survey_is_answere
     await chair.goto(f"{CYCLE}/opinions")
     await expect(chair.get_by_text("図書室横の教室を火曜・木曜に開放します")).to_be_visible()
     await expect(chair.get_by_text("回答済み")).to_be_visible()
+    # Its dates in words, as every page writes them (the ``day`` filter), not YYYY-MM-DD.
+    card = chair.locator("article.card").filter(has_text="放課後の学習支援に使える教室について")
+    await expect(card).to_contain_text(re.compile(r"送付日 \d{1,2}月\d{1,2}日（.）"))
+    answered = re.compile(r"^回答（\d{1,2}月\d{1,2}日（.））$")
+    await expect(card.get_by_role("heading", name=answered)).to_be_visible()
+    await expect(card).not_to_contain_text(re.compile(r"\d{4}-\d{2}-\d{2}"))
     await chair.set_viewport_size({"width": 1280, "height": 900})
     await shoot(chair, "opinion-answered-desktop")
     public = await (await env.context()).new_page()
