@@ -325,7 +325,7 @@ async def _execute_update(
             answer_within,
         )
     except WorkflowUpdateFailedError as exc:
-        refusal = _refusal_from(exc.cause)
+        refusal = refusal_from(exc.cause)
         if refusal is None:
             # A failure that is not a refusal is a bug or an outage: never dress it up.
             raise
@@ -445,8 +445,9 @@ async def _exists(handle: WorkflowHandle[Any, Any]) -> bool:
     return True
 
 
-def _refusal_from(cause: BaseException | None) -> CommandRefused | None:
-    """The ``CommandRefused`` inside a failed update, or ``None`` when it is not one."""
+def refusal_from(cause: BaseException | None) -> CommandRefused | None:
+    """The ``CommandRefused`` inside a failed update (``WorkflowUpdateFailedError.cause``)
+    of any workflow whose rules refuse with it, or ``None`` when it is not one."""
     if isinstance(cause, ApplicationError) and cause.type == REFUSAL_ERROR_TYPE:
         detail = cause.details[0] if cause.details else None
         if isinstance(detail, dict) and isinstance(detail.get("code"), str):
@@ -474,6 +475,7 @@ __all__ = [
     "current_fiscal_year",
     "fiscal_year_of",
     "new_command_id",
+    "refusal_from",
     "send",
     "start_cycle",
     "state",

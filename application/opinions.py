@@ -21,7 +21,7 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from application.commands import CommandRefused, check_command_id, new_command_id
 from application.context import Context
-from application.cycles import _refusal_from
+from application.cycles import refusal_from
 from application.permissions import (
     require_actor_on_council,
     require_board,
@@ -160,7 +160,7 @@ async def send_opinion_command(
             ANSWER_WITHIN,
         )
     except WorkflowUpdateFailedError as exc:
-        refusal = _refusal_from(exc.cause)
+        refusal = refusal_from(exc.cause)
         if refusal is None:
             raise
         raise refusal from exc

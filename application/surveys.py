@@ -28,7 +28,7 @@ from temporalio.service import RPCError, RPCStatusCode
 from application import cycles
 from application.commands import CommandRefused, check_command_id, new_command_id
 from application.context import Context
-from application.cycles import _refusal_from
+from application.cycles import refusal_from
 from application.permissions import require_actor_on_council, require_council_reader
 from contracts.opinions import SURVEY_WORKFLOW
 from domain.base import Role
@@ -149,7 +149,7 @@ async def survey_command(
     try:
         await handle.execute_update(command.kind, command, id=update_id, result_type=bool)
     except WorkflowUpdateFailedError as exc:
-        refusal = _refusal_from(exc.cause)
+        refusal = refusal_from(exc.cause)
         if refusal is None:
             raise
         raise refusal from exc

@@ -8,13 +8,13 @@ offset is exact); alerts go out at ``alert_hour`` JST so nobody is paged at midn
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from pydantic import Field
 
 from domain.base import Frozen, Role, Step
-from domain.japan_time import JAPAN, calendar_year
+from domain.japan_time import calendar_year, morning_of
 
 
 class MonthDay(Frozen):
@@ -88,10 +88,6 @@ ALERT_AUDIENCE: dict[AlertKind, tuple[Role, ...]] = {
 }
 
 
-def _morning(day: date, hour: int) -> datetime:
-    return datetime.combine(day, time(hour=hour), tzinfo=JAPAN).astimezone(UTC)
-
-
 def alerts_for(step: Step, due: date, rules: DeadlineRules) -> list[Alert]:
     """Every alert of ``step`` due on ``due``, in the order they go out."""
     alerts = [
@@ -100,7 +96,7 @@ def alerts_for(step: Step, due: date, rules: DeadlineRules) -> list[Alert]:
             kind=AlertKind.REMINDER,
             due=due,
             days=n,
-            at=_morning(due - timedelta(days=n), rules.alert_hour),
+            at=morning_of(due - timedelta(days=n), rules.alert_hour),
         )
         for n in sorted(set(rules.remind_days_before), reverse=True)
         if n > 0
@@ -116,7 +112,7 @@ def alerts_for(step: Step, due: date, rules: DeadlineRules) -> list[Alert]:
             kind=kind,
             due=due,
             days=days,
-            at=_morning(due + timedelta(days=days), rules.alert_hour),
+            at=morning_of(due + timedelta(days=days), rules.alert_hour),
         )
         for kind, days in late
     ]

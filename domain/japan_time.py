@@ -7,7 +7,7 @@ Dates a person reads, due dates and fiscal years are always Japanese dates.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta, timezone
 
 #: Japan Standard Time.
 JAPAN = timezone(timedelta(hours=9), "JST")
@@ -30,6 +30,12 @@ def calendar_year(fiscal_year: int, month: int) -> int:
 def japan_date(moment: datetime) -> date:
     """The Japanese calendar date of ``moment`` (an aware datetime)."""
     return moment.astimezone(JAPAN).date()
+
+
+def morning_of(day: date, hour: int) -> datetime:
+    """The moment (in UTC) that ``day`` reaches ``hour`` o'clock in Japan: when a
+    reminder or an alert of that day goes out (``hour`` is the rules' alert hour)."""
+    return datetime.combine(day, time(hour=hour), tzinfo=JAPAN).astimezone(UTC)
 
 
 def current_fiscal_year(now: datetime | None = None) -> int:

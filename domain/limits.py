@@ -50,50 +50,51 @@ MEETINGS_PER_YEAR_MAX = 24
 POLICY_VERSIONS_PER_YEAR_MAX = 10
 
 
-def _not_blank(value: str) -> str:
-    """Text of only spaces (ASCII or full-width) says nothing: refuse it."""
+def not_blank(value: str) -> str:
+    """Text of only spaces (ASCII or full-width) says nothing: refuse it (the
+    ``AfterValidator`` of every free text the rules accept)."""
     if value and not value.strip():
         raise PydanticCustomError("blank_text", "text of only spaces")
     return value
 
 
 MinutesText = Annotated[
-    str, Field(min_length=1, max_length=MINUTES_MAX), AfterValidator(_not_blank), MULTI_LINE
+    str, Field(min_length=1, max_length=MINUTES_MAX), AfterValidator(not_blank), MULTI_LINE
 ]
 ClosedMinutesText = Annotated[
-    str, Field(max_length=CLOSED_MINUTES_MAX), AfterValidator(_not_blank), MULTI_LINE
+    str, Field(max_length=CLOSED_MINUTES_MAX), AfterValidator(not_blank), MULTI_LINE
 ]
 VisionText = Annotated[
-    str, Field(min_length=1, max_length=VISION_MAX), AfterValidator(_not_blank), MULTI_LINE
+    str, Field(min_length=1, max_length=VISION_MAX), AfterValidator(not_blank), MULTI_LINE
 ]
 PolicyText = Annotated[
-    str, Field(min_length=1, max_length=POLICY_TEXT_MAX), AfterValidator(_not_blank), MULTI_LINE
+    str, Field(min_length=1, max_length=POLICY_TEXT_MAX), AfterValidator(not_blank), MULTI_LINE
 ]
-CommentText = Annotated[str, Field(max_length=COMMENT_MAX), AfterValidator(_not_blank), MULTI_LINE]
+CommentText = Annotated[str, Field(max_length=COMMENT_MAX), AfterValidator(not_blank), MULTI_LINE]
 ReasonText = Annotated[
-    str, Field(min_length=1, max_length=REASON_MAX), AfterValidator(_not_blank), MULTI_LINE
+    str, Field(min_length=1, max_length=REASON_MAX), AfterValidator(not_blank), MULTI_LINE
 ]
 OptionalReasonText = Annotated[
-    str, Field(max_length=REASON_MAX), AfterValidator(_not_blank), MULTI_LINE
+    str, Field(max_length=REASON_MAX), AfterValidator(not_blank), MULTI_LINE
 ]
 OutcomeText = Annotated[
-    str, Field(min_length=1, max_length=OUTCOME_MAX), AfterValidator(_not_blank), MULTI_LINE
+    str, Field(min_length=1, max_length=OUTCOME_MAX), AfterValidator(not_blank), MULTI_LINE
 ]
-NotesText = Annotated[str, Field(max_length=NOTES_MAX), AfterValidator(_not_blank), MULTI_LINE]
+NotesText = Annotated[str, Field(max_length=NOTES_MAX), AfterValidator(not_blank), MULTI_LINE]
 TitleText = Annotated[
-    str, Field(min_length=1, max_length=TITLE_MAX), AfterValidator(_not_blank), ONE_LINE
+    str, Field(min_length=1, max_length=TITLE_MAX), AfterValidator(not_blank), ONE_LINE
 ]
 AimText = Annotated[
-    str, Field(min_length=1, max_length=AIM_TEXT_MAX), AfterValidator(_not_blank), ONE_LINE
+    str, Field(min_length=1, max_length=AIM_TEXT_MAX), AfterValidator(not_blank), ONE_LINE
 ]
 PartyText = Annotated[
-    str, Field(min_length=1, max_length=PARTY_MAX), AfterValidator(_not_blank), ONE_LINE
+    str, Field(min_length=1, max_length=PARTY_MAX), AfterValidator(not_blank), ONE_LINE
 ]
 DutyText = Annotated[
-    str, Field(min_length=1, max_length=DUTY_MAX), AfterValidator(_not_blank), ONE_LINE
+    str, Field(min_length=1, max_length=DUTY_MAX), AfterValidator(not_blank), ONE_LINE
 ]
 KindText = Annotated[
-    str, Field(min_length=1, max_length=KIND_MAX), AfterValidator(_not_blank), ONE_LINE
+    str, Field(min_length=1, max_length=KIND_MAX), AfterValidator(not_blank), ONE_LINE
 ]
 
 

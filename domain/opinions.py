@@ -18,10 +18,10 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from domain.base import SYSTEM_ACTOR, Frozen, Role
 from domain.cycle_handlers import count_ballots
-from domain.deadlines import AlertKind, _morning
+from domain.deadlines import AlertKind
 from domain.events import Change, Notice
-from domain.japan_time import japan_date
-from domain.limits import TitleText, _not_blank
+from domain.japan_time import japan_date, morning_of
+from domain.limits import TitleText, not_blank
 from domain.model import Ballot, Roster, Tally, VoteRule
 from domain.refusals import Refusal
 from domain.text_rules import MULTI_LINE
@@ -37,7 +37,7 @@ OPINIONS_PER_YEAR_MAX = 50
 OpinionText = Annotated[
     str,
     Field(min_length=1, max_length=OPINION_TEXT_MAX),
-    AfterValidator(_not_blank),
+    AfterValidator(not_blank),
     MULTI_LINE,
 ]
 ActorId = Annotated[str, Field(min_length=1, max_length=64)]
@@ -328,17 +328,17 @@ def opinion_alerts(due: date, rules: OpinionRules) -> list[OpinionAlert]:
     overdue the morning after, escalation to the board ``escalate_after_days`` later."""
     hour = rules.alert_hour
     alerts = [
-        OpinionAlert(kind=AlertKind.REMINDER, days=n, at=_morning(due - timedelta(days=n), hour))
+        OpinionAlert(kind=AlertKind.REMINDER, days=n, at=morning_of(due - timedelta(days=n), hour))
         for n in sorted(set(rules.remind_days_before), reverse=True)
         if n > 0
     ]
     late = 1 + rules.escalate_after_days
     alerts.append(
-        OpinionAlert(kind=AlertKind.OVERDUE, days=1, at=_morning(due + timedelta(1), hour))
+        OpinionAlert(kind=AlertKind.OVERDUE, days=1, at=morning_of(due + timedelta(1), hour))
     )
     alerts.append(
         OpinionAlert(
-            kind=AlertKind.ESCALATION_BOARD, days=late, at=_morning(due + timedelta(late), hour)
+            kind=AlertKind.ESCALATION_BOARD, days=late, at=morning_of(due + timedelta(late), hour)
         )
     )
     return alerts

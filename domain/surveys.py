@@ -17,7 +17,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from domain.base import Frozen, Role, Step
 from domain.japan_time import JAPAN
-from domain.limits import AimText, _not_blank
+from domain.limits import AimText, not_blank
 from domain.model import Roster
 from domain.refusals import Refusal
 from domain.text_rules import MULTI_LINE
@@ -32,7 +32,7 @@ QUESTIONS_MAX = 60
 OPEN_DAYS_MAX = 120
 
 SurveyComment = Annotated[
-    str, Field(max_length=SURVEY_COMMENT_MAX), AfterValidator(_not_blank), MULTI_LINE
+    str, Field(max_length=SURVEY_COMMENT_MAX), AfterValidator(not_blank), MULTI_LINE
 ]
 ActorId = Annotated[str, Field(min_length=1, max_length=64)]
 

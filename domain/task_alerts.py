@@ -7,14 +7,14 @@ Pure: the workflow asks ``pending_task_alert`` what to wait for and sleeps until
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from domain.base import Frozen, Role, Step
 from domain.command_table import CommandRule, Effects
 from domain.commands import Command, TaskAlertInput
 from domain.events import Change, Notice
-from domain.japan_time import JAPAN
+from domain.japan_time import morning_of
 from domain.model import CycleState
 
 
@@ -47,10 +47,6 @@ class TaskAlert(Frozen):
         return f"task:{self.task_id}:{self.kind}:{self.due.isoformat()}"
 
 
-def _morning(day: date, hour: int) -> datetime:
-    return datetime.combine(day, time(hour=hour), tzinfo=JAPAN).astimezone(UTC)
-
-
 def pending_task_alert(state: CycleState) -> TaskAlert | None:
     """The earliest task alert not yet sent; none while paused or outside coordinate.
     A reminder whose overdue notice is already due is moot: only the overdue goes."""
@@ -67,7 +63,7 @@ def pending_task_alert(state: CycleState) -> TaskAlert | None:
                 task_id=task.task_id,
                 kind=kind,
                 due=task.due_on,
-                at=_morning(task.due_on + timedelta(days=offset), hour),
+                at=morning_of(task.due_on + timedelta(days=offset), hour),
             )
             for kind, offset in _OFFSETS.items()
         ]
