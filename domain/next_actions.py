@@ -14,6 +14,7 @@ from datetime import date
 from domain.base import STEP_OWNERS, VOTING_ROLES, Role, Step
 from domain.meeting_calls import reply_path
 from domain.model import CycleState, PolicyStatus
+from domain.rules import RULES, offered_commands
 
 #: The kinds of next action, in the order my page lists them (the most pressing first).
 KINDS: tuple[str, ...] = (
@@ -43,7 +44,9 @@ def next_actions(state: CycleState, person_id: str, today: date) -> list[NextAct
     chair closes a vote that has reached quorum; a voter votes; the principal reads the
     objections and revises a rejected policy (or submits the first one); an invitee
     replies to a coming meeting; a task owner finishes their tasks; a step's owner moves
-    the step on. Nothing while the cycle is paused or closed."""
+    the step on, when the rules offer them a command of the step (a member owns discuss
+    and evaluate with the chair, but only the chair may close them). Nothing while the
+    cycle is paused or closed."""
     if state.paused is not None or state.step is Step.CLOSED:
         return []
     roles = state.roster.roles_of(person_id)
@@ -69,11 +72,19 @@ def next_actions(state: CycleState, person_id: str, today: date) -> list[NextAct
                 params["activity_path"] = f"{base}#activity-{activity.activity_id}"
             actions.append(NextAction(kind="task", due=task.due_on, path=path, params=params))
     owns_step = bool(roles & set(STEP_OWNERS.get(state.step, ())))
-    if owns_step and state.step is not Step.APPROVE:
+    if owns_step and state.step is not Step.APPROVE and _moves_step(state, person_id):
         actions.append(
             NextAction(kind="step", due=due, path=base, params={"step": state.step.value})
         )
     return actions
+
+
+def _moves_step(state: CycleState, person_id: str) -> bool:
+    """Whether the rules offer ``person_id`` a command of the current step (closing
+    it, submitting its plan, its tasks or activities): commands of any step, a meeting's
+    record or a reply, do not move this one on."""
+    offered = offered_commands(state, person_id)
+    return any(RULES[kind].step is state.step for kind in offered)
 
 
 def _policy_actions(

@@ -11,7 +11,7 @@ from domain.deadlines import AlertKind
 from domain.model import Ballot, Role, Roster, RosterEntry, Step
 from domain.next_actions import next_actions
 from domain.oversight import alert_recipients
-from domain.rules import execute
+from domain.rules import RULES, execute, offered_commands
 from tests.domain.builders import VOTERS, at, walk_to
 
 TODAY = date(2026, 5, 10)
@@ -74,6 +74,21 @@ def test_after_approval_the_coordinators_plan_and_members_wait() -> None:
     [plan] = next_actions(state, "coord", TODAY)
     assert (plan.kind, plan.params, plan.path) == ("step", {"step": "plan"}, BASE)
     assert _kinds(state, "m1") == []
+
+
+def test_only_the_chair_is_sent_to_close_discussion_and_evaluation() -> None:
+    """Members own discuss and evaluate with the chair, but only the chair may close
+    them: a member is not told to move a step on that the rules would not let them."""
+    for step in (Step.DISCUSS, Step.EVALUATE):
+        state = walk_to(step)
+        [move] = next_actions(state, "chair", TODAY)
+        assert (move.kind, move.params, move.path) == ("step", {"step": step.value}, BASE)
+        for person in ("m1", "m2", "coord-member", "principal"):
+            assert "step" not in _kinds(state, person), (step, person)
+        # Whoever is sent to move a step on is offered a command of that step.
+        for person in state.roster.everyone():
+            if "step" in _kinds(state, person):
+                assert any(RULES[k].step is step for k in offered_commands(state, person))
 
 
 def test_task_owners_are_sent_to_their_tasks_soonest_first() -> None:
