@@ -26,7 +26,7 @@ from application.restore import RestoreFailed
 from application.stored_cycles import StoredState, keep_state, stored_state
 from domain.base import Role
 from domain.model import CycleState
-from domain.rules import task_actions
+from domain.rules import offered_commands, task_actions
 from store.cycle_snapshots import stored_cycle_id
 from store.volunteers import VolunteerRow
 
@@ -134,7 +134,8 @@ async def read_cycle(
                 keep_state(session, keep, now)
 
         await asyncio.to_thread(ctx.unit_of_work, write)
-    allowed = allowed_commands(state, person)
+    offered = offered_commands(state, person)
+    allowed = allowed_commands(state, person, offered)
     return CycleRead(
         council_name=scope.council_name,
         state=state,
@@ -144,7 +145,7 @@ async def read_cycle(
         closed_minutes=may_read_closed_minutes(scope.roles),
         contacts=may_read_contacts(scope.roles),
         volunteers=registry,
-        task_actions={t.task_id: task_actions(state, person, t) for t in state.tasks},
+        task_actions={t.task_id: task_actions(state, person, t, offered) for t in state.tasks},
         recording=recording,
     )
 

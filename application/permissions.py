@@ -105,10 +105,15 @@ def may_read_contacts(roles: frozenset[Role]) -> bool:
     return may(roles, Access.CONTACTS)
 
 
-def allowed_commands(state: CycleState, actor: str) -> frozenset[str]:
+def allowed_commands(
+    state: CycleState, actor: str, offered: frozenset[str] | None = None
+) -> frozenset[str]:
     """The cycle commands (by kind) the console offers ``actor`` now: those the rules
-    offer (``domain.rules.offered_commands``) that have a form on the cycle's page."""
-    return offered_commands(state, actor) & CONSOLE_COMMANDS
+    offer (``domain.rules.offered_commands``, or ``offered`` when the caller asked
+    already) that have a form on the cycle's page."""
+    if offered is None:
+        offered = offered_commands(state, actor)
+    return offered & CONSOLE_COMMANDS
 
 
 # --- the principal of a request (a CLI token) ---------------------------------------

@@ -47,7 +47,13 @@ class Refusal(Exception):
             raise KeyError(f"unknown refusal code {code!r}")
         self.code = code
         self.params = params
-        super().__init__(render(code, params, "ja"))
+        # The message is rendered when it is read, not here: the console asks the rules
+        # about every command of a page (``offered_commands``) and most answers are
+        # refusals that nobody reads.
+        super().__init__(code)
+
+    def __str__(self) -> str:
+        return render(self.code, self.params, "ja")
 
     def message(self, lang: Lang = "ja") -> str:
         """The one-line reason in ``lang``."""

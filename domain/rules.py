@@ -246,10 +246,18 @@ def offered_commands(state: CycleState, actor: str) -> frozenset[str]:
     return frozenset(kind for kind in RULES if _passes(check_open, state, kind, actor))
 
 
-def task_actions(state: CycleState, actor: str, task: CoordinationTask) -> frozenset[str]:
+def task_actions(
+    state: CycleState,
+    actor: str,
+    task: CoordinationTask,
+    offered: frozenset[str] | None = None,
+) -> frozenset[str]:
     """Which task commands ``actor`` may give on ``task`` now: offered, and the task's
-    own guard (open, whose it is) lets them through."""
-    offered = offered_commands(state, actor)
+    own guard (open, whose it is) lets them through. ``offered``: what
+    ``offered_commands(state, actor)`` answered, when the caller has it (a page of 30
+    tasks asks once, not 30 times)."""
+    if offered is None:
+        offered = offered_commands(state, actor)
     return frozenset(
         kind
         for kind in TASK_GUARDS
