@@ -15,6 +15,7 @@ answers the first result and records nothing more.
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy.orm import Session
@@ -148,38 +149,34 @@ def _from_act(council_id: str, fiscal_year: int, act: ClosedYearAct) -> MinutesR
     return _result(council_id, fiscal_year, act.action, act.meeting_number, act.version, True)
 
 
-def may_publish_after_close(ctx: Context, council_id: str, fiscal_year: int) -> frozenset[int]:
-    """The meetings of a closed year whose minutes the asker may publish now (the page
-    shows 公開する only for these: the chair, a recorded meeting with public minutes, not
-    yet published); empty for an open year, where the cycle's own rules say."""
-    person = ctx.principal.person_id
-    if person is None:
-        return frozenset()
+@dataclass(frozen=True)
+class ClosedYearMinutes:
+    """What a closed year's minutes page shows, as the store holds it: the year's
+    meetings and every published version (the after-close ones are not in the completed
+    workflow's state), which meetings the asker may publish now (the chair, a recorded
+    meeting with public minutes, not yet published) and whether they may correct (the
+    chair now)."""
 
-    def read(session: Session) -> frozenset[int]:
+    year: YearMinutes | None
+    publishable: frozenset[int]
+    may_correct: bool
+
+
+def closed_year_minutes(ctx: Context, council_id: str, fiscal_year: int) -> ClosedYearMinutes:
+    """A closed year's minutes for its page, read in one transaction that only reads."""
+    person = ctx.principal.person_id
+
+    def read(session: Session) -> ClosedYearMinutes:
         year = year_minutes(session, council_id, fiscal_year)
-        if year is None or year.step is not Step.CLOSED:
-            return frozenset()
-        if Role.CHAIR not in _roles(session, person, council_id):
-            return frozenset()
-        return frozenset(n for n, _ in unpublished_minutes(session, council_id, fiscal_year))
+        chair = person is not None and Role.CHAIR in _roles(session, person, council_id)
+        publishable: frozenset[int] = frozenset()
+        if chair and year is not None and year.step is Step.CLOSED:
+            publishable = frozenset(
+                n for n, _ in unpublished_minutes(session, council_id, fiscal_year)
+            )
+        return ClosedYearMinutes(year, publishable, chair)
 
-    return ctx.unit_of_work(read)
-
-
-def chair_now(ctx: Context, council_id: str) -> bool:
-    """Whether the asker chairs the council now (who publishes a closed year's minutes)."""
-    person = ctx.principal.person_id
-    if person is None:
-        return False
-    return ctx.unit_of_work(lambda s: Role.CHAIR in _roles(s, person, council_id))
-
-
-def published_versions(ctx: Context, council_id: str, fiscal_year: int) -> YearMinutes | None:
-    """The year's meetings and every published version, as the store holds them (a
-    closed year's minutes page reads these: the after-close ones are not in the
-    completed workflow's state)."""
-    return ctx.unit_of_work(lambda s: year_minutes(s, council_id, fiscal_year))
+    return ctx.read(read)
 
 
 def actor_of(ctx: Context) -> str:

@@ -15,6 +15,10 @@ MAX_BODY = 4 * 1024 * 1024
 _CSRF = re.compile(rb'name="csrf" value="([^"]+)"')
 
 
+class _ClosedBeforeAnswer(Exception):
+    """The connection closed before the first byte of an answer."""
+
+
 class HttpError(Exception):
     """The connection broke or the answer was not HTTP/1.1."""
 
@@ -64,9 +68,22 @@ class Browser:
             self._slots = asyncio.Semaphore(self.connections)
         async with self._slots:
             async with asyncio.timeout(limit):
-                reader, writer = await self._connection()
+                reader, writer, reused = await self._connection()
                 try:
                     answer = await self._exchange(reader, writer, method, path, body)
+                except _ClosedBeforeAnswer:
+                    writer.close()
+                    if not reused:
+                        raise HttpError("the console closed the connection") from None
+                    # The console closed a kept-alive connection as this request went out
+                    # (its idle timeout): nothing was read, so a browser sends the request
+                    # again on a new connection, and so does this one.
+                    reader, writer = await self._open()
+                    try:
+                        answer = await self._exchange(reader, writer, method, path, body)
+                    except BaseException:
+                        writer.close()
+                        raise
                 except BaseException:
                     writer.close()
                     raise
@@ -83,12 +100,17 @@ class Browser:
             self._idle.append((reader, writer))
         return answer
 
-    async def _connection(self) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
+    async def _connection(self) -> tuple[asyncio.StreamReader, asyncio.StreamWriter, bool]:
+        """An idle kept-alive connection (``True``: reused) or a new one."""
         while self._idle:
             reader, writer = self._idle.pop()
             if not writer.is_closing() and not reader.at_eof():
-                return reader, writer
+                return reader, writer, True
             writer.close()
+        reader, writer = await self._open()
+        return reader, writer, False
+
+    async def _open(self) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
         return await asyncio.open_connection(self.host, self.port, local_addr=(self.source, 0))
 
     async def _exchange(
@@ -105,9 +127,14 @@ class Browser:
         if body is not None:
             lines.append("Content-Type: application/x-www-form-urlencoded")
             lines.append(f"Content-Length: {len(body)}")
-        writer.write(("\r\n".join(lines) + "\r\n\r\n").encode() + (body or b""))
-        await writer.drain()
-        status_line = await reader.readline()
+        try:
+            writer.write(("\r\n".join(lines) + "\r\n\r\n").encode() + (body or b""))
+            await writer.drain()
+            status_line = await reader.readline()
+        except ConnectionError as closed:
+            raise _ClosedBeforeAnswer() from closed
+        if not status_line:
+            raise _ClosedBeforeAnswer()
         parts = status_line.split(None, 2)
         if len(parts) < 2 or not parts[0].startswith(b"HTTP/1."):
             raise HttpError(f"not an HTTP answer: {status_line[:40]!r}")

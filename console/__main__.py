@@ -35,6 +35,10 @@ def main() -> int:
         # uvicorn's access log would carry sign-in tokens (the link's query string): off;
         # console/metrics.py logs each request by route template instead.
         access_log=False,
+        # Longer than the idle timeout of the proxies in front (nginx 60 s, most load
+        # balancers 60 s) and than a phone's pause between taps: a connection the console
+        # closes as the next request goes out costs that request (uvicorn's default: 5 s).
+        timeout_keep_alive=75,
         # X-Forwarded-* only from the proxies named in CONSOLE_TRUSTED_PROXIES (uvicorn
         # would otherwise believe any loopback client, and its FORWARDED_ALLOW_IPS).
         proxy_headers=bool(settings.console_trusted_proxies),

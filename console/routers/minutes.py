@@ -50,13 +50,11 @@ async def _minutes_page(
     versions: list[Any] = list(view.state.public_minutes)
     if closed:
         # After-close publications are the store's, not the completed workflow's.
-        year = await ctx.run(minutes.published_versions, view.council_id, view.year)
-        versions = list(year.published) if year is not None else versions
+        stored = await ctx.run(minutes.closed_year_minutes, view.council_id, view.year)
+        versions = list(stored.year.published) if stored.year is not None else versions
+        publishable, may_correct = stored.publishable, stored.may_correct
     published = {v.meeting_number: v for v in versions if v.corrected_at is None}
-    if closed:
-        publishable = await ctx.run(minutes.may_publish_after_close, view.council_id, view.year)
-        may_correct = await ctx.run(minutes.chair_now, view.council_id)
-    else:
+    if not closed:
         chair = _is_chair(view, who) and not view.state.paused
         publishable = frozenset(
             m.number for m in view.state.meetings
