@@ -62,6 +62,7 @@ async def _main() -> None:
         threads=settings.worker_activity_threads,
         notify_threads=settings.worker_notify_threads,
         slots=settings.worker_activity_slots,
+        local_activities=[bench_record],
     ):
         logging.info(
             "baseline worker running: queue=%s role=%s",

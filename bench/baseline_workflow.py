@@ -96,10 +96,11 @@ class BaselineWorkflow:
 
     @workflow.update(name=ADVANCE_UPDATE)
     async def advance(self, data: AdvanceInput) -> int:
-        """Record (one activity), start the notifications, maybe close."""
+        """Record (one local activity, as the cycle records its events), start the
+        notifications, maybe close."""
         self._updates += 1
         seq = self._updates
-        await workflow.execute_activity(
+        await workflow.execute_local_activity(
             RECORD,
             NoopInput(key=str(seq)),
             start_to_close_timeout=STORE_TIMEOUT,

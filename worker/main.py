@@ -93,9 +93,13 @@ def tuned_worker(
     activities: Sequence[Callable[..., Any]],
     executor: ThreadPoolExecutor,
     slots: int = ACTIVITY_SLOTS,
+    *,
+    local_only: bool = False,
 ) -> Worker:
     """A worker with this project's settings (slots, sandbox, thread pool). The benchmark's
-    baseline worker is built here too, so both are measured with the same settings."""
+    baseline worker is built here too, so both are measured with the same settings.
+    ``local_only``: ``activities`` run only as its workflows' local activities (this
+    worker takes no activity task from the server)."""
     precompile_workflow_modules(workflows)
     with warnings.catch_warnings():
         # The SDK warns when slots outnumber the executor's threads: here that is the
@@ -108,6 +112,7 @@ def tuned_worker(
             activities=activities,
             activity_executor=executor,
             max_concurrent_activities=slots,
+            no_remote_activities=local_only,
             # Settles the commands the worker's codec could not authenticate
             # (worker/command_guard.py); a no-op for a client without that codec.
             interceptors=[CommandGuard()],
@@ -187,13 +192,23 @@ async def serving_queues(
     threads: int = ACTIVITY_THREADS,
     notify_threads: int = NOTIFY_THREADS,
     slots: int = ACTIVITY_SLOTS,
+    local_activities: Sequence[Callable[..., Any]] = (),
 ) -> AsyncIterator[None]:
     """Serve ``workflows`` and ``activities`` on ``task_queue`` and ``notifications`` on the
     queue beside it, as much of it as ``role`` says, while the block runs. Each queue gets
     a worker with its own threads, so a burst of notices never queues ahead of the records
-    a council is waiting for. The benchmark's baseline is served here too."""
+    a council is waiting for. The benchmark's baseline is served here too.
+
+    ``local_activities`` (some of ``activities``) are the ones the workflows run as local
+    activities: a worker that serves the workflows without the activities
+    (``WORKER_ROLE=workflows``) still runs these itself; the activities' worker keeps them
+    too, for runs that began before they became local."""
     serves_workflows = role is not WorkerRole.ACTIVITIES
     serves_activities = role is not WorkerRole.WORKFLOWS
+    if serves_activities:
+        cycle_queue_activities, local_only = list(activities), False
+    else:
+        cycle_queue_activities, local_only = list(local_activities), True
     with (
         ThreadPoolExecutor(max_workers=threads) as cycle_pool,
         ThreadPoolExecutor(max_workers=notify_threads) as notify_pool,
@@ -203,9 +218,10 @@ async def serving_queues(
                 client,
                 task_queue,
                 workflows if serves_workflows else [],
-                activities if serves_activities else [],
+                cycle_queue_activities,
                 cycle_pool,
                 slots,
+                local_only=local_only,
             )
         ]
         if serves_activities:
@@ -252,6 +268,8 @@ async def serving(
         threads=threads,
         notify_threads=notify_threads,
         slots=slots,
+        # The cycle records each command's event locally (workflows/event_recording.py).
+        local_activities=[CycleActivities(engine, senders).record_event],
     ):
         yield
 

@@ -26,13 +26,11 @@ with workflow.unsafe.imports_passed_through():
         LOAD_COUNCIL,
         NOTIFY,
         RECORD_CYCLE_OPENED,
-        RECORD_EVENT,
         CouncilSetup,
         LoadCouncilInput,
         NotifyInput,
         NotifyResult,
         RecordCycleOpenedInput,
-        RecordEventInput,
     )
     from contracts.cycle import (
         STATE_QUERY,
@@ -76,6 +74,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows.decision_memo import DecisionMemo
     from workflows.declared_updates import DeclaredUpdates
     from workflows.delivery import deliver_all
+    from workflows.event_recording import record_event, records_locally
     from workflows.failures import refused as _refused
     from workflows.meeting_call_updates import MeetingCallUpdates
     from workflows.oversight_updates import OversightUpdates
@@ -112,6 +111,8 @@ class CouncilCycleWorkflow(
         self._decided = DecisionMemo()
         # A command re-sent with the id of one already applied answers its receipt.
         self._applied = AppliedCommands()
+        # How this run records its events (workflows/event_recording.py), set as it starts.
+        self._records_locally = False
 
     @workflow.run
     async def run(self, data: CycleInput) -> CycleResult:
@@ -119,6 +120,7 @@ class CouncilCycleWorkflow(
         closes, then open next year."""
         # First, whichever way the cycle opens: the patch markers' place in the history.
         rule_changes = self._rule_changes()
+        self._records_locally = records_locally()
         if data.restored is not None:
             await self._record_opened(data, data.restored, None)
             self._state = data.restored
@@ -364,14 +366,7 @@ class CouncilCycleWorkflow(
             self._send(decision.event.seq, notice)
 
     async def _record(self, event: CycleEvent) -> None:
-        info = workflow.info()
-        await workflow.execute_activity(
-            RECORD_EVENT,
-            RecordEventInput(event=event, workflow_id=info.workflow_id, run_id=info.run_id),
-            result_type=bool,
-            start_to_close_timeout=STORE_TIMEOUT,
-            retry_policy=RECORD_RETRY,
-        )
+        await record_event(event, locally=self._records_locally)
 
     def _send(self, seq: int, notice: Notice) -> None:
         if not notice.recipients:
