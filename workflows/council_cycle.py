@@ -120,7 +120,7 @@ class CouncilCycleWorkflow(
         closes, then open next year."""
         # First, whichever way the cycle opens: the patch markers' place in the history.
         rule_changes = self._rule_changes()
-        self._records_locally = records_locally()
+        self._records_locally = self._record_locally()
         if data.restored is not None:
             await self._record_opened(data, data.restored, None)
             self._state = data.restored
@@ -143,6 +143,11 @@ class CouncilCycleWorkflow(
         recorded before the change, which so keeps the rules it started with
         (docs/upgrading-workflows.md)."""
         return tuple(change for change in RULE_CHANGES if workflow.patched(change))
+
+    def _record_locally(self) -> bool:
+        """Whether this run records its events with a local activity (a patch, like the
+        rule changes: workflows/event_recording.py)."""
+        return records_locally()
 
     async def _open(self, data: CycleInput, rule_changes: tuple[str, ...]) -> None:
         setup: CouncilSetup = await workflow.execute_activity(

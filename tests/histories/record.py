@@ -12,7 +12,10 @@ new worker is deployed, and writes the workflow's event history to
 - ``paused_after_alerts``: in coordinate, paused for three days, resumed (before the
   change ``task-dues-follow-pause``, the tasks' overdue notices that fell due meanwhile go
   out at once), paused again;
-- ``paused_after_alerts_new``: the same, started by the current workflow.
+- ``paused_after_alerts_new``: the same, started by the workflow with the rule changes
+  (recorded before ``record-events-locally``: each command still a normal activity);
+- ``full_cycle_new``: the whole year, started by the current workflow (the rule changes,
+  each command recorded by a local activity).
 
 ``tests/workflows/test_replay.py`` replays every one against the current workflow: a
 change that would break cycles already running fails there. Re-record only on purpose
@@ -133,6 +136,9 @@ SCENARIOS: dict[str, Scenario] = {
     # The same, started by the current workflow: the rule changes on, their patch markers
     # in the history.
     "paused_after_alerts_new": Scenario(_paused_after_alerts, before_rule_changes=False),
+    # The whole year started by the current workflow: the rule changes on and each
+    # command recorded by a local activity (``record-events-locally``).
+    "full_cycle_new": Scenario(_full_cycle, completes=True, before_rule_changes=False),
 }
 
 

@@ -29,8 +29,9 @@ class ReorderedCycle(CouncilCycleWorkflow):
 
 @workflow.defn(name=WORKFLOW_NAME)
 class CycleBeforeRuleChanges(CouncilCycleWorkflow):
-    """The cycle as it was before the changes of ``domain.rule_changes``: none is ever
-    switched on and no patch marker is written. ``record --before`` records with it."""
+    """The cycle as it was before the changes of ``domain.rule_changes`` and before each
+    command was recorded locally: none is ever switched on and no patch marker is
+    written. ``record --before`` records with it."""
 
     @workflow.run
     async def run(self, data: CycleInput) -> CycleResult:
@@ -39,6 +40,9 @@ class CycleBeforeRuleChanges(CouncilCycleWorkflow):
 
     def _rule_changes(self) -> tuple[str, ...]:
         return ()
+
+    def _record_locally(self) -> bool:
+        return False  # and each command recorded by a normal activity, as then
 
 
 @workflow.defn(name=WORKFLOW_NAME)
