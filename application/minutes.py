@@ -36,7 +36,7 @@ from store.closed_minutes import (
     YearMinutes,
     find_act,
     record_act,
-    unpublished_minutes,
+    unpublished_in,
     year_minutes,
 )
 
@@ -171,9 +171,7 @@ def closed_year_minutes(ctx: Context, council_id: str, fiscal_year: int) -> Clos
         chair = person is not None and Role.CHAIR in _roles(session, person, council_id)
         publishable: frozenset[int] = frozenset()
         if chair and year is not None and year.step is Step.CLOSED:
-            publishable = frozenset(
-                n for n, _ in unpublished_minutes(session, council_id, fiscal_year)
-            )
+            publishable = frozenset(n for n, _ in unpublished_in(year))
         return ClosedYearMinutes(year, publishable, chair)
 
     return ctx.read(read)

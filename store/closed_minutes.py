@@ -226,8 +226,11 @@ def unpublished_minutes(
     """The year's recorded meetings whose public minutes are not published yet (number,
     date): what the board asks the council about."""
     year = year_minutes(session, council_id, fiscal_year)
-    if year is None:
-        return []
+    return [] if year is None else unpublished_in(year)
+
+
+def unpublished_in(year: YearMinutes) -> list[tuple[int, date]]:
+    """``year``'s recorded meetings with public minutes not published yet (number, date)."""
     done = {v.meeting_number for v in year.published}
     return [
         (m.number, m.held_on)
