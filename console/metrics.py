@@ -73,11 +73,18 @@ def count_sign_in(method: object, succeeded: bool) -> None:
     SIGN_INS.labels(method=label, outcome="ok" if succeeded else "failed").inc()
 
 
-def route_template(scope: Scope) -> str:
-    """The template of the route that served ``scope`` (set by the router)."""
+def route_template(scope: Scope, root_path: str = "") -> str:
+    """The template of the route that served ``scope`` (set by the router); for a file
+    under a mount (``/static``), the mount's path, which the router added to the scope's
+    ``root_path`` (``root_path``: what it was before the request was routed)."""
     route: Any = scope.get("route")
     path = getattr(route, "path", None)
-    return path if isinstance(path, str) and path else UNMATCHED
+    if isinstance(path, str) and path:
+        return path
+    mounted = str(scope.get("root_path", ""))
+    if mounted.startswith(root_path) and len(mounted) > len(root_path):
+        return mounted[len(root_path) :]
+    return UNMATCHED
 
 
 class RequestMetrics:
@@ -95,6 +102,7 @@ class RequestMetrics:
             return
         started = time.perf_counter()
         status = 500
+        root_path = str(scope.get("root_path", ""))
 
         async def sending(message: Message) -> None:
             nonlocal status
@@ -111,12 +119,12 @@ class RequestMetrics:
         try:
             await self.app(scope, receive, sending)
         finally:
-            self._record(scope, status, time.perf_counter() - started)
+            self._record(scope, root_path, status, time.perf_counter() - started)
 
     @staticmethod
-    def _record(scope: Scope, status: int, seconds: float) -> None:
+    def _record(scope: Scope, root_path: str, status: int, seconds: float) -> None:
         method = str(scope.get("method", "GET"))
-        route = route_template(scope)
+        route = route_template(scope, root_path)
         if route == "/metrics":
             return  # the scraper's own requests would only add noise
         REQUESTS.labels(method=method, route=route, status=str(status)).inc()

@@ -169,10 +169,13 @@ async def test_console_metrics_are_labelled_by_route_template(cluster: Cluster) 
     await browser.get(console.base, "/signin")
     await browser.get(console.base, "/lang/en?next=/me")
     await browser.get(console.base, "/no/such/page")
+    await browser.get(console.base, "/static/style.css")
     text = (await browser.get(console.base, "/metrics")).body
     assert 'console_requests_total{method="GET",route="/signin",status="200"}' in text
     assert 'route="/lang/{code}"' in text and "/lang/en" not in text
     assert 'route="unmatched",status="404"' in text and "/no/such" not in text
+    # A static file counts under its mount, not as a route nobody matched.
+    assert 'route="/static",status="200"' in text and "style.css" not in text
     assert "console_request_duration_seconds_bucket" in text
     assert "console_sign_ins_total" in text and "process_cpu_seconds_total" in text
     for secret in (*PERSONAL, "token=", "@"):
