@@ -77,7 +77,9 @@ def test_record_cycle_opened_run_twice_leaves_one_cycle_and_one_set_of_due_dates
 
 class _DiesAfterWrite:
     """``record_event`` that performs the real write, then fails as a killed worker
-    would: the write is committed, the server never hears that the activity completed."""
+    would: the write is committed, the workflow never hears that it completed. It fails
+    each time this worker tries the meeting's record again (a command's record is a local
+    activity, retried by the same worker until that worker is gone)."""
 
     def __init__(self, engine: Engine) -> None:
         self._real = CycleActivities(engine)
@@ -88,9 +90,10 @@ class _DiesAfterWrite:
     @activity.defn(name=RECORD_EVENT)
     def record_event(self, data: RecordEventInput) -> bool:
         written = self._real.record_event(data)
-        if data.event.action == "record_meeting" and not self.died.is_set():
-            self.rows_at_death = _count(self._engine, MeetingRow)
-            self.died.set()
+        if data.event.action == "record_meeting":
+            if not self.died.is_set():
+                self.rows_at_death = _count(self._engine, MeetingRow)
+                self.died.set()
             raise RuntimeError("worker killed between the write and the completion")
         return written
 
@@ -163,7 +166,8 @@ async def test_a_worker_killed_after_the_write_leaves_one_row_once_a_new_worker_
         state = await asyncio.wait_for(update, timeout=60)
 
     assert len(state.meetings) == 1
-    assert ("record_meeting", 2) in retrying.attempts
+    # The new worker recorded the meeting again (the store kept the first write's row).
+    assert [action for action, _ in retrying.attempts].count("record_meeting") >= 1
     audit = (AuditEvent.council_id == C2, AuditEvent.action == "record_meeting")
     assert _count(testcity_engine, AuditEvent, *audit) == 1
     assert _count(testcity_engine, MeetingRow) == 1
