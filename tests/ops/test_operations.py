@@ -170,7 +170,13 @@ async def test_console_metrics_are_labelled_by_route_template(cluster: Cluster) 
     await browser.get(console.base, "/lang/en?next=/me")
     await browser.get(console.base, "/no/such/page")
     await browser.get(console.base, "/static/style.css")
-    text = (await browser.get(console.base, "/metrics")).body
+    # A request is counted once its answer has gone out: a file's answer may still be
+    # closing when the next request (the scrape) is served, so scrape until it is in.
+    for _ in range(50):
+        text = (await browser.get(console.base, "/metrics")).body
+        if 'route="/static"' in text:
+            break
+        await asyncio.sleep(0.1)
     assert 'console_requests_total{method="GET",route="/signin",status="200"}' in text
     assert 'route="/lang/{code}"' in text and "/lang/en" not in text
     assert 'route="unmatched",status="404"' in text and "/no/such" not in text
